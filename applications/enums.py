@@ -1,0 +1,42 @@
+from django.db import models
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    OFFERED = "offered", "Offered a place"
+    CONFIRMED = "confirmed", "Confirmed (member)"
+    WAITLISTED = "waitlisted", "Waitlisted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    OFFER_EXPIRED = "offer_expired", "Offer expired"
+
+
+# Statuses that hold one of a cohort's places.
+PLACE_HOLDING_STATUSES = (ApplicationStatus.OFFERED, ApplicationStatus.CONFIRMED)
+
+
+class RoleType(models.TextChoices):
+    FRONT_LINE = "front_line", "I work directly in a front-line role"
+    DESIGNING = "designing", "I design and develop front-line interventions"
+
+
+class AvailabilityAnswer(models.TextChoices):
+    YES = "yes", "Yes"
+    IF_NEED_BE = "if_need_be", "If need be"
+    NO = "no", "No"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class ProgrammePhase(models.TextChoices):
+    NOT_YET_OPEN = "not_yet_open", "Applications not yet open"
+    OPEN = "open", "Applications open"
+    CLOSED = "closed", "Applications closed"

@@ -1,0 +1,98 @@
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from applications import demo
+from applications.models import CandidateTime, Cohort, DropIn, Programme, ProgrammeSection
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo programme from the brief (timeline shifted so applications are open) and a manager."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default="connect-and-share", help="The demo manager's password.")
+        parser.add_argument("--force", action="store_true", help="Run even with DEBUG off.")
+
+    @transaction.atomic
+    def handle(self, *args, password, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("seed_demo makes a known password; it runs with DEBUG on only (or --force).")
+        programme, created = self.seed_programme()
+        manager = self.seed_manager(password)
+        verb = "Created" if created else "Kept the existing"
+        self.stdout.write(f"{verb} demo programme “{programme.title}”.")
+        self.stdout.write(f"Manager sign-in: {manager.email} / {password}")
+
+    def seed_programme(self) -> tuple[Programme, bool]:
+        existing = Programme.objects.filter(slug=demo.SLUG).first()
+        if existing:
+            return existing, False
+        timeline = demo.demo_timeline(timezone.localdate())
+        programme = Programme(slug=demo.SLUG, timezone="Europe/London")
+        local = programme.tz
+
+        def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+            return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=local)
+
+        programme.title = demo.TITLE
+        programme.summary = demo.SUMMARY
+        programme.who_it_is_for = demo.WHO_IT_IS_FOR
+        programme.what_to_expect = demo.WHAT_TO_EXPECT
+        programme.time_commitment = demo.TIME_COMMITMENT
+        programme.location = demo.LOCATION
+        programme.contact_name = demo.CONTACT_NAME
+        programme.contact_email = demo.CONTACT_EMAIL
+        programme.applications_open_at = at(timeline.opens, 9)
+        programme.applications_close_at = at(timeline.closes, 9)
+        programme.confirmation_week = timeline.confirmation_week
+        programme.first_session_week = timeline.first_session_week
+        programme.save()
+        ProgrammeSection.objects.bulk_create(
+            ProgrammeSection(programme=programme, key=key, heading=heading, body=body, order=order)
+            for order, (key, heading, body) in enumerate(demo.SECTIONS)
+        )
+        DropIn.objects.create(
+            programme=programme,
+            starts_at=at(timeline.drop_in, 15),
+            ends_at=at(timeline.drop_in, 16),
+            join_url=demo.DROP_IN_JOIN_URL,
+            host_name=demo.CONTACT_NAME,
+        )
+        CandidateTime.objects.bulk_create(
+            CandidateTime(programme=programme, weekday=weekday, start_time=datetime.time(hour))
+            for weekday, hour in demo.CANDIDATE_TIMES
+        )
+        Cohort.objects.create(
+            programme=programme,
+            number=1,
+            name="Group 1",
+            size=programme.group_size,
+            first_session_week=programme.first_session_week,
+        )
+        return programme, True
+
+    def seed_manager(self, password: str):
+        user_model = get_user_model()
+        manager = user_model.objects.filter(email__iexact=demo.MANAGER_EMAIL).first()
+        if manager is None:
+            manager = user_model.objects.create_superuser(
+                email=demo.MANAGER_EMAIL, password=password, name=demo.CONTACT_NAME
+            )
+        else:
+            manager.set_password(password)
+            manager.save(update_fields=["password"])
+        self.mark_email_verified(manager)
+        return manager
+
+    def mark_email_verified(self, user) -> None:
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )

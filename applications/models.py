@@ -1,0 +1,266 @@
+import datetime
+import zoneinfo
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+from cohort_site.core.models import validate_timezone
+
+from .enums import ApplicationStatus, AvailabilityAnswer, ProgrammePhase, RoleType, Weekday
+
+
+class Programme(models.Model):
+    """A call for a community of practice: what it is, who it is for, and its timeline."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    summary = models.TextField(help_text="One or two sentences shown at the top of the programme page.")
+    who_it_is_for = models.TextField()
+    what_to_expect = models.TextField()
+    time_commitment = models.TextField()
+    location = models.TextField(help_text="Where sessions happen, e.g. online.")
+    contact_name = models.CharField(max_length=150)
+    contact_email = models.EmailField()
+    timezone = models.CharField(max_length=64, default="Europe/London", validators=[validate_timezone])
+    group_size = models.PositiveSmallIntegerField(default=20, validators=[MinValueValidator(2)])
+    session_count = models.PositiveSmallIntegerField(default=6, validators=[MinValueValidator(1)])
+    session_length = models.DurationField(default=timedelta(hours=2))
+    applications_open_at = models.DateTimeField()
+    applications_close_at = models.DateTimeField()
+    confirmation_week = models.DateField(help_text="Monday of the week members are confirmed.")
+    first_session_week = models.DateField(help_text="Monday of the week of session 1.")
+    min_available_times = models.PositiveSmallIntegerField(
+        default=2, help_text="How many candidate weekly times an applicant must answer “yes” to."
+    )
+    apply_reminder_lead = models.DurationField(
+        default=timedelta(days=2),
+        help_text="How long before the deadline interested people are reminded to apply.",
+    )
+    is_published = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-applications_open_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(applications_close_at__gt=models.F("applications_open_at")),
+                name="programme_closes_after_opening",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("applications:programme", kwargs={"slug": self.slug})
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def phase(self, now: datetime.datetime | None = None) -> ProgrammePhase:
+        now = now or timezone.now()
+        if now < self.applications_open_at:
+            return ProgrammePhase.NOT_YET_OPEN
+        if now < self.applications_close_at:
+            return ProgrammePhase.OPEN
+        return ProgrammePhase.CLOSED
+
+    def session_weeks(self) -> list[datetime.date]:
+        """The Monday of each session's week, from the first, one a week."""
+        return [self.first_session_week + timedelta(weeks=n) for n in range(self.session_count)]
+
+
+class ProgrammeSection(models.Model):
+    """A block of the call's text (introduction, aims, what you gain, …), Markdown, shown in order."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="sections")
+    key = models.SlugField(max_length=60, help_text="A stable name, e.g. aims, about-you.")
+    heading = models.CharField(max_length=200)
+    body = models.TextField(help_text="Markdown.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["programme", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["programme", "key"], name="section_key_unique")]
+
+    def __str__(self) -> str:
+        return self.heading
+
+
+class DropIn(models.Model):
+    """A drop-in Q&A session where people find out more before applying."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="drop_ins")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    join_url = models.URLField()
+    host_name = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="drop_in_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        local = timezone.localtime(self.starts_at, self.programme.tz)
+        return f"Drop-in {local:%A %-d %B, %H:%M}"
+
+
+class CandidateTime(models.Model):
+    """A weekly time the manager offers for sessions (a day and a local start time); applicants say if it suits."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="candidate_times")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    start_time = models.TimeField(help_text="Local time in the programme's time zone.")
+
+    class Meta:
+        ordering = ["programme", "weekday", "start_time"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "weekday", "start_time"], name="candidate_time_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        start = datetime.datetime.combine(datetime.date(2000, 1, 3), self.start_time)
+        end = start + self.programme.session_length
+        return f"{Weekday(self.weekday).label} {start:%H:%M}–{end:%H:%M}"
+
+
+class Cohort(models.Model):
+    """A group of a programme, of at most `size` members; several may run one after another."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="cohorts")
+    number = models.PositiveSmallIntegerField(default=1)
+    name = models.CharField(max_length=120)
+    size = models.PositiveSmallIntegerField(
+        default=20, validators=[MinValueValidator(2), MaxValueValidator(200)]
+    )
+    first_session_week = models.DateField(help_text="Monday of the week of this group's first session.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["programme", "number"]
+        constraints = [models.UniqueConstraint(fields=["programme", "number"], name="cohort_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.programme.title}: {self.name}"
+
+
+class MemberOrganisation(models.Model):
+    """A Connection Coalition member organisation, imported by the manager, suggested on the forms."""
+
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="member_organisation_unique_ci")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Application(models.Model):
+    """One person's application to a programme, and, once confirmed, their membership of a cohort."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="applications")
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.PROTECT, null=True, blank=True, related_name="applications"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    status = models.CharField(
+        max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED
+    )
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    waitlist_position = models.PositiveIntegerField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+
+    name = models.CharField(max_length=150)
+    email = models.EmailField(max_length=254)
+    organisation = models.CharField(max_length=200)
+    role = models.CharField("your role", max_length=200)
+    role_type = models.CharField(max_length=20, choices=RoleType.choices)
+    pandemic_work = models.TextField("what your organisation did during the pandemic")
+    motivation = models.TextField("why you want to take part")
+    hopes = models.TextField("what you hope to achieve")
+    learning_gained = models.TextField("learning you or your organisation gained")
+    challenge = models.TextField("a challenge or question to bring", blank=True)
+    share_challenge_with_partners = models.BooleanField(
+        "share my challenge with my coffee partners", default=False
+    )
+    organisation_support = models.BooleanField("my organisation supports me to attend", default=False)
+    team_open_to_ideas = models.BooleanField("my wider team is open to new ideas", default=False)
+    accessibility_needs = models.TextField(blank=True)
+
+    submitted_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    manager_notes = models.TextField(blank=True)
+    score = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(10)])
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint("programme", Lower("email"), name="application_one_per_email"),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["offered", "confirmed"]) | models.Q(cohort__isnull=False),
+                name="application_place_needs_cohort",
+            ),
+        ]
+        indexes = [models.Index(fields=["cohort", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+
+class Availability(models.Model):
+    """An applicant's answer for one candidate weekly time."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="availability")
+    candidate_time = models.ForeignKey(CandidateTime, on_delete=models.CASCADE, related_name="answers")
+    answer = models.CharField(max_length=12, choices=AvailabilityAnswer.choices)
+
+    class Meta:
+        verbose_name_plural = "availability"
+        constraints = [
+            models.UniqueConstraint(fields=["application", "candidate_time"], name="availability_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate_time}: {self.get_answer_display()}"
+
+
+class ApplicationStatusChange(models.Model):
+    """The audit trail of an application's status: who moved it, when, from what to what, and why."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=ApplicationStatus.choices)
+    to_status = models.CharField(max_length=20, choices=ApplicationStatus.choices)
+    cohort = models.ForeignKey(Cohort, on_delete=models.SET_NULL, null=True, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"

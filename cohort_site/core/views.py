@@ -1,0 +1,29 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+
+@login_required
+def after_login(request):
+    """Where signing in lands: staff on the admin, members on the programme page (their dashboard, later)."""
+    if request.user.is_staff:
+        return redirect(reverse("admin:index"))
+    return redirect(reverse("core:home"))
+
+
+def healthz(request):
+    from django.http import HttpResponse
+
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)

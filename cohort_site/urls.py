@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Connection Coalition cohorts"
+admin.site.site_title = "Cohorts admin"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("cohort_site.core.urls")),
+    path("", include("applications.urls")),
+]
+
+handler404 = "cohort_site.core.views.page_not_found"
+handler403 = "cohort_site.core.views.permission_denied"
+handler500 = "cohort_site.core.views.server_error"

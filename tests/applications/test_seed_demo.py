@@ -1,0 +1,67 @@
+import datetime
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
+
+from applications import demo
+from applications.enums import ProgrammePhase
+from applications.models import CandidateTime, Cohort, DropIn, Programme, ProgrammeSection
+from cohort_site.core.models import User
+
+
+@pytest.fixture
+def debug_on(settings):
+    settings.DEBUG = True
+
+
+def test_seed_demo_twice_leaves_one_programme(db, debug_on):
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    assert Programme.objects.count() == 1
+    assert Cohort.objects.count() == 1
+    assert DropIn.objects.count() == 1
+    assert ProgrammeSection.objects.count() == len(demo.SECTIONS)
+    assert CandidateTime.objects.count() == 10
+    assert User.objects.filter(email=demo.MANAGER_EMAIL, is_staff=True).count() == 1
+
+
+@pytest.mark.parametrize("today", ["2026-11-23", "2026-03-29", "2027-07-21", "2030-01-01"])
+def test_seed_demo_opens_applications_today_with_drop_in_ahead(db, debug_on, today):
+    with time_machine.travel(datetime.datetime.fromisoformat(f"{today}T12:00:00+00:00"), tick=False):
+        call_command("seed_demo")
+        programme = Programme.objects.get()
+        drop_in = programme.drop_ins.get()
+
+        assert programme.phase() == ProgrammePhase.OPEN
+        assert drop_in.starts_at > timezone.now()
+    local_drop_in = timezone.localtime(drop_in.starts_at, programme.tz)
+    local_close = timezone.localtime(programme.applications_close_at, programme.tz)
+    assert (local_drop_in.strftime("%A %H:%M"), local_close.strftime("%A %H:%M")) == (
+        "Wednesday 15:00",
+        "Wednesday 09:00",
+    )
+    assert programme.first_session_week.weekday() == 0
+    assert (programme.first_session_week - local_close.date()).days == 19
+
+
+def test_demo_timeline_keeps_the_briefs_intervals():
+    timeline = demo.demo_timeline(datetime.date(2026, 11, 23))
+
+    assert timeline == demo.DemoTimeline(
+        opens=datetime.date(2026, 11, 16),
+        drop_in=datetime.date(2026, 12, 2),
+        closes=datetime.date(2026, 12, 9),
+        confirmation_week=datetime.date(2026, 12, 14),
+        first_session_week=datetime.date(2026, 12, 28),
+    )
+
+
+def test_seed_demo_refuses_with_debug_off(db, settings):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="runs with DEBUG on only"):
+        call_command("seed_demo")

@@ -1,0 +1,35 @@
+import time
+
+import pytest
+from django.db import transaction
+
+from cohort_site.core.models import Heartbeat
+from cohort_site.core.tasks import heartbeat
+
+
+def wait_for(predicate, timeout: float = 20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.1)
+    return predicate()
+
+
+@pytest.mark.redis
+def test_real_worker_runs_task_from_redis_that_writes_to_database(celery_worker):
+    with transaction.atomic():
+        heartbeat.delay("from-redis")
+
+    beat = wait_for(lambda: Heartbeat.objects.filter(name="from-redis").first())
+
+    assert beat is not None
+    assert beat.count == 1
+
+
+def test_heartbeat_task_counts_each_run(db):
+    heartbeat.delay("eager")
+    heartbeat.delay("eager")
+
+    assert Heartbeat.objects.get(name="eager").count == 2

@@ -1,0 +1,53 @@
+import re
+
+from django.core import mail
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+
+def test_member_signs_in_with_code_from_email(client, db):
+    member = UserFactory(email="sam@example.org")
+
+    response = client.post(reverse("account_request_login_code"), {"email": "sam@example.org"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_confirm_login_code")
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["sam@example.org"]
+    code = re.search(r"^\s*([A-Z0-9]{3,4}-?[A-Z0-9]{3,4})\s*$", mail.outbox[0].body, re.MULTILINE).group(1)
+
+    response = client.post(reverse("account_confirm_login_code"), {"code": code})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("core:after_login")
+    assert int(client.session["_auth_user_id"]) == member.pk
+
+
+def test_wrong_code_does_not_sign_in(client, db):
+    UserFactory(email="sam@example.org")
+    client.post(reverse("account_request_login_code"), {"email": "sam@example.org"})
+
+    response = client.post(reverse("account_confirm_login_code"), {"code": "WRONG1"})
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_staff_signs_in_with_password(client, db):
+    from tests.factories import StaffFactory
+
+    staff = StaffFactory(email="manager@example.org")
+
+    response = client.post(
+        reverse("account_login"), {"login": "manager@example.org", "password": "staff-password-for-tests"}
+    )
+
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == staff.pk
+
+
+def test_open_sign_up_is_closed(client, db):
+    response = client.get(reverse("account_signup"))
+
+    assert response.status_code == 200
+    assert "Sign Up Closed" in response.content.decode()

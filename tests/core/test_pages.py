@@ -1,0 +1,65 @@
+from django.urls import reverse
+
+from tests.factories import ProgrammeFactory, StaffFactory, UserFactory
+
+
+def test_home_shows_current_programme(client, db):
+    ProgrammeFactory(title="Relationships at the heart of our work")
+
+    response = client.get(reverse("core:home"))
+
+    assert response.status_code == 200
+    assert response.context["programme"].title == "Relationships at the heart of our work"
+
+
+def test_home_without_programme_is_friendly_404(client, db):
+    response = client.get(reverse("core:home"))
+
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_pages_carry_strict_content_security_policy(client, db):
+    ProgrammeFactory()
+
+    response = client.get(reverse("core:home"))
+
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp.split("; ")
+    assert "object-src 'none'" in csp.split("; ")
+    assert "unsafe-inline" not in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_navigation_differs_for_anonymous_member_and_staff(client, db):
+    ProgrammeFactory()
+    admin_link = f'href="{reverse("admin:index")}"'
+    sign_in_link = f'href="{reverse("account_login")}"'
+
+    anonymous = client.get(reverse("core:home")).content.decode()
+    client.force_login(UserFactory())
+    member = client.get(reverse("core:home")).content.decode()
+    client.force_login(StaffFactory())
+    staff = client.get(reverse("core:home")).content.decode()
+
+    assert (sign_in_link in anonymous, admin_link in anonymous) == (True, False)
+    assert (sign_in_link in member, admin_link in member) == (False, False)
+    assert (sign_in_link in staff, admin_link in staff) == (False, True)
+
+
+def test_signed_in_pages_are_not_cached(client, db):
+    ProgrammeFactory()
+    client.force_login(UserFactory())
+
+    response = client.get(reverse("core:home"))
+
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_admin_sends_non_staff_to_admin_sign_in(client, db):
+    client.force_login(UserFactory())
+
+    response = client.get(reverse("admin:index"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
