@@ -175,6 +175,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "cohort_site.core.tasks.heartbeat", "schedule": crontab(minute="*/5")},
+    "outbox-sweep": {"task": "cohort_site.mail.tasks.outbox_sweep_task", "schedule": crontab(minute="*")},
+    "reminders-dispatch": {
+        "task": "cohort_site.mail.tasks.reminders_dispatch_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # --- Internationalisation -------------------------------------------------------------------------

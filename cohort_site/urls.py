@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("cohort_site.core.urls")),
     path("", include("applications.urls")),
+    path("", include("cohort_site.mail.urls")),
 ]
 
 handler404 = "cohort_site.core.views.page_not_found"

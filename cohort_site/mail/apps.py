@@ -5,3 +5,9 @@ class MailConfig(AppConfig):
     name = "cohort_site.mail"
     label = "mail"
     verbose_name = "Email"
+
+    def ready(self):
+        # Each app registers its reminder kinds in its reminders.py (see dispatch.py).
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("reminders")

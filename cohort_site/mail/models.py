@@ -1,1 +1,77 @@
-from django.db import models  # noqa: F401
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from .enums import EmailStatus
+
+
+class OutgoingEmail(models.Model):
+    """One message to one person. Created by `email_queue`, sent by the `email_send` task, never twice.
+
+    `key` names the message's purpose and subject (e.g. ``session-reminder:12:34``); a second message with the
+    same key is the first one, which is what makes every notice and reminder happen once.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=60, db_index=True)
+    to = models.EmailField(max_length=254)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="emails"
+    )
+    reply_to = models.EmailField(blank=True)
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    optional = models.BooleanField(
+        default=False, help_text="Optional nudges carry an unsubscribe link; essential messages do not."
+    )
+    status = models.CharField(
+        max_length=10, choices=EmailStatus.choices, default=EmailStatus.QUEUED, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    about_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True)
+    about_id = models.PositiveBigIntegerField(null=True, blank=True)
+    about = GenericForeignKey("about_type", "about_id")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["about_type", "about_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to}"
+
+
+class EmailAttachment(models.Model):
+    email = models.ForeignKey(OutgoingEmail, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=200)
+    mimetype = models.CharField(max_length=100)
+    content = models.BinaryField()
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class EmailOptOut(models.Model):
+    """Someone who asked for no more optional emails of one kind."""
+
+    email = models.EmailField(max_length=254)
+    kind = models.CharField(max_length=60)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("email"), "kind", name="email_opt_out_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.email} opted out of {self.kind}"

@@ -1,0 +1,48 @@
+from django.core import mail
+
+from cohort_site.mail.enums import EmailStatus
+from cohort_site.mail.models import OutgoingEmail
+from cohort_site.mail.services import email_queue
+
+
+def queue_plain(key: str = "notice:1", **overrides) -> OutgoingEmail:
+    arguments = {
+        "key": key,
+        "kind": "notice",
+        "to": "sam@example.org",
+        "subject": "Hello",
+        "template": "plain",
+        "context": {"message": "See you on Tuesday."},
+    } | overrides
+    return email_queue(**arguments)
+
+
+def test_same_key_twice_gives_one_row_and_one_message(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = queue_plain()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = queue_plain(subject="A different subject")
+
+    assert second.pk == first.pk
+    assert OutgoingEmail.objects.count() == 1
+    assert [(m.to, m.subject) for m in mail.outbox] == [(["sam@example.org"], "Hello")]
+    first.refresh_from_db()
+    assert (first.status, first.attempts) == (EmailStatus.SENT, 1)
+
+
+def test_message_is_sent_only_after_commit(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        email = queue_plain()
+        assert mail.outbox == []
+
+    assert len(callbacks) == 1
+    email.refresh_from_db()
+    assert email.status == EmailStatus.QUEUED
+
+
+def test_draft_is_not_sent(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        email = queue_plain(draft=True)
+
+    assert mail.outbox == []
+    assert email.status == EmailStatus.DRAFT
