@@ -10,15 +10,18 @@ from .applications import (
     MemberFactory,
     ProgrammeFactory,
 )
+from .sessions import AttendanceFactory, SessionFactory
 
 __all__ = [
     "ApplicationFactory",
+    "AttendanceFactory",
     "AvailabilityFactory",
     "CandidateTimeFactory",
     "CohortFactory",
     "DropInFactory",
     "MemberFactory",
     "ProgrammeFactory",
+    "SessionFactory",
     "StaffFactory",
     "UserFactory",
 ]
