@@ -79,10 +79,42 @@ def email_queue(
     existing = OutgoingEmail.objects.filter(key=key).first()
     if existing is not None:
         return existing
-    context = {**(context or {}), "SITE_URL": settings.SITE_URL, "recipient_email": to}
+    context = {**(context or {}), "SITE_URL": settings.SITE_URL, "recipient_email": to, "subject": subject}
     if optional:
         context["unsubscribe_url"] = unsubscribe_url(email=to, kind=kind)
     body_text, body_html = _render(template, context)
+    return email_store(
+        key=key,
+        kind=kind,
+        to=to,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        user=user,
+        about=about,
+        reply_to=reply_to,
+        attachments=attachments,
+        draft=draft,
+        optional=optional,
+    )
+
+
+def email_store(
+    *,
+    key: str,
+    kind: str,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    user=None,
+    about: models.Model | None = None,
+    reply_to: str = "",
+    attachments: Iterable[Attachment] = (),
+    draft: bool = False,
+    optional: bool = False,
+) -> OutgoingEmail:
+    """Store an already rendered message; `email_queue` is the usual door. Same key, same message."""
     if optional and is_opted_out(email=to, kind=kind):
         status = EmailStatus.SKIPPED
     else:
@@ -232,6 +264,7 @@ def outbox_sweep(*, now=None) -> list[int]:
     ).update(
         status=EmailStatus.QUEUED,
         status_changed_at=now,
+        next_attempt_at=now,
         last_error="The worker sending this stopped; trying again.",
     )
     due = list(

@@ -1,10 +1,78 @@
+from django.contrib import messages
 from django.core import signing
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import DetailView, ListView
 
-from .services import UNSUBSCRIBE_SALT, opt_out_record
+from cohort_site.core.mixins import StaffRequiredMixin
+
+from .forms import OutboxActionForm, OutboxFilterForm
+from .models import OutgoingEmail
+from .selectors import outbox_counts, outbox_emails, outbox_kinds
+from .services import UNSUBSCRIBE_SALT, emails_retry_failed, emails_send_drafts, opt_out_record
+
+
+class OutboxView(StaffRequiredMixin, ListView):
+    """The manager's view of every message: what is waiting, sent, failed and why."""
+
+    template_name = "mail/outbox.html"
+    context_object_name = "emails"
+    paginate_by = 50
+
+    @cached_property
+    def filter_form(self) -> OutboxFilterForm:
+        return OutboxFilterForm(self.request.GET or None, kinds=outbox_kinds())
+
+    def get_queryset(self):
+        form = self.filter_form
+        filters = form.cleaned_data if form.is_valid() else {}
+        return outbox_emails(kind=filters.get("kind", ""), status=filters.get("status", ""))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter_form"] = self.filter_form
+        context["counts"] = outbox_counts()
+        return context
+
+    def post(self, request):
+        form = OutboxActionForm(request.POST)
+        if not form.is_valid():
+            for error in form.errors.get("emails", []) + form.errors.get("action", []):
+                messages.error(request, error)
+            return redirect(request.get_full_path())
+        ids = [email.pk for email in form.cleaned_data["emails"]]
+        if form.cleaned_data["action"] == OutboxActionForm.SEND_DRAFTS:
+            count = emails_send_drafts(email_ids=ids)
+            messages.success(request, f"{count} draft{'s' if count != 1 else ''} queued to send.")
+        else:
+            count = emails_retry_failed(email_ids=ids)
+            messages.success(request, f"{count} failed message{'s' if count != 1 else ''} queued again.")
+        return redirect(request.get_full_path())
+
+
+class OutboxEmailView(StaffRequiredMixin, DetailView):
+    template_name = "mail/outbox_email.html"
+    context_object_name = "email"
+
+    def get_queryset(self):
+        return OutgoingEmail.objects.prefetch_related("attachments")
+
+
+class OutboxEmailHtmlView(StaffRequiredMixin, View):
+    """The HTML body alone, for the preview's sandboxed frame; its own strict policy lets the email's styles show."""
+
+    def get(self, request, pk):
+        email = get_object_or_404(OutgoingEmail, pk=pk)
+        response = HttpResponse(email.body_html or "", content_type="text/html; charset=utf-8")
+        response["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox"
+        )
+        response["X-Frame-Options"] = "SAMEORIGIN"
+        return response
 
 
 @method_decorator(

@@ -3,13 +3,16 @@ import re
 from django.core import mail
 from django.urls import reverse
 
+from cohort_site.mail.enums import EmailStatus
+from cohort_site.mail.models import OutgoingEmail
 from tests.factories import UserFactory
 
 
-def test_member_signs_in_with_code_from_email(client, db):
+def test_member_signs_in_with_code_from_email(client, db, django_capture_on_commit_callbacks):
     member = UserFactory(email="sam@example.org")
 
-    response = client.post(reverse("account_request_login_code"), {"email": "sam@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_request_login_code"), {"email": "sam@example.org"})
     assert response.status_code == 302
     assert response["Location"] == reverse("account_confirm_login_code")
     assert len(mail.outbox) == 1
@@ -21,6 +24,13 @@ def test_member_signs_in_with_code_from_email(client, db):
     assert response.status_code == 302
     assert response["Location"] == reverse("core:after_login")
     assert int(client.session["_auth_user_id"]) == member.pk
+    stored = OutgoingEmail.objects.get()
+    assert (stored.kind, stored.to, stored.user, stored.status) == (
+        "account-login-code",
+        "sam@example.org",
+        member,
+        EmailStatus.SENT,
+    )
 
 
 def test_wrong_code_does_not_sign_in(client, db):

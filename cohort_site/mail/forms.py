@@ -1,0 +1,23 @@
+from django import forms
+
+from .enums import EmailStatus
+from .models import OutgoingEmail
+
+
+class OutboxFilterForm(forms.Form):
+    kind = forms.ChoiceField(required=False)
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), *EmailStatus.choices])
+
+    def __init__(self, *args, kinds: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "Any kind"), *((kind, kind) for kind in kinds)]
+
+
+class OutboxActionForm(forms.Form):
+    SEND_DRAFTS = "send_drafts"
+    RETRY_FAILED = "retry_failed"
+
+    action = forms.ChoiceField(choices=[(SEND_DRAFTS, "Send drafts"), (RETRY_FAILED, "Retry failed")])
+    emails = forms.ModelMultipleChoiceField(
+        queryset=OutgoingEmail.objects.all(), error_messages={"required": "Select at least one message."}
+    )
