@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "axes",
     "cohort_site.core",
     "cohort_site.mail",
+    "cohort_site.members",
     "applications",
     "sessions_app",
     "pairings",
@@ -190,7 +191,7 @@ USE_TZ = True
 
 # --- Static and media -----------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -201,7 +202,7 @@ STORAGES = {
     },
 }
 # Uploads (receipts) are private: served only through permission-checked views, never from MEDIA_URL.
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

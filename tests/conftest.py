@@ -57,6 +57,13 @@ def pytest_runtest_setup(item):
         pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads made by a test go to its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def celery_worker(transactional_db):
     """A real Celery worker, in a thread, consuming from Redis: tasks go through the broker, not eagerly."""

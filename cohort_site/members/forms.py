@@ -1,0 +1,95 @@
+import uuid
+import zoneinfo
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+
+from cohort_site.core.models import User
+
+from .enums import ExpenseStatus
+from .models import Expense
+from .receipts import MAX_RECEIPT_BYTES, receipt_type
+
+
+class ExpenseForm(forms.ModelForm):
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    class Meta:
+        model = Expense
+        fields = ["category", "amount", "spent_on", "description", "receipt"]
+        widgets = {
+            "spent_on": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "receipt": forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+        }
+        help_texts = {
+            "amount": "In pounds, e.g. 12.50.",
+            "description": "What it was for, e.g. train from Leeds to the session in Manchester.",
+            "receipt": "A PDF, JPEG or PNG of at most 5 MB.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["submission_token"].initial = uuid.uuid4()
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Send claim"))
+        self.helper.attrs = {"enctype": "multipart/form-data"}
+
+    def clean_receipt(self):
+        receipt = self.cleaned_data["receipt"]
+        if receipt.size > MAX_RECEIPT_BYTES:
+            raise forms.ValidationError(
+                f"The receipt is {receipt.size / 1024 / 1024:.1f} MB; the most we accept is 5 MB."
+            )
+        receipt.seek(0)
+        detected = receipt_type(receipt.read(16))
+        receipt.seek(0)
+        if detected is None:
+            raise forms.ValidationError(
+                "This file is not a PDF, JPEG or PNG. Please upload a photo or scan of the receipt in one of those."
+            )
+        self.receipt_mimetype, extension = detected
+        receipt.name = f"receipt.{extension}"
+        return receipt
+
+
+class ExpenseDecisionForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[
+            (ExpenseStatus.APPROVED, "Approve"),
+            (ExpenseStatus.REJECTED, "Reject"),
+            (ExpenseStatus.PAID, "Mark paid"),
+        ]
+    )
+    reason = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Reason (if rejecting)"
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == ExpenseStatus.REJECTED and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Say why the claim is rejected; the member will read it.")
+        return cleaned
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
+
+
+class ProfileForm(forms.ModelForm):
+    timezone = forms.ChoiceField(
+        required=False, help_text="Session times are shown in this zone. Leave empty to use the programme's."
+    )
+
+    class Meta:
+        model = User
+        fields = ["name", "pronouns", "organisation", "role", "timezone", "accessibility_needs"]
+        widgets = {"accessibility_needs": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"accessibility_needs": "Anything that helps you take part; only the manager sees it."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].choices = [("", "The programme's time zone"), *timezone_choices()]
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Save profile"))

@@ -1,0 +1,16 @@
+from cohort_site.core.rules import is_staff
+
+from .models import Expense
+
+
+def can_claim_expenses(user) -> bool:
+    from applications.enums import ApplicationStatus
+
+    return bool(
+        user.is_authenticated and user.applications.filter(status=ApplicationStatus.CONFIRMED).exists()
+    )
+
+
+def can_view_expense(user, expense: Expense) -> bool:
+    """The claimant and staff; nobody else learns the claim exists."""
+    return is_staff(user) or (user.is_authenticated and expense.claimant_id == user.pk)

@@ -1,0 +1,31 @@
+from django.db.models import QuerySet
+
+from applications.enums import ApplicationStatus
+from applications.models import Programme
+
+from .enums import ExpenseStatus
+from .models import Expense
+
+
+def expenses_of(user) -> QuerySet[Expense]:
+    return Expense.objects.filter(claimant=user).select_related("programme")
+
+
+def expenses_for_review(*, status: str = "") -> QuerySet[Expense]:
+    expenses = Expense.objects.select_related("claimant", "programme", "decided_by")
+    return expenses.filter(status=status) if status else expenses
+
+
+def expenses_awaiting_decision_count() -> int:
+    return Expense.objects.filter(status=ExpenseStatus.SUBMITTED).count()
+
+
+def programme_of_member(user) -> Programme | None:
+    """The programme of the member's most recent confirmed place."""
+    application = (
+        user.applications.filter(status=ApplicationStatus.CONFIRMED)
+        .select_related("programme")
+        .order_by("-status_changed_at")
+        .first()
+    )
+    return application.programme if application else None

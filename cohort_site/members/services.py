@@ -1,0 +1,109 @@
+import uuid
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cohort_site.mail.services import email_queue
+
+from .enums import ExpenseStatus
+from .models import Expense
+
+E = ExpenseStatus
+EXPENSE_TRANSITIONS: dict[str, set[str]] = {
+    E.SUBMITTED: {E.APPROVED, E.REJECTED},
+    E.APPROVED: {E.PAID, E.REJECTED},
+    E.REJECTED: set(),
+    E.PAID: set(),
+}
+
+
+def expense_submit(
+    *,
+    claimant,
+    programme,
+    category: str,
+    amount: Decimal,
+    spent_on,
+    description: str,
+    receipt: UploadedFile,
+    receipt_mimetype: str,
+    submission_token: uuid.UUID,
+) -> tuple[Expense, bool]:
+    """Store a claim and tell the claimant it arrived. The same submission token twice stores one claim.
+
+    Returns the claim and whether this call created it.
+    """
+    existing = Expense.objects.filter(submission_token=submission_token, claimant=claimant).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            expense = Expense.objects.create(
+                claimant=claimant,
+                programme=programme,
+                category=category,
+                amount=amount,
+                spent_on=spent_on,
+                description=description,
+                receipt=receipt,
+                receipt_mimetype=receipt_mimetype,
+                submission_token=submission_token,
+            )
+            _email_claimant(expense)
+    except IntegrityError:
+        return Expense.objects.get(submission_token=submission_token, claimant=claimant), False
+    return expense, True
+
+
+@transaction.atomic
+def expense_set_status(*, expense: Expense, status: str, by, reason: str = "") -> Expense:
+    """The one place an expense's status changes; the claimant is emailed at each step."""
+    locked = Expense.objects.select_for_update().get(pk=expense.pk)
+    if status not in EXPENSE_TRANSITIONS[locked.status]:
+        raise ValidationError(
+            f"A claim that is {E(locked.status).label.lower()} cannot become {E(status).label.lower()}."
+        )
+    if status == E.REJECTED and not reason.strip():
+        raise ValidationError("Say why the claim is rejected; the member will read it.")
+    now = timezone.now()
+    locked.status = status
+    if status in (E.APPROVED, E.REJECTED):
+        locked.decided_by, locked.decided_at = by, now
+        locked.rejection_reason = reason.strip() if status == E.REJECTED else ""
+    if status == E.PAID:
+        locked.paid_at = now
+    locked.save(update_fields=["status", "decided_by", "decided_at", "rejection_reason", "paid_at"])
+    _email_claimant(locked)
+    expense.status = locked.status
+    return locked
+
+
+def _email_claimant(expense: Expense) -> None:
+    subjects = {
+        E.SUBMITTED: "We have your expense claim",
+        E.APPROVED: "Your expense claim is approved",
+        E.REJECTED: "Your expense claim was not approved",
+        E.PAID: "Your expense claim has been paid",
+    }
+    email_queue(
+        key=f"expense-{expense.status}:{expense.pk}",
+        kind=f"expense-{expense.status}",
+        to=expense.claimant.email,
+        user=expense.claimant,
+        subject=subjects[expense.status],
+        template="expense_update",
+        context={"expense": expense},
+        about=expense,
+        reply_to=expense.programme.contact_email,
+    )
+
+
+def user_profile_update(*, user, data: dict) -> None:
+    fields = ["name", "pronouns", "organisation", "role", "timezone", "accessibility_needs"]
+    for field in fields:
+        setattr(user, field, data[field])
+    user.full_clean(validate_unique=False, exclude=["password"])
+    user.save(update_fields=fields)

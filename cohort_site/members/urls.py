@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("me/profile/", views.ProfileView.as_view(), name="profile"),
+    path("me/expenses/", views.ExpenseListCreateView.as_view(), name="expenses"),
+    path("expenses/<int:pk>/receipt/", views.ExpenseReceiptView.as_view(), name="expense_receipt"),
+    path("staff/expenses/", views.ExpenseReviewView.as_view(), name="expense_review"),
+    path("staff/expenses/<int:pk>/decide/", views.ExpenseDecideView.as_view(), name="expense_decide"),
+    path("staff/expenses.csv", views.ExpenseCsvView.as_view(), name="expense_csv"),
+]

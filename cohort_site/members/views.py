@@ -1,0 +1,176 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse, reverse_lazy
+from django.views import View
+from django.views.generic import FormView, ListView, UpdateView
+
+from cohort_site.core.csv import safe_csv_row
+from cohort_site.core.mixins import StaffRequiredMixin
+
+from .enums import ExpenseStatus
+from .forms import ExpenseDecisionForm, ExpenseForm, ProfileForm
+from .models import Expense
+from .rules import can_claim_expenses, can_view_expense
+from .selectors import expenses_for_review, expenses_of, programme_of_member
+from .services import expense_set_status, expense_submit, user_profile_update
+
+
+class ProfileView(LoginRequiredMixin, UpdateView):
+    template_name = "members/profile.html"
+    form_class = ProfileForm
+    success_url = reverse_lazy("members:profile")
+
+    def get_object(self, queryset=None):
+        return self.request.user
+
+    def form_valid(self, form):
+        user_profile_update(user=self.request.user, data=form.cleaned_data)
+        messages.success(self.request, "Your profile is saved.")
+        return redirect(self.success_url)
+
+
+class MemberRequiredMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can_claim_expenses(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ExpenseListCreateView(MemberRequiredMixin, FormView):
+    """A member's claims and the form to make a new one."""
+
+    template_name = "members/expenses.html"
+    form_class = ExpenseForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["expenses"] = expenses_of(self.request.user)
+        return context
+
+    def form_valid(self, form):
+        programme = programme_of_member(self.request.user)
+        expense, created = expense_submit(
+            claimant=self.request.user,
+            programme=programme,
+            category=form.cleaned_data["category"],
+            amount=form.cleaned_data["amount"],
+            spent_on=form.cleaned_data["spent_on"],
+            description=form.cleaned_data["description"],
+            receipt=form.cleaned_data["receipt"],
+            receipt_mimetype=form.receipt_mimetype,
+            submission_token=form.cleaned_data["submission_token"],
+        )
+        if created:
+            messages.success(
+                self.request, f"Your claim for £{expense.amount} is sent; we'll email you the decision."
+            )
+        else:
+            messages.info(self.request, "We already have this claim; it was not sent twice.")
+        return redirect("members:expenses")
+
+
+class ExpenseReceiptView(LoginRequiredMixin, View):
+    """The receipt file, to its claimant and staff only; no public URL exists."""
+
+    def get(self, request, pk):
+        expense = get_object_or_404(Expense, pk=pk)
+        if not can_view_expense(request.user, expense):
+            raise Http404
+        extension = expense.receipt.name.rsplit(".", 1)[-1]
+        response = FileResponse(
+            expense.receipt.open("rb"),
+            content_type=expense.receipt_mimetype,
+            as_attachment=True,
+            filename=f"receipt-{expense.pk}.{extension}",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class ExpenseReviewView(StaffRequiredMixin, ListView):
+    template_name = "members/expense_review.html"
+    context_object_name = "expenses"
+    paginate_by = 50
+
+    def get_queryset(self):
+        status = self.request.GET.get("status", ExpenseStatus.SUBMITTED)
+        return expenses_for_review(status=status if status in ExpenseStatus.values else "")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["status_choices"] = ExpenseStatus.choices
+        context["current_status"] = self.request.GET.get("status", ExpenseStatus.SUBMITTED)
+        context["decision_form"] = ExpenseDecisionForm()
+        return context
+
+
+class ExpenseDecideView(StaffRequiredMixin, View):
+    def post(self, request, pk):
+        expense = get_object_or_404(Expense, pk=pk)
+        form = ExpenseDecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                expense_set_status(
+                    expense=expense,
+                    status=form.cleaned_data["status"],
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request, f"Claim {expense.pk} is now {expense.get_status_display().lower()}."
+                )
+        else:
+            for errors in form.errors.values():
+                messages.error(request, " ".join(errors))
+        return redirect(request.POST.get("next") or reverse("members:expense_review"))
+
+
+class ExpenseCsvView(StaffRequiredMixin, View):
+    """For the finance team: every claim, one row each."""
+
+    def get(self, request):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="expenses.csv"'
+        writer = csv.writer(response)
+        writer.writerow(
+            [
+                "id",
+                "claimant",
+                "email",
+                "programme",
+                "category",
+                "amount_gbp",
+                "date",
+                "description",
+                "status",
+                "decided_at",
+                "paid_at",
+            ]
+        )
+        for expense in expenses_for_review().order_by("created_at", "pk"):
+            writer.writerow(
+                safe_csv_row(
+                    [
+                        expense.pk,
+                        expense.claimant.name,
+                        expense.claimant.email,
+                        expense.programme.title,
+                        expense.get_category_display(),
+                        f"{expense.amount:.2f}",
+                        expense.spent_on.isoformat(),
+                        expense.description,
+                        expense.get_status_display(),
+                        expense.decided_at.isoformat() if expense.decided_at else "",
+                        expense.paid_at.isoformat() if expense.paid_at else "",
+                    ]
+                )
+            )
+        return response
