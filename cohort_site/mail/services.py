@@ -154,34 +154,29 @@ def _enqueue_after_commit(email_ids: list[int]) -> None:
         transaction.on_commit(lambda email_id=email_id: email_send.delay(email_id))
 
 
-def emails_send_drafts(*, email_ids: Iterable[int]) -> int:
-    """Queue the given drafts. Two managers pressing send at once queue each draft once."""
+def _requeue(*, email_ids: Iterable[int], from_status: str, **reset) -> int:
+    """Move messages in `from_status` back to the queue, under lock, so racing callers queue each once."""
     with transaction.atomic():
-        drafts = list(
+        ids = list(
             OutgoingEmail.objects.select_for_update()
-            .filter(pk__in=list(email_ids), status=EmailStatus.DRAFT)
+            .filter(pk__in=list(email_ids), status=from_status)
             .values_list("pk", flat=True)
         )
-        OutgoingEmail.objects.filter(pk__in=drafts).update(
-            status=EmailStatus.QUEUED, status_changed_at=timezone.now(), next_attempt_at=None
+        OutgoingEmail.objects.filter(pk__in=ids).update(
+            status=EmailStatus.QUEUED, status_changed_at=timezone.now(), next_attempt_at=None, **reset
         )
-        _enqueue_after_commit(drafts)
-    return len(drafts)
+        _enqueue_after_commit(ids)
+    return len(ids)
+
+
+def emails_send_drafts(*, email_ids: Iterable[int]) -> int:
+    """Queue the given drafts. Two managers pressing send at once queue each draft once."""
+    return _requeue(email_ids=email_ids, from_status=EmailStatus.DRAFT)
 
 
 def emails_retry_failed(*, email_ids: Iterable[int]) -> int:
     """Give failed messages a fresh set of attempts (the manager fixed an address, say)."""
-    with transaction.atomic():
-        failed = list(
-            OutgoingEmail.objects.select_for_update()
-            .filter(pk__in=list(email_ids), status=EmailStatus.FAILED)
-            .values_list("pk", flat=True)
-        )
-        OutgoingEmail.objects.filter(pk__in=failed).update(
-            status=EmailStatus.QUEUED, status_changed_at=timezone.now(), attempts=0, next_attempt_at=None
-        )
-        _enqueue_after_commit(failed)
-    return len(failed)
+    return _requeue(email_ids=email_ids, from_status=EmailStatus.FAILED, attempts=0)
 
 
 def is_temporary_failure(error: Exception) -> bool:
