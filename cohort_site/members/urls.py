@@ -10,5 +10,7 @@ urlpatterns = [
     path("expenses/<int:pk>/receipt/", views.ExpenseReceiptView.as_view(), name="expense_receipt"),
     path("staff/expenses/", views.ExpenseReviewView.as_view(), name="expense_review"),
     path("staff/expenses/<int:pk>/decide/", views.ExpenseDecideView.as_view(), name="expense_decide"),
+    path("me/data/", views.MyDataView.as_view(), name="my_data"),
+    path("staff/erasure/", views.StaffErasureView.as_view(), name="staff_erasure"),
     path("staff/expenses.csv", views.ExpenseCsvView.as_view(), name="expense_csv"),
 ]

@@ -1,10 +1,13 @@
 import csv
+import json
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views import View
 from django.views.generic import FormView, ListView, UpdateView
@@ -13,8 +16,9 @@ from cohort_site.core.csv import safe_csv_row
 from cohort_site.core.mixins import StaffRequiredMixin
 
 from .enums import ExpenseStatus
-from .forms import ExpenseDecisionForm, ExpenseForm, ProfileForm
+from .forms import ErasureConfirmForm, ExpenseDecisionForm, ExpenseForm, ProfileForm, StaffErasureForm
 from .models import Expense
+from .personal_data import DataSubject, personal_data_erase, personal_data_export, personal_data_export_zip
 from .rules import can_claim_expenses, can_view_expense
 from .selectors import expenses_for_review, expenses_of, programme_of_member
 from .services import expense_set_status, expense_submit, user_profile_update
@@ -174,3 +178,49 @@ class ExpenseCsvView(StaffRequiredMixin, View):
                 )
             )
         return response
+
+
+class MyDataView(LoginRequiredMixin, View):
+    """Download everything held about you, or ask for it to be erased."""
+
+    template_name = "members/my_data.html"
+
+    def get(self, request):
+        subject = DataSubject.for_user(request.user)
+        download = request.GET.get("download")
+        if download == "json":
+            response = HttpResponse(
+                json.dumps(personal_data_export(subject), cls=DjangoJSONEncoder, indent=2),
+                content_type="application/json",
+            )
+            response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+            return response
+        if download == "zip":
+            response = HttpResponse(personal_data_export_zip(subject), content_type="application/zip")
+            response["Content-Disposition"] = 'attachment; filename="my-data.zip"'
+            return response
+        return render(request, self.template_name, {"form": ErasureConfirmForm()})
+
+    def post(self, request):
+        form = ErasureConfirmForm(request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        user = request.user
+        logout(request)
+        personal_data_erase(DataSubject.for_user(user))
+        messages.success(request, "Your personal data has been erased and you are signed out.")
+        return redirect("core:home")
+
+
+class StaffErasureView(StaffRequiredMixin, FormView):
+    """Staff erase a person by email address: an applicant who asked by email, say."""
+
+    template_name = "members/staff_erasure.html"
+    form_class = StaffErasureForm
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        user = get_user_model().objects.filter(email__iexact=email).first()
+        personal_data_erase(DataSubject(email=email, user=user))
+        messages.success(self.request, f"Everything held about {email} has been erased.")
+        return redirect("members:staff_erasure")

@@ -1,0 +1,35 @@
+from django.db.models import Q
+
+from cohort_site.members.personal_data import DataSubject, erased_email, personal_data_source, rows
+
+from .models import EmailOptOut, OutgoingEmail
+
+
+def _emails_to(subject: DataSubject):
+    condition = Q(to__iexact=subject.email)
+    if subject.user is not None:
+        condition |= Q(user=subject.user)
+    return OutgoingEmail.objects.filter(condition)
+
+
+@personal_data_source("emails")
+class EmailData:
+    def export(self, subject: DataSubject) -> dict[str, list[dict]]:
+        return {
+            "emails_sent_to_you": rows(
+                _emails_to(subject).order_by("created_at"),
+                ["kind", "to", "subject", "body_text", "status", "sent_at"],
+            ),
+            "email_opt_outs": rows(
+                EmailOptOut.objects.filter(email__iexact=subject.email), ["kind", "created_at"]
+            ),
+        }
+
+    def erase(self, subject: DataSubject) -> None:
+        for email in _emails_to(subject):
+            email.to = erased_email(email.pk)
+            email.subject = "(erased)"
+            email.body_text = email.body_html = email.last_error = ""
+            email.save(update_fields=["to", "subject", "body_text", "body_html", "last_error"])
+            email.attachments.all().delete()
+        EmailOptOut.objects.filter(email__iexact=subject.email).delete()
