@@ -142,8 +142,11 @@ def session_uid(session) -> str:
     return f"session-{session.pk}@{uid_domain()}"
 
 
-def session_event(session, *, attendee: tuple[str, str] | None = None) -> CalendarEvent:
-    """A session as an event. `attendee` (name, email) makes it an invitation addressed to that person."""
+def session_event(
+    session, *, attendee: tuple[str, str] | None = None, schedule_link: bool = True
+) -> CalendarEvent:
+    """A session as an event. `attendee` (name, email) makes it an invitation addressed to that person;
+    guests, who have no schedule page, get no `schedule_link`."""
     programme = session.cohort.programme
     lines = []
     if session.topic:
@@ -154,7 +157,8 @@ def session_event(session, *, attendee: tuple[str, str] | None = None) -> Calend
         lines.append(f"Venue: {session.venue}")
     if session.agenda:
         lines.extend(["", session.agenda])
-    lines.extend(["", f"Your schedule: {settings.SITE_URL}{reverse('sessions:my_schedule')}"])
+    if schedule_link:
+        lines.extend(["", f"Your schedule: {settings.SITE_URL}{reverse('sessions:my_schedule')}"])
     return CalendarEvent(
         uid=session_uid(session),
         summary=f"{session.title} · {programme.title}",

@@ -89,6 +89,8 @@ class SessionAddForm(LocalTimeForm):
 
 
 class SessionDetailsForm(forms.ModelForm):
+    join_url = forms.URLField(label="Join link", required=False, assume_scheme="https")
+
     class Meta:
         model = Session
         fields = ["topic", "join_url", "venue", "agenda", "manager_notes"]

@@ -74,7 +74,12 @@ def session_recipients(session: Session) -> list[Recipient]:
 
 def _ics(sessions: list[Session], recipient: Recipient, method: str) -> Attachment:
     content = build_calendar(
-        [session_event(session, attendee=(recipient.name, recipient.email)) for session in sessions],
+        [
+            session_event(
+                session, attendee=(recipient.name, recipient.email), schedule_link=recipient.user is not None
+            )
+            for session in sessions
+        ],
         method=method,
     )
     filename = "cancel.ics" if method == "CANCEL" else "invite.ics"
