@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
@@ -386,7 +387,7 @@ class MyScheduleView(LoginRequiredMixin, TemplateView):
             tz=tz,
             apologies_form=ApologiesForm(),
             feed_url=self.request.build_absolute_uri(
-                reverse("sessions:calendar_feed", kwargs={"token": user.calendar_token})
+                reverse("sessions:calendar_feed", kwargs={"user_id": user.pk, "token": user.calendar_token})
             ),
         )
         return context
@@ -426,10 +427,11 @@ def calendar_reset(request):
     return redirect("sessions:my_schedule")
 
 
-def calendar_feed(request, token: str):
-    """A member's private feed. Anyone with the address can read it, so the address is the secret."""
-    user = User.objects.filter(calendar_token=token, is_active=True).first()
-    if user is None:
+def calendar_feed(request, user_id: int, token: str):
+    """A member's private feed, read by calendar apps without signing in, so the address is the secret: the
+    user's id with their current token. Another person's token, or a token since reset, is a 404."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not constant_time_compare(user.calendar_token, token):
         raise Http404("No such calendar.")
     response = HttpResponse(member_calendar(user), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="sessions.ics"'
