@@ -50,7 +50,7 @@ class ScheduleConfirmForm(forms.Form):
 class LocalTimeForm(forms.Form):
     """A local date and start time in the programme's zone, turned into an aware `starts_at`."""
 
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     start_time = forms.TimeField(
         label="Start time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )

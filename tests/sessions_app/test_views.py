@@ -110,7 +110,7 @@ def test_ranking_page_shows_heatmap_top_choice_and_bank_holiday(brief, client):
     ]
     assert response.context["form"]["candidate_time"].value() == brief["monday"].pk
     page = text(response)
-    assert "Bank holiday: Monday 30 August (Late Summer Bank Holiday) falls in these weeks." in page
+    assert "Bank holiday: Late Summer Bank Holiday on Monday 30 August falls in these weeks." in page
     assert "Leaves out: Ada Lovelace, Bo Diddley" in page  # Wednesday
     assert "Only if need be: Bo Diddley" in page  # Tuesday
     html = response.content.decode()
