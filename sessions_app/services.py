@@ -83,7 +83,8 @@ def _ics(sessions: list[Session], recipient: Recipient, method: str) -> Attachme
         method=method,
     )
     filename = "cancel.ics" if method == "CANCEL" else "invite.ics"
-    return Attachment(filename=filename, mimetype="text/calendar", content=content)
+    # The method in the MIME type is what makes mail clients treat the file as an invitation (RFC 6047).
+    return Attachment(filename=filename, mimetype=f"text/calendar; method={method}", content=content)
 
 
 def session_email_queue(

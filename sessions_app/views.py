@@ -120,7 +120,7 @@ class CohortScheduleView(StaffOnlyMixin, TemplateView):
             context["add_url"] = reverse("sessions:session_add", kwargs={"pk": cohort.pk})
             return context
         ranking, by_pk = cohort_time_ranking(cohort)
-        member_count = len({m for r in ranking[:1] for m in (*r.yes, *r.if_need_be, *r.left_out)})
+        member_count = cohort_members(cohort).count()
         labels = {
             r.candidate.key: f"{by_pk[r.candidate.key].label} · {r.can_come} of {member_count} can come"
             for r in ranking

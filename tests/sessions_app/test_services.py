@@ -29,8 +29,13 @@ def confirm(autumn, capture, **kwargs):
 
 def ics_of(message) -> icalendar.Calendar:
     [(filename, content, mimetype)] = message.attachments
-    assert (filename, mimetype) == (filename, "text/calendar")
-    return icalendar.Calendar.from_ical(content)
+    calendar = icalendar.Calendar.from_ical(content)
+    method = calendar["METHOD"]
+    assert (filename, mimetype) == (
+        "cancel.ics" if method == "CANCEL" else "invite.ics",
+        f"text/calendar; method={method}",
+    )
+    return calendar
 
 
 def events(calendar):
