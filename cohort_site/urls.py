@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("", include("cohort_site.mail.urls")),
     path("", include("cohort_site.members.urls")),
+    path("", include("sessions_app.urls")),
 ]
 
 handler404 = "cohort_site.core.views.page_not_found"

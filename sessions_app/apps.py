@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class SessionsAppConfig(AppConfig):
     name = "sessions_app"
     verbose_name = "Schedule"
+
+    def ready(self):
+        # The schedule's own calendar source registers on import; other apps add theirs in calendar_sources.py.
+        from django.utils.module_loading import autodiscover_modules
+
+        from . import calendar  # noqa: F401
+
+        autodiscover_modules("calendar_sources")

@@ -1,7 +1,10 @@
+from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
-from applications.models import Application, Cohort
+from applications.enums import Weekday
+from applications.models import Application, CandidateTime, Cohort
 
 from .enums import AttendanceStatus, SessionKind, SessionStatus
 
@@ -37,6 +40,17 @@ class Session(models.Model):
     def __str__(self) -> str:
         return f"{self.cohort.name}: session {self.number}"
 
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == SessionStatus.CANCELLED
+
+    @property
+    def title(self) -> str:
+        label = f"Session {self.number}"
+        if self.kind != SessionKind.SESSION:
+            label += f" ({self.get_kind_display().lower()})"
+        return f"{label}: {self.topic}" if self.topic else label
+
 
 class Attendance(models.Model):
     """A member's apologies before a session, or the manager's record of attendance after it."""
@@ -46,6 +60,11 @@ class Attendance(models.Model):
     status = models.CharField(max_length=10, choices=AttendanceStatus.choices)
     note = models.CharField(max_length=300, blank=True)
     recorded_at = models.DateTimeField(default=timezone.now)
+    # Kept when the manager later records attended/absent, so the record shows who said they could not come.
+    apologised_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name_plural = "attendance"
@@ -53,3 +72,41 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member.name} at {self.session}: {self.get_status_display()}"
+
+
+class CohortSchedule(models.Model):
+    """The weekly time the manager confirmed for a cohort; its sessions were created from it."""
+
+    cohort = models.OneToOneField(Cohort, on_delete=models.CASCADE, related_name="schedule")
+    candidate_time = models.ForeignKey(
+        CandidateTime, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    start_time = models.TimeField(help_text="Local time in the programme's time zone.")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.cohort.name}: {Weekday(self.weekday).label}s at {self.start_time:%H:%M}"
+
+
+class Guest(models.Model):
+    """An external contributor invited to one session: they get that session's invite and join link only."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="guests")
+    name = models.CharField(max_length=150)
+    email = models.EmailField(max_length=254)
+    topic = models.CharField(max_length=200, blank=True, help_text="What they will talk about or lead.")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    invited_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["session", "name", "pk"]
+        constraints = [models.UniqueConstraint("session", Lower("email"), name="guest_once_per_session")]
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.session}"

@@ -10,7 +10,7 @@ from .applications import (
     MemberFactory,
     ProgrammeFactory,
 )
-from .sessions import AttendanceFactory, SessionFactory
+from .sessions import AttendanceFactory, CohortScheduleFactory, GuestFactory, SessionFactory
 
 __all__ = [
     "ApplicationFactory",
@@ -18,7 +18,9 @@ __all__ = [
     "AvailabilityFactory",
     "CandidateTimeFactory",
     "CohortFactory",
+    "CohortScheduleFactory",
     "DropInFactory",
+    "GuestFactory",
     "MemberFactory",
     "ProgrammeFactory",
     "SessionFactory",

@@ -4,7 +4,7 @@ from datetime import timedelta
 import factory
 
 from sessions_app.enums import AttendanceStatus, SessionKind
-from sessions_app.models import Attendance, Session
+from sessions_app.models import Attendance, CohortSchedule, Guest, Session
 
 from .applications import CohortFactory, MemberFactory
 
@@ -36,3 +36,22 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
     session = factory.SubFactory(SessionFactory)
     member = factory.SubFactory(MemberFactory, cohort=factory.SelfAttribute("..session.cohort"))
     status = AttendanceStatus.ATTENDED
+
+
+class GuestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Guest
+
+    session = factory.SubFactory(SessionFactory)
+    name = factory.Faker("name", locale="en_GB")
+    email = factory.Sequence(lambda n: f"guest{n}@example.org")
+    topic = "Setting the scene"
+
+
+class CohortScheduleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CohortSchedule
+
+    cohort = factory.SubFactory(CohortFactory)
+    weekday = 1
+    start_time = datetime.time(14, 0)

@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from .models import Attendance, CohortSchedule, Guest, Session
+
+
+class GuestInline(admin.TabularInline):
+    model = Guest
+    extra = 0
+    readonly_fields = ["invited_by", "invited_at"]
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    """Read-mostly: moving, cancelling and inviting go through the schedule pages, which send the emails."""
+
+    list_display = ["cohort", "number", "kind", "starts_at", "status", "sequence"]
+    list_filter = ["status", "kind", "cohort__programme"]
+    readonly_fields = ["cohort", "number", "starts_at", "ends_at", "status", "sequence", "created_at"]
+    inlines = [GuestInline]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = ["session", "member", "status", "apologised_at", "recorded_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["session", "member"]
+
+
+@admin.register(CohortSchedule)
+class CohortScheduleAdmin(admin.ModelAdmin):
+    list_display = ["cohort", "weekday", "start_time", "confirmed_by", "confirmed_at"]
+    readonly_fields = ["cohort", "candidate_time", "weekday", "start_time", "confirmed_by", "confirmed_at"]

@@ -1,0 +1,38 @@
+"""The day-before reminder for each session, derived from the database by the dispatcher (see mail/dispatch.py)."""
+
+from __future__ import annotations
+
+import datetime
+
+from cohort_site.mail.dispatch import reminder
+
+from .enums import SessionStatus
+from .models import Session
+from .selectors import session_apologies
+from .services import local_when, session_email_queue, session_recipients
+
+REMINDER_LEAD = datetime.timedelta(hours=24)
+
+
+@reminder("session-reminder")
+def session_reminders(now: datetime.datetime) -> None:
+    """Everyone expected at a session starting within the next day gets one reminder with the join link;
+    members who sent apologies are spared. A moved session is reminded of again at its new time."""
+    due = Session.objects.filter(
+        status=SessionStatus.SCHEDULED, starts_at__gt=now, starts_at__lte=now + REMINDER_LEAD
+    ).select_related("cohort__programme")
+    for session in due:
+        apologised = {f"member:{member_id}" for member_id in session_apologies(session)}
+        stamp = f"{session.starts_at.astimezone(datetime.UTC):%Y%m%dT%H%MZ}"
+        for recipient in session_recipients(session):
+            if recipient.key in apologised:
+                continue
+            session_email_queue(
+                key=f"session-reminder:{session.pk}:{recipient.key}:{stamp}",
+                kind="session-reminder",
+                template="sessions_reminder",
+                subject=f"Reminder: {session.title}, {local_when(session, recipient.tz)}",
+                session=session,
+                recipient=recipient,
+                method=None,
+            )

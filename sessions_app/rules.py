@@ -1,0 +1,40 @@
+"""Permission predicates for the schedule. Plain functions, tested directly; a refusal is a 404 in views."""
+
+from __future__ import annotations
+
+import datetime
+
+from applications.enums import ApplicationStatus
+
+from .enums import SessionStatus
+
+
+def is_schedule_manager(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def is_session_member(user, session) -> bool:
+    """A confirmed member of the session's cohort."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return session.cohort.applications.filter(user=user, status=ApplicationStatus.CONFIRMED).exists()
+
+
+def can_send_apologies(user, session, now: datetime.datetime) -> bool:
+    return (
+        session.status == SessionStatus.SCHEDULED
+        and session.starts_at > now
+        and is_session_member(user, session)
+    )
+
+
+def can_change_session(user, session) -> bool:
+    """Move, cancel, edit or invite guests: staff, while the session is not cancelled."""
+    return is_schedule_manager(user) and session.status == SessionStatus.SCHEDULED
+
+
+def can_record_attendance(user, session, now: datetime.datetime) -> bool:
+    """Attendance is recorded after the session has started, for a session that took place."""
+    return (
+        is_schedule_manager(user) and session.status == SessionStatus.SCHEDULED and session.starts_at <= now
+    )

@@ -1,0 +1,100 @@
+"""Reused reads for the schedule."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.db.models import Prefetch, QuerySet
+
+from applications.enums import ApplicationStatus
+from applications.models import Application, Availability, CandidateTime, Cohort, Programme
+from applications.selectors import cohort_members
+
+from . import slot_finder
+from .enums import SessionStatus
+from .models import Attendance, Session
+
+
+def sessions_for_member(user) -> QuerySet[Session]:
+    """Every session (cancelled ones too, marked) of the cohorts the user is a confirmed member of."""
+    if not (user and user.is_authenticated and user.is_active):
+        return Session.objects.none()
+    return (
+        Session.objects.filter(
+            cohort__applications__user=user, cohort__applications__status=ApplicationStatus.CONFIRMED
+        )
+        .select_related("cohort__programme")
+        .order_by("starts_at", "pk")
+        .distinct()
+    )
+
+
+def membership_for_session(user, session: Session) -> Application | None:
+    return Application.objects.filter(
+        cohort_id=session.cohort_id, user=user, status=ApplicationStatus.CONFIRMED
+    ).first()
+
+
+def member_timezone(user, programme: Programme) -> zoneinfo.ZoneInfo:
+    """The member's own zone (profile setting), else the programme's."""
+    name = getattr(user, "timezone", "") or programme.timezone
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return programme.tz
+
+
+def cohort_sessions(cohort: Cohort) -> QuerySet[Session]:
+    return (
+        Session.objects.filter(cohort=cohort)
+        .select_related("cohort__programme")
+        .prefetch_related("guests")
+        .order_by("number")
+    )
+
+
+def candidate_times(programme: Programme) -> list[CandidateTime]:
+    return list(CandidateTime.objects.filter(programme=programme).select_related("programme"))
+
+
+def cohort_time_ranking(cohort: Cohort) -> tuple[list[slot_finder.RankedTime], dict[int, CandidateTime]]:
+    """Rank the programme's candidate times for the cohort's confirmed members. Candidate keys are
+    CandidateTime pks; members are their Applications. Returns the ranking and the candidate times by pk."""
+    programme = cohort.programme
+    times = candidate_times(programme)
+    members = list(cohort_members(cohort))
+    answers: dict[Application, dict[int, str]] = {member: {} for member in members}
+    by_pk = {member.pk: member for member in members}
+    rows = Availability.objects.filter(
+        application__in=members, candidate_time__programme=programme
+    ).values_list("application_id", "candidate_time_id", "answer")
+    for application_id, candidate_id, answer in rows:
+        answers[by_pk[application_id]][candidate_id] = answer
+    candidates = [slot_finder.Candidate(key=t.pk, weekday=t.weekday, start=t.start_time) for t in times]
+    ranking = slot_finder.rank_times(
+        candidates, answers, first_week=cohort.first_session_week, weeks=programme.session_count
+    )
+    return ranking, {t.pk: t for t in times}
+
+
+def session_apologies(session: Session) -> set[int]:
+    """Application ids of members who sent apologies for the session (kept after attendance is recorded)."""
+    return set(
+        Attendance.objects.filter(session=session, apologised_at__isnull=False).values_list(
+            "member_id", flat=True
+        )
+    )
+
+
+def member_sessions_with_attendance(user, application_ids: list[int]) -> QuerySet[Session]:
+    return sessions_for_member(user).prefetch_related(
+        Prefetch(
+            "attendance",
+            queryset=Attendance.objects.filter(member_id__in=application_ids),
+            to_attr="my_attendance",
+        )
+    )
+
+
+def upcoming_sessions(queryset: QuerySet[Session], now) -> QuerySet[Session]:
+    return queryset.filter(status=SessionStatus.SCHEDULED, ends_at__gt=now)

@@ -1,0 +1,510 @@
+"""Writes for the schedule: confirming a cohort's weekly time, changing sessions, guests, apologies,
+attendance and calendar tokens. Every calendar change bumps the session's SEQUENCE and emails each person
+concerned once (the email keys carry the sequence)."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from applications.models import Application, CandidateTime, Cohort
+from applications.selectors import cohort_members
+from cohort_site.core.models import new_calendar_token
+from cohort_site.mail.models import OutgoingEmail
+from cohort_site.mail.services import Attachment, email_queue
+
+from . import slot_finder
+from .calendar import build_calendar, session_event
+from .enums import AttendanceStatus, SessionKind, SessionStatus
+from .models import Attendance, CohortSchedule, Guest, Session
+from .selectors import member_timezone
+
+# Fields whose change people's calendars must hear about; the manager's notes are private.
+CALENDAR_FIELDS = ("topic", "join_url", "venue", "agenda")
+DETAIL_FIELDS = (*CALENDAR_FIELDS, "manager_notes")
+
+
+@dataclass(frozen=True)
+class Recipient:
+    key: str  # stable part of email keys: member:<application pk> or guest:<guest pk>
+    name: str
+    email: str
+    tz: str
+    user: object = None
+
+
+def _member_recipient(member: Application) -> Recipient:
+    programme = member.cohort.programme if member.cohort_id else member.programme
+    user = member.user
+    return Recipient(
+        key=f"member:{member.pk}",
+        name=member.name,
+        email=user.email if user else member.email,
+        tz=member_timezone(user, programme).key,
+        user=user,
+    )
+
+
+def _guest_recipient(guest: Guest) -> Recipient:
+    return Recipient(
+        key=f"guest:{guest.pk}",
+        name=guest.name,
+        email=guest.email,
+        tz=guest.session.cohort.programme.timezone,
+    )
+
+
+def session_recipients(session: Session) -> list[Recipient]:
+    """Everyone a change to this session concerns: the cohort's members and the session's guests."""
+    members = [
+        _member_recipient(member)
+        for member in cohort_members(session.cohort).select_related("cohort__programme")
+    ]
+    guests = [
+        _guest_recipient(guest) for guest in session.guests.select_related("session__cohort__programme")
+    ]
+    return members + guests
+
+
+def _ics(sessions: list[Session], recipient: Recipient, method: str) -> Attachment:
+    content = build_calendar(
+        [
+            session_event(
+                session, attendee=(recipient.name, recipient.email), schedule_link=recipient.user is not None
+            )
+            for session in sessions
+        ],
+        method=method,
+    )
+    filename = "cancel.ics" if method == "CANCEL" else "invite.ics"
+    # The method in the MIME type is what makes mail clients treat the file as an invitation (RFC 6047).
+    return Attachment(filename=filename, mimetype=f"text/calendar; method={method}", content=content)
+
+
+def session_email_queue(
+    *,
+    key: str,
+    kind: str,
+    template: str,
+    subject: str,
+    session: Session,
+    recipient: Recipient,
+    method: str | None,
+    context: dict | None = None,
+) -> None:
+    programme = session.cohort.programme
+    email_queue(
+        key=key,
+        kind=kind,
+        to=recipient.email,
+        user=recipient.user,
+        subject=subject,
+        template=template,
+        context={
+            "session": session,
+            "programme": programme,
+            "recipient": recipient,
+            "tz": recipient.tz,
+            **(context or {}),
+        },
+        about=session,
+        reply_to=programme.contact_email,
+        attachments=[_ics([session], recipient, method)] if method else [],
+    )
+
+
+def _local(session: Session, tz: str) -> str:
+    return f"{timezone.localtime(session.starts_at, _zone(tz)):%A %-d %B}"
+
+
+def local_when(session: Session, tz: str) -> str:
+    return f"{timezone.localtime(session.starts_at, _zone(tz)):%A %-d %B, %H:%M}"
+
+
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(name)
+
+
+# --- Confirming the weekly time ------------------------------------------------------------------------
+
+
+def schedule_confirm(
+    *, cohort: Cohort, candidate_time: CandidateTime, by=None, join_url: str = "", venue: str = ""
+) -> CohortSchedule:
+    """Fix the cohort's weekly time and create its sessions (first orientation, last review) from its first
+    week, at that weekday and local time in the programme's zone; then invite every member. Once only."""
+    programme = cohort.programme
+    if candidate_time.programme_id != programme.pk:
+        raise ValidationError({"candidate_time": "That time is not one this programme offered."})
+    try:
+        with transaction.atomic():
+            Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
+            if CohortSchedule.objects.filter(cohort=cohort).exists() or cohort.sessions.exists():
+                raise ValidationError("This group's time is already confirmed.")
+            schedule = CohortSchedule.objects.create(
+                cohort=cohort,
+                candidate_time=candidate_time,
+                weekday=candidate_time.weekday,
+                start_time=candidate_time.start_time,
+                confirmed_by=by,
+            )
+            starts = slot_finder.weekly_starts(
+                cohort.first_session_week,
+                candidate_time.weekday,
+                candidate_time.start_time,
+                programme.session_count,
+                programme.tz,
+            )
+            last = len(starts)
+            Session.objects.bulk_create(
+                Session(
+                    cohort=cohort,
+                    number=number,
+                    kind=(
+                        SessionKind.ORIENTATION
+                        if number == 1
+                        else SessionKind.REVIEW
+                        if number == last and last > 1
+                        else SessionKind.SESSION
+                    ),
+                    starts_at=starts_at,
+                    ends_at=starts_at + programme.session_length,
+                    join_url=join_url,
+                    venue=venue,
+                )
+                for number, starts_at in enumerate(starts, start=1)
+            )
+            schedule_invites_send(cohort=cohort)
+    except IntegrityError as error:
+        raise ValidationError("This group's time is already confirmed.") from error
+    return schedule
+
+
+def schedule_invites_send(*, cohort: Cohort) -> int:
+    """Send each confirmed member one invite holding all the cohort's sessions still on. A member who has had
+    theirs is not sent another, so this also invites people who joined late. Returns how many were queued."""
+    sessions = list(
+        Session.objects.filter(cohort=cohort, status=SessionStatus.SCHEDULED)
+        .select_related("cohort__programme")
+        .order_by("number")
+    )
+    if not sessions:
+        return 0
+    programme = cohort.programme
+    queued = 0
+    for member in cohort_members(cohort).select_related("cohort__programme"):
+        recipient = _member_recipient(member)
+        key = f"session-invite:{cohort.pk}:{recipient.key}"
+        if OutgoingEmail.objects.filter(key=key).exists():
+            continue
+        email_queue(
+            key=key,
+            kind="session-invite",
+            to=recipient.email,
+            user=recipient.user,
+            subject=f"Your sessions: {programme.title}",
+            template="sessions_invite",
+            context={
+                "sessions": sessions,
+                "programme": programme,
+                "cohort": cohort,
+                "recipient": recipient,
+                "tz": recipient.tz,
+            },
+            about=cohort,
+            reply_to=programme.contact_email,
+            attachments=[_ics(sessions, recipient, "REQUEST")],
+        )
+        queued += 1
+    return queued
+
+
+# --- Changing one session ------------------------------------------------------------------------------
+
+
+def _locked(session: Session) -> Session:
+    return Session.objects.select_for_update().select_related("cohort__programme").get(pk=session.pk)
+
+
+def _send_updates(session: Session, *, change: str) -> None:
+    for recipient in session_recipients(session):
+        session_email_queue(
+            key=f"session-update:{session.pk}:{session.sequence}:{recipient.key}",
+            kind="session-update",
+            template="sessions_update",
+            subject=f"Updated: {session.title}, {_local(session, recipient.tz)}",
+            session=session,
+            recipient=recipient,
+            method="REQUEST",
+            context={"change": change},
+        )
+
+
+def session_move(*, session: Session, starts_at: datetime.datetime, by=None, now=None) -> Session:
+    """Move a session to another start (same length). Sends each person an update once; moving it to where
+    it already is changes nothing."""
+    now = now or timezone.now()
+    if timezone.is_naive(starts_at):
+        raise ValueError("starts_at must be aware")
+    with transaction.atomic():
+        session = _locked(session)
+        if session.status != SessionStatus.SCHEDULED:
+            raise ValidationError("A cancelled session cannot be moved.")
+        if starts_at == session.starts_at:
+            return session
+        if starts_at <= now:
+            raise ValidationError({"starts_at": "Choose a time in the future."})
+        length = session.ends_at - session.starts_at
+        session.starts_at = starts_at
+        session.ends_at = starts_at + length
+        session.sequence += 1
+        session.save(update_fields=["starts_at", "ends_at", "sequence"])
+        _send_updates(session, change="moved")
+    return session
+
+
+def session_update(*, session: Session, by=None, **fields) -> Session:
+    """Change a session's topic, join link, venue, agenda or notes. A change people's calendars show raises
+    the SEQUENCE and sends an update; a change to the manager's notes alone does not."""
+    unknown = set(fields) - set(DETAIL_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown session fields: {sorted(unknown)}")
+    with transaction.atomic():
+        session = _locked(session)
+        changed = [name for name, value in fields.items() if getattr(session, name) != value]
+        if not changed:
+            return session
+        if session.status != SessionStatus.SCHEDULED:
+            raise ValidationError("A cancelled session cannot be changed.")
+        for name in changed:
+            setattr(session, name, fields[name])
+        update_fields = list(changed)
+        if set(changed) & set(CALENDAR_FIELDS):
+            session.sequence += 1
+            update_fields.append("sequence")
+        session.full_clean(exclude=["cohort"])
+        session.save(update_fields=update_fields)
+        if "sequence" in update_fields:
+            _send_updates(session, change="details")
+    return session
+
+
+def session_cancel(*, session: Session, by=None, reason: str = "") -> Session:
+    """Cancel a session: its SEQUENCE rises and everyone concerned gets one METHOD:CANCEL. Twice is once."""
+    with transaction.atomic():
+        session = _locked(session)
+        if session.status == SessionStatus.CANCELLED:
+            return session
+        session.status = SessionStatus.CANCELLED
+        session.sequence += 1
+        if reason:
+            session.manager_notes = (session.manager_notes + f"\n\nCancelled: {reason}").strip()
+        session.save(update_fields=["status", "sequence", "manager_notes"])
+        for recipient in session_recipients(session):
+            session_email_queue(
+                key=f"session-cancel:{session.pk}:{recipient.key}",
+                kind="session-cancel",
+                template="sessions_cancel",
+                subject=f"Cancelled: {session.title}, {_local(session, recipient.tz)}",
+                session=session,
+                recipient=recipient,
+                method="CANCEL",
+                context={"reason": reason},
+            )
+    return session
+
+
+def session_add(
+    *,
+    cohort: Cohort,
+    starts_at: datetime.datetime,
+    by=None,
+    topic: str = "",
+    join_url: str = "",
+    venue: str = "",
+    agenda: str = "",
+    now=None,
+) -> Session:
+    """Add a session after the planned ones (the group runs “for as long as there is a need”), numbered next,
+    and invite the cohort's members to it."""
+    now = now or timezone.now()
+    if starts_at <= now:
+        raise ValidationError({"starts_at": "Choose a time in the future."})
+    programme = cohort.programme
+    with transaction.atomic():
+        Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
+        number = (Session.objects.filter(cohort=cohort).aggregate(Max("number"))["number__max"] or 0) + 1
+        session = Session.objects.create(
+            cohort=cohort,
+            number=number,
+            kind=SessionKind.SESSION,
+            starts_at=starts_at,
+            ends_at=starts_at + programme.session_length,
+            topic=topic,
+            join_url=join_url,
+            venue=venue,
+            agenda=agenda,
+        )
+        session = Session.objects.select_related("cohort__programme").get(pk=session.pk)
+        _send_updates(session, change="added")
+    return session
+
+
+# --- Guests --------------------------------------------------------------------------------------------
+
+
+def guest_invite(*, session: Session, name: str, email: str, topic: str = "", by=None) -> Guest:
+    """Invite an external contributor to one session: they are sent that session's invite and join link only."""
+    if session.status != SessionStatus.SCHEDULED:
+        raise ValidationError("Guests can only be invited to a session that is going ahead.")
+    email = email.strip()
+    try:
+        with transaction.atomic():
+            guest = Guest.objects.create(
+                session=session, name=name.strip(), email=email, topic=topic.strip(), invited_by=by
+            )
+    except IntegrityError as error:
+        raise ValidationError({"email": "This person is already invited to this session."}) from error
+    guest = Guest.objects.select_related("session__cohort__programme").get(pk=guest.pk)
+    session = guest.session
+    recipient = _guest_recipient(guest)
+    session_email_queue(
+        key=f"session-guest-invite:{guest.pk}",
+        kind="session-guest-invite",
+        template="sessions_guest_invite",
+        subject=f"Invitation: {session.cohort.programme.title}, {_local(session, recipient.tz)}",
+        session=session,
+        recipient=recipient,
+        method="REQUEST",
+        context={"guest": guest},
+    )
+    return guest
+
+
+def guest_remove(*, guest: Guest, by=None) -> None:
+    """Withdraw a guest's invitation: their calendar gets a cancel, and they are no longer shown."""
+    guest = Guest.objects.select_related("session__cohort__programme").get(pk=guest.pk)
+    session = guest.session
+    recipient = _guest_recipient(guest)
+    with transaction.atomic():
+        session_email_queue(
+            key=f"session-guest-cancel:{guest.pk}",
+            kind="session-cancel",
+            template="sessions_cancel",
+            subject=f"Cancelled: {session.cohort.programme.title}, {_local(session, recipient.tz)}",
+            session=session,
+            recipient=recipient,
+            method="CANCEL",
+            context={"guest_withdrawn": True},
+        )
+        guest.delete()
+
+
+# --- Apologies and attendance --------------------------------------------------------------------------
+
+
+def apologies_send(*, session: Session, member: Application, note: str = "", now=None) -> Attendance:
+    """A member says they cannot come. Only before the session starts; sending again updates the note."""
+    now = now or timezone.now()
+    if session.status != SessionStatus.SCHEDULED or session.starts_at <= now:
+        raise ValidationError("Apologies can be sent only before a session that is going ahead.")
+    if member.cohort_id != session.cohort_id:
+        raise ValidationError("You are not a member of this group.")
+    with transaction.atomic():
+        attendance, created = Attendance.objects.select_for_update().get_or_create(
+            session=session,
+            member=member,
+            defaults={
+                "status": AttendanceStatus.APOLOGIES,
+                "note": note,
+                "apologised_at": now,
+                "recorded_at": now,
+            },
+        )
+        if not created:
+            attendance.status = AttendanceStatus.APOLOGIES
+            attendance.note = note
+            attendance.apologised_at = attendance.apologised_at or now
+            attendance.recorded_at = now
+            attendance.save(update_fields=["status", "note", "apologised_at", "recorded_at"])
+        programme = session.cohort.programme
+        email_queue(
+            key=f"session-apologies:{session.pk}:{member.pk}",
+            kind="session-apologies",
+            to=programme.contact_email,
+            subject=f"Apologies from {member.name}: {session.title}",
+            template="sessions_apologies",
+            context={
+                "session": session,
+                "member": member,
+                "note": note,
+                "programme": programme,
+                "tz": programme.timezone,
+            },
+            about=session,
+            reply_to=member.user.email if member.user else member.email,
+        )
+    return attendance
+
+
+def apologies_withdraw(*, session: Session, member: Application, now=None) -> None:
+    """The member can come after all: their apologies are removed (before the session only)."""
+    now = now or timezone.now()
+    if session.starts_at <= now:
+        raise ValidationError("The session has started; the manager records attendance now.")
+    Attendance.objects.filter(session=session, member=member, status=AttendanceStatus.APOLOGIES).delete()
+
+
+def attendance_record(
+    *, session: Session, statuses: dict[int, str], notes: dict[int, str] | None = None, by=None, now=None
+) -> list[Attendance]:
+    """The manager records, after the session has started, who attended. `statuses` maps application id to an
+    AttendanceStatus. Recording again overwrites; apologies sent beforehand stay noted."""
+    now = now or timezone.now()
+    notes = notes or {}
+    if session.status != SessionStatus.SCHEDULED or session.starts_at > now:
+        raise ValidationError("Attendance is recorded once the session has started.")
+    members = {member.pk: member for member in cohort_members(session.cohort)}
+    unknown = set(statuses) - set(members)
+    if unknown:
+        raise ValidationError("Some of those people are not members of this group.")
+    valid = set(AttendanceStatus.values)
+    if set(statuses.values()) - valid:
+        raise ValidationError("Unknown attendance status.")
+    records = []
+    with transaction.atomic():
+        existing = {a.member_id: a for a in Attendance.objects.select_for_update().filter(session=session)}
+        for member_id, status in statuses.items():
+            attendance = existing.get(member_id)
+            note = notes.get(member_id, attendance.note if attendance else "")
+            if attendance is None:
+                attendance = Attendance.objects.create(
+                    session=session,
+                    member_id=member_id,
+                    status=status,
+                    note=note,
+                    recorded_at=now,
+                    recorded_by=by,
+                )
+            elif (attendance.status, attendance.note) != (status, note):
+                attendance.status, attendance.note = status, note
+                attendance.recorded_at, attendance.recorded_by = now, by
+                attendance.save(update_fields=["status", "note", "recorded_at", "recorded_by"])
+            records.append(attendance)
+    return records
+
+
+# --- Calendar feed -------------------------------------------------------------------------------------
+
+
+def calendar_token_reset(*, user) -> str:
+    """Give the user a new private feed address; the old one stops working at once."""
+    user.calendar_token = new_calendar_token()
+    user.save(update_fields=["calendar_token"])
+    return user.calendar_token

@@ -1,0 +1,165 @@
+"""The best-time finder: which candidate weekly time suits most of a cohort's members.
+
+Pure Python, no Django: it is given plain values and returns plain values, so it can be tested on hand-made
+cases and benchmarked alone (bench/slot_finder.py).
+
+Ranking, best first:
+1. how many members can come at all (“yes” plus “if need be”): the time that leaves out fewest people;
+2. then how many said “yes” (among times everyone-who-can-come ties on, the keener group wins);
+3. then a time whose weeks miss every bank holiday before one that hits one;
+4. then the order the candidates were given in (weekday, then start time, as the manager offered them).
+
+Times equal on (1) and (2) share a rank, so the manager sees a tie as a tie. A missing answer counts as “no”.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import holidays
+
+YES = "yes"
+IF_NEED_BE = "if_need_be"
+NO = "no"
+
+# England and Wales: the Summer bank holiday is the last Monday of August (Scotland's is the first).
+DEFAULT_HOLIDAY_COUNTRY = "GB"
+DEFAULT_HOLIDAY_SUBDIVISION = "ENG"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A weekly time on offer: `key` identifies it to the caller; weekday 0 is Monday; start is local."""
+
+    key: Hashable
+    weekday: int
+    start: datetime.time
+
+
+@dataclass(frozen=True)
+class BankHoliday:
+    date: datetime.date
+    name: str
+
+
+@dataclass(frozen=True)
+class RankedTime:
+    candidate: Candidate
+    rank: int
+    yes: tuple[Hashable, ...]
+    if_need_be: tuple[Hashable, ...]
+    left_out: tuple[Hashable, ...]
+    dates: tuple[datetime.date, ...] = ()
+    bank_holidays: tuple[BankHoliday, ...] = field(default=())
+
+    @property
+    def can_come(self) -> int:
+        return len(self.yes) + len(self.if_need_be)
+
+
+def weekly_dates(first_week: datetime.date, weekday: int, weeks: int) -> tuple[datetime.date, ...]:
+    """The date of each of `weeks` weekly meetings on `weekday`, from the week whose Monday is `first_week`."""
+    monday = first_week - datetime.timedelta(days=first_week.weekday())
+    first = monday + datetime.timedelta(days=weekday)
+    return tuple(first + datetime.timedelta(weeks=n) for n in range(weeks))
+
+
+def weekly_starts(
+    first_week: datetime.date, weekday: int, start: datetime.time, weeks: int, tz: datetime.tzinfo
+) -> tuple[datetime.datetime, ...]:
+    """Aware start instants of weekly meetings at the same *local* time, so a clock change moves UTC, not the
+    wall clock. Each occurrence is built in local time, never by adding weeks to an aware instant."""
+    return tuple(
+        datetime.datetime.combine(day, start, tzinfo=tz) for day in weekly_dates(first_week, weekday, weeks)
+    )
+
+
+def bank_holidays_on(
+    dates: Iterable[datetime.date],
+    *,
+    country: str = DEFAULT_HOLIDAY_COUNTRY,
+    subdivision: str | None = DEFAULT_HOLIDAY_SUBDIVISION,
+) -> tuple[BankHoliday, ...]:
+    """The public holidays that fall on any of `dates`, in date order."""
+    dates = sorted(set(dates))
+    if not dates:
+        return ()
+    calendar = holidays.country_holidays(
+        country, subdiv=subdivision, years=range(dates[0].year, dates[-1].year + 1)
+    )
+    return tuple(BankHoliday(day, calendar[day]) for day in dates if day in calendar)
+
+
+def rank_times(
+    candidates: Sequence[Candidate],
+    answers: Mapping[Hashable, Mapping[Hashable, str]],
+    *,
+    first_week: datetime.date | None = None,
+    weeks: int = 6,
+    holiday_country: str = DEFAULT_HOLIDAY_COUNTRY,
+    holiday_subdivision: str | None = DEFAULT_HOLIDAY_SUBDIVISION,
+) -> list[RankedTime]:
+    """Rank `candidates` for the members in `answers` ({member: {candidate key: "yes" | "if_need_be" | "no"}}).
+
+    Members keep the order `answers` gives them in every list returned. With `first_week` (the Monday of the
+    first session's week), each time also carries its `weeks` dates and the bank holidays among them.
+    """
+    keys = [candidate.key for candidate in candidates]
+    yes: dict[Hashable, list] = {key: [] for key in keys}
+    maybe: dict[Hashable, list] = {key: [] for key in keys}
+    left: dict[Hashable, list] = {key: [] for key in keys}
+    for member, member_answers in answers.items():
+        get = member_answers.get
+        for key in keys:
+            answer = get(key)
+            if answer == YES:
+                yes[key].append(member)
+            elif answer == IF_NEED_BE:
+                maybe[key].append(member)
+            else:
+                left[key].append(member)
+
+    holiday_dates: dict[Hashable, tuple[datetime.date, ...]] = {}
+    clashes: dict[Hashable, tuple[BankHoliday, ...]] = {}
+    if first_week is not None:
+        for candidate in candidates:
+            holiday_dates[candidate.key] = weekly_dates(first_week, candidate.weekday, weeks)
+        everyday = [day for dates in holiday_dates.values() for day in dates]
+        found = {
+            bank_holiday.date: bank_holiday
+            for bank_holiday in bank_holidays_on(
+                everyday, country=holiday_country, subdivision=holiday_subdivision
+            )
+        }
+        for key, dates in holiday_dates.items():
+            clashes[key] = tuple(found[day] for day in dates if day in found)
+
+    def order(position: int):
+        key = keys[position]
+        can_come = len(yes[key]) + len(maybe[key])
+        return (-can_come, -len(yes[key]), bool(clashes.get(key)), position)
+
+    ranked: list[RankedTime] = []
+    previous_score = None
+    rank = 0
+    for index, position in enumerate(sorted(range(len(candidates)), key=order), start=1):
+        candidate = candidates[position]
+        key = candidate.key
+        score = (len(yes[key]) + len(maybe[key]), len(yes[key]))
+        if score != previous_score:
+            rank = index
+            previous_score = score
+        ranked.append(
+            RankedTime(
+                candidate=candidate,
+                rank=rank,
+                yes=tuple(yes[key]),
+                if_need_be=tuple(maybe[key]),
+                left_out=tuple(left[key]),
+                dates=holiday_dates.get(key, ()),
+                bank_holidays=clashes.get(key, ()),
+            )
+        )
+    return ranked

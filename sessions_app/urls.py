@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "sessions"
+
+urlpatterns = [
+    path("schedule/", views.MyScheduleView.as_view(), name="my_schedule"),
+    path("schedule/sessions/<int:pk>/apologies/", views.apologies, name="apologies"),
+    path("schedule/calendar/reset/", views.calendar_reset, name="calendar_reset"),
+    path("calendar/<int:user_id>/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("staff/schedule/", views.CohortListView.as_view(), name="cohorts"),
+    path("staff/schedule/cohorts/<int:pk>/", views.CohortScheduleView.as_view(), name="cohort_schedule"),
+    path(
+        "staff/schedule/cohorts/<int:pk>/invites/", views.CohortInvitesView.as_view(), name="cohort_invites"
+    ),
+    path("staff/schedule/cohorts/<int:pk>/add/", views.SessionAddView.as_view(), name="session_add"),
+    path("staff/schedule/sessions/<int:pk>/", views.SessionManageView.as_view(), name="session"),
+]

@@ -1,0 +1,440 @@
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.views import View
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+
+from applications.enums import ApplicationStatus, Weekday
+from applications.models import Application, Cohort
+from applications.selectors import cohort_members
+from cohort_site.core.models import User
+
+from . import rules, services
+from .calendar import member_calendar
+from .enums import AttendanceStatus, SessionStatus
+from .forms import (
+    ApologiesForm,
+    AttendanceForm,
+    GuestForm,
+    ScheduleConfirmForm,
+    SessionAddForm,
+    SessionCancelForm,
+    SessionDetailsForm,
+    SessionMoveForm,
+)
+from .models import Attendance, Guest, Session
+from .selectors import (
+    cohort_sessions,
+    cohort_time_ranking,
+    member_sessions_with_attendance,
+    member_timezone,
+    session_apologies,
+)
+
+
+def _error_messages(error: ValidationError) -> list[str]:
+    return list(error.messages)
+
+
+class StaffOnlyMixin:
+    """Staff pages: anyone else gets a 404, so the page does not reveal it exists."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not rules.is_schedule_manager(request.user):
+            raise Http404("No such page.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CohortListView(StaffOnlyMixin, TemplateView):
+    template_name = "sessions_app/cohort_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["cohorts"] = (
+            Cohort.objects.select_related("programme", "schedule")
+            .annotate(
+                member_count=Count(
+                    "applications", filter=Q(applications__status=ApplicationStatus.CONFIRMED), distinct=True
+                ),
+                session_count=Count("sessions", distinct=True),
+            )
+            .order_by("-programme__first_session_week", "programme__title", "number")
+        )
+        return context
+
+
+@dataclass
+class HeatCell:
+    ranked: object = None  # RankedTime
+    candidate: object = None  # CandidateTime
+    level: int = 0
+    top: bool = False
+
+
+def heatmap(ranking, candidates_by_pk, member_count: int):
+    """Days × times: columns are the weekdays offered, rows the start times offered; each cell the share
+    of members who can come, as a level 0–5 for the CSS class (the number is shown too)."""
+    weekdays = sorted({c.weekday for c in candidates_by_pk.values()})
+    times = sorted({c.start_time for c in candidates_by_pk.values()})
+    cells = {}
+    for index, ranked in enumerate(ranking):
+        candidate = candidates_by_pk[ranked.candidate.key]
+        level = round(5 * ranked.can_come / member_count) if member_count else 0
+        cells[(candidate.weekday, candidate.start_time)] = HeatCell(ranked, candidate, level, top=index == 0)
+    rows = [(time, [cells.get((day, time), HeatCell()) for day in weekdays]) for time in times]
+    return {"days": [Weekday(day).label for day in weekdays], "rows": rows}
+
+
+class CohortScheduleView(StaffOnlyMixin, TemplateView):
+    template_name = "sessions_app/cohort_schedule.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=kwargs["pk"])
+
+    def scheduled(self) -> bool:
+        return hasattr(self.cohort, "schedule") or self.cohort.sessions.exists()
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cohort = self.cohort
+        context["cohort"] = cohort
+        context["programme"] = cohort.programme
+        if self.scheduled():
+            sessions = list(cohort_sessions(cohort))
+            context["sessions"] = sessions
+            context["schedule"] = getattr(cohort, "schedule", None)
+            context["add_url"] = reverse("sessions:session_add", kwargs={"pk": cohort.pk})
+            return context
+        ranking, by_pk = cohort_time_ranking(cohort)
+        member_count = cohort_members(cohort).count()
+        labels = {
+            r.candidate.key: f"{by_pk[r.candidate.key].label} · {r.can_come} of {member_count} can come"
+            for r in ranking
+        }
+        if form is None:
+            initial = {"candidate_time": ranking[0].candidate.key} if ranking else {}
+            form = ScheduleConfirmForm(programme=cohort.programme, labels=labels, initial=initial)
+        context.update(
+            ranking=[(r, by_pk[r.candidate.key]) for r in ranking],
+            member_count=member_count,
+            heatmap=heatmap(ranking, by_pk, member_count),
+            form=form,
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if self.scheduled():
+            messages.info(request, "This group's time is already confirmed.")
+            return redirect(request.path)
+        form = ScheduleConfirmForm(request.POST, programme=self.cohort.programme)
+        if form.is_valid():
+            try:
+                services.schedule_confirm(
+                    cohort=self.cohort,
+                    candidate_time=form.cleaned_data["candidate_time"],
+                    by=request.user,
+                    join_url=form.cleaned_data["join_url"],
+                    venue=form.cleaned_data["venue"],
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(_error_messages(error)))
+                return redirect(request.path)
+            messages.success(
+                request,
+                f"{form.cleaned_data['candidate_time'].label} confirmed: the sessions are created and every member is sent an invite.",
+            )
+            return redirect(request.path)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class CohortInvitesView(StaffOnlyMixin, View):
+    def post(self, request, pk):
+        cohort = get_object_or_404(Cohort, pk=pk)
+        count = services.schedule_invites_send(cohort=cohort)
+        if count:
+            messages.success(
+                request, f"Invites sent to {count} member{'s' if count != 1 else ''} who had none."
+            )
+        else:
+            messages.info(request, "Every member has their invite already.")
+        return redirect("sessions:cohort_schedule", pk=cohort.pk)
+
+
+class SessionAddView(StaffOnlyMixin, TemplateView):
+    template_name = "sessions_app/session_add.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=kwargs["pk"])
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cohort = self.cohort
+        tz = cohort.programme.tz
+        if form is None:
+            last = cohort.sessions.order_by("-number").first()
+            initial = {}
+            if last is not None:
+                local = timezone.localtime(last.starts_at, tz)
+                initial = {
+                    "date": local.date() + datetime.timedelta(weeks=1),
+                    "start_time": local.time(),
+                    "join_url": last.join_url,
+                    "venue": last.venue,
+                }
+            form = SessionAddForm(tz=tz, initial=initial)
+        context.update(cohort=cohort, form=form)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = SessionAddForm(request.POST, tz=self.cohort.programme.tz)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                session = services.session_add(
+                    cohort=self.cohort,
+                    starts_at=data["starts_at"],
+                    by=request.user,
+                    topic=data["topic"],
+                    join_url=data["join_url"],
+                    venue=data["venue"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"Session {session.number} added; members are sent an invite.")
+                return redirect("sessions:cohort_schedule", pk=self.cohort.pk)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class SessionManageView(StaffOnlyMixin, TemplateView):
+    """One session for the manager: details, move, cancel, guests and, after it starts, attendance."""
+
+    template_name = "sessions_app/session_detail.html"
+    actions = ("details", "move", "cancel", "guest", "attendance", "remove_guest")
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.session = get_object_or_404(Session.objects.select_related("cohort__programme"), pk=kwargs["pk"])
+        self.now = timezone.now()
+
+    def forms(self, bound: dict | None = None):
+        session = self.session
+        tz = session.cohort.programme.tz
+        local = timezone.localtime(session.starts_at, tz)
+        members = list(cohort_members(session.cohort))
+        existing = dict(Attendance.objects.filter(session=session).values_list("member_id", "status"))
+        forms = {
+            "details": SessionDetailsForm(instance=session, prefix="details"),
+            "move": SessionMoveForm(
+                tz=tz, prefix="move", initial={"date": local.date(), "start_time": local.time()}
+            ),
+            "cancel": SessionCancelForm(prefix="cancel"),
+            "guest": GuestForm(session=session, prefix="guest"),
+            "attendance": AttendanceForm(members=members, existing=existing, prefix="attendance"),
+        }
+        forms.update(bound or {})
+        return forms, members, existing
+
+    def get_context_data(self, bound=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        session = self.session
+        forms, members, existing = self.forms(bound)
+        apologised = session_apologies(session)
+        context.update(
+            session=session,
+            cohort=session.cohort,
+            programme=session.cohort.programme,
+            forms=forms,
+            members=[(m, existing.get(m.pk), m.pk in apologised) for m in members],
+            guests=list(session.guests.all()),
+            can_change=rules.can_change_session(self.request.user, session),
+            can_record=rules.can_record_attendance(self.request.user, session, self.now),
+            attendance_labels=dict(AttendanceStatus.choices),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action")
+        session = self.session
+        if action not in self.actions:
+            raise Http404("Unknown action.")
+        if action == "attendance":
+            if not rules.can_record_attendance(request.user, session, self.now):
+                raise Http404("Attendance cannot be recorded for this session yet.")
+        elif not rules.can_change_session(request.user, session):
+            raise Http404("This session cannot be changed.")
+        handler = getattr(self, f"do_{action}")
+        return handler(request)
+
+    def done(self, message: str):
+        messages.success(self.request, message)
+        return redirect("sessions:session", pk=self.session.pk)
+
+    def invalid(self, name, form):
+        return self.render_to_response(self.get_context_data(bound={name: form}), status=400)
+
+    def do_details(self, request):
+        form = SessionDetailsForm(
+            request.POST, instance=Session.objects.get(pk=self.session.pk), prefix="details"
+        )
+        if not form.is_valid():
+            return self.invalid("details", form)
+        before = self.session.sequence
+        session = services.session_update(
+            session=self.session,
+            by=request.user,
+            **{name: form.cleaned_data[name] for name in form.Meta.fields},
+        )
+        if session.sequence != before:
+            return self.done("Session updated; everyone invited is sent the change.")
+        return self.done("Session saved.")
+
+    def do_move(self, request):
+        form = SessionMoveForm(request.POST, tz=self.session.cohort.programme.tz, prefix="move", now=self.now)
+        if not form.is_valid():
+            return self.invalid("move", form)
+        try:
+            services.session_move(
+                session=self.session, starts_at=form.cleaned_data["starts_at"], by=request.user, now=self.now
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.invalid("move", form)
+        return self.done("Session moved; everyone invited is sent the new time.")
+
+    def do_cancel(self, request):
+        form = SessionCancelForm(request.POST, prefix="cancel")
+        if not form.is_valid():
+            return self.invalid("cancel", form)
+        services.session_cancel(session=self.session, by=request.user, reason=form.cleaned_data["reason"])
+        return self.done("Session cancelled; everyone invited is sent a cancellation.")
+
+    def do_guest(self, request):
+        form = GuestForm(request.POST, session=self.session, prefix="guest")
+        if not form.is_valid():
+            return self.invalid("guest", form)
+        try:
+            guest = services.guest_invite(session=self.session, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.invalid("guest", form)
+        return self.done(f"{guest.name} is invited and sent this session's invite.")
+
+    def do_remove_guest(self, request):
+        guest = get_object_or_404(Guest, pk=request.POST.get("guest"), session=self.session)
+        services.guest_remove(guest=guest, by=request.user)
+        return self.done(f"{guest.name}'s invitation is withdrawn; they are sent a cancellation.")
+
+    def do_attendance(self, request):
+        members = list(cohort_members(self.session.cohort))
+        existing = dict(Attendance.objects.filter(session=self.session).values_list("member_id", "status"))
+        form = AttendanceForm(request.POST, members=members, existing=existing, prefix="attendance")
+        if not form.is_valid():
+            return self.invalid("attendance", form)
+        services.attendance_record(
+            session=self.session, statuses=form.statuses(), by=request.user, now=self.now
+        )
+        return self.done("Attendance recorded.")
+
+
+# --- Members -------------------------------------------------------------------------------------------
+
+
+class MyScheduleView(LoginRequiredMixin, TemplateView):
+    """A member's sessions: the next one first with its join link, in their own time zone."""
+
+    template_name = "sessions_app/my_schedule.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        now = timezone.now()
+        memberships = list(
+            Application.objects.filter(user=user, status=ApplicationStatus.CONFIRMED).select_related(
+                "cohort__programme"
+            )
+        )
+        sessions = list(member_sessions_with_attendance(user, [m.pk for m in memberships]))
+        upcoming = [s for s in sessions if s.status == SessionStatus.SCHEDULED and s.ends_at > now]
+        past = [s for s in sessions if s not in upcoming]
+        for session in sessions:
+            record = session.my_attendance[0] if session.my_attendance else None
+            session.my_status = record.status if record else ""
+            session.sent_apologies = bool(record and record.status == AttendanceStatus.APOLOGIES)
+            session.can_apologise = session.status == SessionStatus.SCHEDULED and session.starts_at > now
+        programme = memberships[0].cohort.programme if memberships else None
+        tz = member_timezone(user, programme) if programme else timezone.get_current_timezone()
+        context.update(
+            memberships=memberships,
+            next_session=upcoming[0] if upcoming else None,
+            later_sessions=upcoming[1:],
+            past_sessions=list(reversed(past)),
+            tz=tz,
+            apologies_form=ApologiesForm(),
+            feed_url=self.request.build_absolute_uri(
+                reverse("sessions:calendar_feed", kwargs={"user_id": user.pk, "token": user.calendar_token})
+            ),
+        )
+        return context
+
+
+@login_required
+@require_POST
+def apologies(request, pk):
+    session = get_object_or_404(Session.objects.select_related("cohort__programme"), pk=pk)
+    member = Application.objects.filter(
+        cohort_id=session.cohort_id, user=request.user, status=ApplicationStatus.CONFIRMED
+    ).first()
+    if member is None:
+        raise Http404("No such session.")
+    try:
+        if request.POST.get("withdraw"):
+            services.apologies_withdraw(session=session, member=member)
+            messages.success(request, f"Apologies withdrawn: we will see you at {session.title}.")
+        else:
+            form = ApologiesForm(request.POST)
+            note = form.cleaned_data["note"] if form.is_valid() else ""
+            services.apologies_send(session=session, member=member, note=note)
+            messages.success(request, f"Apologies sent for {session.title}. Thank you for letting us know.")
+    except ValidationError as error:
+        messages.error(request, " ".join(_error_messages(error)))
+    return redirect("sessions:my_schedule")
+
+
+@login_required
+@require_POST
+def calendar_reset(request):
+    services.calendar_token_reset(user=request.user)
+    messages.success(
+        request,
+        "Your calendar feed has a new address; the old one no longer works. Subscribe again with the new one.",
+    )
+    return redirect("sessions:my_schedule")
+
+
+def calendar_feed(request, user_id: int, token: str):
+    """A member's private feed, read by calendar apps without signing in, so the address is the secret: the
+    user's id with their current token. Another person's token, or a token since reset, is a 404."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not constant_time_compare(user.calendar_token, token):
+        raise Http404("No such calendar.")
+    response = HttpResponse(member_calendar(user), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="sessions.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -1,0 +1,144 @@
+"""The best-time finder alone: plain values in, plain values out, no database."""
+
+import datetime
+import zoneinfo
+
+from sessions_app.slot_finder import (
+    IF_NEED_BE,
+    NO,
+    YES,
+    BankHoliday,
+    Candidate,
+    bank_holidays_on,
+    rank_times,
+    weekly_dates,
+    weekly_starts,
+)
+
+MON_10 = Candidate("mon-10", 0, datetime.time(10, 0))
+TUE_14 = Candidate("tue-14", 1, datetime.time(14, 0))
+WED_10 = Candidate("wed-10", 2, datetime.time(10, 0))
+THU_14 = Candidate("thu-14", 3, datetime.time(14, 0))
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+
+
+def summary(ranking):
+    return [(r.candidate.key, r.rank, r.yes, r.if_need_be, r.left_out) for r in ranking]
+
+
+def test_rank_puts_most_who_can_come_first_and_names_who_is_left_out():
+    answers = {
+        "ada": {"mon-10": YES, "tue-14": YES, "wed-10": NO},
+        "bo": {"mon-10": NO, "tue-14": IF_NEED_BE, "wed-10": YES},
+        "cy": {"mon-10": YES, "tue-14": IF_NEED_BE},
+    }
+
+    ranking = rank_times([MON_10, TUE_14, WED_10], answers)
+
+    assert summary(ranking) == [
+        ("tue-14", 1, ("ada",), ("bo", "cy"), ()),
+        ("mon-10", 2, ("ada", "cy"), (), ("bo",)),
+        ("wed-10", 3, ("bo",), (), ("ada", "cy")),
+    ]
+    assert [r.can_come for r in ranking] == [3, 2, 1]
+
+
+def test_rank_breaks_equal_numbers_by_yes_then_shares_rank_on_a_full_tie():
+    answers = {
+        "ada": {"mon-10": YES, "tue-14": IF_NEED_BE, "wed-10": YES, "thu-14": YES},
+        "bo": {"mon-10": YES, "tue-14": YES, "wed-10": YES, "thu-14": NO},
+    }
+
+    ranking = rank_times([MON_10, TUE_14, WED_10, THU_14], answers)
+
+    # Monday and Wednesday tie (2 can come, 2 yes): same rank, offered order kept; Tuesday has fewer yeses.
+    assert summary(ranking) == [
+        ("mon-10", 1, ("ada", "bo"), (), ()),
+        ("wed-10", 1, ("ada", "bo"), (), ()),
+        ("tue-14", 3, ("bo",), ("ada",), ()),
+        ("thu-14", 4, ("ada",), (), ("bo",)),
+    ]
+
+
+def test_rank_when_nobody_is_available_leaves_everyone_out_and_all_tie():
+    answers = {"ada": {"mon-10": NO, "tue-14": NO}, "bo": {}}
+
+    ranking = rank_times([MON_10, TUE_14], answers)
+
+    assert summary(ranking) == [
+        ("mon-10", 1, (), (), ("ada", "bo")),
+        ("tue-14", 1, (), (), ("ada", "bo")),
+    ]
+
+
+def test_rank_when_everyone_is_available_leaves_nobody_out():
+    answers = {name: {"mon-10": YES, "tue-14": YES} for name in ("ada", "bo", "cy")}
+
+    ranking = rank_times([MON_10, TUE_14], answers)
+
+    assert summary(ranking) == [
+        ("mon-10", 1, ("ada", "bo", "cy"), (), ()),
+        ("tue-14", 1, ("ada", "bo", "cy"), (), ()),
+    ]
+
+
+def test_rank_with_no_members_or_no_candidates():
+    assert summary(rank_times([MON_10], {})) == [("mon-10", 1, (), (), ())]
+    assert rank_times([], {"ada": {"mon-10": YES}}) == []
+
+
+def test_rank_flags_the_brief_summer_bank_holiday_on_mondays_only():
+    # The brief: sessions in the weeks of 9 August to 13 September 2021; Monday 30 August is a bank holiday.
+    answers = {"ada": {"mon-10": YES, "tue-14": YES}}
+
+    ranking = rank_times([MON_10, TUE_14], answers, first_week=datetime.date(2021, 8, 9), weeks=6)
+
+    by_key = {r.candidate.key: r for r in ranking}
+    assert by_key["mon-10"].bank_holidays == (
+        BankHoliday(datetime.date(2021, 8, 30), "Late Summer Bank Holiday"),
+    )
+    assert by_key["tue-14"].bank_holidays == ()
+    assert by_key["mon-10"].dates == (
+        datetime.date(2021, 8, 9),
+        datetime.date(2021, 8, 16),
+        datetime.date(2021, 8, 23),
+        datetime.date(2021, 8, 30),
+        datetime.date(2021, 9, 6),
+        datetime.date(2021, 9, 13),
+    )
+    # Otherwise tied, the time without a bank holiday comes first, but they still share the rank.
+    assert [(r.candidate.key, r.rank) for r in ranking] == [("tue-14", 1), ("mon-10", 1)]
+
+
+def test_bank_holidays_are_england_and_wales_by_default():
+    # Scotland's summer bank holiday is the first Monday of August; England's the last.
+    assert bank_holidays_on([datetime.date(2021, 8, 2), datetime.date(2021, 8, 30)]) == (
+        BankHoliday(datetime.date(2021, 8, 30), "Late Summer Bank Holiday"),
+    )
+    assert bank_holidays_on([datetime.date(2021, 8, 2)], subdivision="SCT") == (
+        BankHoliday(datetime.date(2021, 8, 2), "Summer Bank Holiday"),
+    )
+    assert bank_holidays_on([]) == ()
+
+
+def test_weekly_dates_from_any_day_of_the_first_week():
+    assert weekly_dates(datetime.date(2021, 8, 11), 1, 2) == (
+        datetime.date(2021, 8, 10),
+        datetime.date(2021, 8, 17),
+    )
+
+
+def test_weekly_starts_keep_local_time_across_the_october_clock_change():
+    # Clocks go back on Sunday 31 October 2021.
+    starts = weekly_starts(datetime.date(2021, 10, 18), 1, datetime.time(14, 0), 3, LONDON)
+
+    assert [s.strftime("%Y-%m-%d %H:%M") for s in starts] == [
+        "2021-10-19 14:00",
+        "2021-10-26 14:00",
+        "2021-11-02 14:00",
+    ]
+    assert [s.astimezone(datetime.UTC).strftime("%d %H:%M") for s in starts] == [
+        "19 13:00",
+        "26 13:00",
+        "02 14:00",
+    ]
