@@ -201,7 +201,9 @@ def application_set_status(
     if status == S.WAITLISTED:
         Programme.objects.select_for_update().filter(pk=before["programme_id"]).first()
     locked = (
-        Application.objects.select_for_update().select_related("programme", "user").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("programme", "user")
+        .get(pk=application.pk)
     )
 
     refusal = transition_refusal(current=locked.status, target=status)
@@ -354,7 +356,7 @@ def applications_offer(
     """Offer places in `cohort` to several applicants at once, all or none as far as the cap goes:
     more selected than places free is refused with "3 places left in Group 1; you selected 5.".
     Applicants who cannot be offered (already offered, withdrawn, …) are reported, the others offered."""
-    cohort = Cohort.objects.select_for_update().select_related("programme").get(pk=cohort.pk)
+    cohort = Cohort.objects.select_for_update(of=("self",)).select_related("programme").get(pk=cohort.pk)
     ids = sorted({a.pk for a in applications})
     current = list(Application.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
     outcome = BulkOutcome()

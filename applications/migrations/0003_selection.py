@@ -42,12 +42,12 @@ DROP FUNCTION IF EXISTS applications_cohort_cap();
 
 def create_cap_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CAP_FUNCTION)
+        schema_editor.execute(CAP_FUNCTION, params=None)
 
 
 def drop_cap_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP_CAP_FUNCTION)
+        schema_editor.execute(DROP_CAP_FUNCTION, params=None)
 
 
 class Migration(migrations.Migration):

@@ -10,6 +10,7 @@ from .applications import (
     MemberFactory,
     ProgrammeFactory,
 )
+from .selection import application_in
 from .sessions import AttendanceFactory, SessionFactory
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "SessionFactory",
     "StaffFactory",
     "UserFactory",
+    "application_in",
 ]
