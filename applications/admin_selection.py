@@ -3,6 +3,7 @@
 Loaded by the last line of admin.py; it extends the admins registered there rather than replacing them.
 """
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
@@ -74,6 +75,29 @@ def _cohort_queryset_with_fill(request):
 
 
 cohort_admin.get_queryset = _cohort_queryset_with_fill
+
+
+class CohortSizeForm(forms.ModelForm):
+    """A group cannot be made smaller than the places already offered or confirmed in it."""
+
+    class Meta:
+        model = Cohort
+        fields = "__all__"  # noqa: DJ007 (the admin's own field list applies)
+
+    def clean_size(self):
+        size = self.cleaned_data["size"]
+        if self.instance.pk:
+            taken = Application.objects.filter(
+                cohort=self.instance, status__in=PLACE_HOLDING_STATUSES
+            ).count()
+            if size < taken:
+                raise forms.ValidationError(
+                    f"{taken} places are already offered or confirmed; the size must be at least {taken}."
+                )
+        return size
+
+
+cohort_admin.form = CohortSizeForm
 programme_admin = admin.site.get_model_admin(Programme)
 programme_admin.list_display = [*programme_admin.list_display, programme_selection_link]
 

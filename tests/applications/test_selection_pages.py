@@ -338,3 +338,22 @@ def test_decision_emails_page_queries_do_not_grow(client, db, django_assert_num_
         response = client.get(reverse("applications:selection_emails", args=[cohort.programme.slug]))
 
     assert len(response.context["drafts"]) == drafts
+
+
+def test_a_group_cannot_shrink_below_its_places_taken(admin_client, db):
+    cohort = CohortFactory(size=5)
+    MemberFactory.create_batch(3, cohort=cohort)
+    url = reverse("admin:applications_cohort_change", args=[cohort.pk])
+    data = {
+        "programme": cohort.programme.pk,
+        "number": cohort.number,
+        "name": cohort.name,
+        "size": 2,
+        "first_session_week": cohort.first_session_week.isoformat(),
+    }
+
+    response = admin_client.post(url, data)
+
+    assert response.context["adminform"].form.errors == {
+        "size": ["3 places are already offered or confirmed; the size must be at least 3."]
+    }
