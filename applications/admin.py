@@ -73,3 +73,5 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 
 admin.site.register(MemberOrganisation)
+
+from . import admin_selection  # noqa: E402, F401  (selection actions and the audit trail)

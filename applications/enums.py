@@ -15,6 +15,19 @@ class ApplicationStatus(models.TextChoices):
 PLACE_HOLDING_STATUSES = (ApplicationStatus.OFFERED, ApplicationStatus.CONFIRMED)
 
 
+class WaitlistPromotion(models.TextChoices):
+    AUTOMATIC = "automatic", "Offer the freed place to the next person on the waitlist at once"
+    PROPOSED = "proposed", "Propose the next person to the manager, who offers the place"
+
+
+class Notify(models.TextChoices):
+    """What happens to the decision email a status change creates."""
+
+    SEND = "send", "Send the emails now"
+    DRAFT = "draft", "Save the emails as drafts to preview and send later"
+    NONE = "none", "Send no email"
+
+
 class RoleType(models.TextChoices):
     FRONT_LINE = "front_line", "I work directly in a front-line role"
     DESIGNING = "designing", "I design and develop front-line interventions"

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cohort_site.core.models import validate_timezone
 
-from .enums import ApplicationStatus, AvailabilityAnswer, ProgrammePhase, RoleType, Weekday
+from .enums import ApplicationStatus, AvailabilityAnswer, ProgrammePhase, RoleType, WaitlistPromotion, Weekday
 
 
 class Programme(models.Model):
@@ -40,6 +40,18 @@ class Programme(models.Model):
     apply_reminder_lead = models.DurationField(
         default=timedelta(days=2),
         help_text="How long before the deadline interested people are reminded to apply.",
+    )
+    offer_valid_for = models.DurationField(
+        default=timedelta(days=7), help_text="How long an applicant has to confirm an offered place."
+    )
+    offer_reminder_lead = models.DurationField(
+        default=timedelta(days=2), help_text="How long before an offer expires the applicant is reminded."
+    )
+    waitlist_promotion = models.CharField(
+        max_length=12,
+        choices=WaitlistPromotion.choices,
+        default=WaitlistPromotion.PROPOSED,
+        help_text="When a member withdraws or an offer expires, what happens to the freed place.",
     )
     is_published = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -215,6 +227,9 @@ class Application(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     manager_notes = models.TextField(blank=True)
     score = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(10)])
+    next_group_interest_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a declined applicant asked to be considered for a later group."
+    )
 
     class Meta:
         ordering = ["submitted_at", "pk"]
@@ -223,6 +238,21 @@ class Application(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status__in=["offered", "confirmed"]) | models.Q(cohort__isnull=False),
                 name="application_place_needs_cohort",
+            ),
+            # The waitlist is one queue per programme: a waitlisted application has a place in it, no other does.
+            models.CheckConstraint(
+                condition=models.Q(status="waitlisted", waitlist_position__isnull=False)
+                | (~models.Q(status="waitlisted") & models.Q(waitlist_position__isnull=True)),
+                name="application_waitlist_position_iff_waitlisted",
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "waitlist_position"],
+                condition=models.Q(waitlist_position__isnull=False),
+                name="application_waitlist_position_unique",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="offered") | models.Q(offer_expires_at__isnull=False),
+                name="application_offer_has_expiry",
             ),
         ]
         indexes = [models.Index(fields=["cohort", "status"])]

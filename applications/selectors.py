@@ -1,8 +1,16 @@
-from django.db.models import QuerySet
+from collections import Counter
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from .enums import ApplicationStatus
-from .models import Application, Cohort, Programme
+from cohort_site.mail.enums import EmailStatus
+from cohort_site.mail.models import OutgoingEmail
+
+from .enums import PLACE_HOLDING_STATUSES, ApplicationStatus, RoleType
+from .models import Application, CandidateTime, Cohort, Programme
+from .overlap import TimeOverlap, availability_overlap
 
 
 def programmes_published() -> QuerySet[Programme]:
@@ -22,4 +30,91 @@ def cohort_members(cohort: Cohort) -> QuerySet[Application]:
         Application.objects.filter(cohort=cohort, status=ApplicationStatus.CONFIRMED)
         .select_related("user")
         .order_by("name", "pk")
+    )
+
+
+# --- Selection (the manager's view of a cohort) --------------------------------------------------------------
+
+
+def waitlist(programme_id: int) -> QuerySet[Application]:
+    """The programme's waitlist, first in line first."""
+    return Application.objects.filter(
+        programme_id=programme_id, status=ApplicationStatus.WAITLISTED
+    ).order_by("waitlist_position")
+
+
+def cohort_places(cohort: Cohort) -> QuerySet[Application]:
+    """Everyone holding a place in a cohort (confirmed members, then offers awaiting an answer)."""
+    return (
+        Application.objects.filter(cohort=cohort, status__in=PLACE_HOLDING_STATUSES)
+        .select_related("user")
+        .prefetch_related("availability")
+        .order_by("status", "name", "pk")
+    )
+
+
+def cohorts_with_fill(programme_id: int) -> QuerySet[Cohort]:
+    """A programme's cohorts, each annotated with `taken` (offered + confirmed) and `confirmed`."""
+    return (
+        Cohort.objects.filter(programme_id=programme_id)
+        .annotate(
+            taken=Count("applications", filter=Q(applications__status__in=PLACE_HOLDING_STATUSES)),
+            confirmed=Count("applications", filter=Q(applications__status=ApplicationStatus.CONFIRMED)),
+        )
+        .order_by("number")
+    )
+
+
+def decision_drafts(programme_id: int) -> QuerySet[OutgoingEmail]:
+    """Decision emails of a programme's applications waiting in the manager's drafts."""
+    return OutgoingEmail.objects.filter(
+        status=EmailStatus.DRAFT,
+        kind__startswith="decision-",
+        about_type=ContentType.objects.get_for_model(Application),
+        about_id__in=Application.objects.filter(programme_id=programme_id).values("pk"),
+    ).order_by("created_at", "pk")
+
+
+@dataclass
+class CohortOverview:
+    cohort: Cohort
+    taken: int
+    places: list[Application]
+    waitlist: list[Application]
+    organisations: list[tuple[str, int]]
+    role_types: list[tuple[str, int]]
+    overlap: list[TimeOverlap]
+    draft_count: int
+
+    @property
+    def free(self) -> int:
+        return max(self.cohort.size - self.taken, 0)
+
+    @property
+    def confirmed(self) -> list[Application]:
+        return [a for a in self.places if a.status == ApplicationStatus.CONFIRMED]
+
+    @property
+    def offered(self) -> list[Application]:
+        return [a for a in self.places if a.status == ApplicationStatus.OFFERED]
+
+
+def cohort_overview(cohort: Cohort) -> CohortOverview:
+    """Everything the selection page shows, in a fixed number of queries whatever the group's size."""
+    places = list(cohort_places(cohort))
+    times = list(CandidateTime.objects.filter(programme_id=cohort.programme_id).select_related("programme"))
+    answers = [
+        {a.candidate_time_id: a.answer for a in application.availability.all()} for application in places
+    ]
+    organisations = Counter(a.organisation.strip() for a in places)
+    roles = Counter(a.role_type for a in places)
+    return CohortOverview(
+        cohort=cohort,
+        taken=len(places),
+        places=places,
+        waitlist=list(waitlist(cohort.programme_id)),
+        organisations=sorted(organisations.items(), key=lambda item: (-item[1], item[0].lower())),
+        role_types=[(RoleType(value).label, roles.get(value, 0)) for value in RoleType.values],
+        overlap=availability_overlap([(t.pk, t.label) for t in times], answers),
+        draft_count=decision_drafts(cohort.programme_id).count(),
     )

@@ -10,6 +10,7 @@ from .applications import (
     MemberFactory,
     ProgrammeFactory,
 )
+from .selection import application_in
 from .sessions import AttendanceFactory, CohortScheduleFactory, GuestFactory, SessionFactory
 
 __all__ = [
@@ -26,4 +27,5 @@ __all__ = [
     "SessionFactory",
     "StaffFactory",
     "UserFactory",
+    "application_in",
 ]

@@ -1,0 +1,414 @@
+"""Selection: the manager's pages (staff only; anyone else gets a 404) and the applicant's answer to an offer."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core import signing
+from django.db import OperationalError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from cohort_site.mail.services import emails_send_drafts
+
+from . import rules
+from .enums import ApplicationStatus, Notify
+from .forms_selection import DecisionForm, FromWaitlistForm, OfferForm, PromoteForm
+from .models import Application, Cohort, Programme
+from .selectors import cohort_overview, cohorts_with_fill, decision_drafts, waitlist
+from .services import (
+    LINK_MAX_AGE,
+    NEXT_GROUP_LINK_SALT,
+    OFFER_LINK_SALT,
+    BulkOutcome,
+    OfferNotCurrent,
+    TransitionRefused,
+    applications_offer,
+    applications_set_status,
+    cohort_create_next,
+    current_offer,
+    next_group_interest_record,
+    offer_accept,
+    offer_decline,
+    waitlist_move,
+    waitlist_offer_into,
+    waitlist_promote,
+)
+
+S = ApplicationStatus
+BUSY = "Someone else was changing the same applications; nothing was changed. Please try again."
+
+
+class ManagerRequiredMixin:
+    """Selection pages exist only for managers: for everyone else they are not found."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not rules.can_manage_selection(request.user):
+            raise Http404("Not found.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _report(request, outcome: BulkOutcome, done: str) -> None:
+    if outcome.changed:
+        names = ", ".join(a.name for a in outcome.changed)
+        messages.success(request, f"{done} {len(outcome.changed)}: {names}.")
+    for application, reason in outcome.refused:
+        messages.warning(request, f"{application.name}: {reason}")
+
+
+class ProgrammeSelectionView(ManagerRequiredMixin, TemplateView):
+    """A programme's groups with their fill, the waitlist, and who asked to be considered for a later group."""
+
+    template_name = "applications/selection/programme.html"
+
+    def get_context_data(self, **kwargs):
+        programme = get_object_or_404(Programme, slug=self.kwargs["slug"])
+        return super().get_context_data(
+            programme=programme,
+            cohorts=list(cohorts_with_fill(programme.pk)),
+            waitlist=list(waitlist(programme.pk)),
+            interested=list(
+                Application.objects.filter(
+                    programme=programme, status=S.DECLINED, next_group_interest_at__isnull=False
+                ).order_by("next_group_interest_at")
+            ),
+            draft_count=decision_drafts(programme.pk).count(),
+            **kwargs,
+        )
+
+
+class CohortSelectionView(ManagerRequiredMixin, TemplateView):
+    """One group: fill, who is in, the waitlist in order, the mix, and how availability overlaps."""
+
+    template_name = "applications/selection/cohort.html"
+
+    def get_context_data(self, **kwargs):
+        cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=self.kwargs["pk"])
+        overview = cohort_overview(cohort)
+        return super().get_context_data(
+            cohort=cohort,
+            programme=cohort.programme,
+            overview=overview,
+            promote_form=PromoteForm(),
+            from_waitlist_form=FromWaitlistForm(
+                initial={"count": max(min(overview.free, len(overview.waitlist)), 1)}
+            ),
+            **kwargs,
+        )
+
+
+class DecideView(ManagerRequiredMixin, View):
+    """Offer, waitlist or decline the applications chosen in the admin list (ids in the query string)."""
+
+    template_name = "applications/selection/decide.html"
+    actions = {"offer": S.OFFERED, "waitlist": S.WAITLISTED, "decline": S.DECLINED}
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        if kwargs["action"] not in self.actions:
+            raise Http404("No such decision.")
+        self.action = kwargs["action"]
+
+    def selected(self) -> list[Application]:
+        raw = self.request.GET.get("ids", "")
+        ids = [int(part) for part in raw.split(",") if part.strip().isdigit()]
+        applications = list(Application.objects.filter(pk__in=ids).select_related("programme", "cohort"))
+        if not applications or len({a.programme_id for a in applications}) != 1:
+            raise Http404("Choose applications of one programme.")
+        return sorted(applications, key=lambda a: (a.waitlist_position or 0, a.name.lower(), a.pk))
+
+    def form_for(self, programme, data=None):
+        if self.action == "offer":
+            return OfferForm(data, programme=programme)
+        return DecisionForm(data)
+
+    def render_page(self, applications, form, status=200):
+        programme = applications[0].programme
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "action": self.action,
+                "action_label": {"offer": "Offer places", "waitlist": "Waitlist", "decline": "Decline"}[
+                    self.action
+                ],
+                "applications": applications,
+                "programme": programme,
+                "cohorts": list(cohorts_with_fill(programme.pk)),
+                "form": form,
+            },
+            status=status,
+        )
+
+    def get(self, request, action):
+        applications = self.selected()
+        return self.render_page(applications, self.form_for(applications[0].programme))
+
+    def post(self, request, action):
+        applications = self.selected()
+        programme = applications[0].programme
+        form = self.form_for(programme, request.POST)
+        if not form.is_valid():
+            return self.render_page(applications, form, status=400)
+        try:
+            if self.action == "offer":
+                cohort = form.cleaned_data["cohort"]
+                outcome = applications_offer(
+                    applications=applications,
+                    cohort=cohort,
+                    by=request.user,
+                    notify=form.cleaned_data["notify"],
+                    offer_expires_at=form.expires_at(),
+                )
+                destination = reverse("applications:selection_cohort", kwargs={"pk": cohort.pk})
+            else:
+                outcome = applications_set_status(
+                    applications=applications,
+                    status=self.actions[self.action],
+                    by=request.user,
+                    notify=form.cleaned_data["notify"],
+                )
+                destination = reverse("applications:selection_programme", kwargs={"slug": programme.slug})
+        except TransitionRefused as refusal:
+            form.add_error(None, refusal.reason)
+            return self.render_page(applications, form, status=409)
+        except OperationalError:
+            form.add_error(None, BUSY)
+            return self.render_page(applications, form, status=409)
+        done = {"offer": "Offered places to", "waitlist": "Waitlisted", "decline": "Declined"}[self.action]
+        _report(request, outcome, done)
+        if form.cleaned_data["notify"] == Notify.DRAFT and outcome.changed:
+            messages.info(
+                request, "The decision emails are drafts: preview and send them from Decision emails."
+            )
+        return HttpResponseRedirect(destination)
+
+
+class CohortActionView(ManagerRequiredMixin, View):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=kwargs["pk"])
+
+    def back(self):
+        return redirect("applications:selection_cohort", pk=self.cohort.pk)
+
+
+class PromoteView(CohortActionView):
+    """Offer a free place to the first person on the waitlist (the 'proposed' promotion, accepted)."""
+
+    def post(self, request, pk):
+        form = PromoteForm(request.POST)
+        notify = form.cleaned_data["notify"] if form.is_valid() else Notify.DRAFT
+        offered = waitlist_promote(cohort=self.cohort, by=request.user, notify=notify)
+        if offered is None:
+            messages.warning(request, f"No place to offer: {self.cohort.name} is full or nobody is waiting.")
+        else:
+            messages.success(request, f"Offered a place in {self.cohort.name} to {offered.name}.")
+        return self.back()
+
+
+class FromWaitlistView(CohortActionView):
+    """Move the first people on the waitlist into this group (typically a newly created next group)."""
+
+    def post(self, request, pk):
+        form = FromWaitlistForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Say how many people to move, 1 or more.")
+            return self.back()
+        try:
+            outcome = waitlist_offer_into(
+                cohort=self.cohort,
+                count=form.cleaned_data["count"],
+                by=request.user,
+                notify=form.cleaned_data["notify"],
+            )
+        except TransitionRefused as refusal:
+            messages.error(request, refusal.reason)
+        except OperationalError:
+            messages.error(request, BUSY)
+        else:
+            _report(request, outcome, "Offered places from the waitlist to")
+        return self.back()
+
+
+class NextCohortView(ManagerRequiredMixin, View):
+    def post(self, request, slug):
+        programme = get_object_or_404(Programme, slug=slug)
+        cohort = cohort_create_next(programme=programme)
+        messages.success(
+            request,
+            f"Created {cohort.name}, starting the week of {cohort.first_session_week:%-d %B}. "
+            "Move people in from the waitlist below.",
+        )
+        return redirect("applications:selection_cohort", pk=cohort.pk)
+
+
+class WaitlistMoveView(ManagerRequiredMixin, View):
+    def post(self, request, pk):
+        application = get_object_or_404(Application, pk=pk)
+        try:
+            waitlist_move(application=application, up=request.POST.get("direction") == "up")
+        except TransitionRefused as refusal:
+            messages.error(request, refusal.reason)
+        back = request.POST.get("next", "")
+        if back.startswith("/") and not back.startswith("//"):
+            return HttpResponseRedirect(back)
+        return redirect("applications:selection_programme", slug=application.programme.slug)
+
+
+class DecisionEmailsView(ManagerRequiredMixin, TemplateView):
+    """Decision emails waiting as drafts: read each as the applicant will, then send them together."""
+
+    template_name = "applications/selection/emails.html"
+
+    def get_context_data(self, **kwargs):
+        programme = get_object_or_404(Programme, slug=self.kwargs["slug"])
+        return super().get_context_data(
+            programme=programme, drafts=list(decision_drafts(programme.pk)), **kwargs
+        )
+
+    def post(self, request, slug):
+        programme = get_object_or_404(Programme, slug=slug)
+        chosen = {int(v) for v in request.POST.getlist("email") if v.isdigit()}
+        ids = list(decision_drafts(programme.pk).filter(pk__in=chosen).values_list("pk", flat=True))
+        sent = emails_send_drafts(email_ids=ids)
+        if sent:
+            messages.success(request, f"Sending {sent} email{'s' if sent != 1 else ''}.")
+        else:
+            messages.warning(request, "Nothing sent: choose at least one draft.")
+        return redirect("applications:selection_emails", slug=programme.slug)
+
+
+# --- The applicant's side ------------------------------------------------------------------------------------------
+
+
+def _load(token: str, salt: str) -> tuple[dict | None, str | None]:
+    try:
+        return signing.loads(token, salt=salt, max_age=LINK_MAX_AGE), None
+    except signing.SignatureExpired:
+        return None, "expired"
+    except signing.BadSignature:
+        return None, "invalid"
+
+
+class OfferRespondView(View):
+    """The link in the offer email. Showing it changes nothing (mail scanners open links); the buttons do."""
+
+    template_name = "applications/selection/offer_respond.html"
+
+    def page(self, state: str, status: int = 200, **context):
+        return render(self.request, self.template_name, {"state": state, **context}, status=status)
+
+    def resolve(self, token: str):
+        payload, problem = _load(token, OFFER_LINK_SALT)
+        if problem:
+            return None, None, self.page(problem, status=404 if problem == "invalid" else 410)
+        application = (
+            Application.objects.select_related("programme", "cohort", "user").filter(pk=payload["a"]).first()
+        )
+        if application is None:
+            return None, None, self.page("invalid", status=404)
+        return application, payload["o"], None
+
+    def state_of(self, application: Application, offer_id: int) -> str:
+        latest = current_offer(application)
+        if latest is None or latest.pk != offer_id:
+            return "superseded"
+        if application.status == S.OFFERED:
+            if application.offer_expires_at <= timezone.now():
+                return "expired"
+            return "open"
+        return {
+            S.CONFIRMED: "confirmed",
+            S.WITHDRAWN: "declined",
+            S.OFFER_EXPIRED: "expired",
+        }.get(application.status, "closed")
+
+    def get(self, request, token):
+        application, offer_id, problem = self.resolve(token)
+        if problem:
+            return problem
+        state = self.state_of(application, offer_id)
+        return self.page(
+            state, status=200 if state in ("open", "confirmed", "declined") else 410, application=application
+        )
+
+    def post(self, request, token):
+        application, offer_id, problem = self.resolve(token)
+        if problem:
+            return problem
+        answered_now = False
+        if self.state_of(application, offer_id) == "open":
+            try:
+                if request.POST.get("answer") == "decline":
+                    offer_decline(application=application, offer_id=offer_id)
+                else:
+                    offer_accept(application=application, offer_id=offer_id)
+                answered_now = True
+            except (TransitionRefused, OfferNotCurrent):
+                pass  # a second click, or an answer from another tab a moment ago: show where things stand
+            except OperationalError:
+                return self.page("busy", status=409, application=application)
+        application.refresh_from_db()
+        state = self.state_of(application, offer_id)
+        if state == "confirmed":
+            return self.confirmed(application, sign_in=answered_now)
+        return self.page(state, status=200 if state == "declined" else 410, application=application)
+
+    def confirmed(self, application: Application, *, sign_in: bool):
+        """Confirming signs the new member in, once: a link used again shows the place but signs nobody in."""
+        user = application.user
+        if self.request.user.is_authenticated and self.request.user.pk == user.pk:
+            return redirect("applications:my_place")
+        # The link proves the inbox, which is not enough for a staff account: that signs in the usual way.
+        if not sign_in or user.is_staff or not user.is_active:
+            return self.page("confirmed", application=application)
+        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(self.request, f"Your place in {application.cohort.name} is confirmed. Welcome!")
+        return redirect("applications:my_place")
+
+
+class NextGroupView(View):
+    """The link in the 'declined' email: ask to be considered for a later group."""
+
+    template_name = "applications/selection/next_group.html"
+
+    def resolve(self, token):
+        payload, problem = _load(token, NEXT_GROUP_LINK_SALT)
+        if problem:
+            return None, render(self.request, self.template_name, {"state": problem}, status=404)
+        application = Application.objects.select_related("programme").filter(pk=payload["a"]).first()
+        if application is None:
+            return None, render(self.request, self.template_name, {"state": "invalid"}, status=404)
+        return application, None
+
+    def get(self, request, token):
+        application, problem = self.resolve(token)
+        if problem:
+            return problem
+        state = "done" if application.next_group_interest_at else "ask"
+        return render(request, self.template_name, {"state": state, "application": application})
+
+    def post(self, request, token):
+        application, problem = self.resolve(token)
+        if problem:
+            return problem
+        next_group_interest_record(application=application)
+        return render(request, self.template_name, {"state": "done", "application": application})
+
+
+class MyPlaceView(LoginRequiredMixin, TemplateView):
+    """Where confirming lands a new member: their place, and what happens next."""
+
+    template_name = "applications/selection/my_place.html"
+
+    def get_context_data(self, **kwargs):
+        places = list(
+            Application.objects.filter(user=self.request.user)
+            .select_related("programme", "cohort")
+            .order_by("-submitted_at")
+        )
+        return super().get_context_data(places=places, **kwargs)

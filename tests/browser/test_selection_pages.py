@@ -1,0 +1,71 @@
+import datetime
+import re
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from applications.enums import ApplicationStatus, AvailabilityAnswer, Notify, RoleType
+from applications.services import application_set_status, current_offer, offer_token
+from tests.factories import (
+    ApplicationFactory,
+    AvailabilityFactory,
+    CandidateTimeFactory,
+    CohortFactory,
+    MemberFactory,
+    StaffFactory,
+    application_in,
+)
+
+S = ApplicationStatus
+
+
+def sign_in(page, live_server, user):
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+@pytest.mark.browser
+def test_cohort_selection_page_and_applicant_confirmation(
+    live_server, page, screenshot_dir, transactional_db
+):
+    cohort = CohortFactory(name="Group 1", size=20)
+    times = [
+        CandidateTimeFactory(programme=cohort.programme, weekday=day, start_time=datetime.time(hour))
+        for day, hour in ((1, 14), (2, 10), (3, 14))
+    ]
+    answers = [AvailabilityAnswer.YES, AvailabilityAnswer.IF_NEED_BE, AvailabilityAnswer.NO]
+    for n in range(17):
+        member = MemberFactory(
+            cohort=cohort,
+            organisation=f"Organisation {n % 12}",
+            role_type=RoleType.FRONT_LINE if n % 3 else RoleType.DESIGNING,
+        )
+        for k, time in enumerate(times):
+            AvailabilityFactory(application=member, candidate_time=time, answer=answers[(n + k) % 3])
+    for name in ("Eve Adams", "Fay Brown", "Gus Clark"):
+        application_in(S.WAITLISTED, programme=cohort.programme, name=name)
+    applicant = ApplicationFactory(programme=cohort.programme, name="Sam Okafor")
+    application_set_status(application=applicant, status=S.OFFERED, cohort=cohort, notify=Notify.NONE)
+    sign_in(page, live_server, StaffFactory())
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+
+    page.goto(f"{live_server.url}/selection/groups/{cohort.pk}/")
+
+    assert page.locator("h1").inner_text() == "Group 1"
+    assert page.locator("#fill-text").inner_text() == "18/20"
+    page.screenshot(path=screenshot_dir / "cohort.png", full_page=True)
+    assert errors == []
+
+    page.context.clear_cookies()
+    token = offer_token(application=applicant, offer=current_offer(applicant))
+    page.goto(f"{live_server.url}/offer/{token}/")
+    page.screenshot(path=screenshot_dir / "offer.png", full_page=True)
+    page.get_by_role("button", name="Confirm my place").click()
+    page.wait_for_url(re.compile(r".*/my-place/$"))
+    assert page.locator("h1").inner_text() == "Your place"
+    page.screenshot(path=screenshot_dir / "my_place.png", full_page=True)
+    assert errors == []
