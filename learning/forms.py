@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils.text import Truncator
 
 from applications.enums import ApplicationStatus
 from sessions_app.models import Session
@@ -18,13 +19,18 @@ class SessionChoiceField(forms.ModelChoiceField):
         return f"{obj.cohort.name}, session {obj.number}{topic}"
 
 
+class CohortChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name} ({Truncator(obj.programme.title).chars(40)})"
+
+
 class AuthorsField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return f"{obj.name or obj.email}" + (" (manager)" if obj.is_staff else "")
 
 
 class EntryForm(forms.Form):
-    cohort = forms.ModelChoiceField(queryset=None, label="Group", empty_label=None)
+    cohort = CohortChoiceField(queryset=None, label="Group", empty_label=None)
     kind = forms.ChoiceField(label="What is it?", choices=EntryKind.choices)
     title = forms.CharField(max_length=200)
     body = forms.CharField(
@@ -111,7 +117,7 @@ class EntryFilterForm(forms.Form):
     topic = forms.ModelChoiceField(
         label="Topic", queryset=None, required=False, to_field_name="slug", empty_label="Any topic"
     )
-    cohort = forms.ModelChoiceField(label="Group", queryset=None, required=False, empty_label="Any group")
+    cohort = CohortChoiceField(label="Group", queryset=None, required=False, empty_label="Any group")
     session = SessionChoiceField(label="Session", queryset=None, required=False, empty_label="Any session")
 
     def __init__(self, *args, visible, **kwargs):
@@ -121,8 +127,10 @@ class EntryFilterForm(forms.Form):
         self.fields["topic"].queryset = Topic.objects.filter(pk__in=visible.values("topics__id")).order_by(
             "name"
         )
-        self.fields["cohort"].queryset = Cohort.objects.filter(pk__in=visible.values("cohort_id")).order_by(
-            "programme_id", "number"
+        self.fields["cohort"].queryset = (
+            Cohort.objects.filter(pk__in=visible.values("cohort_id"))
+            .select_related("programme")
+            .order_by("programme_id", "number")
         )
         self.fields["session"].queryset = (
             Session.objects.filter(pk__in=visible.values("session_id"))
@@ -131,8 +139,10 @@ class EntryFilterForm(forms.Form):
         )
 
     def filters(self) -> dict:
-        if not self.is_valid():
+        """The filters that were valid; an unknown topic or group is ignored (and shown as an error)."""
+        if not self.is_bound:
             return {}
+        self.is_valid()
         data = self.cleaned_data
         return {
             "cohort": data.get("cohort"),
@@ -217,6 +227,8 @@ def question_initial(questions: list[SurveyQuestion]) -> list[dict]:
 
 
 class ReadingItemForm(forms.ModelForm):
+    url = forms.URLField(label="Link", max_length=500, assume_scheme="https")
+
     class Meta:
         model = ReadingItem
         fields = ["programme", "title", "source", "url", "description"]

@@ -10,6 +10,7 @@ from .applications import (
     MemberFactory,
     ProgrammeFactory,
 )
+from .learning import EntryFactory, ReadingItemFactory, SessionFeedbackFactory, TopicFactory
 from .sessions import AttendanceFactory, SessionFactory
 
 __all__ = [
@@ -19,9 +20,13 @@ __all__ = [
     "CandidateTimeFactory",
     "CohortFactory",
     "DropInFactory",
+    "EntryFactory",
     "MemberFactory",
     "ProgrammeFactory",
+    "ReadingItemFactory",
     "SessionFactory",
+    "SessionFeedbackFactory",
     "StaffFactory",
+    "TopicFactory",
     "UserFactory",
 ]
