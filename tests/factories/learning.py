@@ -24,7 +24,6 @@ class EntryFactory(factory.django.DjangoModelFactory):
         model = Entry
         skip_postgeneration_save = True
 
-
     cohort = factory.SubFactory(CohortFactory)
     programme = factory.LazyAttribute(lambda o: o.cohort.programme)
     kind = EntryKind.STORY
@@ -32,7 +31,9 @@ class EntryFactory(factory.django.DjangoModelFactory):
     body = "We started **small** and kept going."
     visibility = Visibility.GROUP
     published_at = factory.LazyFunction(timezone.now)
-    made_public_at = factory.LazyAttribute(lambda o: timezone.now() if o.visibility == Visibility.PUBLIC else None)
+    made_public_at = factory.LazyAttribute(
+        lambda o: timezone.now() if o.visibility == Visibility.PUBLIC else None
+    )
 
     @factory.post_generation
     def authors(self, create, extracted, **kwargs):

@@ -42,7 +42,7 @@ def dispatch_at(moment: datetime.datetime, capture) -> list[tuple[str, str]]:
 def test_feedback_request_goes_once_to_attendees_who_have_not_answered(
     session, attendees, django_capture_on_commit_callbacks
 ):
-    ada, ben, _cy = attendees
+    ada, _ben, _cy = attendees
     SessionFeedbackFactory(session=session, member=ada, rating=5)
     after = session.ends_at + timedelta(hours=1)
 
@@ -65,7 +65,7 @@ def test_no_request_for_a_cancelled_session(session, attendees, django_capture_o
 
 
 def test_request_text_links_to_the_form(session, attendees, django_capture_on_commit_callbacks, settings):
-    ada, ben, _ = attendees
+    ada, _ben, _ = attendees
     SessionFeedbackFactory(session=session, member=ada)
 
     dispatch_at(session.ends_at + timedelta(hours=1), django_capture_on_commit_callbacks)
@@ -86,8 +86,10 @@ def test_request_text_links_to_the_form(session, attendees, django_capture_on_co
     ]
 
 
-def test_reminder_only_to_those_who_still_have_not_answered(session, attendees, django_capture_on_commit_callbacks):
-    ada, ben, _ = attendees
+def test_reminder_only_to_those_who_still_have_not_answered(
+    session, attendees, django_capture_on_commit_callbacks
+):
+    ada, _ben, _ = attendees
     dispatch_at(session.ends_at + timedelta(hours=1), django_capture_on_commit_callbacks)
     services.session_feedback_save(session=session, member=ada, rating=4, what_worked="Pairs")
 
@@ -111,7 +113,9 @@ def test_late_attendance_gets_the_request_first_and_the_reminder_later(
     assert soon == []
 
 
-def test_sessions_older_than_the_window_are_left_alone(session, attendees, django_capture_on_commit_callbacks):
+def test_sessions_older_than_the_window_are_left_alone(
+    session, attendees, django_capture_on_commit_callbacks
+):
     assert dispatch_at(session.ends_at + timedelta(days=15), django_capture_on_commit_callbacks) == []
 
 
@@ -129,9 +133,9 @@ def test_attendee_gives_feedback_once_even_when_sent_twice(client, session, atte
         second = client.post(url, data | {"rating": "5"})
 
     assert (first.status_code, second.status_code) == (302, 302)
-    assert list(SessionFeedback.objects.values_list("member__name", "rating", "what_worked", "what_to_change")) == [
-        ("Ada Lovelace", 5, "Breakout rooms", "More time")
-    ]
+    assert list(
+        SessionFeedback.objects.values_list("member__name", "rating", "what_worked", "what_to_change")
+    ) == [("Ada Lovelace", 5, "Breakout rooms", "More time")]
 
 
 def test_rating_is_required_and_text_is_kept(client, session, attendees):
@@ -153,7 +157,11 @@ def test_feedback_form_is_404_for_others(client, session, attendees, people, who
     user = {"apologies": cy.user, "other_cohort": people["other_cohort"], "manager": people["manager"]}.get(
         who, attendees[0].user
     )
-    moment = session.ends_at - timedelta(minutes=5) if who == "before_end" else session.ends_at + timedelta(hours=1)
+    moment = (
+        session.ends_at - timedelta(minutes=5)
+        if who == "before_end"
+        else session.ends_at + timedelta(hours=1)
+    )
 
     with time_machine.travel(moment, tick=False):
         client.force_login(user)
@@ -216,7 +224,9 @@ def test_answering_the_evaluation_saves_one_response(client, cohort, last_sessio
 
     response_row = SurveyResponse.objects.get()
     assert response.status_code == 302
-    assert [(a.question.text[:20], a.rating, a.text) for a in response_row.answers.order_by("question__order")] == [
+    assert [
+        (a.question.text[:20], a.rating, a.text) for a in response_row.answers.order_by("question__order")
+    ] == [
         ("What have you gained", None, "Answer 0"),
         ("What connections hav", None, "Answer 1"),
         ("How connected do you", 4, ""),

@@ -14,7 +14,7 @@ HOSTILE = (
 def make_entries(cohort, count, author):
     topics = [TopicFactory(name="Volunteers"), TopicFactory(name="Digital")]
     session = SessionFactory(cohort=cohort, number=1)
-    for n in range(count):
+    for _ in range(count):
         entry = EntryFactory(cohort=cohort, visibility=Visibility.GROUP, session=session, authors=[author])
         entry.topics.set(topics)
 

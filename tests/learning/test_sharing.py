@@ -25,7 +25,12 @@ def shared_entry(cohort, two_authors):
     """Written by two members and shared with the group."""
     ada, ben = two_authors
     entry = services.entry_create(
-        cohort=cohort, created_by=ada, kind=EntryKind.BLOG, title="Walking groups", body="Start small.", authors=[ben]
+        cohort=cohort,
+        created_by=ada,
+        kind=EntryKind.BLOG,
+        title="Walking groups",
+        body="Start small.",
+        authors=[ben],
     )
     return services.entry_publish(entry=entry, by=ada)
 
@@ -152,7 +157,11 @@ def test_editing_the_text_clears_consent(shared_entry, two_authors, manager):
     services.entry_sharing_approve(entry=shared_entry, by=manager, audience=Visibility.PUBLIC)
 
     entry = services.entry_update(
-        entry=shared_entry, by=ada, title="Walking groups", body="Start small. Names changed.", authors=[ada, ben]
+        entry=shared_entry,
+        by=ada,
+        title="Walking groups",
+        body="Start small. Names changed.",
+        authors=[ada, ben],
     )
 
     assert entry.visibility == Visibility.GROUP
@@ -194,12 +203,22 @@ def test_authors_must_belong_to_the_group(cohort, two_authors):
 def test_one_set_of_notes_per_session(cohort, manager):
     session = SessionFactory(cohort=cohort, number=1)
     services.entry_create(
-        cohort=cohort, created_by=manager, kind=EntryKind.SESSION_NOTES, title="Notes", body="B", session=session
+        cohort=cohort,
+        created_by=manager,
+        kind=EntryKind.SESSION_NOTES,
+        title="Notes",
+        body="B",
+        session=session,
     )
 
     with pytest.raises(ValidationError) as error:
         services.entry_create(
-            cohort=cohort, created_by=manager, kind=EntryKind.SESSION_NOTES, title="Again", body="B", session=session
+            cohort=cohort,
+            created_by=manager,
+            kind=EntryKind.SESSION_NOTES,
+            title="Again",
+            body="B",
+            session=session,
         )
 
     assert error.value.message_dict == {"session": ["This session has notes already; edit those instead."]}
@@ -279,7 +298,11 @@ def test_create_page_saves_a_draft(client, cohort, two_authors):
 
     entry = Entry.objects.get()
     assert (response.status_code, response["Location"]) == (302, entry.get_absolute_url())
-    assert (entry.visibility, entry.link, list(entry.authors.order_by("name").values_list("name", flat=True))) == (
+    assert (
+        entry.visibility,
+        entry.link,
+        list(entry.authors.order_by("name").values_list("name", flat=True)),
+    ) == (
         Visibility.DRAFT,
         "https://example.org/guide",
         ["Ada", "Ben"],
@@ -296,7 +319,9 @@ def test_create_page_keeps_what_was_typed_on_error(client, cohort, two_authors):
     )
 
     assert response.status_code == 200
-    assert response.context["form"].errors == {"link": ["A resource needs a link to where people can find it."]}
+    assert response.context["form"].errors == {
+        "link": ["A resource needs a link to where people can find it."]
+    }
     assert "Long text kept." in response.content.decode()
     assert Entry.objects.count() == 0
 
