@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("cohort_site.mail.urls")),
     path("", include("cohort_site.members.urls")),
     path("", include("sessions_app.urls")),
+    path("", include("learning.urls")),
 ]
 
 handler404 = "cohort_site.core.views.page_not_found"

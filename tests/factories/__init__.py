@@ -10,6 +10,7 @@ from .applications import (
     MemberFactory,
     ProgrammeFactory,
 )
+from .learning import EntryFactory, ReadingItemFactory, SessionFeedbackFactory, TopicFactory
 from .selection import application_in
 from .sessions import AttendanceFactory, CohortScheduleFactory, GuestFactory, SessionFactory
 
@@ -21,11 +22,15 @@ __all__ = [
     "CohortFactory",
     "CohortScheduleFactory",
     "DropInFactory",
+    "EntryFactory",
     "GuestFactory",
     "MemberFactory",
     "ProgrammeFactory",
+    "ReadingItemFactory",
     "SessionFactory",
+    "SessionFeedbackFactory",
     "StaffFactory",
+    "TopicFactory",
     "UserFactory",
     "application_in",
 ]

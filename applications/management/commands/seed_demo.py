@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from applications import demo
 from applications.models import CandidateTime, Cohort, DropIn, Programme, ProgrammeSection
+from learning.services import reading_list_seed, surveys_ensure_defaults
 
 
 class Command(BaseCommand):
@@ -24,6 +25,8 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("seed_demo makes a known password; it runs with DEBUG on only (or --force).")
         programme, created = self.seed_programme()
+        reading_list_seed(programme=programme)
+        surveys_ensure_defaults(programme=programme)
         manager = self.seed_manager(password)
         verb = "Created" if created else "Kept the existing"
         self.stdout.write(f"{verb} demo programme “{programme.title}”.")

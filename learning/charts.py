@@ -1,0 +1,52 @@
+"""Server-rendered SVG bar charts. No Django here; no inline styles or scripts (CSS classes do the colours).
+
+The chart is an image with a text alternative; the page shows the same numbers in a table beside it.
+"""
+
+from html import escape
+
+BAR_HEIGHT = 22
+GAP = 8
+LABEL_WIDTH = 120
+BAR_MAX_WIDTH = 260
+COUNT_WIDTH = 40
+
+
+def distribution_svg(counts: list[tuple[str, int]], *, title: str) -> str:
+    """A horizontal bar chart: one bar per (label, count), scaled to the largest count."""
+    largest = max((count for _, count in counts), default=0)
+    height = max(1, len(counts)) * (BAR_HEIGHT + GAP) + GAP
+    width = LABEL_WIDTH + BAR_MAX_WIDTH + COUNT_WIDTH
+    summary = ", ".join(f"{label}: {count}" for label, count in counts)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+        f"<desc>{escape(summary)}</desc>",
+    ]
+    for index, (label, count) in enumerate(counts):
+        y = GAP + index * (BAR_HEIGHT + GAP)
+        bar = round(BAR_MAX_WIDTH * count / largest) if largest else 0
+        text_y = y + BAR_HEIGHT * 0.7
+        parts.append(
+            f'<text class="chart-label" x="{LABEL_WIDTH - 8}" y="{text_y:.1f}" text-anchor="end">'
+            f"{escape(label)}</text>"
+        )
+        parts.append(
+            f'<rect class="chart-track" x="{LABEL_WIDTH}" y="{y}" width="{BAR_MAX_WIDTH}" height="{BAR_HEIGHT}"/>'
+        )
+        if bar:
+            parts.append(
+                f'<rect class="chart-bar" x="{LABEL_WIDTH}" y="{y}" width="{bar}" height="{BAR_HEIGHT}"/>'
+            )
+        parts.append(
+            f'<text class="chart-count" x="{LABEL_WIDTH + BAR_MAX_WIDTH + 8}" y="{text_y:.1f}">{count}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def rating_distribution_svg(distribution: dict[int, int], *, title: str) -> str:
+    """Ratings 5 (top) to 1 (bottom)."""
+    counts = [(f"{value} {'★' * value}", distribution.get(value, 0)) for value in range(5, 0, -1)]
+    return distribution_svg(counts, title=title)

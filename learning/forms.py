@@ -1,0 +1,238 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils.text import Truncator
+
+from applications.enums import ApplicationStatus
+from sessions_app.models import Session
+
+from .enums import RATING_CHOICES, EntryKind, QuestionKind, Visibility
+from .models import WIDER_AUDIENCE_CHOICES, ReadingItem, Survey, SurveyQuestion, Topic
+from .selectors import cohorts_for_writing
+
+User = get_user_model()
+
+
+class SessionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Session) -> str:
+        topic = f": {obj.topic}" if obj.topic else ""
+        return f"{obj.cohort.name}, session {obj.number}{topic}"
+
+
+class CohortChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name} ({Truncator(obj.programme.title).chars(40)})"
+
+
+class AuthorsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name or obj.email}" + (" (manager)" if obj.is_staff else "")
+
+
+class EntryForm(forms.Form):
+    cohort = CohortChoiceField(queryset=None, label="Group", empty_label=None)
+    kind = forms.ChoiceField(label="What is it?", choices=EntryKind.choices)
+    title = forms.CharField(max_length=200)
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="Markdown: *emphasis*, **strong**, - lists, [links](https://…) and ## headings.",
+    )
+    link = forms.URLField(
+        max_length=500, required=False, assume_scheme="https", help_text="For a resource: where to find it."
+    )
+    topics = forms.CharField(
+        max_length=300,
+        required=False,
+        help_text="Separate topics with commas, e.g. volunteers, digital inclusion.",
+    )
+    session = SessionChoiceField(
+        queryset=None, required=False, help_text="Optional: the session it came from."
+    )
+    authors = AuthorsField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Everyone named must consent before it is shared beyond the group.",
+    )
+
+    def __init__(self, *args, user, entry=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.entry = user, entry
+        cohorts = cohorts_for_writing(user)
+        self.fields["cohort"].queryset = cohorts
+        if entry is not None:
+            del self.fields["cohort"]
+            del self.fields["kind"]
+            cohort_ids = [entry.cohort_id]
+        else:
+            cohort_ids = list(cohorts.values_list("pk", flat=True))
+            if not user.is_staff:
+                self.fields["kind"].choices = [
+                    c for c in EntryKind.choices if c[0] != EntryKind.SESSION_NOTES
+                ]
+        self.fields["session"].queryset = (
+            Session.objects.filter(cohort_id__in=cohort_ids)
+            .select_related("cohort")
+            .order_by("cohort", "number")
+        )
+        members = Q(
+            applications__cohort_id__in=cohort_ids, applications__status=ApplicationStatus.CONFIRMED
+        ) | Q(is_staff=True)
+        self.fields["authors"].queryset = (
+            User.objects.filter(members, is_active=True).distinct().order_by("name", "email")
+        )
+        if not self.is_bound:
+            if entry is not None:
+                self.initial.update(
+                    title=entry.title,
+                    body=entry.body,
+                    link=entry.link,
+                    session=entry.session_id,
+                    topics=", ".join(t.name for t in entry.topics.all()),
+                    authors=[a.user_id for a in entry.authorships.all()],
+                )
+            else:
+                self.initial.setdefault("authors", [user.pk])
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind", self.entry.kind if self.entry else None)
+        if kind == EntryKind.RESOURCE and not cleaned.get("link"):
+            self.add_error("link", "A resource needs a link to where people can find it.")
+        return cleaned
+
+    def topic_names(self) -> list[str]:
+        return [name for name in self.cleaned_data.get("topics", "").split(",") if name.strip()]
+
+    def authors_list(self) -> list:
+        authors = list(self.cleaned_data.get("authors") or [])
+        if self.entry is None and self.user not in authors:
+            authors.insert(0, self.user)
+        return authors or [self.user]
+
+
+class EntryFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=100)
+    kind = forms.ChoiceField(label="Kind", required=False, choices=[("", "Any kind"), *EntryKind.choices])
+    topic = forms.ModelChoiceField(
+        label="Topic", queryset=None, required=False, to_field_name="slug", empty_label="Any topic"
+    )
+    cohort = CohortChoiceField(label="Group", queryset=None, required=False, empty_label="Any group")
+    session = SessionChoiceField(label="Session", queryset=None, required=False, empty_label="Any session")
+
+    def __init__(self, *args, visible, **kwargs):
+        super().__init__(*args, **kwargs)
+        from applications.models import Cohort
+
+        self.fields["topic"].queryset = Topic.objects.filter(pk__in=visible.values("topics__id")).order_by(
+            "name"
+        )
+        self.fields["cohort"].queryset = (
+            Cohort.objects.filter(pk__in=visible.values("cohort_id"))
+            .select_related("programme")
+            .order_by("programme_id", "number")
+        )
+        self.fields["session"].queryset = (
+            Session.objects.filter(pk__in=visible.values("session_id"))
+            .select_related("cohort")
+            .order_by("cohort__number", "number")
+        )
+
+    def filters(self) -> dict:
+        """The filters that were valid; an unknown topic or group is ignored (and shown as an error)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "cohort": data.get("cohort"),
+            "topic": data.get("topic"),
+            "kind": data.get("kind") or "",
+            "session": data.get("session"),
+            "search": data.get("q") or "",
+        }
+
+
+class AudienceForm(forms.Form):
+    audience = forms.ChoiceField(choices=WIDER_AUDIENCE_CHOICES, widget=forms.RadioSelect)
+
+
+SHARING_ACTIONS = ["publish", "request", "consent", "withdraw", "approve", "decline"]
+
+
+class SessionFeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label="Overall, how was the session?",
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text="1 is poor, 5 is excellent.",
+    )
+    what_worked = forms.CharField(
+        label="What worked?", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    what_to_change = forms.CharField(
+        label="What would you change?", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class SurveyAnswerForm(forms.Form):
+    """One field per active question: `q<id>`."""
+
+    def __init__(self, *args, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        for question in self.questions:
+            if question.kind == QuestionKind.RATING:
+                field = forms.TypedChoiceField(
+                    choices=RATING_CHOICES,
+                    coerce=int,
+                    widget=forms.RadioSelect,
+                    required=False,
+                    empty_value=None,
+                )
+            else:
+                field = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+            field.label = question.text
+            field.help_text = question.help_text
+            self.fields[f"q{question.pk}"] = field
+
+    def answers(self) -> dict[int, int | str | None]:
+        return {question.pk: self.cleaned_data.get(f"q{question.pk}") for question in self.questions}
+
+
+class SurveySettingsForm(forms.ModelForm):
+    class Meta:
+        model = Survey
+        fields = ["title", "intro", "opens_after_session"]
+        widgets = {"intro": forms.Textarea(attrs={"rows": 3})}
+
+
+class SurveyQuestionForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    text = forms.CharField(label="Question", max_length=300)
+    help_text = forms.CharField(label="Hint", max_length=300, required=False)
+    kind = forms.ChoiceField(label="Answer", choices=QuestionKind.choices, initial=QuestionKind.TEXT)
+    order = forms.IntegerField(label="Order", min_value=0, required=False)
+
+
+SurveyQuestionFormSet = forms.formset_factory(SurveyQuestionForm, extra=1, can_delete=True)
+
+
+def question_initial(questions: list[SurveyQuestion]) -> list[dict]:
+    return [
+        {"id": q.pk, "text": q.text, "help_text": q.help_text, "kind": q.kind, "order": q.order}
+        for q in questions
+    ]
+
+
+class ReadingItemForm(forms.ModelForm):
+    url = forms.URLField(label="Link", max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = ReadingItem
+        fields = ["programme", "title", "source", "url", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+VISIBILITY_LABELS = dict(Visibility.choices)

@@ -1,0 +1,110 @@
+"""Feedback requests and reminders, derived from the database every few minutes (see cohort_site.mail.dispatch).
+
+- After a session ends, each member recorded as attending gets one request for feedback; three days after the
+  request, those who have not answered get one reminder.
+- When a survey opens for a cohort (its opening session has ended), each member gets one request; five days
+  later, those who have not answered get one reminder.
+Nothing is sent for sessions or surveys older than the window, so a late deployment does not email old news.
+"""
+
+import datetime
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.models import Programme
+from cohort_site.mail.dispatch import reminder
+from cohort_site.mail.models import OutgoingEmail
+from cohort_site.mail.services import email_queue
+
+from .models import Survey
+from .selectors import feedback_due, survey_due
+from .services import surveys_ensure_defaults
+
+FEEDBACK_WINDOW = timedelta(days=14)
+FEEDBACK_REMINDER_AFTER = timedelta(days=3)
+SURVEY_WINDOW = timedelta(days=21)
+SURVEY_REMINDER_AFTER = timedelta(days=5)
+
+
+def _requested_at(keys: list[str]) -> dict[str, datetime.datetime]:
+    return dict(OutgoingEmail.objects.filter(key__in=keys).values_list("key", "created_at"))
+
+
+def _local(moment: datetime.datetime, programme: Programme) -> str:
+    return f"{timezone.localtime(moment, programme.tz):%A %-d %B}"
+
+
+@reminder("learning-session-feedback")
+def session_feedback_requests(now: datetime.datetime) -> None:
+    due = list(feedback_due(now=now, ended_after=now - FEEDBACK_WINDOW))
+    keys = [f"learning-feedback:{a.session_id}:{a.member_id}" for a in due]
+    requested = _requested_at(keys)
+    for attendance, key in zip(due, keys, strict=True):
+        session, member = attendance.session, attendance.member
+        programme = session.cohort.programme
+        context = {
+            "name": member.name,
+            "session": session,
+            "session_day": _local(session.starts_at, programme),
+            "programme": programme,
+            "url": reverse("learning:session_feedback", kwargs={"session_id": session.pk}),
+        }
+        common = {"to": member.user.email, "user": member.user, "about": session, "context": context}
+        if key not in requested:
+            email_queue(
+                key=key,
+                kind="learning-session-feedback",
+                subject=f"How was session {session.number}? Two minutes of feedback",
+                template="learning_feedback_request",
+                reply_to=programme.contact_email,
+                **common,
+            )
+        elif max(requested[key], session.ends_at) <= now - FEEDBACK_REMINDER_AFTER:
+            email_queue(
+                key=f"learning-feedback-reminder:{session.pk}:{member.pk}",
+                kind="learning-session-feedback-reminder",
+                subject=f"Reminder: your feedback on session {session.number}",
+                template="learning_feedback_reminder",
+                reply_to=programme.contact_email,
+                optional=True,
+                **common,
+            )
+
+
+@reminder("learning-surveys")
+def survey_requests(now: datetime.datetime) -> None:
+    for programme in Programme.objects.filter(cohorts__sessions__isnull=False).distinct():
+        surveys_ensure_defaults(programme=programme)
+    for survey in Survey.objects.select_related("programme"):
+        due = survey_due(survey, now=now, opened_after=now - SURVEY_WINDOW)
+        keys = [f"learning-survey:{survey.pk}:{member.pk}" for member, _ in due]
+        requested = _requested_at(keys)
+        for (member, opened_at), key in zip(due, keys, strict=True):
+            context = {
+                "name": member.name,
+                "survey": survey,
+                "programme": survey.programme,
+                "url": survey.get_absolute_url(),
+            }
+            common = {"to": member.user.email, "user": member.user, "about": survey, "context": context}
+            if key not in requested:
+                email_queue(
+                    key=key,
+                    kind="learning-survey",
+                    subject=f"{survey.title}: tell us how it went",
+                    template="learning_survey_request",
+                    reply_to=survey.programme.contact_email,
+                    **common,
+                )
+            elif max(requested[key], opened_at) <= now - SURVEY_REMINDER_AFTER:
+                email_queue(
+                    key=f"learning-survey-reminder:{survey.pk}:{member.pk}",
+                    kind="learning-survey-reminder",
+                    subject=f"Reminder: {survey.title}",
+                    template="learning_survey_reminder",
+                    reply_to=survey.programme.contact_email,
+                    optional=True,
+                    **common,
+                )

@@ -1,0 +1,343 @@
+"""Reused reads. `entries_visible_to` is the only place that decides who may read an entry."""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from applications.enums import ApplicationStatus
+from applications.models import Application, Cohort, Programme
+from sessions_app.enums import AttendanceStatus, SessionStatus
+from sessions_app.models import Attendance, Session
+
+from .enums import QuestionKind, Visibility
+from .models import (
+    Authorship,
+    Entry,
+    ReadingItem,
+    ReadingTick,
+    SessionFeedback,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+)
+
+User = get_user_model()
+
+
+def memberships_of(user) -> QuerySet[Application]:
+    """The user's confirmed places in cohorts."""
+    if not user.is_authenticated:
+        return Application.objects.none()
+    return Application.objects.filter(user=user, status=ApplicationStatus.CONFIRMED, cohort__isnull=False)
+
+
+def entries_visible_to(user) -> QuerySet[Entry]:
+    """Every entry `user` may read, as one query (no per-row checks):
+
+    - public: anyone, signed in or not;
+    - network: members of any cohort of the entry's programme, and staff;
+    - group: members of the entry's cohort, and staff (the manager);
+    - draft: its authors only (staff included: a draft is private to whoever writes it).
+    An author always sees their own entries.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Entry.objects.filter(visibility=Visibility.PUBLIC)
+    rule = Q(visibility=Visibility.PUBLIC) | Q(pk__in=Authorship.objects.filter(user=user).values("entry_id"))
+    if user.is_staff:
+        rule |= Q(visibility__in=[Visibility.GROUP, Visibility.NETWORK])
+    else:
+        memberships = memberships_of(user)
+        rule |= Q(visibility=Visibility.GROUP, cohort_id__in=memberships.values("cohort_id"))
+        rule |= Q(visibility=Visibility.NETWORK, programme_id__in=memberships.values("programme_id"))
+    return Entry.objects.filter(rule)
+
+
+def entries_with_related(entries: QuerySet[Entry]) -> QuerySet[Entry]:
+    """What list pages and the feed show with each entry, in a fixed number of queries."""
+    return entries.select_related("cohort", "programme", "session").prefetch_related(
+        Prefetch("authorships", queryset=Authorship.objects.select_related("user")), "topics"
+    )
+
+
+def entries_filter(
+    entries: QuerySet[Entry],
+    *,
+    cohort: Cohort | None = None,
+    topic=None,
+    kind: str = "",
+    session: Session | None = None,
+    search: str = "",
+) -> QuerySet[Entry]:
+    if cohort is not None:
+        entries = entries.filter(cohort=cohort)
+    if topic is not None:
+        entries = entries.filter(topics=topic)
+    if kind:
+        entries = entries.filter(kind=kind)
+    if session is not None:
+        entries = entries.filter(session=session)
+    for word in search.split()[:10]:
+        entries = entries.filter(Q(title__icontains=word) | Q(body__icontains=word))
+    return entries
+
+
+def author_candidates(cohort: Cohort) -> QuerySet:
+    """Who can be named an author of an entry of `cohort`: its members and staff."""
+    members = Application.objects.filter(cohort=cohort, status=ApplicationStatus.CONFIRMED).values("user_id")
+    return User.objects.filter(Q(pk__in=members) | Q(is_staff=True), is_active=True).order_by("name", "email")
+
+
+def cohorts_for_writing(user) -> QuerySet[Cohort]:
+    """The cohorts `user` may write entries for: their own; every cohort for staff."""
+    cohorts = Cohort.objects.select_related("programme")
+    if user.is_staff:
+        return cohorts.order_by("programme__title", "number")
+    return cohorts.filter(pk__in=memberships_of(user).values("cohort_id")).order_by(
+        "programme__title", "number"
+    )
+
+
+def entries_awaiting_approval() -> QuerySet[Entry]:
+    """Entries whose authors propose a wider audience than the manager has approved."""
+    wants_more = Q(audience_requested=Visibility.NETWORK, approved_audience="") | Q(
+        audience_requested=Visibility.PUBLIC, approved_audience__in=["", Visibility.NETWORK]
+    )
+    return entries_with_related(
+        Entry.objects.exclude(visibility=Visibility.DRAFT).filter(wants_more).order_by("updated_at", "pk")
+    )
+
+
+# --- Reading list ----------------------------------------------------------------------------------------
+
+
+def reading_items_for(user) -> QuerySet[ReadingItem]:
+    """Reading lists of the programmes the user belongs to (every programme for staff), each item marked
+    `.done` for this user and carrying `.tick_count` (how many people ticked it)."""
+    items = ReadingItem.objects.select_related("programme")
+    if not user.is_staff:
+        items = items.filter(programme_id__in=memberships_of(user).values("programme_id"))
+    return items.annotate(
+        done=Exists(ReadingTick.objects.filter(item=OuterRef("pk"), user=user)), tick_count=Count("ticks")
+    ).order_by("programme__title", "order", "pk")
+
+
+# --- Feedback --------------------------------------------------------------------------------------------
+
+
+def member_for_session(user, session: Session) -> Application | None:
+    """The user's membership of the session's cohort, if they have one."""
+    return memberships_of(user).filter(cohort_id=session.cohort_id).first()
+
+
+def attended(member: Application, session: Session) -> bool:
+    return Attendance.objects.filter(
+        session=session, member=member, status=AttendanceStatus.ATTENDED
+    ).exists()
+
+
+def feedback_due(*, now: datetime.datetime, ended_after: datetime.datetime) -> QuerySet[Attendance]:
+    """Attendances of sessions that ended between `ended_after` and `now` whose member has not given feedback."""
+    answered = SessionFeedback.objects.filter(session=OuterRef("session_id"), member=OuterRef("member_id"))
+    return (
+        Attendance.objects.filter(
+            status=AttendanceStatus.ATTENDED,
+            session__status=SessionStatus.SCHEDULED,
+            session__ends_at__lte=now,
+            session__ends_at__gt=ended_after,
+            member__status=ApplicationStatus.CONFIRMED,
+            member__user__isnull=False,
+            member__user__is_active=True,
+        )
+        .exclude(Exists(answered))
+        .select_related("session__cohort__programme", "member__user")
+        .order_by("session__ends_at", "pk")
+    )
+
+
+def survey_opening_sessions(survey: Survey) -> QuerySet[Session]:
+    """Per cohort of the survey's programme, the session whose end opens the survey."""
+    return Session.objects.filter(
+        cohort__programme_id=survey.programme_id,
+        number=survey.opens_after_session,
+        status=SessionStatus.SCHEDULED,
+    ).select_related("cohort")
+
+
+def survey_opened_at(survey: Survey, member: Application) -> datetime.datetime | None:
+    session = survey_opening_sessions(survey).filter(cohort_id=member.cohort_id).first()
+    return session.ends_at if session else None
+
+
+def survey_due(survey: Survey, *, now: datetime.datetime, opened_after: datetime.datetime) -> list[tuple]:
+    """(member, opened_at) for members of cohorts where the survey opened between `opened_after` and `now`
+    who have not answered it."""
+    opened = {
+        s.cohort_id: s.ends_at
+        for s in survey_opening_sessions(survey).filter(ends_at__lte=now, ends_at__gt=opened_after)
+    }
+    if not opened:
+        return []
+    members = (
+        Application.objects.filter(
+            cohort_id__in=opened, status=ApplicationStatus.CONFIRMED, user__isnull=False, user__is_active=True
+        )
+        .exclude(Exists(SurveyResponse.objects.filter(survey=survey, member=OuterRef("pk"))))
+        .select_related("user", "cohort")
+        .order_by("pk")
+    )
+    return [(member, opened[member.cohort_id]) for member in members]
+
+
+@dataclass
+class MemberFeedbackItem:
+    kind: str  # "session" or "survey"
+    title: str
+    url: str
+    answered: bool
+    when: datetime.datetime
+
+
+def feedback_for_member(user, *, now: datetime.datetime) -> list[MemberFeedbackItem]:
+    """What the user is asked to give feedback on: sessions they attended that have ended, and open surveys."""
+    from django.urls import reverse
+
+    memberships = list(memberships_of(user).select_related("cohort"))
+    if not memberships:
+        return []
+    items: list[MemberFeedbackItem] = []
+    attendances = (
+        Attendance.objects.filter(
+            member__in=memberships,
+            status=AttendanceStatus.ATTENDED,
+            session__status=SessionStatus.SCHEDULED,
+            session__ends_at__lte=now,
+        )
+        .select_related("session__cohort")
+        .annotate(
+            answered=Exists(
+                SessionFeedback.objects.filter(session=OuterRef("session_id"), member=OuterRef("member_id"))
+            )
+        )
+    )
+    for attendance in attendances:
+        session = attendance.session
+        label = f"Session {session.number}" + (f": {session.topic}" if session.topic else "")
+        items.append(
+            MemberFeedbackItem(
+                "session",
+                label,
+                reverse("learning:session_feedback", kwargs={"session_id": session.pk}),
+                attendance.answered,
+                session.ends_at,
+            )
+        )
+    surveys = Survey.objects.filter(programme_id__in={m.programme_id for m in memberships})
+    for survey in surveys:
+        for member in memberships:
+            if member.programme_id != survey.programme_id:
+                continue
+            opened = survey_opened_at(survey, member)
+            if opened is None or opened > now:
+                continue
+            answered = SurveyResponse.objects.filter(survey=survey, member=member).exists()
+            items.append(
+                MemberFeedbackItem("survey", survey.title, survey.get_absolute_url(), answered, opened)
+            )
+    return sorted(items, key=lambda item: item.when, reverse=True)
+
+
+# --- Results (the manager's) -----------------------------------------------------------------------------
+
+
+@dataclass
+class RatingSummary:
+    count: int = 0
+    average: float | None = None
+    distribution: dict[int, int] = field(default_factory=lambda: dict.fromkeys(range(1, 6), 0))
+
+    @classmethod
+    def of(cls, ratings: list[int]) -> "RatingSummary":
+        counts = Counter(ratings)
+        return cls(
+            count=len(ratings),
+            average=round(sum(ratings) / len(ratings), 2) if ratings else None,
+            distribution={value: counts.get(value, 0) for value in range(1, 6)},
+        )
+
+
+def programme_session_results(programme: Programme) -> list[dict]:
+    """Per session of every cohort: attended, answered, average rating and distribution. Three queries."""
+    sessions = list(
+        Session.objects.filter(cohort__programme=programme)
+        .select_related("cohort")
+        .annotate(
+            attended_count=Count(
+                "attendance", filter=Q(attendance__status=AttendanceStatus.ATTENDED), distinct=True
+            ),
+            feedback_count=Count("feedback", distinct=True),
+            average_rating=Avg("feedback__rating"),
+        )
+        .order_by("cohort__number", "number")
+    )
+    ratings: dict[int, list[int]] = {}
+    for session_id, rating in SessionFeedback.objects.filter(session__in=sessions).values_list(
+        "session_id", "rating"
+    ):
+        ratings.setdefault(session_id, []).append(rating)
+    return [{"session": s, "summary": RatingSummary.of(ratings.get(s.pk, []))} for s in sessions]
+
+
+def session_feedback_answers(session: Session) -> QuerySet[SessionFeedback]:
+    return session.feedback.select_related("member").order_by("submitted_at", "pk")
+
+
+def programme_feedback_rows(programme: Programme) -> QuerySet[SessionFeedback]:
+    return (
+        SessionFeedback.objects.filter(session__cohort__programme=programme)
+        .select_related("session__cohort", "member")
+        .order_by("session__cohort__number", "session__number", "submitted_at", "pk")
+    )
+
+
+def survey_results(survey: Survey) -> list[dict]:
+    """Per question (retired ones too, if answered): a rating summary or the open answers with who gave them."""
+    questions = list(survey.questions.all())
+    answers = list(
+        SurveyAnswer.objects.filter(response__survey=survey)
+        .select_related("response__member")
+        .order_by("response__submitted_at", "pk")
+    )
+    by_question: dict[int, list[SurveyAnswer]] = {}
+    for answer in answers:
+        by_question.setdefault(answer.question_id, []).append(answer)
+    results = []
+    for question in questions:
+        given = by_question.get(question.pk, [])
+        if not question.is_active and not given:
+            continue
+        if question.kind == QuestionKind.RATING:
+            summary = RatingSummary.of([a.rating for a in given if a.rating is not None])
+            results.append({"question": question, "summary": summary, "answers": []})
+        else:
+            results.append({"question": question, "summary": None, "answers": [a for a in given if a.text]})
+    return results
+
+
+def survey_responses(survey: Survey) -> QuerySet[SurveyResponse]:
+    return (
+        survey.responses.select_related("member__cohort")
+        .prefetch_related(Prefetch("answers", queryset=SurveyAnswer.objects.all()))
+        .order_by("member__cohort__number", "member__name", "pk")
+    )
+
+
+def survey_questions_answered(survey: Survey) -> QuerySet[SurveyQuestion]:
+    return (
+        survey.questions.filter(Q(is_active=True) | Q(answers__isnull=False))
+        .distinct()
+        .order_by("order", "pk")
+    )

@@ -1,0 +1,33 @@
+import xml.etree.ElementTree as ET
+
+from learning.charts import distribution_svg, rating_distribution_svg
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_bars_scale_to_the_largest_count():
+    svg = ET.fromstring(distribution_svg([("Yes", 4), ("No", 2), ("Maybe", 0)], title="Answers"))
+
+    bars = [
+        (rect.get("y"), rect.get("width"))
+        for rect in svg.iter(f"{SVG}rect")
+        if rect.get("class") == "chart-bar"
+    ]
+    assert bars == [("8", "260"), ("38", "130")]
+    assert (svg.findtext(f"{SVG}title"), svg.findtext(f"{SVG}desc")) == ("Answers", "Yes: 4, No: 2, Maybe: 0")
+
+
+def test_labels_are_escaped_and_nothing_is_inline():
+    markup = distribution_svg([('<script>"x"</script>', 1)], title="A & B")
+
+    assert "<script>" not in markup
+    assert ("style=" in markup, "onload" in markup) == (False, False)
+    assert ET.fromstring(markup).get("aria-label") == "A & B"
+
+
+def test_rating_chart_lists_5_down_to_1_and_copes_with_no_answers():
+    svg = ET.fromstring(rating_distribution_svg(dict.fromkeys(range(1, 6), 0), title="Ratings"))
+
+    labels = [text.text for text in svg.iter(f"{SVG}text") if text.get("class") == "chart-label"]
+    assert [label.split()[0] for label in labels] == ["5", "4", "3", "2", "1"]
+    assert [r for r in svg.iter(f"{SVG}rect") if r.get("class") == "chart-bar"] == []

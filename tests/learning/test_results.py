@@ -1,0 +1,170 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from learning import services
+from learning.enums import QuestionKind
+from learning.models import SurveyQuestion
+from sessions_app.enums import AttendanceStatus
+from tests.factories import AttendanceFactory, MemberFactory, SessionFactory, SessionFeedbackFactory
+
+
+@pytest.fixture
+def feedback(cohort):
+    session = SessionFactory(cohort=cohort, number=1)
+    ada = MemberFactory(cohort=cohort, name="Ada", organisation="Tea Club")
+    ben = MemberFactory(cohort=cohort, name="Ben", organisation="Walk Well")
+    cy = MemberFactory(cohort=cohort, name="Cy")
+    for member in (ada, ben, cy):
+        AttendanceFactory(session=session, member=member, status=AttendanceStatus.ATTENDED)
+    SessionFeedbackFactory(session=session, member=ada, rating=5, what_worked="Pairs", what_to_change="")
+    SessionFeedbackFactory(
+        session=session, member=ben, rating=2, what_worked="", what_to_change='=HYPERLINK("x") shorter intros'
+    )
+    return session
+
+
+def test_programme_results_show_average_and_distribution(client, people, feedback):
+    client.force_login(people["manager"])
+
+    response = client.get(reverse("learning:results", kwargs={"slug": feedback.cohort.programme.slug}))
+
+    [row] = response.context["rows"]
+    assert (row["session"].attended_count, row["session"].feedback_count) == (3, 2)
+    assert (row["summary"].count, row["summary"].average, row["summary"].distribution) == (
+        2,
+        3.5,
+        {1: 0, 2: 1, 3: 0, 4: 0, 5: 1},
+    )
+    html = response.content.decode()
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == 2
+    assert "style=" not in html.split("<main")[1]
+
+
+def test_session_results_show_open_answers(client, people, feedback):
+    client.force_login(people["manager"])
+
+    response = client.get(reverse("learning:session_results", kwargs={"session_id": feedback.pk}))
+
+    assert [(a.member.name, a.what_worked, a.what_to_change) for a in response.context["answers"]] == [
+        ("Ada", "Pairs", ""),
+        ("Ben", "", '=HYPERLINK("x") shorter intros'),
+    ]
+    assert (response.context["attended"], response.context["summary"].average) == (3, 3.5)
+
+
+def test_feedback_csv_is_exact_and_formula_safe(client, people, feedback):
+    client.force_login(people["manager"])
+
+    response = client.get(reverse("learning:results_csv", kwargs={"slug": feedback.cohort.programme.slug}))
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert [row[:8] for row in rows] == [
+        ["Group", "Session", "Date", "Member", "Organisation", "Rating", "What worked", "What to change"],
+        ["Group 1", "1", rows[1][2], "Ada", "Tea Club", "5", "Pairs", ""],
+        ["Group 1", "1", rows[1][2], "Ben", "Walk Well", "2", "", '\'=HYPERLINK("x") shorter intros'],
+    ]
+
+
+def test_survey_results_and_csv(client, people, cohort):
+    ada = MemberFactory(cohort=cohort, name="Ada")
+    ben = MemberFactory(cohort=cohort, name="Ben")
+    [midpoint, _] = services.surveys_ensure_defaults(programme=cohort.programme)
+    useful, gained, connected, change = midpoint.questions.all()
+    services.survey_response_save(
+        survey=midpoint, member=ada, answers={useful.pk: 4, gained.pk: "Confidence"}
+    )
+    services.survey_response_save(survey=midpoint, member=ben, answers={useful.pk: 2, connected.pk: 5})
+    client.force_login(people["manager"])
+
+    page = client.get(reverse("learning:survey_results", kwargs={"pk": midpoint.pk}))
+    export = client.get(reverse("learning:survey_csv", kwargs={"pk": midpoint.pk}))
+
+    summaries = [
+        (r["question"].text, r["summary"].average if r["summary"] else [a.text for a in r["answers"]])
+        for r in page.context["results"]
+    ]
+    assert summaries == [
+        ("How useful have the sessions been so far?", 3.0),
+        ("What have you gained so far?", ["Confidence"]),
+        ("How connected do you feel to other members of the group?", 5.0),
+        ("What would you change for the sessions that are left?", []),
+    ]
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert [row[:2] + row[4:] for row in rows] == [
+        ["Group", "Member", *[q.text for q in (useful, gained, connected, change)]],
+        ["Group 1", "Ada", "4", "Confidence", "", ""],
+        ["Group 1", "Ben", "2", "", "5", ""],
+    ]
+
+
+RESULT_PAGES = [
+    "results",
+    "results_csv",
+    "session_results",
+    "survey_results",
+    "survey_csv",
+    "survey_edit",
+    "manage",
+]
+
+
+@pytest.mark.parametrize("page", RESULT_PAGES)
+@pytest.mark.parametrize("role", ["anonymous", "same_cohort", "author"])
+def test_results_are_the_managers_only(client, people, feedback, role, page):
+    [survey, _] = services.surveys_ensure_defaults(programme=feedback.cohort.programme)
+    kwargs = {
+        "results": {"slug": feedback.cohort.programme.slug},
+        "results_csv": {"slug": feedback.cohort.programme.slug},
+        "session_results": {"session_id": feedback.pk},
+        "survey_results": {"pk": survey.pk},
+        "survey_csv": {"pk": survey.pk},
+        "survey_edit": {"pk": survey.pk},
+        "manage": {},
+    }[page]
+    if people[role]:
+        client.force_login(people[role])
+
+    assert client.get(reverse(f"learning:{page}", kwargs=kwargs)).status_code == 404
+
+
+def test_manager_edits_questions_and_answered_ones_are_retired_not_lost(client, people, cohort):
+    ada = MemberFactory(cohort=cohort)
+    [midpoint, _] = services.surveys_ensure_defaults(programme=cohort.programme)
+    q1, q2, q3, q4 = midpoint.questions.all()
+    services.survey_response_save(survey=midpoint, member=ada, answers={q1.pk: 3})
+    client.force_login(people["manager"])
+    data = {
+        "title": "Half-way",
+        "intro": "How is it going?",
+        "opens_after_session": "3",
+        "questions-TOTAL_FORMS": "5",
+        "questions-INITIAL_FORMS": "4",
+    }
+    rows = [
+        (q1.pk, q1.text, "rating", "on"),  # answered: retired
+        (q2.pk, "What have you learned?", "text", ""),
+        (q3.pk, q3.text, "rating", ""),
+        (q4.pk, q4.text, "text", "on"),  # unanswered: deleted
+        ("", "Anything else?", "text", ""),
+    ]
+    for n, (pk, text, kind, delete) in enumerate(rows):
+        data |= {f"questions-{n}-id": pk, f"questions-{n}-text": text, f"questions-{n}-kind": kind}
+        data |= {f"questions-{n}-order": n, f"questions-{n}-help_text": ""}
+        if delete:
+            data[f"questions-{n}-DELETE"] = "on"
+
+    response = client.post(reverse("learning:survey_edit", kwargs={"pk": midpoint.pk}), data)
+
+    assert response.status_code == 302
+    midpoint.refresh_from_db()
+    assert midpoint.title == "Half-way"
+    assert list(SurveyQuestion.objects.filter(survey=midpoint).values_list("text", "kind", "is_active")) == [
+        (q1.text, QuestionKind.RATING, False),
+        ("What have you learned?", QuestionKind.TEXT, True),
+        (q3.text, QuestionKind.RATING, True),
+        ("Anything else?", QuestionKind.TEXT, True),
+    ]
