@@ -75,9 +75,6 @@ class EntryListView(ListView):
         context["filtering"] = bool(self.filter_form.is_bound and any(self.filter_form.filters().values()))
         context["can_write"] = rules.can_write_entries(user)
         context["is_manager"] = rules.is_manager(user)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query_string"] = query.urlencode()
         return context
 
 

@@ -8,3 +8,11 @@ register = template.Library()
 @register.filter(name="markdown")
 def markdown_filter(text):
     return render_markdown(text)
+
+
+@register.simple_tag(takes_context=True)
+def query_without_page(context) -> str:
+    """The current query string minus `page`, for pagination links that keep the filters."""
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
