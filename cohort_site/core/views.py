@@ -5,10 +5,10 @@ from django.urls import reverse
 
 @login_required
 def after_login(request):
-    """Where signing in lands: staff on the admin, members on the programme page (their dashboard, later)."""
+    """Where signing in lands: staff on the admin, members on their schedule (the next session first)."""
     if request.user.is_staff:
         return redirect(reverse("admin:index"))
-    return redirect(reverse("core:home"))
+    return redirect(reverse("sessions:my_schedule"))
 
 
 def healthz(request):
