@@ -21,7 +21,8 @@ APPLICATION_FREE_TEXT = [
 ]
 
 
-def _applications_of(subject: DataSubject):
+def applications_of_subject(subject: DataSubject):
+    """Every application of the person, by account or by email address."""
     applications = Application.objects.filter(email__iexact=subject.email)
     if subject.user is not None:
         applications = applications | Application.objects.filter(user=subject.user)
@@ -30,8 +31,10 @@ def _applications_of(subject: DataSubject):
 
 @personal_data_source("applications")
 class ApplicationData:
+    erase_order = 10  # after the sources that find the person's memberships through these applications
+
     def export(self, subject: DataSubject) -> dict[str, list[dict]]:
-        applications = _applications_of(subject).order_by("submitted_at")
+        applications = applications_of_subject(subject).order_by("submitted_at")
         return {
             "applications": rows(
                 applications,
@@ -60,7 +63,7 @@ class ApplicationData:
 
     def erase(self, subject: DataSubject) -> None:
         # Status, cohort, role type and dates stay, so the programme's counts still add up.
-        for application in _applications_of(subject):
+        for application in applications_of_subject(subject):
             application.name = ERASED_NAME
             application.email = erased_email(application.pk)
             for field in APPLICATION_FREE_TEXT:

@@ -13,8 +13,10 @@ from cohort_site.members.personal_data import (
 )
 
 
-@personal_data_source("zz-account")  # sorted last: other apps still find the account by its email first
+@personal_data_source("account")
 class AccountData:
+    erase_order = 20  # last: other sources still find the person by the account's email
+
     def export(self, subject: DataSubject) -> dict[str, list[dict]]:
         if subject.user is None:
             return {}

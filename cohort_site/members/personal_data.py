@@ -8,7 +8,8 @@ Each app says what it holds in its own `personal_data.py`:
         def erase(self, subject) -> None: ...                     # remove name, email and free text
         def files(self, subject) -> list[tuple[str, FieldFile]]: ...  # optional: (name in the ZIP, file)
 
-Erasure keeps anonymous counts (statuses, dates, numbers) and removes what identifies the person.
+A source that others find the person through (applications, the account) sets `erase_order` higher, so it is
+erased after them. Erasure keeps anonymous counts (statuses, dates, numbers) and removes what identifies the person.
 """
 
 import io
@@ -90,7 +91,10 @@ def personal_data_export_zip(subject: DataSubject) -> bytes:
 @transaction.atomic
 def personal_data_erase(subject: DataSubject) -> None:
     """Remove the person's name, email and free text everywhere; the account goes last."""
-    for source in personal_data_sources().values():
+    sources = sorted(
+        personal_data_sources().items(), key=lambda item: (getattr(item[1], "erase_order", 0), item[0])
+    )
+    for _name, source in sources:
         source.erase(subject)
 
 

@@ -59,7 +59,7 @@ def test_export_contains_every_section_about_the_person(person):
     export = personal_data_export(DataSubject.for_user(person))
 
     data = export["data"]
-    assert sorted(data) == ["applications", "emails", "expenses", "zz-account"]
+    assert sorted(data) == ["account", "applications", "emails", "expenses", "learning", "schedule"]
     assert [row["hopes"] for row in data["applications"]["applications"]] == [
         "Morwenna hopes to learn about befriending"
     ]
@@ -71,7 +71,7 @@ def test_export_contains_every_section_about_the_person(person):
         "Welcome, Morwenna Trelawney",
     ]
     assert [row["kind"] for row in data["emails"]["email_opt_outs"]] == ["coffee-nudge"]
-    assert data["zz-account"]["account"][0]["email"] == "morwenna@example.org"
+    assert data["account"]["account"][0]["email"] == "morwenna@example.org"
 
 
 def test_member_downloads_zip_with_receipt(client, person):

@@ -1,0 +1,42 @@
+from applications.personal_data import applications_of_subject
+from cohort_site.members.personal_data import DataSubject, personal_data_source, rows
+
+from .models import Authorship, Entry, ReadingTick, SessionFeedback, SurveyAnswer
+
+
+@personal_data_source("learning")
+class LearningData:
+    def export(self, subject: DataSubject) -> dict[str, list[dict]]:
+        members = applications_of_subject(subject)
+        data = {
+            "session_feedback": rows(
+                SessionFeedback.objects.filter(member__in=members),
+                ["session__number", "rating", "what_worked", "what_to_change", "submitted_at"],
+            ),
+            "survey_answers": rows(
+                SurveyAnswer.objects.filter(response__member__in=members),
+                ["response__survey__title", "question__text", "rating", "text"],
+            ),
+        }
+        if subject.user is not None:
+            data["entries_you_wrote"] = rows(
+                Entry.objects.filter(authors=subject.user),
+                ["pk", "kind", "title", "body", "link", "visibility"],
+            )
+            data["reading_list_ticks"] = rows(ReadingTick.objects.filter(user=subject.user), ["item__title"])
+        return data
+
+    def erase(self, subject: DataSubject) -> None:
+        members = applications_of_subject(subject)
+        # Ratings stay for the programme's averages; the words go.
+        SessionFeedback.objects.filter(member__in=members).update(what_worked="", what_to_change="")
+        SurveyAnswer.objects.filter(response__member__in=members).update(text="")
+        if subject.user is None:
+            return
+        # Entries written with others keep the co-authors' work; entries the person wrote alone go.
+        for entry in Entry.objects.filter(authors=subject.user).distinct():
+            if entry.authorships.exclude(user=subject.user).exists():
+                Authorship.objects.filter(entry=entry, user=subject.user).delete()
+            else:
+                entry.delete()
+        ReadingTick.objects.filter(user=subject.user).delete()

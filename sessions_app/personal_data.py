@@ -1,0 +1,33 @@
+from applications.personal_data import applications_of_subject
+from cohort_site.members.personal_data import (
+    ERASED_NAME,
+    DataSubject,
+    erased_email,
+    personal_data_source,
+    rows,
+)
+
+from .models import Attendance, Guest
+
+
+@personal_data_source("schedule")
+class ScheduleData:
+    def export(self, subject: DataSubject) -> dict[str, list[dict]]:
+        return {
+            "attendance": rows(
+                Attendance.objects.filter(member__in=applications_of_subject(subject)).order_by(
+                    "session__starts_at"
+                ),
+                ["session__number", "session__starts_at", "status", "note", "apologised_at"],
+            ),
+            "guest_invitations": rows(
+                Guest.objects.filter(email__iexact=subject.email),
+                ["session__number", "session__starts_at", "name", "email", "topic"],
+            ),
+        }
+
+    def erase(self, subject: DataSubject) -> None:
+        Attendance.objects.filter(member__in=applications_of_subject(subject)).update(note="")
+        for guest in Guest.objects.filter(email__iexact=subject.email):
+            guest.name, guest.email, guest.topic = ERASED_NAME, erased_email(guest.pk), ""
+            guest.save(update_fields=["name", "email", "topic"])
