@@ -7,7 +7,9 @@ from .applications import (
     CandidateTimeFactory,
     CohortFactory,
     DropInFactory,
+    ExpressionOfInterestFactory,
     MemberFactory,
+    MemberOrganisationFactory,
     ProgrammeFactory,
 )
 from .sessions import AttendanceFactory, SessionFactory
@@ -19,7 +21,9 @@ __all__ = [
     "CandidateTimeFactory",
     "CohortFactory",
     "DropInFactory",
+    "ExpressionOfInterestFactory",
     "MemberFactory",
+    "MemberOrganisationFactory",
     "ProgrammeFactory",
     "SessionFactory",
     "StaffFactory",
