@@ -11,6 +11,7 @@ from .applications import (
     MemberFactory,
     MemberOrganisationFactory,
     ProgrammeFactory,
+    ProgrammeSectionFactory,
 )
 from .sessions import AttendanceFactory, SessionFactory
 
@@ -25,6 +26,7 @@ __all__ = [
     "MemberFactory",
     "MemberOrganisationFactory",
     "ProgrammeFactory",
+    "ProgrammeSectionFactory",
     "SessionFactory",
     "StaffFactory",
     "UserFactory",

@@ -14,6 +14,7 @@ from applications.models import (
     ExpressionOfInterest,
     MemberOrganisation,
     Programme,
+    ProgrammeSection,
 )
 
 
@@ -136,3 +137,13 @@ class MemberOrganisationFactory(factory.django.DjangoModelFactory):
         model = MemberOrganisation
 
     name = factory.Sequence(lambda n: f"Member Organisation {n}")
+
+
+class ProgrammeSectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgrammeSection
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    key = "gains"
+    heading = "What will you gain?"
+    body = "- Connections with other practitioners."
