@@ -107,10 +107,10 @@ def _local(moment: datetime.datetime, programme: Programme) -> datetime.datetime
 
 
 def deadline_text(programme: Programme) -> str:
-    """'9:00 on Wednesday 21 July 2021 (UK time)': the deadline as people in the programme's zone read it."""
+    """'9:00 UK time on Wednesday 21 July 2021': the deadline as people in the programme's zone read it."""
     close = _local(programme.applications_close_at, programme)
-    zone = "UK time" if programme.timezone == "Europe/London" else programme.timezone
-    return f"{close:%-H:%M} on {close:%A %-d %B %Y} ({zone})"
+    zone = "UK" if programme.timezone == "Europe/London" else programme.timezone
+    return f"{close:%-H:%M} {zone} time on {close:%A %-d %B %Y}"
 
 
 def _closed_refusal(programme: Programme, now: datetime.datetime) -> str | None:

@@ -58,7 +58,7 @@ def test_apply_stores_answers_availability_and_emails_summary_with_private_link(
     ]
     body = mail.outbox[0].body
     assert application_private_url(application) in body
-    assert "until the deadline (9:00 on Wednesday 21 July 2021 (UK time))" in body
+    assert "until the deadline (9:00 UK time on Wednesday 21 July 2021)" in body
     assert "Why you want to take part:\nTo learn from peers.\n" in body
     assert "Available Tuesday 14:00–16:00:\nYes\n" in body
     assert "Available Wednesday 10:00–12:00:\nNo\n" in body
@@ -171,7 +171,7 @@ def test_apply_deadline_is_enforced_at_submission_in_british_summer_time(client,
         content = response.content.decode()
         assert response.context["form"].errors == {
             "__all__": [
-                "Applications closed at 9:00 on Wednesday 21 July 2021 (UK time), so we could not accept this. "
+                "Applications closed at 9:00 UK time on Wednesday 21 July 2021, so we could not accept this. "
                 "Your answers are still below if you want to keep a copy; please email zoe@example.org if "
                 "something went wrong."
             ]
@@ -367,7 +367,7 @@ def test_private_link_after_deadline_is_refused_clearly(client, programme, appli
     assert response.status_code == 410
     content = response.content.decode()
     assert "<h1>This link has expired</h1>" in content
-    assert "stop working at the deadline (9:00 on Wednesday 21 July 2021 (UK time))" in content
+    assert "stop working at the deadline (9:00 UK time on Wednesday 21 July 2021)" in content
 
 
 def test_private_link_posted_after_deadline_changes_nothing(client, programme, application):

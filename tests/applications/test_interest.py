@@ -57,7 +57,7 @@ def test_interest_confirmation_gives_drop_in_in_local_time_join_link_how_to_appl
         "Join: https://meet.example.org/drop-in\n"
     ) in message.body
     assert (
-        "How to apply: complete the application form by 9:00 on Wednesday 21 July 2021 (UK time):\n"
+        "How to apply: complete the application form by 9:00 UK time on Wednesday 21 July 2021:\n"
         "http://127.0.0.1:8000/programmes/relationships/apply/\n"
     ) in message.body
     assert [(name, mimetype) for name, _, mimetype in message.attachments] == [

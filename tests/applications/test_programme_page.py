@@ -25,7 +25,7 @@ def test_call_to_action_before_opening_is_register_interest(client, programme):
 def test_call_to_action_while_open_is_apply_with_time_left(client, programme):
     content = page(client, programme, london(2021, 7, 18, 9)).content.decode()
 
-    assert "Applications are open until <strong>9:00 on Wednesday 21 July 2021 (UK time)</strong>" in content
+    assert "Applications are open until <strong>9:00 UK time on Wednesday 21 July 2021</strong>" in content
     assert "(3\xa0days left)" in content
     assert 'href="/programmes/relationships/apply/">Apply now</a>' in content
     assert 'href="/programmes/relationships/interest/">Register interest and join a drop-in</a>' in content
@@ -34,7 +34,7 @@ def test_call_to_action_while_open_is_apply_with_time_left(client, programme):
 def test_call_to_action_after_closing_is_interest_in_next_group(client, programme):
     content = page(client, programme, DEADLINE).content.decode()
 
-    assert "<strong>Applications closed</strong> at 9:00 on Wednesday 21 July 2021 (UK time)." in content
+    assert "<strong>Applications closed</strong> at 9:00 UK time on Wednesday 21 July 2021." in content
     assert 'href="/programmes/relationships/interest/">Register interest in the next group</a>' in content
     assert "/programmes/relationships/apply/" not in content
 

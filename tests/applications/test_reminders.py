@@ -75,7 +75,7 @@ def test_apply_reminder_goes_only_to_those_who_have_not_applied(
         reminders_dispatch(now=reminder_at + 2 * MINUTE)
         reminders_dispatch(now=DEADLINE)
 
-    subject = "Applications close at 9:00 on Wednesday 21 July 2021 (UK time)"
+    subject = "Applications close at 9:00 UK time on Wednesday 21 July 2021"
     assert sorted((m.to[0], m.subject) for m in mail.outbox) == [
         ("elsewhere@example.org", subject),
         ("waiting@example.org", subject),
