@@ -113,7 +113,8 @@ def deadline_text(programme: Programme) -> str:
     return f"{close:%-H:%M} {zone} time on {close:%A %-d %B %Y}"
 
 
-def _closed_refusal(programme: Programme, now: datetime.datetime) -> str | None:
+def applications_closed_refusal(programme: Programme, now: datetime.datetime) -> str | None:
+    """Why an application cannot be accepted at `now`, or None while applications are open."""
     phase = programme.phase(now)
     if phase == ProgrammePhase.NOT_YET_OPEN:
         opens = _local(programme.applications_open_at, programme)
@@ -259,7 +260,7 @@ def application_submit(
     the same address is not stored, and that address is sent its private link instead.
     """
     now = now or timezone.now()
-    refusal = _closed_refusal(programme, now)
+    refusal = applications_closed_refusal(programme, now)
     if refusal:
         raise ApplicationsNotOpen(refusal)
     _check_availability(programme, availability)
@@ -324,7 +325,7 @@ def application_update(
     """The applicant changes their answers through their private link, until the deadline."""
     now = now or timezone.now()
     programme = application.programme
-    refusal = _closed_refusal(programme, now)
+    refusal = applications_closed_refusal(programme, now)
     if refusal:
         raise ApplicationsNotOpen(refusal)
     if application.status != ApplicationStatus.SUBMITTED:

@@ -23,10 +23,10 @@ from .selectors import (
     programmes_published,
 )
 from .services import (
-    ApplicationsNotOpen,
     application_submit,
     application_update,
     application_withdraw,
+    applications_closed_refusal,
     deadline_text,
     interest_register,
 )
@@ -145,6 +145,9 @@ class ApplyView(ProgrammeMixin, View):
         if form.is_bot():
             return redirect("applications:apply_thanks", slug=slug)
         if not form.is_valid():
+            refusal = applications_closed_refusal(self.programme, timezone.now())
+            if refusal:
+                form.add_error(None, refusal)
             return self.render_form(form)
         try:
             application_submit(
@@ -158,7 +161,6 @@ class ApplyView(ProgrammeMixin, View):
             # Past the deadline (or anything the service refuses): say why, keep every answer on screen.
             for message in error.messages:
                 form.add_error(None, message)
-            form.closed = isinstance(error, ApplicationsNotOpen)
             return self.render_form(form)
         # Same page for a new application and a repeat: the address's inbox is told which it was.
         return redirect("applications:apply_thanks", slug=slug)

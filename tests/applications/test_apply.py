@@ -458,3 +458,13 @@ def test_withdraw_with_erasure_deletes_answers_and_blanks_stored_emails(
     }
     again = client.get(reverse("applications:private", kwargs={"token": token}))
     assert again.status_code == 404
+
+
+def test_apply_invalid_and_late_says_it_is_closed_too(client, programme):
+    with time_machine.travel(DEADLINE + SECOND, tick=False):
+        response = client.post(apply_url(programme), apply_data(programme, name=""))
+
+    assert response.context["form"].errors["__all__"] == [
+        "Applications closed at 9:00 UK time on Wednesday 21 July 2021, so we could not accept this. Your answers "
+        "are still below if you want to keep a copy; please email zoe@example.org if something went wrong."
+    ]
