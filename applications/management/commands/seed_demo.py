@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from applications import demo
 from applications.models import CandidateTime, Cohort, DropIn, Programme, ProgrammeSection
+from applications.services import member_organisations_import
 
 
 class Command(BaseCommand):
@@ -25,8 +26,10 @@ class Command(BaseCommand):
             raise CommandError("seed_demo makes a known password; it runs with DEBUG on only (or --force).")
         programme, created = self.seed_programme()
         manager = self.seed_manager(password)
+        added, _known = member_organisations_import(names=demo.MEMBER_ORGANISATIONS)
         verb = "Created" if created else "Kept the existing"
         self.stdout.write(f"{verb} demo programme “{programme.title}”.")
+        self.stdout.write(f"Added {added} member organisations.")
         self.stdout.write(f"Manager sign-in: {manager.email} / {password}")
 
     def seed_programme(self) -> tuple[Programme, bool]:
