@@ -393,13 +393,31 @@ def test_private_link_tampered_is_refused_as_not_found(client, application, mang
     assert "<h1>This link does not work</h1>" in response.content.decode()
 
 
-def test_private_link_of_another_programme_salt_is_refused(client, application):
+def test_private_link_signed_for_another_purpose_is_refused(client, application):
     from django.core import signing
 
-    forged = signing.dumps({"a": application.pk, "e": application.email}, salt="mail.unsubscribe")
+    from applications.links import _email_check
+
+    forged = signing.dumps(
+        {"a": application.pk, "e": _email_check(application.email)}, salt="mail.unsubscribe"
+    )
 
     response = client.get(reverse("applications:private", kwargs={"token": forged}))
 
+    assert response.status_code == 404
+
+
+def test_private_link_does_not_carry_the_address_and_dies_with_the_application(client, application):
+    import base64
+
+    token = application_token(application)
+    payload = token.split(":")[0]
+    decoded = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode()
+    application.delete()
+
+    response = client.get(reverse("applications:private", kwargs={"token": token}))
+
+    assert "asha" not in decoded
     assert response.status_code == 404
 
 
