@@ -199,6 +199,27 @@ class ApplicationForm(PublicFormMixin, forms.ModelForm):
                 initial=answers.get(time.pk),
                 error_messages={REQUIRED: f"Choose yes, if need be or no for {time.label}."},
             )
+        self.order_fields(
+            [
+                "name",
+                "email",
+                "organisation",
+                "role",
+                "role_type",
+                "pandemic_work",
+                "learning_gained",
+                "motivation",
+                "hopes",
+                "challenge",
+                "share_challenge_with_partners",
+                *(f"{AVAILABILITY_PREFIX}{time.pk}" for time in self.candidate_times),
+                *REQUIRED_TICKS[:1],
+                "team_open_to_ideas",
+                *REQUIRED_TICKS[1:],
+                "accessibility_needs",
+                "consent",
+            ]
+        )
         if editing:
             # The address is who the application belongs to; to change it, withdraw and apply again.
             self.fields["email"].disabled = True

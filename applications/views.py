@@ -197,9 +197,9 @@ class PrivateLinkMixin:
             return render(request, "applications/link_refused.html", context, status=410)
         self.programme = self.application.programme
         response = super().dispatch(request, *args, **kwargs)
-        # The token is a password: keep the page out of caches and the link out of Referer headers.
+        # The token is a password: keep the page out of caches. (The site's Referrer-Policy, same-origin, keeps
+        # the link out of other sites' logs; no-referrer would make browsers send Origin: null, failing CSRF.)
         add_never_cache_headers(response)
-        response.headers["Referrer-Policy"] = "no-referrer"
         return response
 
     def base_context(self, **extra) -> dict:

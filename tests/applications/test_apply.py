@@ -316,7 +316,7 @@ def test_private_link_shows_answers(client, application):
     assert "Telephone befriending for isolated older people." in content
     assert (response["Cache-Control"], response["Referrer-Policy"]) == (
         "max-age=0, no-cache, no-store, must-revalidate, private",
-        "no-referrer",
+        "same-origin",
     )
 
 
@@ -486,3 +486,10 @@ def test_apply_invalid_and_late_says_it_is_closed_too(client, programme):
         "Applications closed at 9:00 UK time on Wednesday 21 July 2021, so we could not accept this. Your answers "
         "are still below if you want to keep a copy; please email zoe@example.org if something went wrong."
     ]
+
+
+def test_error_summary_lists_errors_in_the_order_of_the_form(client, programme, during_applications):
+    response = client.post(apply_url(programme), {"submission_token": "", "website": ""})
+
+    assert list(response.context["form"].errors)[:3] == ["name", "email", "organisation"]
+    assert list(response.context["form"].errors)[-2:] == ["commits_to_sharing", "consent"]

@@ -105,3 +105,18 @@ def test_register_interest_then_apply_by_labels_with_no_serious_accessibility_vi
         (1, "if_need_be"),
         (3, "yes"),
     ]
+
+    # The private link from the confirmation email: the answers, laid out to read, with change and withdraw.
+    from applications.links import application_token
+
+    page.goto(f"{live_server.url}/my-application/{application_token(application)}/")
+    assert page.locator("h1").inner_text() == "Your application"
+    assert page.get_by_role("link", name="Change my answers").is_visible()
+    page.screenshot(path=screenshot_dir / "7-private-page.png", full_page=True)
+    assert serious_violations(page) == []
+    page.get_by_role("link", name="Withdraw my application").click()
+    page.get_by_label("Also delete my answers now").check()
+    page.screenshot(path=screenshot_dir / "8-withdraw.png", full_page=True)
+    page.get_by_role("button", name="Withdraw my application").click()
+    assert page.locator("h1").inner_text() == "Your application is withdrawn and deleted"
+    assert Application.objects.count() == 0
