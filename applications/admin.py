@@ -1,4 +1,13 @@
-from django.contrib import admin
+import csv
+import io
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
 
 from .models import (
     Application,
@@ -7,10 +16,30 @@ from .models import (
     CandidateTime,
     Cohort,
     DropIn,
+    ExpressionOfInterest,
     MemberOrganisation,
     Programme,
     ProgrammeSection,
 )
+from .selectors import interests_with_applied
+from .services import member_organisations_import
+from .spreadsheet import spreadsheet_safe
+
+
+def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
+    """A CSV download in which every cell is safe to open in a spreadsheet (no formulas from the public)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # so Excel reads UTF-8 (ë, –) correctly
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([spreadsheet_safe(value) for value in row])
+    return response
+
+
+def local_text(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 class ProgrammeSectionInline(admin.StackedInline):
@@ -36,9 +65,44 @@ class ProgrammeAdmin(admin.ModelAdmin):
         "applications_close_at",
         "first_session_week",
         "is_published",
+        "interest_count",
+        "interest_applied_count",
+        "application_count",
     ]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ProgrammeSectionInline, DropInInline, CandidateTimeInline]
+
+    def get_queryset(self, request):
+        applied = Application.objects.filter(programme=OuterRef("programme"), email__iexact=OuterRef("email"))
+        interest_applied = (
+            ExpressionOfInterest.objects.filter(programme=OuterRef("pk"))
+            .filter(Exists(applied))
+            .order_by()
+            .values("programme")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _interest=Count("interests", distinct=True),
+                _applications=Count("applications", distinct=True),
+                _interest_applied=interest_applied,
+            )
+        )
+
+    @admin.display(description="interest", ordering="_interest")
+    def interest_count(self, programme):
+        return programme._interest
+
+    @admin.display(description="interest that applied")
+    def interest_applied_count(self, programme):
+        return programme._interest_applied or 0
+
+    @admin.display(description="applications", ordering="_applications")
+    def application_count(self, programme):
+        return programme._applications
 
 
 @admin.register(Cohort)
@@ -50,6 +114,16 @@ class CohortAdmin(admin.ModelAdmin):
 class AvailabilityInline(admin.TabularInline):
     model = Availability
     extra = 0
+    can_delete = False
+    fields = ["candidate_time", "answer"]
+    readonly_fields = ["candidate_time", "answer"]
+    verbose_name_plural = "availability (the applicant's answers)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("candidate_time__programme")
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -62,16 +136,290 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
+ANSWER_FIELDS = [
+    "name",
+    "email",
+    "organisation",
+    "role",
+    "role_type",
+    "pandemic_work",
+    "learning_gained",
+    "motivation",
+    "hopes",
+    "challenge",
+    "share_challenge_with_partners",
+    "organisation_support",
+    "team_open_to_ideas",
+    "commits_to_openness",
+    "commits_to_sharing",
+    "accessibility_needs",
+    "consented_at",
+]
+
+
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
-    list_display = ["name", "organisation", "role_type", "status", "cohort", "submitted_at"]
-    list_filter = ["programme", "status", "role_type", "cohort"]
+    list_display = ["name", "organisation", "role_type", "status", "cohort", "submitted_at", "score"]
+    list_filter = ["programme", "status", "role_type", "cohort", "organisation_support", "submitted_at"]
     search_fields = ["name", "email", "organisation", "role"]
-    # Status moves only through the selection service, which checks and records them.
-    readonly_fields = ["status", "status_changed_at", "cohort", "user", "submitted_at", "updated_at"]
+    list_select_related = ["cohort__programme"]
+    date_hierarchy = "submitted_at"
+    actions = ["export_csv"]
+    # The applicant's words are theirs: read-only here. Status moves only through the selection service,
+    # which checks and records them. The manager writes notes and a score.
+    readonly_fields = [
+        "programme",
+        *ANSWER_FIELDS,
+        "status",
+        "status_changed_at",
+        "cohort",
+        "user",
+        "submitted_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        ("Assessment", {"fields": ["manager_notes", "score"]}),
+        ("Status", {"fields": ["programme", "status", "status_changed_at", "cohort", "user"]}),
+        ("About them", {"fields": ["name", "email", "organisation", "role", "role_type"]}),
+        (
+            "Their answers",
+            {
+                "fields": [
+                    "pandemic_work",
+                    "learning_gained",
+                    "motivation",
+                    "hopes",
+                    "challenge",
+                    "share_challenge_with_partners",
+                ]
+            },
+        ),
+        (
+            "Support and commitments",
+            {
+                "fields": [
+                    "organisation_support",
+                    "team_open_to_ideas",
+                    "commits_to_openness",
+                    "commits_to_sharing",
+                    "accessibility_needs",
+                ]
+            },
+        ),
+        ("Record", {"fields": ["consented_at", "submitted_at", "updated_at"]}),
+    ]
     inlines = [AvailabilityInline, StatusChangeInline]
 
+    def has_add_permission(self, request):
+        # Applications come from the public form, which enforces the deadline and sends the confirmation.
+        return False
 
-admin.site.register(MemberOrganisation)
+    @admin.action(description="Export selected applications as CSV")
+    def export_csv(self, request, queryset):
+        answers = Availability.objects.select_related("candidate_time__programme").order_by(
+            "candidate_time__weekday", "candidate_time__start_time"
+        )
+        queryset = queryset.select_related("programme", "cohort").prefetch_related(
+            Prefetch("availability", queryset=answers)
+        )
+        header = [
+            "Submitted",
+            "Programme",
+            "Status",
+            "Group",
+            "Name",
+            "Email",
+            "Organisation",
+            "Role",
+            "Role type",
+            "Pandemic work",
+            "Learning gained",
+            "Why take part",
+            "Hopes",
+            "Challenge",
+            "Share challenge",
+            "Organisation supports",
+            "Team open to ideas",
+            "Commits to openness",
+            "Commits to sharing",
+            "Accessibility needs",
+            "Times answered yes",
+            "Availability",
+            "Score",
+            "Notes",
+        ]
+
+        def rows():
+            for a in queryset.order_by("submitted_at", "pk"):
+                availability = list(a.availability.all())
+                yield [
+                    local_text(a.submitted_at),
+                    a.programme.title,
+                    a.get_status_display(),
+                    a.cohort.name if a.cohort else "",
+                    a.name,
+                    a.email,
+                    a.organisation,
+                    a.role,
+                    a.get_role_type_display(),
+                    a.pandemic_work,
+                    a.learning_gained,
+                    a.motivation,
+                    a.hopes,
+                    a.challenge,
+                    _yes_no(a.share_challenge_with_partners),
+                    _yes_no(a.organisation_support),
+                    _yes_no(a.team_open_to_ideas),
+                    _yes_no(a.commits_to_openness),
+                    _yes_no(a.commits_to_sharing),
+                    a.accessibility_needs,
+                    sum(1 for answer in availability if answer.answer == "yes"),
+                    "; ".join(f"{x.candidate_time.label}: {x.get_answer_display()}" for x in availability),
+                    "" if a.score is None else a.score,
+                    a.manager_notes,
+                ]
+
+        return csv_response("applications.csv", header, rows())
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+class AppliedFilter(admin.SimpleListFilter):
+    title = "applied"
+    parameter_name = "applied"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Applied"), ("no", "Not applied yet")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(applied=True)
+        if self.value() == "no":
+            return queryset.filter(applied=False)
+        return queryset
+
+
+@admin.register(ExpressionOfInterest)
+class ExpressionOfInterestAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "organisation", "role", "programme", "created_at", "has_applied"]
+    list_filter = ["programme", AppliedFilter, "created_at"]
+    search_fields = ["name", "email", "organisation", "role"]
+    list_select_related = ["programme"]
+    readonly_fields = ["programme", "name", "email", "organisation", "role", "consented_at", "created_at"]
+    actions = ["export_csv"]
+
+    def get_queryset(self, request):
+        return interests_with_applied(super().get_queryset(request))
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="applied", boolean=True, ordering="applied")
+    def has_applied(self, interest):
+        return interest.applied
+
+    def changelist_view(self, request, extra_context=None):
+        summary = ExpressionOfInterest.objects.aggregate(
+            interest=Count("pk"),
+            applied=Count("pk", filter=Q(Exists(_same_email_application()))),
+        )
+        summary["applications"] = Application.objects.count()
+        return super().changelist_view(request, {**(extra_context or {}), "interest_summary": summary})
+
+    @admin.action(description="Export selected expressions of interest as CSV")
+    def export_csv(self, request, queryset):
+        header = ["Registered", "Programme", "Name", "Email", "Organisation", "Role", "Applied"]
+        rows = (
+            [
+                local_text(i.created_at),
+                i.programme.title,
+                i.name,
+                i.email,
+                i.organisation,
+                i.role,
+                _yes_no(i.applied),
+            ]
+            for i in queryset.select_related("programme").order_by("created_at", "pk")
+        )
+        return csv_response("expressions-of-interest.csv", header, rows)
+
+
+def _same_email_application():
+    return Application.objects.filter(programme=OuterRef("programme"), email__iexact=OuterRef("email"))
+
+
+class MemberOrganisationImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="One organisation per row, its name in the first column. A header row named “name” or "
+        "“organisation” is skipped; names already in the list are left alone.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 2 * 1024 * 1024:
+            raise forms.ValidationError("That file is over 2 MB; a list of names should be far smaller.")
+        raw = upload.read()
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:  # pragma: no cover - cp1252 decodes almost anything
+            raise forms.ValidationError("Save the file as CSV (UTF-8) and try again.")
+        try:
+            rows = list(csv.reader(io.StringIO(text)))
+        except csv.Error as error:
+            raise forms.ValidationError(f"This does not read as CSV: {error}.") from error
+        names = [row[0] for row in rows if row and row[0].strip()]
+        if names and names[0].strip().lower() in {
+            "name",
+            "organisation",
+            "organization",
+            "organisation name",
+        }:
+            names = names[1:]
+        if not names:
+            raise forms.ValidationError("No organisation names found in the first column.")
+        return names
+
+
+@admin.register(MemberOrganisation)
+class MemberOrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+    change_list_template = "admin/applications/memberorganisation/change_list.html"
+
+    def get_urls(self):
+        own = [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="applications_memberorganisation_import",
+            )
+        ]
+        return own + super().get_urls()
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            from django.http import Http404
+
+            raise Http404
+        form = MemberOrganisationImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            added, known = member_organisations_import(names=form.cleaned_data["file"])
+            messages.success(request, f"Imported {added} organisations; {known} were already in the list.")
+            return redirect(reverse("admin:applications_memberorganisation_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "title": "Import member organisations",
+        }
+        return render(request, "admin/applications/memberorganisation/import.html", context)
+
 
 from . import admin_selection  # noqa: E402, F401  (selection actions and the audit trail)

@@ -163,3 +163,18 @@ DROP_IN_JOIN_URL = "https://meet.example.org/connection-coalition-drop-in"
 CONTACT_NAME = "Zoë Cumberland"
 CONTACT_EMAIL = "zoe@jocoxfoundation.org"
 MANAGER_EMAIL = "manager@example.org"
+
+# A few Connection Coalition member organisations, suggested as people type on the forms. The real list
+# (800+) is imported by the manager from CSV in the admin.
+MEMBER_ORGANISATIONS = [
+    "Age UK",
+    "British Red Cross",
+    "Campaign to End Loneliness",
+    "Eden Project Communities",
+    "Independent Age",
+    "Jo Cox Foundation",
+    "Men's Sheds Association",
+    "Royal Voluntary Service",
+    "The Cares Family",
+    "Together Co",
+]

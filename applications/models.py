@@ -222,6 +222,16 @@ class Application(models.Model):
     organisation_support = models.BooleanField("my organisation supports me to attend", default=False)
     team_open_to_ideas = models.BooleanField("my wider team is open to new ideas", default=False)
     accessibility_needs = models.TextField(blank=True)
+    commits_to_openness = models.BooleanField(
+        "I commit to showing up with openness, honesty, a lack of judgement, playfulness and positivity",
+        default=False,
+    )
+    commits_to_sharing = models.BooleanField(
+        "I commit to sharing feedback and learning as we go", default=False
+    )
+    consented_at = models.DateTimeField(null=True, blank=True)
+    # Sent with the form: a retried or double-clicked post carries the same token, so it is recognised.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     submitted_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -294,3 +304,24 @@ class ApplicationStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
+
+
+class ExpressionOfInterest(models.Model):
+    """Someone who wants to hear more: sent the drop-in's link now and reminded to apply before the deadline."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="interests")
+    name = models.CharField(max_length=150)
+    email = models.EmailField(max_length=254)
+    organisation = models.CharField(max_length=200)
+    role = models.CharField("your role", max_length=200)
+    consented_at = models.DateTimeField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "expression of interest"
+        verbose_name_plural = "expressions of interest"
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint("programme", Lower("email"), name="interest_one_per_email")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"

@@ -183,6 +183,16 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Recruitment --------------------------------------------------------------------------------
+# Posts to each public form (interest, application) accepted from one client address: "count/period", the
+# period in s, m, h or d. Counted in the cache (Redis when REDIS_URL is set, so all web processes share it).
+PUBLIC_FORM_RATE_LIMIT = env("PUBLIC_FORM_RATE_LIMIT", default="10/h")
+# How long before a drop-in starts the people who registered interest are reminded of it.
+DROP_IN_REMINDER_LEAD = timedelta(minutes=env.int("DROP_IN_REMINDER_MINUTES", default=60))
+# Unsuccessful applications and expressions of interest are deleted (manage.py purge_recruitment_data)
+# this many days after the programme's application deadline.
+RECRUITMENT_RETENTION = timedelta(days=env.int("RECRUITMENT_RETENTION_DAYS", default=180))
+
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

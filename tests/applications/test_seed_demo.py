@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from applications import demo
 from applications.enums import ProgrammePhase
-from applications.models import CandidateTime, Cohort, DropIn, Programme, ProgrammeSection
+from applications.models import CandidateTime, Cohort, DropIn, MemberOrganisation, Programme, ProgrammeSection
 from cohort_site.core.models import User
 
 
@@ -26,6 +26,7 @@ def test_seed_demo_twice_leaves_one_programme(db, debug_on):
     assert ProgrammeSection.objects.count() == len(demo.SECTIONS)
     assert CandidateTime.objects.count() == 10
     assert User.objects.filter(email=demo.MANAGER_EMAIL, is_staff=True).count() == 1
+    assert MemberOrganisation.objects.count() == len(demo.MEMBER_ORGANISATIONS)
 
 
 @pytest.mark.parametrize("today", ["2026-11-23", "2026-03-29", "2027-07-21", "2030-01-01"])

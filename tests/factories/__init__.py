@@ -7,8 +7,11 @@ from .applications import (
     CandidateTimeFactory,
     CohortFactory,
     DropInFactory,
+    ExpressionOfInterestFactory,
     MemberFactory,
+    MemberOrganisationFactory,
     ProgrammeFactory,
+    ProgrammeSectionFactory,
 )
 from .learning import EntryFactory, ReadingItemFactory, SessionFeedbackFactory, TopicFactory
 from .selection import application_in
@@ -23,9 +26,12 @@ __all__ = [
     "CohortScheduleFactory",
     "DropInFactory",
     "EntryFactory",
+    "ExpressionOfInterestFactory",
     "GuestFactory",
     "MemberFactory",
+    "MemberOrganisationFactory",
     "ProgrammeFactory",
+    "ProgrammeSectionFactory",
     "ReadingItemFactory",
     "SessionFactory",
     "SessionFeedbackFactory",

@@ -5,7 +5,17 @@ import factory
 from django.utils import timezone
 
 from applications.enums import ApplicationStatus, AvailabilityAnswer, RoleType
-from applications.models import Application, Availability, CandidateTime, Cohort, DropIn, Programme
+from applications.models import (
+    Application,
+    Availability,
+    CandidateTime,
+    Cohort,
+    DropIn,
+    ExpressionOfInterest,
+    MemberOrganisation,
+    Programme,
+    ProgrammeSection,
+)
 
 
 def _next_monday(weeks_ahead: int) -> datetime.date:
@@ -107,3 +117,33 @@ class AvailabilityFactory(factory.django.DjangoModelFactory):
         CandidateTimeFactory, programme=factory.SelfAttribute("..application.programme")
     )
     answer = AvailabilityAnswer.YES
+
+
+class ExpressionOfInterestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExpressionOfInterest
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    name = factory.Faker("name", locale="en_GB")
+    email = factory.Sequence(lambda n: f"interested{n}@example.org")
+    organisation = factory.Sequence(lambda n: f"Organisation {n}")
+    role = "Volunteer coordinator"
+    consented_at = factory.LazyFunction(timezone.now)
+    created_at = factory.LazyFunction(timezone.now)
+
+
+class MemberOrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MemberOrganisation
+
+    name = factory.Sequence(lambda n: f"Member Organisation {n}")
+
+
+class ProgrammeSectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgrammeSection
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    key = "gains"
+    heading = "What will you gain?"
+    body = "- Connections with other practitioners."

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from applications import demo
 from applications.models import CandidateTime, Cohort, DropIn, Programme, ProgrammeSection
+from applications.services import member_organisations_import
 from learning.services import reading_list_seed, surveys_ensure_defaults
 
 
@@ -28,8 +29,10 @@ class Command(BaseCommand):
         reading_list_seed(programme=programme)
         surveys_ensure_defaults(programme=programme)
         manager = self.seed_manager(password)
+        added, _known = member_organisations_import(names=demo.MEMBER_ORGANISATIONS)
         verb = "Created" if created else "Kept the existing"
         self.stdout.write(f"{verb} demo programme “{programme.title}”.")
+        self.stdout.write(f"Added {added} member organisations.")
         self.stdout.write(f"Manager sign-in: {manager.email} / {password}")
 
     def seed_programme(self) -> tuple[Programme, bool]:

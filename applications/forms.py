@@ -1,0 +1,276 @@
+"""The two public forms: expression of interest and application (also used to edit an application)."""
+
+import uuid
+
+from django import forms
+
+from .enums import AvailabilityAnswer, RoleType
+from .models import Application, Programme
+
+REQUIRED = "required"
+
+
+class PublicFormMixin(forms.Form):
+    """A honeypot for bots (hidden from people by CSS, never shown to screen readers) and a submission token
+    that makes a double-clicked or retried post recognisable."""
+
+    website = forms.CharField(
+        label="Leave this field empty", required=False, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+
+    def is_bot(self) -> bool:
+        return bool(self.data.get(self.add_prefix("website"), "").strip())
+
+
+class InterestForm(PublicFormMixin):
+    name = forms.CharField(label="Your name", max_length=150, error_messages={REQUIRED: "Enter your name."})
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="We send the drop-in's joining link and a reminder before the deadline here.",
+        error_messages={
+            REQUIRED: "Enter your email address.",
+            "invalid": "Enter an email address like name@example.org.",
+        },
+    )
+    organisation = forms.CharField(
+        label="Organisation",
+        max_length=200,
+        help_text="The Connection Coalition member organisation you work for.",
+        error_messages={REQUIRED: "Enter your organisation."},
+    )
+    role = forms.CharField(label="Your role", max_length=200, error_messages={REQUIRED: "Enter your role."})
+    consent = forms.BooleanField(
+        label="I agree to the Jo Cox Foundation storing these details to contact me about this programme.",
+        error_messages={REQUIRED: "Tick the box to agree, or we cannot contact you."},
+    )
+
+    field_order = ["name", "email", "organisation", "role", "consent", "website"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["organisation"].widget.attrs.update(
+            autocomplete="organization", list="member-organisations"
+        )
+        self.fields["role"].widget.attrs["autocomplete"] = "organization-title"
+
+
+AVAILABILITY_PREFIX = "time_"
+
+# Help text from the brief's "About you" and "Practical details".
+HELP = {
+    "organisation": "The Connection Coalition member organisation you work for. Start typing to see suggestions.",
+    "role": "Your job title or what you do, e.g. community connector, volunteer coordinator.",
+    "role_type": "The group is for active practitioners, in a front-line role or designing and developing "
+    "front-line interventions.",
+    "pandemic_work": "How your organisation has supported individuals and communities during the pandemic: "
+    "new partnerships, volunteers, changes to your work.",
+    "learning_gained": "Some ideas of learning you or your organisation have gained during the pandemic.",
+    "motivation": "This helps us shape the community around members' needs from the start.",
+    "hopes": "What you would like to have gained by the end of the six weeks.",
+    "challenge": "A specific challenge or question around putting relationships and connections at the heart "
+    "of your work. It doesn't have to be perfectly formed: ideas, questions and curiosity are great.",
+    "share_challenge_with_partners": "Your coffee catch-up partners will see it, to start a conversation.",
+    "organisation_support": "Sessions are 6 × 2 hours weekly, plus short coffee catch-ups and a couple of hours "
+    "of self-directed learning: 2–3 days over 6 weeks.",
+    "team_open_to_ideas": "The group has most impact if you can talk with your team about your learning and try "
+    "things out.",
+    "commits_to_openness": "",
+    "commits_to_sharing": "Giving feedback to shape the sessions, and contributing to what we share with the "
+    "wider network: perhaps a blog, a survey or an online session.",
+    "accessibility_needs": "Anything that would help you take part fully: captions, breaks, materials in "
+    "advance. Optional.",
+}
+
+LABELS = {
+    "pandemic_work": "What did your organisation do during the pandemic?",
+    "learning_gained": "What learning have you or your organisation gained?",
+    "motivation": "Why do you want to take part?",
+    "hopes": "What do you hope to achieve?",
+    "challenge": "A challenge or question you would like to bring (optional)",
+    "share_challenge_with_partners": "Share my challenge with my coffee catch-up partners",
+    "organisation_support": "My organisation supports me to attend",
+    "team_open_to_ideas": "My wider team is open to new ideas",
+    "accessibility_needs": "Accessibility needs (optional)",
+    "role_type": "Which describes you best?",
+}
+
+MESSAGES = {
+    "name": "Enter your name.",
+    "organisation": "Enter your organisation.",
+    "role": "Enter your role.",
+    "role_type": "Choose whether you work in a front-line role or design front-line work.",
+    "pandemic_work": "Tell us what your organisation did during the pandemic.",
+    "learning_gained": "Tell us about some learning you or your organisation have gained.",
+    "motivation": "Tell us why you want to take part.",
+    "hopes": "Tell us what you hope to achieve.",
+    "organisation_support": "Tick to confirm your organisation supports you to attend: it is needed to take part.",
+    "commits_to_openness": "Tick to confirm you will show up with openness, honesty and no judgement.",
+    "commits_to_sharing": "Tick to confirm you will share feedback and learning as we go.",
+}
+
+# The commitments from "About you" a person must tick to apply; the open team is asked, not required.
+REQUIRED_TICKS = ("organisation_support", "commits_to_openness", "commits_to_sharing")
+
+
+class ApplicationForm(PublicFormMixin, forms.ModelForm):
+    """Every question, in sections (see `sections`), plus one yes / if need be / no per candidate time."""
+
+    submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="We send a copy of your answers and your private link here.",
+        error_messages={
+            REQUIRED: "Enter your email address.",
+            "invalid": "Enter an email address like name@example.org.",
+        },
+    )
+    consent = forms.BooleanField(
+        label="I agree to my answers being stored and used to select and run the group, as the privacy "
+        "notice describes.",
+        error_messages={REQUIRED: "Tick the box to agree, or we cannot consider your application."},
+    )
+
+    class Meta:
+        model = Application
+        fields = [
+            "name",
+            "organisation",
+            "role",
+            "role_type",
+            "pandemic_work",
+            "learning_gained",
+            "motivation",
+            "hopes",
+            "challenge",
+            "share_challenge_with_partners",
+            "organisation_support",
+            "team_open_to_ideas",
+            "commits_to_openness",
+            "commits_to_sharing",
+            "accessibility_needs",
+        ]
+        widgets = {
+            "role_type": forms.RadioSelect,
+            "pandemic_work": forms.Textarea(attrs={"rows": 4}),
+            "learning_gained": forms.Textarea(attrs={"rows": 4}),
+            "motivation": forms.Textarea(attrs={"rows": 4}),
+            "hopes": forms.Textarea(attrs={"rows": 3}),
+            "challenge": forms.Textarea(attrs={"rows": 3}),
+            "accessibility_needs": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, programme: Programme, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        self.editing = editing
+        self.candidate_times = list(programme.candidate_times.select_related("programme"))
+        for name, field in self.fields.items():
+            if name in LABELS:
+                field.label = LABELS[name]
+            if HELP.get(name):
+                field.help_text = HELP[name]
+            if name in MESSAGES:
+                field.error_messages[REQUIRED] = MESSAGES[name]
+        self.fields["name"].label = "Your name"
+        self.fields["role"].label = "Your role"
+        self.fields["role_type"].choices = RoleType.choices
+        for name in REQUIRED_TICKS:
+            self.fields[name].required = True
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["organisation"].widget.attrs.update(
+            autocomplete="organization", list="member-organisations"
+        )
+        self.fields["role"].widget.attrs["autocomplete"] = "organization-title"
+        answers = {}
+        if self.instance.pk:
+            answers = dict(self.instance.availability.values_list("candidate_time_id", "answer"))
+            self.fields["email"].initial = self.instance.email
+            self.fields["consent"].initial = True
+        for time in self.candidate_times:
+            self.fields[f"{AVAILABILITY_PREFIX}{time.pk}"] = forms.ChoiceField(
+                label=time.label,
+                choices=AvailabilityAnswer.choices,
+                widget=forms.RadioSelect,
+                initial=answers.get(time.pk),
+                error_messages={REQUIRED: f"Choose yes, if need be or no for {time.label}."},
+            )
+        self.order_fields(
+            [
+                "name",
+                "email",
+                "organisation",
+                "role",
+                "role_type",
+                "pandemic_work",
+                "learning_gained",
+                "motivation",
+                "hopes",
+                "challenge",
+                "share_challenge_with_partners",
+                *(f"{AVAILABILITY_PREFIX}{time.pk}" for time in self.candidate_times),
+                *REQUIRED_TICKS[:1],
+                "team_open_to_ideas",
+                *REQUIRED_TICKS[1:],
+                "accessibility_needs",
+                "consent",
+            ]
+        )
+        if editing:
+            # The address is who the application belongs to; to change it, withdraw and apply again.
+            self.fields["email"].disabled = True
+            self.fields["email"].help_text = "To use another address, withdraw and apply again."
+            self.fields["consent"].disabled = True
+        elif not self.is_bound:
+            self.fields["submission_token"].initial = uuid.uuid4()
+
+    def availability_fields(self):
+        return [self[f"{AVAILABILITY_PREFIX}{time.pk}"] for time in self.candidate_times]
+
+    def sections(self) -> list[tuple[str, str, list]]:
+        """(heading, introduction, bound fields) in the order the form shows them."""
+
+        def bound(*names):
+            return [self[name] for name in names]
+
+        return [
+            ("About you", "", bound("name", "email", "organisation", "role", "role_type")),
+            (
+                "Your work and learning",
+                "",
+                bound("pandemic_work", "learning_gained"),
+            ),
+            (
+                "Why you want to take part",
+                "",
+                bound("motivation", "hopes", "challenge", "share_challenge_with_partners"),
+            ),
+        ]
+
+    def availability(self) -> dict[int, str]:
+        return {
+            time.pk: self.cleaned_data[f"{AVAILABILITY_PREFIX}{time.pk}"] for time in self.candidate_times
+        }
+
+    def answers(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = [cleaned.get(f"{AVAILABILITY_PREFIX}{time.pk}") for time in self.candidate_times]
+        if self.candidate_times and all(chosen):
+            yes = sum(1 for answer in chosen if answer == AvailabilityAnswer.YES)
+            minimum = min(self.programme.min_available_times, len(self.candidate_times))
+            if yes < minimum:
+                self.availability_error = (
+                    f"Please answer “yes” to at least {minimum} of the times, so we can find a time that "
+                    f"suits the group. You answered “yes” to {yes}."
+                )
+                self.add_error(None, self.availability_error)
+        return cleaned
+
+    availability_error = ""

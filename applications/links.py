@@ -1,0 +1,56 @@
+"""The applicant's private link: signed, bound to the application and its email, and valid until the deadline."""
+
+import datetime
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from .models import Application
+
+SALT = "applications.private-link"
+
+
+class LinkInvalid(Exception):
+    """The token was not made by us (tampered, truncated) or names an application that no longer exists."""
+
+
+class LinkExpired(Exception):
+    """A genuine link, used after the programme's deadline."""
+
+    def __init__(self, application: Application):
+        super().__init__("This link stopped working at the application deadline.")
+        self.application = application
+
+
+def _email_check(email: str) -> str:
+    """Binds the link to the address without putting the address in the (readable, only signed) token."""
+    return salted_hmac(SALT, email.lower()).hexdigest()[:16]
+
+
+def application_token(application: Application) -> str:
+    return signing.dumps({"a": application.pk, "e": _email_check(application.email)}, salt=SALT)
+
+
+def application_private_url(application: Application) -> str:
+    path = reverse("applications:private", kwargs={"token": application_token(application)})
+    return f"{settings.SITE_URL}{path}"
+
+
+def application_from_token(token: str, *, now: datetime.datetime | None = None) -> Application:
+    now = now or timezone.now()
+    try:
+        payload = signing.loads(token, salt=SALT)
+        application = Application.objects.select_related("programme").filter(pk=payload["a"]).first()
+        matches = application is not None and constant_time_compare(
+            _email_check(application.email), payload["e"]
+        )
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise LinkInvalid from None
+    if not matches:
+        raise LinkInvalid
+    if now >= application.programme.applications_close_at:
+        raise LinkExpired(application)
+    return application

@@ -1,0 +1,248 @@
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from applications.models import MemberOrganisation
+from applications.spreadsheet import spreadsheet_safe
+from tests.factories import (
+    ApplicationFactory,
+    AvailabilityFactory,
+    CandidateTimeFactory,
+    ExpressionOfInterestFactory,
+    MemberOrganisationFactory,
+    ProgrammeFactory,
+    StaffFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture
+def staff_client(client, db):
+    client.force_login(StaffFactory(is_superuser=True))
+    return client
+
+
+def read_csv(response) -> list[list[str]]:
+    text = b"".join(response.streaming_content if response.streaming else [response.content]).decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+@pytest.mark.parametrize(
+    ("value", "safe"),
+    [
+        ("=1+2", "'=1+2"),
+        ("+44 113 496 0000", "'+44 113 496 0000"),
+        ("-3", "'-3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=cmd", "'\t=cmd"),
+        ("\r=cmd", "'\r=cmd"),
+        ("Plain text = fine", "Plain text = fine"),
+        ("", ""),
+        (None, ""),
+        (7, "7"),
+    ],
+)
+def test_spreadsheet_safe(value, safe):
+    assert spreadsheet_safe(value) == safe
+
+
+def test_application_csv_export_neutralises_formulas(staff_client):
+    programme = ProgrammeFactory(title="Connections")
+    time = CandidateTimeFactory(programme=programme, weekday=1)
+    application = ApplicationFactory(
+        programme=programme,
+        name='=HYPERLINK("http://evil.example","click")',
+        organisation="@Leeds",
+        challenge="-2+3",
+        email="asha@example.org",
+    )
+    AvailabilityFactory(application=application, candidate_time=time, answer="yes")
+
+    response = staff_client.post(
+        reverse("admin:applications_application_changelist"),
+        {"action": "export_csv", "_selected_action": [application.pk]},
+    )
+
+    assert (response.status_code, response["Content-Type"]) == (200, "text/csv; charset=utf-8")
+    assert response["Content-Disposition"] == 'attachment; filename="applications.csv"'
+    header, row = read_csv(response)
+    record = dict(zip(header, row, strict=True))
+    assert (record["Name"], record["Organisation"], record["Challenge"], record["Email"]) == (
+        '\'=HYPERLINK("http://evil.example","click")',
+        "'@Leeds",
+        "'-2+3",
+        "asha@example.org",
+    )
+    assert (record["Times answered yes"], record["Availability"], record["Status"]) == (
+        "1",
+        "Tuesday 14:00–16:00: Yes",
+        "Submitted",
+    )
+
+
+def test_interest_csv_export_marks_who_applied_and_neutralises_formulas(staff_client):
+    programme = ProgrammeFactory()
+    applied = ExpressionOfInterestFactory(programme=programme, email="a@example.org", name="Ann")
+    waiting = ExpressionOfInterestFactory(
+        programme=programme, email="b@example.org", name="=cmd|' /C calc'!A0"
+    )
+    ApplicationFactory(programme=programme, email="A@example.org")
+
+    response = staff_client.post(
+        reverse("admin:applications_expressionofinterest_changelist"),
+        {"action": "export_csv", "_selected_action": [applied.pk, waiting.pk]},
+    )
+
+    rows = read_csv(response)
+    assert rows[0] == ["Registered", "Programme", "Name", "Email", "Organisation", "Role", "Applied"]
+    assert [(r[2], r[3], r[6]) for r in rows[1:]] == [
+        ("Ann", "a@example.org", "yes"),
+        ("'=cmd|' /C calc'!A0", "b@example.org", "no"),
+    ]
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_application_changelist_queries_do_not_grow(staff_client, django_assert_num_queries, count):
+    programme = ProgrammeFactory()
+    ApplicationFactory.create_batch(count, programme=programme)
+
+    with django_assert_num_queries(9):
+        response = staff_client.get(reverse("admin:applications_application_changelist"))
+
+    assert len(response.context["cl"].result_list) == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_interest_changelist_queries_do_not_grow_and_show_counts(
+    staff_client, django_assert_num_queries, count
+):
+    programme = ProgrammeFactory()
+    interests = ExpressionOfInterestFactory.create_batch(count, programme=programme)
+    ApplicationFactory(programme=programme, email=interests[0].email)
+    ApplicationFactory(programme=programme)
+
+    with django_assert_num_queries(8):
+        response = staff_client.get(reverse("admin:applications_expressionofinterest_changelist"))
+
+    assert response.context["interest_summary"] == {"interest": count, "applied": 1, "applications": 2}
+    assert [i.applied for i in response.context["cl"].result_list] == [
+        i == interests[0] for i in reversed(interests)
+    ]
+    assert f"<strong>{count}</strong> expressions of interest, of which <strong>1</strong> applied" in (
+        response.content.decode()
+    )
+
+
+def test_interest_changelist_filters_by_applied(staff_client):
+    programme = ProgrammeFactory()
+    applied, waiting = ExpressionOfInterestFactory.create_batch(2, programme=programme)
+    ApplicationFactory(programme=programme, email=applied.email)
+    url = reverse("admin:applications_expressionofinterest_changelist")
+
+    yes = staff_client.get(url, {"applied": "yes"}).context["cl"].result_list
+    no = staff_client.get(url, {"applied": "no"}).context["cl"].result_list
+
+    assert (list(yes), list(no)) == ([applied], [waiting])
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_programme_changelist_shows_interest_against_applications(
+    staff_client, django_assert_num_queries, count
+):
+    for _ in range(count):
+        programme = ProgrammeFactory()
+        first, _second = ExpressionOfInterestFactory.create_batch(2, programme=programme)
+        ApplicationFactory(programme=programme, email=first.email)
+        ApplicationFactory.create_batch(2, programme=programme)
+
+    with django_assert_num_queries(5):
+        response = staff_client.get(reverse("admin:applications_programme_changelist"))
+
+    admin = response.context["cl"].model_admin
+    assert [
+        (admin.interest_count(p), admin.interest_applied_count(p), admin.application_count(p))
+        for p in response.context["cl"].result_list
+    ] == [(2, 1, 3)] * count
+
+
+def test_application_detail_lays_out_answers_read_only_and_saves_notes_and_score(staff_client):
+    application = ApplicationFactory(motivation="To learn from peers.", status="submitted")
+    url = reverse("admin:applications_application_change", args=[application.pk])
+
+    page = staff_client.get(url)
+    content = page.content.decode()
+    response = staff_client.post(
+        url,
+        {
+            "manager_notes": "Strong on volunteers.",
+            "score": "8",
+            "availability-TOTAL_FORMS": "0",
+            "availability-INITIAL_FORMS": "0",
+            "status_changes-TOTAL_FORMS": "0",
+            "status_changes-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert page.status_code == 200
+    assert "To learn from peers." in content
+    assert 'name="motivation"' not in content
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert (application.manager_notes, application.score, application.motivation, application.status) == (
+        "Strong on volunteers.",
+        8,
+        "To learn from peers.",
+        "submitted",
+    )
+
+
+def test_admin_application_pages_are_404_for_non_staff_redirect(client, db):
+    client.force_login(UserFactory())
+
+    response = client.get(reverse("admin:applications_application_changelist"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_member_organisation_csv_import_adds_new_names_once(staff_client):
+    MemberOrganisationFactory(name="Age UK Leeds")
+    upload = SimpleUploadedFile(
+        "members.csv",
+        "Organisation,Region\nAge UK Leeds,Yorkshire\nage uk leeds,\n  Befriending   Network ,\n\n"
+        "Zoë's Place,London\nBefriending Network,\n".encode(),
+        content_type="text/csv",
+    )
+
+    response = staff_client.post(reverse("admin:applications_memberorganisation_import"), {"file": upload})
+
+    assert response.status_code == 302
+    assert list(MemberOrganisation.objects.values_list("name", flat=True)) == [
+        "Age UK Leeds",
+        "Befriending Network",
+        "Zoë's Place",
+    ]
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert messages == ["Imported 2 organisations; 1 were already in the list."]
+
+
+def test_member_organisation_import_reads_windows_encoding_and_refuses_empty(staff_client):
+    url = reverse("admin:applications_memberorganisation_import")
+
+    staff_client.post(url, {"file": SimpleUploadedFile("m.csv", "Café Connect\n".encode("cp1252"))})
+    empty = staff_client.post(url, {"file": SimpleUploadedFile("m.csv", b"name\n\n")})
+
+    assert list(MemberOrganisation.objects.values_list("name", flat=True)) == ["Café Connect"]
+    assert empty.context["form"].errors == {"file": ["No organisation names found in the first column."]}
+
+
+def test_member_organisation_import_page_needs_staff(client, db):
+    client.force_login(UserFactory())
+
+    response = client.get(reverse("admin:applications_memberorganisation_import"))
+
+    assert response.status_code == 302
