@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("cohort_site.core.urls")),
     path("", include("applications.urls")),
     path("", include("cohort_site.mail.urls")),
+    path("", include("pairings.urls")),
 ]
 
 handler404 = "cohort_site.core.views.page_not_found"

@@ -10,6 +10,7 @@ from .applications import (
     MemberFactory,
     ProgrammeFactory,
 )
+from .pairings import RoundFactory
 from .sessions import AttendanceFactory, SessionFactory
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "DropInFactory",
     "MemberFactory",
     "ProgrammeFactory",
+    "RoundFactory",
     "SessionFactory",
     "StaffFactory",
     "UserFactory",
