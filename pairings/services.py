@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import pairwise
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,7 +31,7 @@ def rounds_sync(*, cohort: Cohort) -> list[Round]:
     )
     gaps = {
         before.number: (before.ends_at, after.starts_at)
-        for before, after in zip(sessions, sessions[1:], strict=False)
+        for before, after in pairwise(sessions)
         if after.starts_at > before.ends_at
     }
     with transaction.atomic():
