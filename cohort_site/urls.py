@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("cohort_site.members.urls")),
     path("", include("sessions_app.urls")),
     path("", include("learning.urls")),
+    path("", include("pairings.urls")),
 ]
 
 handler404 = "cohort_site.core.views.page_not_found"

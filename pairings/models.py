@@ -1,1 +1,80 @@
-from django.db import models  # noqa: F401
+from django.db import models
+from django.utils import timezone
+
+from applications.models import Application, Cohort
+
+from .enums import RoundStatus
+
+
+class Round(models.Model):
+    """The gap between two sessions: opens when session `number` ends, closes when session `number + 1` starts."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="coffee_rounds")
+    number = models.PositiveSmallIntegerField(help_text="Round n falls between session n and session n + 1.")
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=RoundStatus.choices, default=RoundStatus.PLANNED)
+    published_at = models.DateTimeField(null=True, blank=True)
+    planned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["cohort", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "number"], name="coffee_round_number_unique"),
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")), name="coffee_round_closes_after_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort.name}: coffee round {self.number}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == RoundStatus.PUBLISHED
+
+    @property
+    def halfway_at(self):
+        return self.opens_at + (self.closes_at - self.opens_at) / 2
+
+
+class Pair(models.Model):
+    """A pair (or the round's one trio) of members who meet for coffee in a round."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="pairs")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["round", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.round}: pair {self.pk}"
+
+
+class PairMember(models.Model):
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="memberships")
+    # Denormalised from pair.round so that "one group per member per round" is a database constraint.
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="memberships")
+    member = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="coffee_memberships")
+    met_at = models.DateTimeField(null=True, blank=True, help_text="When this member said “we met”.")
+
+    class Meta:
+        ordering = ["pair", "member__name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["round", "member"], name="coffee_one_group_per_round")]
+
+    def __str__(self) -> str:
+        return f"{self.member.name} in {self.pair}"
+
+
+class SkipRequest(models.Model):
+    """A member asking to sit out a round that is not announced yet."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="skip_requests")
+    member = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="coffee_skips")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "member"], name="coffee_skip_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.member.name} skips {self.round}"

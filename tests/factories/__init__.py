@@ -14,6 +14,7 @@ from .applications import (
     ProgrammeSectionFactory,
 )
 from .learning import EntryFactory, ReadingItemFactory, SessionFeedbackFactory, TopicFactory
+from .pairings import RoundFactory
 from .selection import application_in
 from .sessions import AttendanceFactory, CohortScheduleFactory, GuestFactory, SessionFactory
 
@@ -33,6 +34,7 @@ __all__ = [
     "ProgrammeFactory",
     "ProgrammeSectionFactory",
     "ReadingItemFactory",
+    "RoundFactory",
     "SessionFactory",
     "SessionFeedbackFactory",
     "StaffFactory",

@@ -1,0 +1,86 @@
+"""Coffee emails, derived from the database by the reminder dispatcher (see cohort_site/mail/dispatch.py).
+
+- coffee-introduction: when a published round opens, each member of each pair or trio gets everyone's contact
+  and the times that suit them all. Sent once per member per group (the key).
+- coffee-nudge: half-way through a round, members of groups where nobody has said "we met" get a gentle nudge.
+  Optional (unsubscribe link), once per member per group.
+"""
+
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef
+
+from cohort_site.mail.dispatch import reminder
+from cohort_site.mail.services import email_queue
+
+from .enums import RoundStatus
+from .models import Pair, PairMember, Round
+from .selectors import shared_times
+
+INTRODUCTION = "coffee-introduction"
+NUDGE = "coffee-nudge"
+
+
+def _groups(rounds):
+    return (
+        Pair.objects.filter(round__in=rounds)
+        .select_related("round__cohort__programme")
+        .prefetch_related("memberships__member")
+        .order_by("round__number", "pk")
+    )
+
+
+def _context(pair: Pair, membership: PairMember) -> dict:
+    everyone = [m.member for m in pair.memberships.all()]
+    return {
+        "round": pair.round,
+        "programme": pair.round.cohort.programme,
+        "member": membership.member,
+        "partners": [m for m in everyone if m.pk != membership.member_id],
+        "times": shared_times(everyone),
+    }
+
+
+@reminder(INTRODUCTION)
+def coffee_introductions(now: datetime) -> None:
+    rounds = Round.objects.filter(status=RoundStatus.PUBLISHED, opens_at__lte=now, closes_at__gt=now)
+    for pair in _groups(rounds):
+        for membership in pair.memberships.all():
+            context = _context(pair, membership)
+            names = " and ".join(p.name for p in context["partners"])
+            email_queue(
+                key=f"{INTRODUCTION}:{pair.pk}:{membership.member_id}",
+                kind=INTRODUCTION,
+                to=membership.member.email,
+                user=membership.member.user,
+                subject=f"Your coffee catch-up: meet {names}",
+                template="pairings/introduction",
+                context=context,
+                about=pair,
+                reply_to=context["programme"].contact_email,
+            )
+
+
+@reminder(NUDGE)
+def coffee_nudges(now: datetime) -> None:
+    rounds = [
+        r
+        for r in Round.objects.filter(status=RoundStatus.PUBLISHED, opens_at__lte=now, closes_at__gt=now)
+        if r.halfway_at <= now
+    ]
+    met = PairMember.objects.filter(pair=OuterRef("pk"), met_at__isnull=False)
+    for pair in _groups(rounds).filter(~Exists(met)):
+        for membership in pair.memberships.all():
+            context = _context(pair, membership)
+            email_queue(
+                key=f"{NUDGE}:{pair.pk}:{membership.member_id}",
+                kind=NUDGE,
+                to=membership.member.email,
+                user=membership.member.user,
+                subject="Half-way: have you had your coffee catch-up?",
+                template="pairings/nudge",
+                context=context,
+                about=pair,
+                reply_to=context["programme"].contact_email,
+                optional=True,
+            )

@@ -1,0 +1,146 @@
+"""Reads for coffee pairs, reused by views, emails and the calendar feed."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from applications.enums import ApplicationStatus, AvailabilityAnswer
+from applications.models import Application, Availability, CandidateTime, Cohort
+
+from .enums import RoundStatus
+from .models import Pair, PairMember, Round
+from .planner import normalise_organisation, pair_key, pairs_in
+
+
+def member_of(user) -> Application | None:
+    """The user's confirmed membership of a cohort (the most recent, if they were in more than one)."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Application.objects.filter(user=user, status=ApplicationStatus.CONFIRMED, cohort__isnull=False)
+        .select_related("cohort__programme")
+        .order_by("-cohort__first_session_week", "-pk")
+        .first()
+    )
+
+
+def rounds_with_pairs(cohort: Cohort) -> QuerySet[Round]:
+    memberships = PairMember.objects.select_related("member").order_by("member__name", "pk")
+    return (
+        Round.objects.filter(cohort=cohort)
+        .order_by("number")
+        .prefetch_related(
+            Prefetch(
+                "pairs", queryset=Pair.objects.prefetch_related(Prefetch("memberships", queryset=memberships))
+            ),
+            "skip_requests__member",
+        )
+    )
+
+
+@dataclass(frozen=True)
+class RoundSummary:
+    round: Round
+    groups: list[list[PairMember]]
+    repeats: int
+    same_organisation: int
+    met: int
+    repeated_pairs: frozenset
+    same_organisation_pairs: frozenset
+
+
+def plan_summary(cohort: Cohort) -> list[RoundSummary]:
+    """Each round's groups with the manager's checks: repeats (pairs who meet in an earlier round; should be 0),
+    same-organisation pairs, and how many groups said they met."""
+    rounds = list(rounds_with_pairs(cohort))
+    seen: Counter = Counter()
+    summaries = []
+    for round_ in rounds:
+        groups = [list(pair.memberships.all()) for pair in round_.pairs.all()]
+        repeated, same_org = set(), set()
+        for group in groups:
+            organisation = {m.member_id: normalise_organisation(m.member.organisation) for m in group}
+            for a, b in pairs_in([m.member_id for m in group]):
+                if seen[pair_key(a, b)]:
+                    repeated.add((a, b))
+                if organisation[a] and organisation[a] == organisation[b]:
+                    same_org.add((a, b))
+        for group in groups:
+            seen.update(pairs_in([m.member_id for m in group]))
+        summaries.append(
+            RoundSummary(
+                round=round_,
+                groups=groups,
+                repeats=len(repeated),
+                same_organisation=len(same_org),
+                met=sum(1 for group in groups if any(m.met_at for m in group)),
+                repeated_pairs=frozenset(repeated),
+                same_organisation_pairs=frozenset(same_org),
+            )
+        )
+    return summaries
+
+
+def shared_times(members: list[Application]) -> list[CandidateTime]:
+    """The candidate times every one of these members said yes to (the times that suit both, or all three)."""
+    if not members:
+        return []
+    counts = Counter(
+        Availability.objects.filter(application__in=members, answer=AvailabilityAnswer.YES).values_list(
+            "candidate_time_id", flat=True
+        )
+    )
+    ids = [time_id for time_id, count in counts.items() if count == len(members)]
+    return list(
+        CandidateTime.objects.filter(pk__in=ids).select_related("programme").order_by("weekday", "start_time")
+    )
+
+
+def memberships_of(member: Application) -> QuerySet[PairMember]:
+    """The member's groups in published rounds, with everyone in them, oldest round first."""
+    partners = PairMember.objects.select_related("member").order_by("member__name", "pk")
+    return (
+        PairMember.objects.filter(member=member, round__status=RoundStatus.PUBLISHED)
+        .select_related("round", "pair")
+        .prefetch_related(Prefetch("pair__memberships", queryset=partners, to_attr="everyone"))
+        .order_by("round__number")
+    )
+
+
+def next_unpublished_round(member: Application, now: datetime | None = None) -> Round | None:
+    """The next round a member could still ask to skip: not announced yet and not closed."""
+    now = now or timezone.now()
+    return (
+        Round.objects.filter(cohort_id=member.cohort_id, status=RoundStatus.PLANNED, closes_at__gt=now)
+        .order_by("number")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class CatchUpWindow:
+    round: Round
+    opens_at: datetime
+    closes_at: datetime
+    partner_names: list[str]
+
+
+def catch_up_windows_for(user) -> list[CatchUpWindow]:
+    """The coffee windows of a user's published rounds, for the calendar feed: when, and with whom."""
+    member = member_of(user)
+    if member is None:
+        return []
+    return [
+        CatchUpWindow(
+            round=membership.round,
+            opens_at=membership.round.opens_at,
+            closes_at=membership.round.closes_at,
+            partner_names=[m.member.name for m in membership.pair.everyone if m.member_id != member.pk],
+        )
+        for membership in memberships_of(member)
+    ]

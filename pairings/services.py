@@ -1,0 +1,178 @@
+"""Writes for coffee pairs: rounds derived from sessions, planning, swaps, publishing, "we met" and skips."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from itertools import pairwise
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from applications.enums import AvailabilityAnswer
+from applications.models import Application, Availability, Cohort
+from applications.selectors import cohort_members
+from sessions_app.enums import SessionStatus
+from sessions_app.models import Session
+
+from .enums import RoundStatus
+from .models import Pair, PairMember, Round, SkipRequest
+from .planner import Member, plan_pairs
+
+
+def rounds_sync(*, cohort: Cohort) -> list[Round]:
+    """One round per gap between consecutive scheduled sessions; times follow the sessions.
+
+    Published rounds keep their members but their times follow a moved session. A planned round whose gap
+    disappeared (a session was cancelled) is deleted with its pairs.
+    """
+    sessions = list(
+        Session.objects.filter(cohort=cohort, status=SessionStatus.SCHEDULED).order_by("number", "starts_at")
+    )
+    gaps = {
+        before.number: (before.ends_at, after.starts_at)
+        for before, after in pairwise(sessions)
+        if after.starts_at > before.ends_at
+    }
+    with transaction.atomic():
+        existing = {r.number: r for r in Round.objects.select_for_update().filter(cohort=cohort)}
+        for number, round_ in existing.items():
+            if number not in gaps and round_.status == RoundStatus.PLANNED:
+                round_.delete()
+        for number, (opens_at, closes_at) in gaps.items():
+            round_ = existing.get(number)
+            if round_ is None:
+                Round.objects.create(cohort=cohort, number=number, opens_at=opens_at, closes_at=closes_at)
+            elif (round_.opens_at, round_.closes_at) != (opens_at, closes_at):
+                round_.opens_at, round_.closes_at = opens_at, closes_at
+                round_.save(update_fields=["opens_at", "closes_at"])
+    return list(Round.objects.filter(cohort=cohort).order_by("number"))
+
+
+def _planner_members(members: list[Application]) -> list[Member]:
+    yes = {}
+    for application_id, time_id in Availability.objects.filter(
+        application__in=members, answer=AvailabilityAnswer.YES
+    ).values_list("application_id", "candidate_time_id"):
+        yes.setdefault(application_id, set()).add(time_id)
+    return [
+        Member(id=m.pk, organisation=m.organisation, availability=frozenset(yes.get(m.pk, ())))
+        for m in members
+    ]
+
+
+def pairs_plan(*, cohort: Cohort, seed: int | None = None, now: datetime | None = None) -> list[Round]:
+    """Plan (or re-plan) every round of the cohort that is not published; published rounds stay exactly as they are.
+
+    Who is in: the cohort's confirmed members now (a withdrawal leaves, a late joiner from the waitlist comes in).
+    Who sits out: skip requests. The seed defaults to the cohort's id so that re-planning the same facts gives
+    the same plan.
+    """
+    now = now or timezone.now()
+    rounds = rounds_sync(cohort=cohort)
+    if not rounds:
+        return rounds
+    with transaction.atomic():
+        rounds = list(Round.objects.select_for_update().filter(cohort=cohort).order_by("number"))
+        index = {r.pk: i for i, r in enumerate(rounds)}
+        members = list(cohort_members(cohort))
+        fixed: dict[int, list[tuple[int, ...]]] = {}
+        groups_by_pair: dict[int, list[int]] = {}
+        for pair_id, round_id, member_id in PairMember.objects.filter(
+            round__in=[r for r in rounds if r.is_published]
+        ).values_list("pair_id", "round_id", "member_id"):
+            groups_by_pair.setdefault((round_id, pair_id), []).append(member_id)
+        for i, r in enumerate(rounds):
+            if r.is_published:
+                fixed[i] = []
+        for (round_id, _), ids in sorted(groups_by_pair.items()):
+            fixed[index[round_id]].append(tuple(sorted(ids)))
+        sit_outs: dict[int, set[int]] = {}
+        for round_id, member_id in SkipRequest.objects.filter(round__in=rounds).values_list(
+            "round_id", "member_id"
+        ):
+            sit_outs.setdefault(index[round_id], set()).add(member_id)
+        plan = plan_pairs(
+            _planner_members(members),
+            rounds=len(rounds),
+            sit_outs=sit_outs,
+            fixed=fixed,
+            seed=cohort.pk if seed is None else seed,
+        )
+        planned = [r for r in rounds if not r.is_published]
+        Pair.objects.filter(round__in=planned).delete()
+        for r in planned:
+            for group in plan.rounds[index[r.pk]]:
+                pair = Pair.objects.create(round=r, created_at=now)
+                PairMember.objects.bulk_create(PairMember(pair=pair, round=r, member_id=m) for m in group)
+            r.planned_at = now
+            r.save(update_fields=["planned_at"])
+    return rounds
+
+
+def pairs_swap(*, round_: Round, first: Application, second: Application) -> None:
+    """Swap two people between their groups in a round not yet published."""
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=round_.pk)
+        if round_.is_published:
+            raise ValidationError("This round is published; its pairs can no longer change.")
+        if first.pk == second.pk:
+            raise ValidationError("Choose two different people.")
+        memberships = {
+            m.member_id: m for m in PairMember.objects.filter(round=round_, member__in=[first, second])
+        }
+        if len(memberships) != 2:
+            raise ValidationError("Both people must be in this round's pairs.")
+        a, b = memberships[first.pk], memberships[second.pk]
+        if a.pair_id == b.pair_id:
+            raise ValidationError("They are already in the same group.")
+        a.pair_id, b.pair_id = b.pair_id, a.pair_id
+        PairMember.objects.bulk_update([a, b], ["pair"])
+
+
+def round_publish(*, round_: Round, now: datetime | None = None) -> Round:
+    """Lock a round's pairs and announce them (the introduction goes when the round opens). The only writer of
+    a round's status; publishing twice is a no-op."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=round_.pk)
+        if round_.is_published:
+            return round_
+        if not round_.pairs.exists():
+            raise ValidationError("Plan the pairs before publishing the round.")
+        round_.status = RoundStatus.PUBLISHED
+        round_.published_at = now
+        round_.save(update_fields=["status", "published_at"])
+    return round_
+
+
+def pair_mark_met(*, membership: PairMember, now: datetime | None = None) -> PairMember:
+    """Record that a member says they met their partner(s). Idempotent: the first time counts."""
+    now = now or timezone.now()
+    PairMember.objects.filter(pk=membership.pk, met_at__isnull=True).update(met_at=now)
+    membership.refresh_from_db(fields=["met_at"])
+    return membership
+
+
+def round_skip(*, member: Application, round_: Round) -> SkipRequest:
+    """Sit out a round not yet published; its pairs (and later rounds') are re-planned around the absence."""
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=round_.pk)
+        if round_.is_published:
+            raise ValidationError("That round's pairs are already announced.")
+        if round_.cohort_id != member.cohort_id:
+            raise ValidationError("That round is not in your group.")
+        skip, _ = SkipRequest.objects.get_or_create(round=round_, member=member)
+    if round_.pairs.exists():
+        pairs_plan(cohort=round_.cohort)
+    return skip
+
+
+def round_skip_cancel(*, member: Application, round_: Round) -> None:
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().get(pk=round_.pk)
+        if round_.is_published:
+            raise ValidationError("That round's pairs are already announced.")
+        deleted, _ = SkipRequest.objects.filter(round=round_, member=member).delete()
+    if deleted and round_.pairs.exists():
+        pairs_plan(cohort=round_.cohort)
