@@ -140,4 +140,4 @@ def test_other_apps_add_events_through_a_source(db):
     assert [(str(e["UID"]), str(e["SUMMARY"])) for e in calendar.walk("VEVENT")] == [
         ("catch-up-1@test", "Coffee catch-up window")
     ]
-    assert sorted(calendar_sources()) == ["sessions"]
+    assert sorted(calendar_sources()) == ["coffee", "sessions"]
