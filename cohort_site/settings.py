@@ -177,6 +177,10 @@ CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "cohort_site.core.tasks.heartbeat", "schedule": crontab(minute="*/5")},
     "outbox-sweep": {"task": "cohort_site.mail.tasks.outbox_sweep_task", "schedule": crontab(minute="*")},
+    "recruitment-purge": {
+        "task": "applications.tasks.recruitment_purge_task",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "reminders-dispatch": {
         "task": "cohort_site.mail.tasks.reminders_dispatch_task",
         "schedule": crontab(minute="*/5"),

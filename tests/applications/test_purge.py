@@ -93,3 +93,15 @@ def test_purge_before_retention_ends_deletes_nothing(old_programme, settings):
 
     assert output.startswith("Deleted 0 unsuccessful applications and 0 expressions of interest")
     assert (Application.objects.count(), ExpressionOfInterest.objects.count()) == (1, 1)
+
+
+def test_beat_runs_the_purge_daily():
+    from django.conf import settings
+
+    from cohort_site.celery import app
+
+    app.loader.import_default_modules()  # what a worker does at start-up: find every app's tasks.py
+    entry = settings.CELERY_BEAT_SCHEDULE["recruitment-purge"]
+    assert entry["task"] == "applications.tasks.recruitment_purge_task"
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({3}, {30})
+    assert "applications.tasks.recruitment_purge_task" in app.tasks

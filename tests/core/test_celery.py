@@ -33,3 +33,21 @@ def test_heartbeat_task_counts_each_run(db):
     heartbeat.delay("eager")
 
     assert Heartbeat.objects.get(name="eager").count == 2
+
+
+def test_every_beat_entry_names_a_task_the_worker_knows():
+    from django.conf import settings
+
+    from cohort_site.celery import app
+
+    app.loader.import_default_modules()
+
+    assert (
+        sorted(
+            entry["task"]
+            for entry in settings.CELERY_BEAT_SCHEDULE.values()
+            if entry["task"] not in app.tasks
+        )
+        == []
+    )
+    assert len(settings.CELERY_BEAT_SCHEDULE) == 4
