@@ -144,3 +144,38 @@ def catch_up_windows_for(user) -> list[CatchUpWindow]:
         )
         for membership in memberships_of(member)
     ]
+
+
+@dataclass(frozen=True)
+class CoffeeOverview:
+    """What a member's coffee page shows: the current (or next announced) group, whom they meet in it and when
+    suits them all, the people met before, and the next round they could still ask to sit out."""
+
+    member: Application
+    current: PairMember | None
+    current_is_open: bool
+    partners: list[Application]
+    times: list[CandidateTime]
+    past: list[tuple[PairMember, list[Application]]]
+    next_round: Round | None
+    skipping: bool
+
+
+def coffee_overview(member: Application, *, now: datetime) -> CoffeeOverview:
+    memberships = list(memberships_of(member))
+    current = next((m for m in memberships if m.round.opens_at <= now < m.round.closes_at), None)
+    upcoming = [m for m in memberships if m.round.opens_at > now]
+    if current is None and upcoming:
+        current = upcoming[0]
+    past = [m for m in memberships if m.round.closes_at <= now]
+    next_round = next_unpublished_round(member, now)
+    return CoffeeOverview(
+        member=member,
+        current=current,
+        current_is_open=current is not None and current.round.opens_at <= now,
+        partners=[m.member for m in current.pair.everyone if m.member_id != member.pk] if current else [],
+        times=shared_times([m.member for m in current.pair.everyone]) if current else [],
+        past=[(m, [p.member for p in m.pair.everyone if p.member_id != member.pk]) for m in reversed(past)],
+        next_round=next_round,
+        skipping=next_round is not None and next_round.skip_requests.filter(member=member).exists(),
+    )

@@ -31,29 +31,17 @@ class MyPairsView(LoginRequiredMixin, TemplateView):
         member = selectors.member_of(self.request.user)
         if member is None:
             raise Http404("You are not in a group yet.")
-        now = timezone.now()
-        memberships = list(selectors.memberships_of(member))
-        current = next((m for m in memberships if m.round.opens_at <= now < m.round.closes_at), None)
-        upcoming = [m for m in memberships if m.round.opens_at > now]
-        if current is None and upcoming:
-            current = upcoming[0]
-        past = [m for m in memberships if m.round.closes_at <= now]
-        next_round = selectors.next_unpublished_round(member, now)
-        partners = []
-        if current is not None:
-            partners = [m.member for m in current.pair.everyone if m.member_id != member.pk]
+        overview = selectors.coffee_overview(member, now=timezone.now())
         return {
             **super().get_context_data(**kwargs),
             "member": member,
-            "current": current,
-            "current_is_open": current is not None and current.round.opens_at <= now,
-            "partners": partners,
-            "times": selectors.shared_times([m.member for m in current.pair.everyone]) if current else [],
-            "past": [
-                (m, [p.member for p in m.pair.everyone if p.member_id != member.pk]) for m in reversed(past)
-            ],
-            "next_round": next_round,
-            "skipping": next_round is not None and next_round.skip_requests.filter(member=member).exists(),
+            "current": overview.current,
+            "current_is_open": overview.current_is_open,
+            "partners": overview.partners,
+            "times": overview.times,
+            "past": overview.past,
+            "next_round": overview.next_round,
+            "skipping": overview.skipping,
             "tz": member.cohort.programme.timezone,
         }
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 import zoneinfo
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from applications.enums import ApplicationStatus
 from applications.models import Application, Availability, CandidateTime, Cohort, Programme
 from applications.selectors import cohort_members
 
 from . import slot_finder
-from .enums import SessionStatus
+from .enums import AttendanceStatus, SessionStatus
 from .models import Attendance, Session
 
 
@@ -98,3 +101,40 @@ def member_sessions_with_attendance(user, application_ids: list[int]) -> QuerySe
 
 def upcoming_sessions(queryset: QuerySet[Session], now) -> QuerySet[Session]:
     return queryset.filter(status=SessionStatus.SCHEDULED, ends_at__gt=now)
+
+
+@dataclass(frozen=True)
+class MemberSchedule:
+    """A member's sessions as their schedule shows them: the next one first, in their own time zone."""
+
+    memberships: list[Application]
+    next_session: Session | None
+    later_sessions: list[Session]
+    past_sessions: list[Session]
+    tz: datetime.tzinfo
+
+
+def member_schedule(user, *, now: datetime.datetime) -> MemberSchedule:
+    """Every session of the user's groups, each marked with the user's own attendance (`my_status`), whether
+    they sent apologies (`sent_apologies`) and whether they still can (`can_apologise`)."""
+    memberships = list(
+        Application.objects.filter(user=user, status=ApplicationStatus.CONFIRMED).select_related(
+            "cohort__programme"
+        )
+    )
+    sessions = list(member_sessions_with_attendance(user, [m.pk for m in memberships]))
+    upcoming = [s for s in sessions if s.status == SessionStatus.SCHEDULED and s.ends_at > now]
+    past = [s for s in sessions if s not in upcoming]
+    for session in sessions:
+        record = session.my_attendance[0] if session.my_attendance else None
+        session.my_status = record.status if record else ""
+        session.sent_apologies = bool(record and record.status == AttendanceStatus.APOLOGIES)
+        session.can_apologise = session.status == SessionStatus.SCHEDULED and session.starts_at > now
+    programme = memberships[0].cohort.programme if memberships else None
+    return MemberSchedule(
+        memberships=memberships,
+        next_session=upcoming[0] if upcoming else None,
+        later_sessions=upcoming[1:],
+        past_sessions=list(reversed(past)),
+        tz=member_timezone(user, programme) if programme else timezone.get_current_timezone(),
+    )

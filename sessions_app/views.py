@@ -21,10 +21,11 @@ from applications.enums import ApplicationStatus, Weekday
 from applications.models import Application, Cohort
 from applications.selectors import cohort_members
 from cohort_site.core.models import User
+from cohort_site.core.requests import safe_next
 
 from . import rules, services
 from .calendar import member_calendar
-from .enums import AttendanceStatus, SessionStatus
+from .enums import AttendanceStatus
 from .forms import (
     ApologiesForm,
     AttendanceForm,
@@ -39,8 +40,7 @@ from .models import Attendance, Guest, Session
 from .selectors import (
     cohort_sessions,
     cohort_time_ranking,
-    member_sessions_with_attendance,
-    member_timezone,
+    member_schedule,
     session_apologies,
 )
 
@@ -363,34 +363,24 @@ class MyScheduleView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        now = timezone.now()
-        memberships = list(
-            Application.objects.filter(user=user, status=ApplicationStatus.CONFIRMED).select_related(
-                "cohort__programme"
-            )
-        )
-        sessions = list(member_sessions_with_attendance(user, [m.pk for m in memberships]))
-        upcoming = [s for s in sessions if s.status == SessionStatus.SCHEDULED and s.ends_at > now]
-        past = [s for s in sessions if s not in upcoming]
-        for session in sessions:
-            record = session.my_attendance[0] if session.my_attendance else None
-            session.my_status = record.status if record else ""
-            session.sent_apologies = bool(record and record.status == AttendanceStatus.APOLOGIES)
-            session.can_apologise = session.status == SessionStatus.SCHEDULED and session.starts_at > now
-        programme = memberships[0].cohort.programme if memberships else None
-        tz = member_timezone(user, programme) if programme else timezone.get_current_timezone()
+        schedule = member_schedule(user, now=timezone.now())
         context.update(
-            memberships=memberships,
-            next_session=upcoming[0] if upcoming else None,
-            later_sessions=upcoming[1:],
-            past_sessions=list(reversed(past)),
-            tz=tz,
+            memberships=schedule.memberships,
+            next_session=schedule.next_session,
+            later_sessions=schedule.later_sessions,
+            past_sessions=schedule.past_sessions,
+            tz=schedule.tz,
             apologies_form=ApologiesForm(),
-            feed_url=self.request.build_absolute_uri(
-                reverse("sessions:calendar_feed", kwargs={"user_id": user.pk, "token": user.calendar_token})
-            ),
+            feed_url=calendar_feed_url(self.request, user),
         )
         return context
+
+
+def calendar_feed_url(request, user) -> str:
+    """The member's private calendar feed, as an absolute address to paste into a calendar app."""
+    return request.build_absolute_uri(
+        reverse("sessions:calendar_feed", kwargs={"user_id": user.pk, "token": user.calendar_token})
+    )
 
 
 @login_required
@@ -424,7 +414,7 @@ def calendar_reset(request):
         request,
         "Your calendar feed has a new address; the old one no longer works. Subscribe again with the new one.",
     )
-    return redirect("sessions:my_schedule")
+    return redirect(safe_next(request, default=reverse("sessions:my_schedule")))
 
 
 def calendar_feed(request, user_id: int, token: str):

@@ -14,6 +14,7 @@ from django.views.generic import FormView, ListView, UpdateView
 
 from cohort_site.core.csv import safe_csv_row
 from cohort_site.core.mixins import StaffRequiredMixin
+from cohort_site.core.requests import safe_next
 
 from .enums import ExpenseStatus
 from .forms import ErasureConfirmForm, ExpenseDecisionForm, ExpenseForm, ProfileForm, StaffErasureForm
@@ -134,7 +135,7 @@ class ExpenseDecideView(StaffRequiredMixin, View):
         else:
             for errors in form.errors.values():
                 messages.error(request, " ".join(errors))
-        return redirect(request.POST.get("next") or reverse("members:expense_review"))
+        return redirect(safe_next(request, default=reverse("members:expense_review")))
 
 
 class ExpenseCsvView(StaffRequiredMixin, View):

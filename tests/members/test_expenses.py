@@ -162,6 +162,27 @@ def test_rejecting_needs_a_reason(client, member):
     assert expense.status == ExpenseStatus.SUBMITTED
 
 
+@pytest.mark.parametrize(
+    ("next_url", "lands_on"),
+    [
+        ("/staff/expenses/?status=approved", "/staff/expenses/?status=approved"),
+        ("https://evil.example/phish", "/staff/expenses/"),
+        ("//evil.example/phish", "/staff/expenses/"),
+    ],
+)
+def test_decision_returns_to_next_only_on_this_site(client, member, next_url, lands_on):
+    client.force_login(member)
+    claim(client)
+    expense = Expense.objects.get()
+    client.force_login(StaffFactory())
+
+    response = client.post(
+        reverse("members:expense_decide", args=[expense.pk]), {"status": "approved", "next": next_url}
+    )
+
+    assert (response.status_code, response["Location"]) == (302, lands_on)
+
+
 def test_staff_pages_are_404_for_members(client, member):
     client.force_login(member)
 
