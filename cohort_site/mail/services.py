@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .enums import RETRY_DELAYS_MINUTES, EmailStatus
+from .enums import RETRY_DELAYS_MINUTES, EmailStatus, OptionalEmail
 from .models import EmailAttachment, EmailOptOut, OutgoingEmail
 
 UNSUBSCRIBE_SALT = "mail.unsubscribe"
@@ -115,6 +115,9 @@ def email_store(
     optional: bool = False,
 ) -> OutgoingEmail:
     """Store an already rendered message; `email_queue` is the usual door. Same key, same message."""
+    if optional and kind not in OptionalEmail.values:
+        # People choose among OptionalEmail on their profile: an unlisted kind could not be turned off there.
+        raise ValueError(f"Optional email kind {kind!r} is not listed in OptionalEmail.")
     if optional and is_opted_out(email=to, kind=kind):
         status = EmailStatus.SKIPPED
     else:
@@ -286,3 +289,16 @@ def opt_out_record(*, email: str, kind: str) -> EmailOptOut:
             return EmailOptOut.objects.create(email=email.lower(), kind=kind)
     except IntegrityError:
         return EmailOptOut.objects.get(email__iexact=email, kind=kind)
+
+
+def opted_out_kinds(*, email: str) -> set[str]:
+    return set(EmailOptOut.objects.filter(email__iexact=email).values_list("kind", flat=True))
+
+
+@transaction.atomic
+def email_preferences_set(*, email: str, wanted: Iterable[str]) -> None:
+    """Opt the address out of every optional kind not in `wanted`, and back in to those that are."""
+    wanted = set(wanted)
+    EmailOptOut.objects.filter(email__iexact=email, kind__in=wanted).delete()
+    for kind in set(OptionalEmail.values) - wanted:
+        opt_out_record(email=email, kind=kind)

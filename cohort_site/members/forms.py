@@ -6,6 +6,7 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from cohort_site.core.models import User
+from cohort_site.mail.enums import OptionalEmail
 
 from .enums import ExpenseStatus
 from .models import Expense
@@ -88,9 +89,20 @@ class ProfileForm(forms.ModelForm):
         widgets = {"accessibility_needs": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"accessibility_needs": "Anything that helps you take part; only the manager sees it."}
 
-    def __init__(self, *args, **kwargs):
+    emails_wanted = forms.MultipleChoiceField(
+        label="Optional emails",
+        choices=OptionalEmail.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Untick what you don't want. Invitations, decisions and your coffee partners always reach you.",
+    )
+
+    def __init__(self, *args, opted_out: set[str] = frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["timezone"].choices = [("", "The programme's time zone"), *timezone_choices()]
+        self.fields["emails_wanted"].initial = [
+            kind for kind in OptionalEmail.values if kind not in opted_out
+        ]
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "Save profile"))
 

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cohort_site.mail.services import email_queue
+from cohort_site.mail.services import email_preferences_set, email_queue
 
 from .enums import ExpenseStatus
 from .models import Expense
@@ -101,9 +101,12 @@ def _email_claimant(expense: Expense) -> None:
     )
 
 
+@transaction.atomic
 def user_profile_update(*, user, data: dict) -> None:
+    """Save the profile and the choice of optional emails (kept by address, so unsubscribe links agree)."""
     fields = ["name", "pronouns", "organisation", "role", "timezone", "accessibility_needs"]
     for field in fields:
         setattr(user, field, data[field])
     user.full_clean(validate_unique=False, exclude=["password"])
     user.save(update_fields=fields)
+    email_preferences_set(email=user.email, wanted=data["emails_wanted"])

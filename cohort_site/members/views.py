@@ -15,6 +15,7 @@ from django.views.generic import FormView, ListView, UpdateView
 from cohort_site.core.csv import safe_csv_row
 from cohort_site.core.mixins import StaffRequiredMixin
 from cohort_site.core.requests import safe_next
+from cohort_site.mail.services import opted_out_kinds
 
 from .enums import ExpenseStatus
 from .forms import ErasureConfirmForm, ExpenseDecisionForm, ExpenseForm, ProfileForm, StaffErasureForm
@@ -32,6 +33,9 @@ class ProfileView(LoginRequiredMixin, UpdateView):
 
     def get_object(self, queryset=None):
         return self.request.user
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "opted_out": opted_out_kinds(email=self.request.user.email)}
 
     def form_valid(self, form):
         user_profile_update(user=self.request.user, data=form.cleaned_data)

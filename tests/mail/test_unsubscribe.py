@@ -38,7 +38,7 @@ def test_unsubscribe_works_without_sign_in_and_stops_only_that_optional_kind(
     assert list(EmailOptOut.objects.values_list("email", "kind")) == [("sam@example.org", "coffee-nudge")]
     with django_capture_on_commit_callbacks(execute=True):
         nudge = queue_plain(key="nudge:1", kind="coffee-nudge", optional=True)
-        other_nudge = queue_plain(key="feedback:1", kind="feedback-reminder", optional=True)
+        other_nudge = queue_plain(key="feedback:1", kind="learning-session-feedback-reminder", optional=True)
         essential = queue_plain(key="invite:1", kind="coffee-nudge", optional=False)
     statuses = dict(OutgoingEmail.objects.values_list("key", "status"))
     assert statuses == {
