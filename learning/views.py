@@ -19,7 +19,7 @@ from cohort_site.core.markdown import render_markdown
 from sessions_app.models import Session
 
 from . import rules, selectors, services
-from .charts import rating_distribution_svg
+from cohort_site.core.charts import rating_distribution_svg
 from .enums import EntryKind, QuestionKind, Visibility
 from .forms import (
     AudienceForm,

@@ -3,6 +3,7 @@
 The chart is an image with a text alternative; the page shows the same numbers in a table beside it.
 """
 
+from dataclasses import dataclass
 from html import escape
 
 BAR_HEIGHT = 22
@@ -12,38 +13,51 @@ BAR_MAX_WIDTH = 260
 COUNT_WIDTH = 40
 
 
-def distribution_svg(counts: list[tuple[str, int]], *, title: str) -> str:
-    """A horizontal bar chart: one bar per (label, count), scaled to the largest count."""
-    largest = max((count for _, count in counts), default=0)
-    height = max(1, len(counts)) * (BAR_HEIGHT + GAP) + GAP
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    shown: str  # the figure printed at the end of the bar, e.g. "15/20" or "4.2"
+
+
+def bars_svg(bars: list[Bar], *, title: str, scale: float | None = None) -> str:
+    """A horizontal bar chart; bars are drawn against `scale` (the largest value when not given)."""
+    largest = scale if scale is not None else max((bar.value for bar in bars), default=0)
+    height = max(1, len(bars)) * (BAR_HEIGHT + GAP) + GAP
     width = LABEL_WIDTH + BAR_MAX_WIDTH + COUNT_WIDTH
-    summary = ", ".join(f"{label}: {count}" for label, count in counts)
+    summary = ", ".join(f"{bar.label}: {bar.shown}" for bar in bars)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
         f"<desc>{escape(summary)}</desc>",
     ]
-    for index, (label, count) in enumerate(counts):
+    for index, bar in enumerate(bars):
         y = GAP + index * (BAR_HEIGHT + GAP)
-        bar = round(BAR_MAX_WIDTH * count / largest) if largest else 0
+        length = round(BAR_MAX_WIDTH * min(bar.value, largest) / largest) if largest else 0
         text_y = y + BAR_HEIGHT * 0.7
         parts.append(
             f'<text class="chart-label" x="{LABEL_WIDTH - 8}" y="{text_y:.1f}" text-anchor="end">'
-            f"{escape(label)}</text>"
+            f"{escape(bar.label)}</text>"
         )
         parts.append(
             f'<rect class="chart-track" x="{LABEL_WIDTH}" y="{y}" width="{BAR_MAX_WIDTH}" height="{BAR_HEIGHT}"/>'
         )
-        if bar:
+        if length:
             parts.append(
-                f'<rect class="chart-bar" x="{LABEL_WIDTH}" y="{y}" width="{bar}" height="{BAR_HEIGHT}"/>'
+                f'<rect class="chart-bar" x="{LABEL_WIDTH}" y="{y}" width="{length}" height="{BAR_HEIGHT}"/>'
             )
         parts.append(
-            f'<text class="chart-count" x="{LABEL_WIDTH + BAR_MAX_WIDTH + 8}" y="{text_y:.1f}">{count}</text>'
+            f'<text class="chart-count" x="{LABEL_WIDTH + BAR_MAX_WIDTH + 8}" y="{text_y:.1f}">'
+            f"{escape(bar.shown)}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def distribution_svg(counts: list[tuple[str, int]], *, title: str) -> str:
+    """One bar per (label, count), scaled to the largest count."""
+    return bars_svg([Bar(label, count, str(count)) for label, count in counts], title=title)
 
 
 def rating_distribution_svg(distribution: dict[int, int], *, title: str) -> str:

@@ -1,6 +1,6 @@
 import xml.etree.ElementTree as ET
 
-from learning.charts import distribution_svg, rating_distribution_svg
+from cohort_site.core.charts import Bar, bars_svg, distribution_svg, rating_distribution_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -31,3 +31,18 @@ def test_rating_chart_lists_5_down_to_1_and_copes_with_no_answers():
     labels = [text.text for text in svg.iter(f"{SVG}text") if text.get("class") == "chart-label"]
     assert [label.split()[0] for label in labels] == ["5", "4", "3", "2", "1"]
     assert [r for r in svg.iter(f"{SVG}rect") if r.get("class") == "chart-bar"] == []
+
+
+def test_bars_against_a_fixed_scale_show_their_own_figures():
+    svg = ET.fromstring(
+        bars_svg(
+            [Bar("Session 1", 15, "15/20"), Bar("Session 2", 20, "20/20"), Bar("Session 3", 0, "–")],
+            title="Attendance",
+            scale=20,
+        )
+    )
+
+    widths = [r.get("width") for r in svg.iter(f"{SVG}rect") if r.get("class") == "chart-bar"]
+    counts = [t.text for t in svg.iter(f"{SVG}text") if t.get("class") == "chart-count"]
+    assert (widths, counts) == (["195", "260"], ["15/20", "20/20", "–"])
+    assert svg.findtext(f"{SVG}desc") == "Session 1: 15/20, Session 2: 20/20, Session 3: –"
