@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("cohort_site.core.urls")),
+    path("", include("cohort_site.dashboards.urls")),
     path("", include("applications.urls")),
     path("", include("cohort_site.mail.urls")),
     path("", include("cohort_site.members.urls")),

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, TemplateView
 
 from applications.models import Programme
+from cohort_site.core.charts import rating_distribution_svg
 from cohort_site.core.markdown import render_markdown
 from sessions_app.models import Session
 
 from . import rules, selectors, services
-from cohort_site.core.charts import rating_distribution_svg
 from .enums import EntryKind, QuestionKind, Visibility
 from .forms import (
     AudienceForm,

@@ -6,14 +6,14 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from applications.enums import ApplicationStatus, AvailabilityAnswer
 from applications.models import Application, Availability, CandidateTime, Cohort
 
 from .enums import RoundStatus
-from .models import Pair, PairMember, Round
+from .models import Pair, PairMember, Round, SkipRequest
 from .planner import normalise_organisation, pair_key, pairs_in
 
 
@@ -162,20 +162,39 @@ class CoffeeOverview:
 
 
 def coffee_overview(member: Application, *, now: datetime) -> CoffeeOverview:
-    memberships = list(memberships_of(member))
-    current = next((m for m in memberships if m.round.opens_at <= now < m.round.closes_at), None)
-    upcoming = [m for m in memberships if m.round.opens_at > now]
-    if current is None and upcoming:
-        current = upcoming[0]
-    past = [m for m in memberships if m.round.closes_at <= now]
-    next_round = next_unpublished_round(member, now)
+    """Four queries whatever the cohort's size or history: everyone in the member's published groups, the times
+    that suit the current group (or, before one is announced, the member), and the next round with the member's
+    wish to skip it."""
+    my_groups = PairMember.objects.filter(member=member, round__status=RoundStatus.PUBLISHED).values(
+        "pair_id"
+    )
+    rows = list(
+        PairMember.objects.filter(pair_id__in=my_groups)
+        .select_related("member", "round")
+        .order_by("round__number", "member__name", "pk")
+    )
+    mine = [row for row in rows if row.member_id == member.pk]
+    others: dict[int, list[Application]] = {row.pair_id: [] for row in mine}
+    for row in rows:
+        if row.member_id != member.pk:
+            others[row.pair_id].append(row.member)
+    current = next((m for m in mine if m.round.opens_at <= now < m.round.closes_at), None) or next(
+        (m for m in mine if m.round.opens_at > now), None
+    )
+    partners = others[current.pair_id] if current else []
+    next_round = (
+        Round.objects.filter(cohort_id=member.cohort_id, status=RoundStatus.PLANNED, closes_at__gt=now)
+        .annotate(skipping=Exists(SkipRequest.objects.filter(round=OuterRef("pk"), member=member)))
+        .order_by("number")
+        .first()
+    )
     return CoffeeOverview(
         member=member,
         current=current,
         current_is_open=current is not None and current.round.opens_at <= now,
-        partners=[m.member for m in current.pair.everyone if m.member_id != member.pk] if current else [],
-        times=shared_times([m.member for m in current.pair.everyone]) if current else [],
-        past=[(m, [p.member for p in m.pair.everyone if p.member_id != member.pk]) for m in reversed(past)],
+        partners=partners,
+        times=shared_times([member, *partners]),
+        past=[(m, others[m.pair_id]) for m in reversed(mine) if m.round.closes_at <= now],
         next_round=next_round,
-        skipping=next_round is not None and next_round.skip_requests.filter(member=member).exists(),
+        skipping=bool(next_round and next_round.skipping),
     )

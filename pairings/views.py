@@ -9,6 +9,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from applications.models import Cohort
+from cohort_site.core.requests import safe_next
 
 from . import rules, selectors, services
 from .forms import SwapForm
@@ -53,7 +54,7 @@ class MarkMetView(LoginRequiredMixin, View):
             raise Http404
         services.pair_mark_met(membership=membership)
         messages.success(request, "Thank you: noted that you met.")
-        return redirect("pairings:my_pairs")
+        return redirect(safe_next(request, default=reverse("pairings:my_pairs")))
 
 
 class SkipNextRoundView(LoginRequiredMixin, View):

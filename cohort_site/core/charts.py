@@ -10,7 +10,7 @@ BAR_HEIGHT = 22
 GAP = 8
 LABEL_WIDTH = 120
 BAR_MAX_WIDTH = 260
-COUNT_WIDTH = 40
+COUNT_WIDTH = 56
 
 
 @dataclass(frozen=True)

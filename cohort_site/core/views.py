@@ -5,10 +5,10 @@ from django.urls import reverse
 
 @login_required
 def after_login(request):
-    """Where signing in lands: staff on the admin, members on their schedule (the next session first)."""
+    """Where signing in lands: everyone on their dashboard, which answers "what do I need to do next?"."""
     if request.user.is_staff:
-        return redirect(reverse("admin:index"))
-    return redirect(reverse("sessions:my_schedule"))
+        return redirect(reverse("dashboards:manager"))
+    return redirect(reverse("dashboards:member"))
 
 
 def healthz(request):

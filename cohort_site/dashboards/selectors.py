@@ -6,19 +6,35 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.conf import settings
+from django.db.models import Avg, Count, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from applications.enums import ApplicationStatus
-from applications.models import Application
+from applications.models import Application, Cohort, ExpressionOfInterest, Programme
 from applications.services import current_offer, offer_url
+from cohort_site.core.charts import Bar, bars_svg
+from cohort_site.core.models import Heartbeat
+from cohort_site.mail.enums import EmailStatus
+from cohort_site.mail.selectors import outbox_counts
 from cohort_site.members.enums import ExpenseStatus
 from cohort_site.members.models import Expense
-from cohort_site.members.selectors import expenses_of
-from learning.enums import SurveyKind, Visibility
-from learning.models import Entry
-from learning.selectors import entries_visible_to, entries_with_related, feedback_for_member, reading_items_for
+from cohort_site.members.selectors import expenses_awaiting_decision_count, expenses_of
+from learning.enums import Visibility
+from learning.models import Entry, SessionFeedback
+from learning.selectors import (
+    entries_awaiting_approval,
+    entries_visible_to,
+    entries_with_related,
+    feedback_for_member,
+    reading_items_for,
+)
+from pairings.enums import RoundStatus
+from pairings.models import Round
 from pairings.selectors import CoffeeOverview, coffee_overview, member_of
+from sessions_app.enums import AttendanceStatus, SessionStatus
+from sessions_app.models import Session
 from sessions_app.selectors import MemberSchedule, member_schedule
 
 LATEST_ENTRIES = 5
@@ -107,3 +123,247 @@ def member_dashboard(user, *, now: datetime.datetime) -> MemberDashboard:
     )
 
 
+# --- The manager's dashboard ------------------------------------------------------------------------------
+
+RECENT_PROGRAMMES = 4
+# Offers this close to expiry are flagged: there is still time to chase the applicant.
+OFFER_EXPIRY_WARNING = datetime.timedelta(days=2)
+# Coffee rounds opening this soon should be published, so the introductions go out in time.
+ROUND_PUBLISH_WARNING = datetime.timedelta(days=3)
+# The beat records a heartbeat every 5 minutes; this long without one means no worker is running tasks.
+HEARTBEAT_STALE_AFTER = datetime.timedelta(minutes=15)
+
+
+@dataclass
+class SessionHealth:
+    session: Session
+    attended: int
+    recorded: int  # attendance records of any status: 0 means attendance has not been taken yet
+    feedback_count: int
+    average_rating: float | None
+
+
+@dataclass
+class RoundHealth:
+    round: Round
+    groups: int
+    met: int
+
+    @property
+    def met_percent(self) -> int:
+        return round(100 * self.met / self.groups) if self.groups else 0
+
+
+@dataclass
+class CohortPipeline:
+    cohort: Cohort
+    now: datetime.datetime
+    offered: int = 0
+    confirmed: int = 0
+    active: int = 0  # confirmed members who have attended at least one session
+    sessions: list[SessionHealth] = field(default_factory=list)
+    rounds: list[RoundHealth] = field(default_factory=list)
+    next_session: Session | None = None
+
+    @property
+    def has_started(self) -> bool:
+        return any(health.session.starts_at <= self.now for health in self.sessions)
+
+    def attendance_chart(self) -> str:
+        bars = [
+            Bar(
+                f"Session {health.session.number}",
+                health.attended,
+                f"{health.attended}/{self.confirmed}" if health.recorded else "–",
+            )
+            for health in self.sessions
+            if health.session.starts_at <= self.now
+        ]
+        title = f"{self.cohort.name}: attendance per session"
+        # bars_svg escapes every label and figure itself.
+        return mark_safe(bars_svg(bars, title=title, scale=max(self.confirmed, 1)))  # noqa: S308
+
+    def coffee_chart(self) -> str:
+        bars = [Bar(f"Round {r.round.number}", r.met_percent, f"{r.met_percent}%") for r in self.rounds]
+        return mark_safe(bars_svg(bars, title=f"{self.cohort.name}: coffee groups that met", scale=100))  # noqa: S308
+
+    def feedback_chart(self) -> str:
+        bars = [
+            Bar(
+                f"Session {h.session.number}",
+                h.average_rating or 0,
+                f"{h.average_rating:.1f}" if h.average_rating is not None else "–",
+            )
+            for h in self.sessions
+            if h.feedback_count
+        ]
+        return mark_safe(  # noqa: S308
+            bars_svg(bars, title=f"{self.cohort.name}: average session rating (1–5)", scale=5)
+        )
+
+
+@dataclass
+class ProgrammePipeline:
+    programme: Programme
+    interest: int = 0
+    applications: int = 0  # every application received, whatever became of it
+    awaiting_decision: int = 0
+    waitlisted: int = 0
+    cohorts: list[CohortPipeline] = field(default_factory=list)
+
+    def total(self, attribute: str) -> int:
+        return sum(getattr(cohort, attribute) for cohort in self.cohorts)
+
+    @property
+    def offered(self) -> int:
+        return self.total("offered")
+
+    @property
+    def confirmed(self) -> int:
+        return self.total("confirmed")
+
+    @property
+    def active(self) -> int:
+        return self.total("active")
+
+    @property
+    def next_session(self) -> Session | None:
+        upcoming = [c.next_session for c in self.cohorts if c.next_session is not None]
+        return min(upcoming, key=lambda session: session.starts_at, default=None)
+
+
+@dataclass(frozen=True)
+class Action:
+    """Something waiting for the manager: how many, what it is, and where to deal with it."""
+
+    count: int
+    label: str
+    url: str
+
+
+def programme_pipelines(*, now: datetime.datetime) -> list[ProgrammePipeline]:
+    """The most recent programmes, from interest to active members per cohort, with each cohort's health.
+
+    A fixed number of queries whatever the number of people, sessions or rounds: one grouped count per kind."""
+    programmes = list(Programme.objects.order_by("-applications_open_at", "-pk")[:RECENT_PROGRAMMES])
+    pipelines = {programme.pk: ProgrammePipeline(programme) for programme in programmes}
+    cohorts = {
+        cohort.pk: CohortPipeline(cohort, now)
+        for cohort in Cohort.objects.filter(programme__in=programmes).order_by("programme", "number")
+    }
+    for cohort_pipeline in cohorts.values():
+        pipelines[cohort_pipeline.cohort.programme_id].cohorts.append(cohort_pipeline)
+
+    interest = ExpressionOfInterest.objects.filter(programme__in=programmes).values("programme")
+    for row in interest.annotate(n=Count("pk")).order_by():
+        pipelines[row["programme"]].interest = row["n"]
+    statuses = Application.objects.filter(programme__in=programmes).values("programme", "cohort", "status")
+    for row in statuses.annotate(n=Count("pk")).order_by():
+        pipeline, cohort, count = pipelines[row["programme"]], cohorts.get(row["cohort"]), row["n"]
+        pipeline.applications += count
+        if row["status"] == ApplicationStatus.SUBMITTED:
+            pipeline.awaiting_decision += count
+        elif row["status"] == ApplicationStatus.WAITLISTED:
+            pipeline.waitlisted += count
+        elif row["status"] == ApplicationStatus.OFFERED and cohort is not None:
+            cohort.offered += count
+        elif row["status"] == ApplicationStatus.CONFIRMED and cohort is not None:
+            cohort.confirmed += count
+    active = (
+        Application.objects.filter(
+            cohort__in=list(cohorts),
+            status=ApplicationStatus.CONFIRMED,
+            attendance__status=AttendanceStatus.ATTENDED,
+        )
+        .values("cohort")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    )
+    for row in active:
+        cohorts[row["cohort"]].active = row["n"]
+
+    ratings = SessionFeedback.objects.filter(session=OuterRef("pk")).order_by().values("session")
+    sessions = (
+        Session.objects.filter(cohort__in=list(cohorts))
+        .exclude(status=SessionStatus.CANCELLED)
+        .annotate(
+            attended=Count("attendance", filter=Q(attendance__status=AttendanceStatus.ATTENDED)),
+            recorded=Count("attendance"),
+            feedback_count=Subquery(ratings.annotate(n=Count("pk")).values("n")),
+            average_rating=Subquery(ratings.annotate(a=Avg("rating")).values("a")),
+        )
+        .order_by("starts_at", "pk")
+    )
+    for session in sessions:
+        cohort = cohorts[session.cohort_id]
+        cohort.sessions.append(
+            SessionHealth(
+                session,
+                session.attended,
+                session.recorded,
+                session.feedback_count or 0,
+                float(session.average_rating) if session.average_rating is not None else None,
+            )
+        )
+        if cohort.next_session is None and session.ends_at > now:
+            cohort.next_session = session
+
+    rounds = (
+        Round.objects.filter(cohort__in=list(cohorts), status=RoundStatus.PUBLISHED, opens_at__lte=now)
+        .annotate(
+            groups=Count("pairs", distinct=True),
+            met=Count("pairs", filter=Q(pairs__memberships__met_at__isnull=False), distinct=True),
+        )
+        .order_by("number")
+    )
+    for round_ in rounds:
+        cohorts[round_.cohort_id].rounds.append(RoundHealth(round_, round_.groups, round_.met))
+    return list(pipelines.values())
+
+
+def manager_actions(*, now: datetime.datetime) -> list[Action]:
+    """What is waiting for the manager, only the kinds with something waiting, most pressing first."""
+    offers = Application.objects.filter(status=ApplicationStatus.OFFERED).aggregate(
+        unanswered=Count("pk"),
+        expiring=Count("pk", filter=Q(offer_expires_at__lte=now + OFFER_EXPIRY_WARNING)),
+    )
+    emails = outbox_counts()
+    outbox = reverse("mail:outbox")
+    actions = [
+        Action(emails.get(EmailStatus.FAILED, 0), "emails failed to send", f"{outbox}?status=failed"),
+        Action(
+            offers["expiring"],
+            "offers expire within two days",
+            reverse("admin:applications_application_changelist") + "?status__exact=offered",
+        ),
+        Action(
+            offers["unanswered"],
+            "offers not answered yet",
+            reverse("admin:applications_application_changelist") + "?status__exact=offered",
+        ),
+        Action(
+            emails.get(EmailStatus.DRAFT, 0), "decision emails waiting as drafts", f"{outbox}?status=draft"
+        ),
+        Action(
+            expenses_awaiting_decision_count(), "expense claims to review", reverse("members:expense_review")
+        ),
+        Action(
+            entries_awaiting_approval().count(),
+            "learning entries waiting for sharing approval",
+            reverse("learning:manage"),
+        ),
+        Action(
+            Round.objects.filter(
+                status=RoundStatus.PLANNED, opens_at__lte=now + ROUND_PUBLISH_WARNING, closes_at__gt=now
+            ).count(),
+            "coffee rounds to publish (opening within three days)",
+            reverse("sessions:cohorts"),
+        ),
+    ]
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        beat = Heartbeat.objects.filter(name="worker").values_list("beat_at", flat=True).first()
+        if beat is None or beat < now - HEARTBEAT_STALE_AFTER:
+            actions.insert(
+                0, Action(1, "no Celery worker has run for 15 minutes: emails are not going out", outbox)
+            )
+    return [action for action in actions if action.count]

@@ -33,18 +33,6 @@ def test_member_signs_in_with_code_from_email(client, db, django_capture_on_comm
     )
 
 
-def test_member_lands_on_their_schedule_and_staff_on_the_admin(client, db):
-    from tests.factories import StaffFactory
-
-    client.force_login(UserFactory())
-    member_landing = client.get(reverse("core:after_login"))
-    client.force_login(StaffFactory())
-    staff_landing = client.get(reverse("core:after_login"))
-
-    assert (member_landing.status_code, member_landing["Location"]) == (302, reverse("sessions:my_schedule"))
-    assert (staff_landing.status_code, staff_landing["Location"]) == (302, reverse("admin:index"))
-
-
 def test_wrong_code_does_not_sign_in(client, db):
     UserFactory(email="sam@example.org")
     client.post(reverse("account_request_login_code"), {"email": "sam@example.org"})

@@ -1,0 +1,89 @@
+"""The dashboards in Chromium: a member signs in with the code emailed to them and lands on theirs; the
+manager's reads at a glance. Strict CSP, no console errors, axe clean; screenshots to look at."""
+
+import re
+
+import pytest
+import time_machine
+from axe_playwright_python.sync_playwright import Axe
+
+from cohort_site.mail.models import OutgoingEmail
+from tests.browser.test_learning_pages import sign_in
+from tests.dashboards.conftest import build_world
+from tests.dashboards.test_member import partners_in_round
+from tests.factories import StaffFactory
+
+
+def watch_console(page) -> list[str]:
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    return problems
+
+
+def serious_axe_violations(page) -> list[str]:
+    violations = Axe().run(page).response["violations"]
+    return [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.browser
+def test_member_signs_in_by_code_and_sees_next_session_and_partner(
+    live_server, page, screenshot_dir, transactional_db
+):
+    world = build_world(6)
+    problems = watch_console(page)
+
+    with time_machine.travel(world.now, tick=True):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_role("link", name="Email me a sign-in code").click()
+        page.get_by_label("Email").fill("morgan@example.org")
+        page.screenshot(path=screenshot_dir / "request-code.png", full_page=True)
+        page.get_by_role("button", name=re.compile("code", re.IGNORECASE)).click()
+        page.wait_for_url(re.compile(r"/accounts/login/code/confirm/"))
+        email = OutgoingEmail.objects.get(kind="account-login-code", to="morgan@example.org")
+        code = re.search(r"^\s*([A-Z0-9]{3,4}-?[A-Z0-9]{3,4})\s*$", email.body_text, re.MULTILINE).group(1)
+        page.get_by_label("Code").fill(code)
+        page.get_by_role("button", name="Confirm").click()
+        page.wait_for_url(f"{live_server.url}/me/")
+        page.screenshot(path=screenshot_dir / "member-dashboard.png", full_page=True)
+
+        next_session = page.locator(".session-next")
+        assert next_session.locator("h3").inner_text() == world.sessions[2].title
+        assert (
+            next_session.get_by_role("link", name="Join the session").get_attribute("href")
+            == "https://meet.example.org/cohort-session"
+        )
+        partners = page.locator(".coffee-partners strong").all_inner_texts()
+        assert sorted(partners) == partners_in_round(world, 2)
+        assert page.get_by_role("link", name="Feedback on Session 2: Topic 2").count() == 1
+
+        page.get_by_role("button", name="We met").click()
+        page.wait_for_url(f"{live_server.url}/me/")
+        assert (
+            page.locator(".coffee-partners ~ p.text-success").inner_text().startswith("You said you met on")
+        )
+        assert serious_axe_violations(page) == []
+    assert problems == []
+
+
+@pytest.mark.browser
+def test_manager_dashboard_reads_at_a_glance(live_server, page, screenshot_dir, transactional_db):
+    world = build_world(20)
+    problems = watch_console(page)
+
+    with time_machine.travel(world.now, tick=True):
+        sign_in(page, live_server, StaffFactory())
+        page.goto(f"{live_server.url}/staff/")
+        page.screenshot(path=screenshot_dir / "manager-dashboard.png", full_page=True)
+
+        steps = page.locator(".pipeline-step").all_inner_texts()
+        assert steps == [
+            "0 interested",
+            "20 applied",
+            "0 offered, not yet confirmed",
+            "20 confirmed",
+            "20 active",
+        ]
+        assert page.locator("svg.chart").count() == 3
+        assert page.get_by_role("link", name="expense claims to review").count() == 1
+        assert serious_axe_violations(page) == []
+    assert problems == []
