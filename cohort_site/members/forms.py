@@ -1,3 +1,4 @@
+import math
 import uuid
 import zoneinfo
 
@@ -40,9 +41,9 @@ class ExpenseForm(forms.ModelForm):
     def clean_receipt(self):
         receipt = self.cleaned_data["receipt"]
         if receipt.size > MAX_RECEIPT_BYTES:
-            raise forms.ValidationError(
-                f"The receipt is {receipt.size / 1024 / 1024:.1f} MB; the most we accept is 5 MB."
-            )
+            # Rounded up, so a file just over the limit never reads as "5.0 MB".
+            megabytes = math.ceil(receipt.size * 10 / 1024 / 1024) / 10
+            raise forms.ValidationError(f"The receipt is {megabytes:.1f} MB; the most we accept is 5 MB.")
         receipt.seek(0)
         detected = receipt_type(receipt.read(16))
         receipt.seek(0)

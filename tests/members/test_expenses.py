@@ -71,11 +71,13 @@ def test_double_submit_stores_one_claim(client, member):
     [
         (b"just some text", "receipt.txt", "This file is not a PDF, JPEG or PNG."),
         (EXE, "receipt.pdf", "This file is not a PDF, JPEG or PNG."),
-        (PDF + b"0" * (5 * 1024 * 1024), "big.pdf", "The receipt is 5.0 MB; the most we accept is 5 MB."),
+        (PDF + b"0" * (5 * 1024 * 1024), "big.pdf", "The receipt is 5.1 MB; the most we accept is 5 MB."),
     ],
     ids=["wrong-type", "renamed-executable", "oversize"],
 )
-def test_bad_receipt_gets_clear_error_and_nothing_is_stored(client, member, content, name, message):
+def test_bad_receipt_gets_clear_error_and_nothing_is_stored(
+    client, member, media_root, content, name, message
+):
     client.force_login(member)
 
     response = claim(client, content=content, name=name, description="Keep what I typed")
@@ -85,6 +87,7 @@ def test_bad_receipt_gets_clear_error_and_nothing_is_stored(client, member, cont
     assert len(errors) == 1 and errors[0].startswith(message)
     assert response.context["form"]["description"].value() == "Keep what I typed"
     assert Expense.objects.count() == 0
+    assert [path for path in media_root.rglob("*") if path.is_file()] == []
 
 
 def test_png_receipt_is_accepted(client, member):
