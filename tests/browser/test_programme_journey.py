@@ -26,7 +26,7 @@ from applications.enums import ApplicationStatus
 from applications.models import Application, Cohort, Programme
 from cohort_site.mail.tasks import reminders_dispatch_task
 from learning.models import Entry, Survey
-from pairings.models import Pair, PairMember, Round
+from pairings.models import PairMember, Round
 from sessions_app.models import Session
 from tests.factories import StaffFactory
 
@@ -53,6 +53,9 @@ OFFERED = range(0, 20)
 WAITLISTED = range(20, 23)
 PROMOTED = 20
 MEMBERS = [n for n in range(0, 21) if n != DECLINER]
+FEEDBACK_ANSWER = MEMBERS[:8]  # after each session; the other 12 are reminded
+MIDPOINT_ANSWER = MEMBERS[:10]
+EVALUATION_ANSWER = MEMBERS[:14]
 
 
 def at(month: int, day: int, hour: int, minute: int = 0) -> datetime.datetime:
@@ -346,7 +349,257 @@ def test_the_whole_programme_end_to_end(journey):
             )
         ) == sorted(emails(MEMBERS))
 
+    users = {n: Application.objects.get(email=EMAILS[n]).user for n in MEMBERS}
+    member = users[BROWSER_MEMBER]
+
+    # --- Monday 2 August: the best time is confirmed; invites go out; coffee rounds are planned and published ----
+    with time_machine.travel(at(8, 2, 10), tick=True):
+        browser.as_person(manager)
+        browser.go("/staff/schedule/", "schedule-groups")
+        browser.go(f"/staff/schedule/cohorts/{cohort.pk}/", "schedule-best-time")
+        assert page.locator("input[name=candidate_time]:checked").get_attribute("value") == str(times[1].pk)
+        page.get_by_label("Join link").fill("https://meet.example.org/group-1")
+        page.get_by_role("button", name="Confirm this time").click()
+        assert page.locator("table tbody tr").count() == 6
+        browser.shot("schedule-sessions")
+        sessions = list(Session.objects.filter(cohort=cohort).order_by("number"))
+        assert [s.starts_at for s in sessions] == [
+            at(8, 10, 14) + datetime.timedelta(weeks=n) for n in range(6)
+        ]
+        inbox.expect("session-invite", *emails(MEMBERS))
+
+        browser.go(f"/coffee/cohorts/{cohort.pk}/")
+        page.get_by_role("button", name="Plan unpublished rounds").click()
+        for number in range(1, 6):
+            page.get_by_role("button", name=f"Lock and publish round {number}").click()
+            assert browser.messages() == [f"Round {number} is published; introductions go when it opens."]
+        browser.shot("coffee-plan")
+        rounds = list(Round.objects.filter(cohort=cohort).order_by("number"))
+        assert [(r.number, r.status, r.pairs.count()) for r in rounds] == [
+            (n, "published", 10) for n in range(1, 6)
+        ]
+        dispatch()
+        inbox.check("schedule confirmed")
+
+        browser.as_person(member)
+        browser.go("/schedule/", "member-schedule-before")
+        assert page.locator(".session-next h3").inner_text() == "Session 1 (orientation)"
+        browser.go("/coffee/", "member-coffee-before")
+        for n in MEMBERS:
+            assert (
+                next_session(FormPoster(PEOPLE[n]["ip"], users[n]).get("/schedule/"))
+                == "Session 1 (orientation)"
+            )
+
+    for number, session in enumerate(sessions, start=1):
+        starts = session.starts_at
+        # The day before: everyone is reminded, and sees this session next on their schedule.
+        with time_machine.travel(starts - datetime.timedelta(hours=23), tick=True):
+            dispatch()
+            inbox.expect("session-reminder", *emails(MEMBERS))
+            if number == 4:
+                # Five days after the mid-point check-in opened: those who have not answered are reminded.
+                inbox.expect(
+                    "learning-survey-reminder", *emails(m for m in MEMBERS if m not in MIDPOINT_ANSWER)
+                )
+            inbox.check(f"day before session {number}")
+            title = session.title
+            for n in MEMBERS:
+                assert next_session(FormPoster(PEOPLE[n]["ip"], users[n]).get("/schedule/")) == title
+
+        # Just after the session: the manager records attendance; feedback is asked; the coffee round opens.
+        with time_machine.travel(starts + datetime.timedelta(hours=2, minutes=30), tick=True):
+            attendance_path = f"/staff/schedule/sessions/{session.pk}/"
+            if number == 1:
+                browser.as_person(manager)
+                browser.go(attendance_path)
+                page.get_by_role("button", name="Record attendance").click()
+                assert browser.messages() == ["Attendance recorded."]
+                browser.shot("session-attendance")
+            else:
+                FormPoster("10.1.0.1", manager).submit(
+                    attendance_path,
+                    {},
+                    containing=f"attendance-member_{Application.objects.get(email=EMAILS[0]).pk}",
+                )
+            dispatch()
+            inbox.expect("learning-session-feedback", *emails(MEMBERS))
+            if number <= 5:
+                inbox.expect("coffee-introduction", *emails(MEMBERS))
+            if number == 3:
+                inbox.expect("learning-survey", *emails(MEMBERS))
+            if number == 6:
+                inbox.expect("learning-survey", *emails(MEMBERS))
+            inbox.check(f"after session {number}")
+
+            feedback_path = link_in(
+                latest_email(EMAILS[BROWSER_MEMBER], "learning-session-feedback"), "/learning/"
+            )
+            if number == 1:
+                browser.as_person(member)
+                browser.go(feedback_path)
+                page.get_by_role("radio", name="5").check()
+                page.get_by_label("What worked?").fill("Hearing how others run their befriending calls.")
+                browser.shot("feedback-form")
+                page.get_by_role("button", name="Send feedback").click()
+                assert browser.messages() == ["Thank you: your feedback is saved."]
+                browser.shot("my-feedback")
+            for n in FEEDBACK_ANSWER:
+                if number == 1 and n == BROWSER_MEMBER:
+                    continue
+                FormPoster(PEOPLE[n]["ip"], users[n]).submit(
+                    feedback_path, {"rating": "4", "what_worked": "The breakout rooms."}, containing="rating"
+                )
+
+            if number <= 5:
+                round_ = rounds[number - 1]
+                mine = PairMember.objects.get(round=round_, member__email=EMAILS[BROWSER_MEMBER])
+                others = [p for p in round_.pairs.order_by("pk") if p.pk != mine.pair_id]
+                met_pairs = [mine.pair, *others[:6]]
+                if number == 1:
+                    browser.as_person(member)
+                    browser.go("/coffee/", "coffee-round-open")
+                    partner = mine.pair.memberships.exclude(pk=mine.pk).get().member
+                    assert page.locator(".card-title").all_inner_texts() == [partner.name]
+                    page.get_by_role("button", name="We met").click()
+                    assert browser.messages() == ["Thank you: noted that you met."]
+                    browser.shot("coffee-we-met")
+                for pair in met_pairs:
+                    first = pair.memberships.order_by("member__email").first()
+                    if number == 1 and first.pk == mine.pk:
+                        continue
+                    poster = FormPoster(PEOPLE[EMAILS.index(first.member.email)]["ip"], first.member.user)
+                    response = poster.client.post(f"/coffee/met/{first.pk}/", follow=True)
+                    assert response.status_code == 200
+                nudged = [m.member.email for p in others[6:] for m in p.memberships.all()]
+            if number == 3:
+                answer_survey(browser, users, "learning-survey", MIDPOINT_ANSWER, in_browser=False)
+            if number == 6:
+                answer_survey(browser, users, "learning-survey", EVALUATION_ANSWER, in_browser=True)
+            if number == 2:
+                write_and_share(browser, manager, users, sessions[0])
+            inbox.check(f"answers after session {number}")
+
+        # Half-way through the coffee round: feedback reminders, and nudges to pairs who have not met.
+        with time_machine.travel(starts + datetime.timedelta(days=3, hours=20), tick=True):
+            dispatch()
+            inbox.expect(
+                "learning-session-feedback-reminder", *emails(m for m in MEMBERS if m not in FEEDBACK_ANSWER)
+            )
+            if number <= 5:
+                assert len(nudged) == 6
+                inbox.expect("coffee-nudge", *nudged)
+            inbox.check(f"half-way after session {number}")
+
+    # --- Monday 20 September, after the last session: the evaluation's reminder; the manager reads the results ----
+    with time_machine.travel(at(9, 20, 10), tick=True):
+        dispatch()
+        inbox.expect("learning-survey-reminder", *emails(m for m in MEMBERS if m not in EVALUATION_ANSWER))
+        inbox.check("after the programme")
+        browser.as_person(member)
+        browser.go("/schedule/", "member-schedule-after")
+        assert page.locator(".session-next").count() == 0
+        browser.go("/learning/feedback/", "member-feedback-after")
+        browser.as_person(manager)
+        browser.go("/learning/manage/", "manage-learning")
+        browser.go(f"/learning/manage/programmes/{SLUG}/", "results-programme")
+        browser.go(f"/learning/manage/sessions/{sessions[0].pk}/", "results-session-1")
+        evaluation = Survey.objects.get(programme=programme, kind="evaluation")
+        browser.go(f"/learning/manage/surveys/{evaluation.pk}/", "results-evaluation")
+        assert evaluation.responses.count() == len(EVALUATION_ANSWER)
+
     browser_checks_clean(browser)
+
+
+def next_session(response) -> str | None:
+    match = re.search(r'session-next".*?<h3[^>]*>\s*(.*?)\s*</h3>', response.content.decode(), re.S)
+    return match.group(1) if match else None
+
+
+def answer_survey(browser: Browser, users: dict, kind: str, who: list[int], *, in_browser: bool) -> None:
+    page = browser.page
+    link = link_in(latest_email(EMAILS[BROWSER_MEMBER], kind), "/learning/surveys/")
+    survey = Survey.objects.get(pk=int(link.rstrip("/").split("/")[-1]))
+    answers = {
+        f"q{q.pk}": "4" if q.kind == "rating" else "Meeting people from other organisations."
+        for q in survey.questions.filter(is_active=True)
+    }
+    for n in who:
+        if in_browser and n == BROWSER_MEMBER:
+            browser.as_person(users[n])
+            browser.go(link)
+            for question in survey.questions.filter(is_active=True):
+                if question.kind == "rating":
+                    page.locator(f"input[name=q{question.pk}][value='5']").check()
+                else:
+                    page.get_by_label(question.text).fill("Meeting people from other organisations.")
+            browser.shot(f"survey-{survey.kind}")
+            page.get_by_role("button", name="Send answers").click()
+            assert browser.messages() == [
+                "Thank you: your answers are saved. You can change them here any time."
+            ]
+            continue
+        FormPoster(PEOPLE[n]["ip"], users[n]).submit(link, answers, containing=next(iter(answers)))
+    assert survey.responses.count() == len(who)
+
+
+def write_and_share(browser: Browser, manager, users: dict, session) -> None:
+    """The manager writes session notes; a member writes a blog post with a co-author, and it is shared
+    publicly once both authors consent and the manager approves. The public library shows it only then."""
+    page = browser.page
+    title = "What a walking group taught us about connection"
+    browser.as_person(manager)
+    browser.go("/learning/entries/new/")
+    page.get_by_label("What is it?").select_option(label="Session notes")
+    page.get_by_label("Title").fill("Notes from the orientation")
+    page.get_by_label("Body").fill("## What we agreed\n\n- Cameras optional\n- Start on time")
+    page.get_by_label("Session", exact=True).select_option(index=1)
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Share with Group 1").click()
+    assert browser.messages() == ["Shared with your group."]
+    browser.shot("learning-notes")
+
+    browser.as_person(users[BROWSER_MEMBER])
+    browser.go("/learning/entries/new/")
+    page.get_by_label("What is it?").select_option(label="Blog post")
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Body").fill("## Start small\n\nWe began with **three** people and a flask of tea.")
+    page.get_by_label("Topics").fill("walking, volunteers")
+    page.get_by_label(PEOPLE[CO_AUTHOR]["name"]).check()
+    browser.shot("learning-new-entry")
+    page.get_by_role("button", name="Save").click()
+    assert browser.messages() == ["Saved as a draft: only its authors can see it until you share it."]
+    page.get_by_role("button", name="Share with Group 1").click()
+    page.get_by_label("Everyone").check()
+    page.get_by_role("button", name="Propose").click()
+    browser.shot("learning-entry-proposed")
+    entry = Entry.objects.get(title=title)
+    assert entry.visibility == "group"
+
+    browser.as_person(None)
+    browser.go("/learning/", "learning-public-before")
+    assert page.get_by_role("link", name=title).count() == 0
+
+    browser.as_person(users[CO_AUTHOR])
+    browser.go(entry.get_absolute_url())
+    page.get_by_label("Everyone").check()
+    page.get_by_role("button", name="I consent").click()
+    assert browser.messages() == ["Your consent is recorded."]
+    browser.as_person(None)
+    browser.go("/learning/")
+    assert page.get_by_role("link", name=title).count() == 0  # both consented; the manager has not approved
+
+    browser.as_person(manager)
+    browser.go(entry.get_absolute_url())
+    page.get_by_label("Everyone").check()
+    page.get_by_role("button", name="Approve").click()
+    assert browser.messages() == ["Approved. It is shared once every author has consented."]
+    browser.shot("learning-entry-approved")
+    browser.as_person(None)
+    browser.go("/learning/", "learning-public-after")
+    assert page.get_by_role("link", name=title).count() == 1
+    assert page.get_by_role("link", name="Notes from the orientation").count() == 0
+    browser.go(entry.get_absolute_url(), "learning-public-entry")
 
 
 def admin_action(browser: Browser, programme, names: list[str], action: str) -> None:
