@@ -33,7 +33,8 @@ class OfferForm(DecisionForm):
     expires_on = forms.DateField(
         label="Confirm by",
         help_text="Offers lapse at the end of this day (the programme's time zone); the applicant is reminded before.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A date input reads and writes ISO dates only: in the locale's format (26/07/2027) the default is lost.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     field_order = ["cohort", "expires_on", "notify"]
 

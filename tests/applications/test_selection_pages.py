@@ -1,6 +1,7 @@
 """The manager's selection pages and actions: who may reach them, what they show, and in how many queries."""
 
 import datetime
+import re
 from datetime import timedelta
 
 import pytest
@@ -192,6 +193,18 @@ def test_admin_actions_lead_to_the_decision_page(admin_client, db):
             302,
             reverse("applications:selection_decide", args=[short]) + f"?ids={ids[0]},{ids[1]}",
         )
+
+
+def test_offer_page_suggests_the_confirm_by_date_in_the_format_a_date_input_reads(client, db):
+    cohort = CohortFactory(name="Group 1")
+    chosen = ApplicationFactory(programme=cohort.programme)
+    client.force_login(StaffFactory())
+    expected = timezone.localdate(timezone.now() + cohort.programme.offer_valid_for, cohort.programme.tz)
+
+    response = client.get(reverse("applications:selection_decide", args=["offer"]) + f"?ids={chosen.pk}")
+
+    field = re.search(r'<input type="date" name="expires_on"[^>]*>', response.content.decode()).group(0)
+    assert re.search(r'value="([^"]*)"', field).group(1) == expected.isoformat()
 
 
 def offer_form(cohort, notify=Notify.DRAFT):
