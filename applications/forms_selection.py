@@ -5,6 +5,8 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from cohort_site.core.widgets import DateInput
+
 from .enums import Notify
 from .models import Cohort, Programme
 
@@ -33,8 +35,7 @@ class OfferForm(DecisionForm):
     expires_on = forms.DateField(
         label="Confirm by",
         help_text="Offers lapse at the end of this day (the programme's time zone); the applicant is reminded before.",
-        # A date input reads and writes ISO dates only: in the locale's format (26/07/2027) the default is lost.
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     field_order = ["cohort", "expires_on", "notify"]
 

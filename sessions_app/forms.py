@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from applications.models import CandidateTime
+from cohort_site.core.widgets import DateInput
 
 from .enums import AttendanceStatus
 from .models import Guest, Session
@@ -50,7 +51,7 @@ class ScheduleConfirmForm(forms.Form):
 class LocalTimeForm(forms.Form):
     """A local date and start time in the programme's zone, turned into an aware `starts_at`."""
 
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = forms.DateField(widget=DateInput())
     start_time = forms.TimeField(
         label="Start time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )

@@ -7,6 +7,7 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from cohort_site.core.models import User
+from cohort_site.core.widgets import DateInput
 from cohort_site.mail.enums import OptionalEmail
 
 from .enums import ExpenseStatus
@@ -21,7 +22,7 @@ class ExpenseForm(forms.ModelForm):
         model = Expense
         fields = ["category", "amount", "spent_on", "description", "receipt"]
         widgets = {
-            "spent_on": forms.DateInput(attrs={"type": "date"}),
+            "spent_on": DateInput(),
             "description": forms.Textarea(attrs={"rows": 3}),
             "receipt": forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
         }
