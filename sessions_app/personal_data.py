@@ -12,6 +12,9 @@ from .models import Attendance, Guest
 
 @personal_data_source("schedule")
 class ScheduleData:
+    def names(self, subject: DataSubject) -> set[str]:
+        return set(Guest.objects.filter(email__iexact=subject.email).values_list("name", flat=True))
+
     def export(self, subject: DataSubject) -> dict[str, list[dict]]:
         return {
             "attendance": rows(
