@@ -33,6 +33,10 @@ def applications_of_subject(subject: DataSubject):
 class ApplicationData:
     erase_order = 10  # after the sources that find the person's memberships through these applications
 
+    def quoted(self, subject: DataSubject) -> set[str]:
+        # The challenge is copied into coffee partners' introductions when the person chose to share it.
+        return set(applications_of_subject(subject).values_list("challenge", flat=True))
+
     def names(self, subject: DataSubject) -> set[str]:
         interests = ExpressionOfInterest.objects.filter(email__iexact=subject.email)
         return {

@@ -14,7 +14,9 @@ erased after them. Erasure keeps anonymous counts (statuses, dates, numbers) and
 A source may also say by which names and addresses the person is known (`names(subject) -> set[str]`). Other
 people's rows sometimes quote them: a coffee partner's introduction email, another applicant's audit note ("X's
 place came free"). After every source has erased its own rows, those quotes are replaced in every text column
-(`redact_mentions`), so that afterwards no row anywhere holds the person's name or address.
+(`redact_mentions`), so that afterwards no row anywhere holds the person's name or address. Emails also copy what
+the person wrote (an apology's note, a challenge shared with coffee partners): a source names those texts
+(`quoted(subject) -> set[str]`) and a source that stores copies (the emails) removes them (`redact_quoted(texts)`).
 """
 
 import io
@@ -157,11 +159,17 @@ def redact_mentions(needles: set[str]) -> int:
 def personal_data_erase(subject: DataSubject) -> None:
     """Remove the person's name, email and free text everywhere; the account goes last."""
     names = personal_data_names(subject)
+    quoted = set()
+    for source in personal_data_sources().values():
+        quoted |= {text.strip() for text in getattr(source, "quoted", lambda subject: set())(subject) if text}
     sources = sorted(
         personal_data_sources().items(), key=lambda item: (getattr(item[1], "erase_order", 0), item[0])
     )
     for _name, source in sources:
         source.erase(subject)
+    for _name, source in sources:
+        if hasattr(source, "redact_quoted") and quoted:
+            source.redact_quoted(quoted)
     redact_mentions(names)
 
 
