@@ -3,6 +3,7 @@ from django.utils.html import escape
 
 from cohort_site.members.personal_data import DataSubject, erased_email, personal_data_source, rows
 
+from .enums import EmailStatus
 from .models import EmailOptOut, OutgoingEmail
 
 QUOTE_ERASED = "(erased)"
@@ -29,6 +30,10 @@ class EmailData:
         }
 
     def erase(self, subject: DataSubject) -> None:
+        # Messages not yet sent never will be: there is no one left to send them to.
+        _emails_to(subject).filter(status__in=[EmailStatus.QUEUED, EmailStatus.DRAFT]).update(
+            status=EmailStatus.SKIPPED
+        )
         for email in _emails_to(subject):
             email.to = erased_email(email.pk)
             email.subject = "(erased)"

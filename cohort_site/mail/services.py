@@ -16,6 +16,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from cohort_site.members.personal_data import ERASED_DOMAIN
+
 from .enums import RETRY_DELAYS_MINUTES, EmailStatus
 from .models import EmailAttachment, EmailOptOut, OutgoingEmail
 
@@ -115,7 +117,8 @@ def email_store(
     optional: bool = False,
 ) -> OutgoingEmail:
     """Store an already rendered message; `email_queue` is the usual door. Same key, same message."""
-    if optional and is_opted_out(email=to, kind=kind):
+    if (optional and is_opted_out(email=to, kind=kind)) or to.lower().endswith(f"@{ERASED_DOMAIN}"):
+        # Nobody reads an erased person's address (a member who erased their data may still be on a register).
         status = EmailStatus.SKIPPED
     else:
         status = EmailStatus.DRAFT if draft else EmailStatus.QUEUED
