@@ -6,7 +6,7 @@ from cohort_site.members.personal_data import (
     rows,
 )
 
-from .models import Application
+from .models import Application, ApplicationStatusChange, ExpressionOfInterest
 
 APPLICATION_FREE_TEXT = [
     "organisation",
@@ -32,6 +32,18 @@ def applications_of_subject(subject: DataSubject):
 @personal_data_source("applications")
 class ApplicationData:
     erase_order = 10  # after the sources that find the person's memberships through these applications
+
+    def quoted(self, subject: DataSubject) -> set[str]:
+        # The challenge is copied into coffee partners' introductions when the person chose to share it.
+        return set(applications_of_subject(subject).values_list("challenge", flat=True))
+
+    def names(self, subject: DataSubject) -> set[str]:
+        interests = ExpressionOfInterest.objects.filter(email__iexact=subject.email)
+        return {
+            *applications_of_subject(subject).values_list("name", flat=True),
+            *applications_of_subject(subject).values_list("email", flat=True),
+            *interests.values_list("name", flat=True),
+        }
 
     def export(self, subject: DataSubject) -> dict[str, list[dict]]:
         applications = applications_of_subject(subject).order_by("submitted_at")
@@ -59,6 +71,16 @@ class ApplicationData:
                 ),
                 ["application_id", "candidate_time__weekday", "candidate_time__start_time", "answer"],
             ),
+            "application_status_changes": rows(
+                ApplicationStatusChange.objects.filter(application__in=applications).order_by(
+                    "changed_at", "pk"
+                ),
+                ["application_id", "from_status", "to_status", "cohort__name", "changed_at", "note"],
+            ),
+            "expressions_of_interest": rows(
+                ExpressionOfInterest.objects.filter(email__iexact=subject.email).order_by("created_at", "pk"),
+                ["programme__title", "name", "email", "organisation", "role", "consented_at", "created_at"],
+            ),
         }
 
     def erase(self, subject: DataSubject) -> None:
@@ -70,3 +92,9 @@ class ApplicationData:
                 setattr(application, field, "")
             application.save(update_fields=["name", "email", *APPLICATION_FREE_TEXT])
             application.status_changes.update(note="")
+        # The row stays (how many people were interested), without anything that says who they were.
+        for interest in ExpressionOfInterest.objects.filter(email__iexact=subject.email):
+            interest.name = ERASED_NAME
+            interest.email = erased_email(interest.pk)
+            interest.organisation = interest.role = ""
+            interest.save(update_fields=["name", "email", "organisation", "role"])

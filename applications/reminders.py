@@ -15,6 +15,7 @@ from cohort_site.mail.dispatch import reminder
 from cohort_site.mail.enums import EmailStatus
 from cohort_site.mail.models import OutgoingEmail
 from cohort_site.mail.services import email_queue
+from cohort_site.members.personal_data import ERASED_DOMAIN
 
 from .enums import ApplicationStatus
 from .models import Application, DropIn
@@ -103,7 +104,8 @@ def drop_in_reminders(now: datetime) -> None:
     ).select_related("programme")
     for drop_in in due:
         programme = drop_in.programme
-        for interest in programme.interests.filter(created_at__lt=drop_in.starts_at - lead):
+        interests = programme.interests.filter(created_at__lt=drop_in.starts_at - lead)
+        for interest in interests.exclude(email__iendswith=f"@{ERASED_DOMAIN}"):
             email_queue(
                 key=f"drop-in-reminder:{drop_in.pk}:{interest.pk}",
                 kind="drop-in-reminder",
@@ -132,7 +134,8 @@ def apply_reminders(now: datetime) -> None:
     ]
     for programme in programmes:
         reminder_at = programme.applications_close_at - programme.apply_reminder_lead
-        for interest in interests_not_applied(programme).filter(created_at__lt=reminder_at):
+        interests = interests_not_applied(programme).filter(created_at__lt=reminder_at)
+        for interest in interests.exclude(email__iendswith=f"@{ERASED_DOMAIN}"):
             email_queue(
                 key=f"apply-reminder:{programme.pk}:{interest.pk}",
                 kind="apply-reminder",

@@ -18,6 +18,10 @@ urlpatterns = [
     path("my-application/<str:token>/", views.ApplicationPrivateView.as_view(), name="private"),
     path("my-application/<str:token>/edit/", views.ApplicationEditView.as_view(), name="edit"),
     path("my-application/<str:token>/withdraw/", views.ApplicationWithdrawView.as_view(), name="withdraw"),
+    path(
+        "my-application/<str:token>/data.json", views.ApplicationDataExportView.as_view(), name="data_export"
+    ),
+    path("my-application/<str:token>/erase/", views.ApplicationEraseView.as_view(), name="erase"),
 ]
 
 # --- Selection (issue 5) ---------------------------------------------------------------------------------------

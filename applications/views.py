@@ -1,15 +1,21 @@
+import json
 import uuid
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views import View
 from django.views.generic import DetailView, TemplateView
+
+from cohort_site.members.forms import ErasureConfirmForm
+from cohort_site.members.personal_data import DataSubject, personal_data_erase, personal_data_export
 
 from .enums import ApplicationStatus, ProgrammePhase
 from .forms import ApplicationForm, InterestForm
@@ -177,7 +183,10 @@ class PrivacyView(ProgrammeMixin, TemplateView):
     template_name = "applications/privacy.html"
 
     def get_context_data(self, **kwargs):
-        return self.base_context(retention_days=settings.RECRUITMENT_RETENTION.days)
+        return self.base_context(
+            retention_days=settings.RECRUITMENT_RETENTION.days,
+            member_retention_days=settings.MEMBER_DATA_RETENTION.days,
+        )
 
 
 class PrivateLinkMixin:
@@ -270,3 +279,52 @@ class ApplicationWithdrawView(PrivateLinkMixin, View):
             return render(request, "applications/application_erased.html", {"programme": programme})
         messages.success(request, "You have withdrawn your application. Thank you for letting us know.")
         return HttpResponseRedirect(reverse("applications:private", kwargs={"token": token}))
+
+
+def _applicant_subject(application) -> DataSubject:
+    """The applicant, by the application's address, and their account if they have one (the same person)."""
+    return DataSubject(email=application.email, user=application.user)
+
+
+def applicant_erasure_form(*args) -> ErasureConfirmForm:
+    form = ErasureConfirmForm(*args)
+    form.fields["confirm"].help_text = (
+        "This removes your name, email address and answers from everything we hold, and closes your account if "
+        "you have one. It cannot be undone."
+    )
+    return form
+
+
+class ApplicationDataExportView(PrivateLinkMixin, View):
+    """Everything held about the applicant, as one JSON file: the same export members download."""
+
+    def get(self, request, token):
+        export = personal_data_export(_applicant_subject(self.application))
+        response = HttpResponse(
+            json.dumps(export, cls=DjangoJSONEncoder, indent=2), content_type="application/json"
+        )
+        response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+        return response
+
+
+class ApplicationEraseView(PrivateLinkMixin, View):
+    """Erase everything held about the applicant (and their account, if any). Only a confirmed POST erases."""
+
+    template_name = "applications/application_erase.html"
+
+    def get(self, request, token):
+        return render(request, self.template_name, self.base_context(form=applicant_erasure_form()))
+
+    def post(self, request, token):
+        form = applicant_erasure_form(request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, self.base_context(form=form), status=400)
+        subject = _applicant_subject(self.application)
+        if subject.user is not None and request.user == subject.user:
+            logout(request)
+        programme = self.programme
+        if self.application.status == ApplicationStatus.SUBMITTED:
+            # Not considered any further: an anonymous application must not be offered a place.
+            application_withdraw(application=self.application)
+        personal_data_erase(subject)
+        return render(request, "applications/application_data_erased.html", {"programme": programme})

@@ -177,8 +177,9 @@ CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "cohort_site.core.tasks.heartbeat", "schedule": crontab(minute="*/5")},
     "outbox-sweep": {"task": "cohort_site.mail.tasks.outbox_sweep_task", "schedule": crontab(minute="*")},
-    "recruitment-purge": {
-        "task": "applications.tasks.recruitment_purge_task",
+    # Every rule of the privacy page (/privacy/), recruitment data among them: manage.py enforce_retention.
+    "retention-enforce": {
+        "task": "cohort_site.core.tasks.retention_enforce_task",
         "schedule": crontab(hour=3, minute=30),
     },
     "reminders-dispatch": {
@@ -193,9 +194,19 @@ CELERY_BEAT_SCHEDULE = {
 PUBLIC_FORM_RATE_LIMIT = env("PUBLIC_FORM_RATE_LIMIT", default="10/h")
 # How long before a drop-in starts the people who registered interest are reminded of it.
 DROP_IN_REMINDER_LEAD = timedelta(minutes=env.int("DROP_IN_REMINDER_MINUTES", default=60))
-# Unsuccessful applications and expressions of interest are deleted (manage.py purge_recruitment_data)
-# this many days after the programme's application deadline.
+
+# --- Retention: what the privacy page (/privacy/) promises, enforced daily by manage.py enforce_retention ------
+# Unsuccessful applications and expressions of interest are deleted this many days after the application deadline.
 RECRUITMENT_RETENTION = timedelta(days=env.int("RECRUITMENT_RETENTION_DAYS", default=180))
+# Members' written answers, apology notes and feedback comments are removed this long after their group's last
+# session (statuses, attendance, ratings and coffee "we met" dates stay as anonymous counts).
+MEMBER_DATA_RETENTION = timedelta(days=env.int("MEMBER_DATA_RETENTION_DAYS", default=730))
+# Receipts are deleted this long after a claim is paid or rejected (six years: what the accounts need).
+EXPENSE_RECEIPT_RETENTION = timedelta(days=env.int("EXPENSE_RECEIPT_RETENTION_DAYS", default=2190))
+# The text, subject, address and attachments of a sent (or failed) email are removed this long after.
+EMAIL_BODY_RETENTION = timedelta(days=env.int("EMAIL_BODY_RETENTION_DAYS", default=365))
+# Sign-in records (successful and failed attempts, lockouts) are deleted this long after the attempt.
+SIGNIN_LOG_RETENTION = timedelta(days=env.int("SIGNIN_LOG_RETENTION_DAYS", default=90))
 
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -1,7 +1,15 @@
 from applications.personal_data import applications_of_subject
 from cohort_site.members.personal_data import DataSubject, personal_data_source, rows
 
-from .models import Authorship, Entry, ReadingTick, SessionFeedback, SurveyAnswer
+from .models import (
+    Authorship,
+    Entry,
+    ReadingTick,
+    SessionFeedback,
+    SharingEvent,
+    SurveyAnswer,
+    SurveyResponse,
+)
 
 
 @personal_data_source("learning")
@@ -13,6 +21,10 @@ class LearningData:
                 SessionFeedback.objects.filter(member__in=members),
                 ["session__number", "rating", "what_worked", "what_to_change", "submitted_at"],
             ),
+            "survey_responses": rows(
+                SurveyResponse.objects.filter(member__in=members),
+                ["survey__title", "submitted_at", "updated_at"],
+            ),
             "survey_answers": rows(
                 SurveyAnswer.objects.filter(response__member__in=members),
                 ["response__survey__title", "question__text", "rating", "text"],
@@ -22,6 +34,14 @@ class LearningData:
             data["entries_you_wrote"] = rows(
                 Entry.objects.filter(authors=subject.user),
                 ["pk", "kind", "title", "body", "link", "visibility"],
+            )
+            data["your_authorship_and_consent"] = rows(
+                Authorship.objects.filter(user=subject.user).order_by("added_at", "pk"),
+                ["entry_id", "entry__title", "consent_audience", "consented_at", "added_at"],
+            )
+            data["sharing_steps_you_took"] = rows(
+                SharingEvent.objects.filter(user=subject.user).order_by("at", "pk"),
+                ["entry_id", "entry__title", "action", "audience", "at"],
             )
             data["reading_list_ticks"] = rows(ReadingTick.objects.filter(user=subject.user), ["item__title"])
         return data
@@ -39,4 +59,5 @@ class LearningData:
                 Authorship.objects.filter(entry=entry, user=subject.user).delete()
             else:
                 entry.delete()
+        # The sharing record of co-written entries keeps its steps; they point at the anonymised account.
         ReadingTick.objects.filter(user=subject.user).delete()

@@ -12,6 +12,14 @@ from .models import Attendance, Guest
 
 @personal_data_source("schedule")
 class ScheduleData:
+    def quoted(self, subject: DataSubject) -> set[str]:
+        # An apology's note is copied into the manager's email.
+        members = applications_of_subject(subject)
+        return set(Attendance.objects.filter(member__in=members).values_list("note", flat=True))
+
+    def names(self, subject: DataSubject) -> set[str]:
+        return set(Guest.objects.filter(email__iexact=subject.email).values_list("name", flat=True))
+
     def export(self, subject: DataSubject) -> dict[str, list[dict]]:
         return {
             "attendance": rows(

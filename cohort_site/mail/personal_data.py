@@ -1,8 +1,12 @@
 from django.db.models import Q
+from django.utils.html import escape
 
 from cohort_site.members.personal_data import DataSubject, erased_email, personal_data_source, rows
 
+from .enums import EmailStatus
 from .models import EmailOptOut, OutgoingEmail
+
+QUOTE_ERASED = "(erased)"
 
 
 def _emails_to(subject: DataSubject):
@@ -26,6 +30,10 @@ class EmailData:
         }
 
     def erase(self, subject: DataSubject) -> None:
+        # Messages not yet sent never will be: there is no one left to send them to.
+        _emails_to(subject).filter(status__in=[EmailStatus.QUEUED, EmailStatus.DRAFT]).update(
+            status=EmailStatus.SKIPPED
+        )
         for email in _emails_to(subject):
             email.to = erased_email(email.pk)
             email.subject = "(erased)"
@@ -33,3 +41,17 @@ class EmailData:
             email.save(update_fields=["to", "subject", "body_text", "body_html", "last_error"])
             email.attachments.all().delete()
         EmailOptOut.objects.filter(email__iexact=subject.email).delete()
+
+    def redact_quoted(self, texts: set[str]) -> None:
+        """Others' emails that copy what the person wrote (the manager's copy of an apology, a partner's
+        introduction with their challenge) keep the rest of the message."""
+        condition = Q()
+        for text in texts:
+            condition |= Q(body_text__contains=text) | Q(body_html__contains=text) | Q(subject__contains=text)
+        for email in OutgoingEmail.objects.filter(condition):
+            for field in ("subject", "body_text", "body_html"):
+                value = getattr(email, field)
+                for text in sorted(texts, key=len, reverse=True):
+                    value = value.replace(text, QUOTE_ERASED).replace(escape(text), QUOTE_ERASED)
+                setattr(email, field, value)
+            email.save(update_fields=["subject", "body_text", "body_html"])

@@ -16,6 +16,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from cohort_site.members.personal_data import ERASED_DOMAIN
+
 from .enums import RETRY_DELAYS_MINUTES, EmailStatus, OptionalEmail
 from .models import EmailAttachment, EmailOptOut, OutgoingEmail
 
@@ -118,7 +120,8 @@ def email_store(
     if optional and kind not in OptionalEmail.values:
         # People choose among OptionalEmail on their profile: an unlisted kind could not be turned off there.
         raise ValueError(f"Optional email kind {kind!r} is not listed in OptionalEmail.")
-    if optional and is_opted_out(email=to, kind=kind):
+    if (optional and is_opted_out(email=to, kind=kind)) or to.lower().endswith(f"@{ERASED_DOMAIN}"):
+        # Nobody reads an erased person's address (a member who erased their data may still be on a register).
         status = EmailStatus.SKIPPED
     else:
         status = EmailStatus.DRAFT if draft else EmailStatus.QUEUED

@@ -95,13 +95,15 @@ def test_purge_before_retention_ends_deletes_nothing(old_programme, settings):
     assert (Application.objects.count(), ExpressionOfInterest.objects.count()) == (1, 1)
 
 
-def test_beat_runs_the_purge_daily():
+def test_beat_runs_the_purge_daily_as_a_retention_rule():
     from django.conf import settings
 
     from cohort_site.celery import app
+    from cohort_site.core.retention import retention_rules
 
     app.loader.import_default_modules()  # what a worker does at start-up: find every app's tasks.py
-    entry = settings.CELERY_BEAT_SCHEDULE["recruitment-purge"]
-    assert entry["task"] == "applications.tasks.recruitment_purge_task"
+    entry = settings.CELERY_BEAT_SCHEDULE["retention-enforce"]
+    assert entry["task"] == "cohort_site.core.tasks.retention_enforce_task"
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({3}, {30})
-    assert "applications.tasks.recruitment_purge_task" in app.tasks
+    assert "cohort_site.core.tasks.retention_enforce_task" in app.tasks
+    assert retention_rules()["recruitment"].setting == "RECRUITMENT_RETENTION"

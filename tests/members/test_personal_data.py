@@ -59,7 +59,16 @@ def test_export_contains_every_section_about_the_person(person):
     export = personal_data_export(DataSubject.for_user(person))
 
     data = export["data"]
-    assert sorted(data) == ["account", "applications", "emails", "expenses", "learning", "schedule"]
+    assert sorted(data) == [
+        "account",
+        "admin_history",
+        "applications",
+        "coffee",
+        "emails",
+        "expenses",
+        "learning",
+        "schedule",
+    ]
     assert [row["hopes"] for row in data["applications"]["applications"]] == [
         "Morwenna hopes to learn about befriending"
     ]

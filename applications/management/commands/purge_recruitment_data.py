@@ -7,7 +7,7 @@ from applications.services import recruitment_purge
 class Command(BaseCommand):
     help = (
         "Delete unsuccessful applications and all expressions of interest for programmes whose application "
-        "deadline passed more than RECRUITMENT_RETENTION_DAYS ago. Celery beat also runs it daily at 03:30."
+        "deadline passed more than RECRUITMENT_RETENTION_DAYS ago. Celery beat runs it daily at 03:30, with the other retention rules (enforce_retention)."
     )
 
     def add_arguments(self, parser):
