@@ -1,4 +1,9 @@
-"""The applicant's private link: signed, bound to the application and its email, and valid until the deadline."""
+"""The applicant's private link: signed, bound to the application and its email.
+
+It changes answers until the deadline; after that it still shows the application's status and lets the applicant
+withdraw, download or erase their data, until applications not taken forward are deleted (RECRUITMENT_RETENTION
+after the deadline): a waitlisted or declined applicant keeps their rights over what is held about them.
+"""
 
 import datetime
 
@@ -18,11 +23,16 @@ class LinkInvalid(Exception):
 
 
 class LinkExpired(Exception):
-    """A genuine link, used after the programme's deadline."""
+    """A genuine link, used after the recruitment records it opens were due to be deleted."""
 
     def __init__(self, application: Application):
-        super().__init__("This link stopped working at the application deadline.")
+        super().__init__("This link stopped working when applications not taken forward were deleted.")
         self.application = application
+
+
+def link_valid_until(programme) -> datetime.datetime:
+    """When unsuccessful applications are deleted (enforce_retention): the link has nothing to show after."""
+    return programme.applications_close_at + settings.RECRUITMENT_RETENTION
 
 
 def _email_check(email: str) -> str:
@@ -51,6 +61,6 @@ def application_from_token(token: str, *, now: datetime.datetime | None = None) 
         raise LinkInvalid from None
     if not matches:
         raise LinkInvalid
-    if now >= application.programme.applications_close_at:
+    if now >= link_valid_until(application.programme):
         raise LinkExpired(application)
     return application

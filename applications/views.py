@@ -29,6 +29,7 @@ from .selectors import (
     programmes_published,
 )
 from .services import (
+    ALLOWED_TRANSITIONS,
     application_submit,
     application_update,
     application_withdraw,
@@ -202,6 +203,7 @@ class PrivateLinkMixin:
                 "reason": "expired",
                 "programme": expired.application.programme,
                 "deadline": deadline_text(expired.application.programme),
+                "retention_days": settings.RECRUITMENT_RETENTION.days,
             }
             return render(request, "applications/link_refused.html", context, status=410)
         self.programme = self.application.programme
@@ -211,13 +213,26 @@ class PrivateLinkMixin:
         add_never_cache_headers(response)
         return response
 
+    @property
+    def can_change(self) -> bool:
+        """Answers change until the deadline, while nobody has decided on them yet."""
+        return (
+            self.application.status == ApplicationStatus.SUBMITTED
+            and self.programme.phase() == ProgrammePhase.OPEN
+        )
+
+    @property
+    def can_withdraw(self) -> bool:
+        return ApplicationStatus.WITHDRAWN in ALLOWED_TRANSITIONS[self.application.status]
+
     def base_context(self, **extra) -> dict:
         return {
             "programme": self.programme,
             "application": self.application,
             "token": self.kwargs["token"],
             "deadline": deadline_text(self.programme),
-            "can_change": self.application.status == ApplicationStatus.SUBMITTED,
+            "can_change": self.can_change,
+            "can_withdraw": self.can_withdraw,
             **extra,
         }
 
@@ -235,15 +250,23 @@ class ApplicationEditView(PrivateLinkMixin, View):
         context = self.base_context(form=form, editing=True, organisation_names=member_organisation_names())
         return render(self.request, self.template_name, context)
 
+    def refuse(self, request, token):
+        if self.application.status == ApplicationStatus.SUBMITTED:
+            messages.info(
+                request,
+                f"Applications closed at {deadline_text(self.programme)}: your answers are as you last saved them.",
+            )
+        return redirect("applications:private", token=token)
+
     def get(self, request, token):
-        if self.application.status != ApplicationStatus.SUBMITTED:
-            return redirect("applications:private", token=token)
+        if not self.can_change:
+            return self.refuse(request, token)
         form = ApplicationForm(instance=self.application, programme=self.programme, editing=True)
         return self.render_form(form)
 
     def post(self, request, token):
-        if self.application.status != ApplicationStatus.SUBMITTED:
-            return redirect("applications:private", token=token)
+        if not self.can_change:
+            return self.refuse(request, token)
         form = ApplicationForm(
             request.POST, instance=self.application, programme=self.programme, editing=True
         )
@@ -263,7 +286,7 @@ class ApplicationEditView(PrivateLinkMixin, View):
 
 class ApplicationWithdrawView(PrivateLinkMixin, View):
     def get(self, request, token):
-        if self.application.status == ApplicationStatus.WITHDRAWN:
+        if not self.can_withdraw:
             return redirect("applications:private", token=token)
         return render(request, "applications/application_withdraw.html", self.base_context())
 

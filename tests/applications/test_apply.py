@@ -357,17 +357,62 @@ def test_private_link_edit_cannot_change_the_email(client, programme, applicatio
     assert application.email == "asha@example.org"
 
 
-@pytest.mark.parametrize("view", ["private", "edit", "withdraw"])
-def test_private_link_after_deadline_is_refused_clearly(client, programme, application, view):
+def test_after_the_deadline_the_link_shows_the_status_and_still_withdraws(client, programme, application):
     token = application_token(application)
 
     with time_machine.travel(DEADLINE, tick=False):
+        page = client.get(reverse("applications:private", kwargs={"token": token}))
+        edit = client.get(reverse("applications:edit", kwargs={"token": token}), follow=True)
+        withdrawn = client.post(reverse("applications:withdraw", kwargs={"token": token}))
+
+    content = page.content.decode()
+    assert (page.status_code, "Status: Submitted." in content, "Change my answers" in content) == (
+        200,
+        True,
+        False,
+    )
+    assert edit.redirect_chain == [(reverse("applications:private", kwargs={"token": token}), 302)]
+    assert [str(m) for m in edit.context["messages"]] == [
+        "Applications closed at 9:00 UK time on Wednesday 21 July 2021: your answers are as you last saved them."
+    ]
+    assert withdrawn.status_code == 302
+    application.refresh_from_db()
+    assert application.status == "withdrawn"
+
+
+def test_a_decided_application_cannot_be_withdrawn_twice(client, programme, application):
+    token = application_token(application)
+    client.post(reverse("applications:withdraw", kwargs={"token": token}))
+
+    page = client.get(reverse("applications:private", kwargs={"token": token}))
+    again = client.get(reverse("applications:withdraw", kwargs={"token": token}))
+
+    assert "Withdraw my application" not in page.content.decode()
+    assert (again.status_code, again["Location"]) == (
+        302,
+        reverse("applications:private", kwargs={"token": token}),
+    )
+
+
+@pytest.mark.parametrize("view", ["private", "edit", "withdraw"])
+def test_private_link_is_refused_clearly_once_the_records_are_due_for_deletion(
+    client, programme, application, settings, view
+):
+    token = application_token(application)
+    purge_at = application.programme.applications_close_at + settings.RECRUITMENT_RETENTION  # UTC, as stored
+
+    with time_machine.travel(purge_at - SECOND, tick=False):
+        before = client.get(reverse("applications:private", kwargs={"token": token}))
+    with time_machine.travel(purge_at, tick=False):
         response = client.get(reverse(f"applications:{view}", kwargs={"token": token}))
 
-    assert response.status_code == 410
+    assert (before.status_code, response.status_code) == (200, 410)
     content = response.content.decode()
     assert "<h1>This link has expired</h1>" in content
-    assert "stop working at the deadline (9:00 UK time on Wednesday 21 July 2021)" in content
+    assert (
+        "Applications closed at 9:00 UK time on Wednesday 21 July 2021. The links in applicants' emails work "
+        "until the applications we did not take forward are deleted, 180 days later"
+    ) in " ".join(content.split())
 
 
 def test_private_link_posted_after_deadline_changes_nothing(client, programme, application):
@@ -379,7 +424,7 @@ def test_private_link_posted_after_deadline_changes_nothing(client, programme, a
         )
 
     application.refresh_from_db()
-    assert (response.status_code, application.hopes) == (410, "New ideas for our volunteers.")
+    assert (response.status_code, application.hopes) == (302, "New ideas for our volunteers.")
 
 
 @pytest.mark.parametrize("mangle", [lambda t: t[:-2] + "xx", lambda t: "x" + t, lambda t: "nonsense"])

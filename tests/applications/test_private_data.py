@@ -71,8 +71,8 @@ def test_forged_link_exports_nothing(client, application, view):
 
 
 @pytest.mark.parametrize("view", ["data_export", "erase"])
-def test_expired_link_exports_nothing(client, application, view):
-    with time_machine.travel(DEADLINE, tick=False):
+def test_expired_link_exports_nothing(client, application, view, settings):
+    with time_machine.travel(DEADLINE + settings.RECRUITMENT_RETENTION, tick=False):
         response = client.get(url(view, application))
 
     assert response.status_code == 410

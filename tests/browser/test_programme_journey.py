@@ -247,9 +247,10 @@ def test_the_whole_programme_end_to_end(journey):
         dispatch()
         inbox.check("after the deadline")
         browser.go(f"/programmes/{SLUG}/apply/", "apply-after-deadline")
-        # The private link is for changing an application, so it stops at the deadline (applications/links.py).
-        browser.go(private, "private-link-after-deadline", status=410)
-        assert browser.h1() == "This link has expired"
+        # After the deadline the private link shows the status (and the applicant's data), but no longer edits.
+        browser.go(private, "private-link-after-deadline")
+        assert page.locator("p.lead").first.inner_text() == "Status: Submitted."
+        assert page.get_by_role("link", name="Change my answers").count() == 0
 
     # --- Monday 26 July, the confirmation week: a group, 20 offers and 3 on the waitlist -----------------------
     with time_machine.travel(at(7, 26, 10), tick=True):
@@ -290,6 +291,10 @@ def test_the_whole_programme_end_to_end(journey):
             .order_by("waitlist_position")
             .values_list("email", flat=True)
         ) == emails(WAITLISTED)
+        # The first on the waitlist sees where they stand through the link in their confirmation email.
+        waitlisted = link_in(latest_email(EMAILS[WAITLISTED[0]], "application-received"), "/my-application/")
+        browser.go(waitlisted, "private-link-waitlisted")
+        assert page.locator("p.lead").first.inner_text() == "Status: Waitlisted."
 
     # --- Tuesday 27 July: 19 confirm and one declines, through the links in their emails ------------------------
     with time_machine.travel(at(7, 27, 10), tick=True):

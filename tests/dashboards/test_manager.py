@@ -31,7 +31,7 @@ def recruitment_around(world):
         application_in(ApplicationStatus.SUBMITTED, programme=world.programme)
     for _ in range(2):
         application_in(ApplicationStatus.WAITLISTED, programme=world.programme)
-    group_two = CohortFactory(programme=world.programme, name="Group 2", number=2)
+    group_two = CohortFactory(programme=world.programme, name="Group 2", number=world.cohort.number + 1)
     return application_in(ApplicationStatus.OFFERED, cohort=group_two)
 
 
