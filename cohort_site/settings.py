@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Before the headers, so a timed-out staff member's redirect still carries them.
+    "cohort_site.core.middleware.StaffIdleTimeoutMiddleware",
     "cohort_site.core.middleware.SecurityHeadersMiddleware",
     # Last, so it sees the outcome of authentication (django-axes' requirement).
     "axes.middleware.AxesMiddleware",
@@ -227,6 +229,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 24 * 14)
+# Staff are signed out after this many hours without a request (members keep SESSION_COOKIE_AGE). The time of
+# the last request is rewritten in the session at most once per STAFF_ACTIVITY_RESOLUTION.
+STAFF_IDLE_TIMEOUT = timedelta(hours=env.float("STAFF_IDLE_TIMEOUT_HOURS", default=4))
+STAFF_ACTIVITY_RESOLUTION = timedelta(minutes=5)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
