@@ -7,8 +7,8 @@ from tests.security.world import NOW, build_world
 
 
 @pytest.fixture(scope="module")
-def module_world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """One world per test module, inside a transaction rolled back at the module's end; each test runs in a
+def module_world(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """One world per test module (of the module's WORLD_SIZE, default 1), inside a transaction rolled back at the module's end; each test runs in a
     savepoint within it (pytest-django's `db`), so what a test writes is undone before the next."""
     media = tmp_path_factory.mktemp("world-media")
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
@@ -16,7 +16,7 @@ def module_world(django_db_setup, django_db_blocker, tmp_path_factory):
         outer.__enter__()
         try:
             with time_machine.travel(NOW, tick=False):
-                world = build_world(size=1)
+                world = build_world(size=getattr(request.module, "WORLD_SIZE", 1))
             yield world, media
         finally:
             transaction.set_rollback(True)
@@ -25,7 +25,7 @@ def module_world(django_db_setup, django_db_blocker, tmp_path_factory):
 
 @pytest.fixture
 def world(module_world, db, settings):
-    """The site's world at NOW, with one of each thing (tests/security/world.py)."""
+    """The site's world at NOW (tests/security/world.py)."""
     world, media = module_world
     settings.MEDIA_ROOT = media  # where its receipts were stored
     with time_machine.travel(NOW, tick=False):

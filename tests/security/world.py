@@ -300,6 +300,19 @@ def build_world(size: int = 1) -> World:
         )
         expense = expense or claim
 
+    for n in range(size):
+        expense_submit(
+            claimant=member.user,
+            programme=running,
+            category="other",
+            amount=Decimal("3.20"),
+            spent_on=datetime.date(2031, 3, 4),
+            description=f"Printing {n:02d}",
+            receipt=SimpleUploadedFile("receipt.pdf", PDF),
+            receipt_mimetype="application/pdf",
+            submission_token=uuid.uuid4(),
+        )
+
     email = email_store(
         key="world:hello",
         kind="hello",
