@@ -128,6 +128,8 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1"]
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# A sign-in code dies after this many wrong guesses (allauth's default, stated like the rate limits below).
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_PREVENT_ENUMERATION = True
@@ -153,6 +155,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_VERBOSE = False
+# A page that says what happened and for how long, instead of axes' one line of plain text.
+AXES_LOCKOUT_CALLABLE = "cohort_site.core.lockout.admin_locked_out"
+# The admin posts the address as "username" (axes would look for "email", our USERNAME_FIELD, and find nothing).
+AXES_USERNAME_CALLABLE = "cohort_site.core.lockout.client_username"
 
 # --- Email ----------------------------------------------------------------------------------------
 # EMAIL_URL: smtp://user:pass@host:587 (+tls), consolemail://, filemail:///path. Dev default prints to the console.
