@@ -77,3 +77,9 @@ class StaffIdleTimeoutMiddleware:
         )
         login_url = "admin:login" if request.path.startswith("/admin/") else settings.LOGIN_URL
         return redirect_to_login(request.get_full_path(), resolve_url(login_url))
+
+
+def staff_activity_start(sender, request, user, **kwargs):
+    """Signing in starts the idle clock afresh (and saves the first request a session write)."""
+    if user.is_staff and request is not None and hasattr(request, "session"):
+        request.session[StaffIdleTimeoutMiddleware.SESSION_KEY] = timezone.now().timestamp()

@@ -112,3 +112,15 @@ def test_members_are_not_timed_out(client, db, clock):
     assert response.status_code == 200
     assert KEY not in client.session
     assert client.session["_auth_user_id"] == str(member.user.pk)
+
+
+def test_signing_in_again_starts_the_clock_afresh(client, db, clock):
+    staff = StaffFactory()
+    client.force_login(staff)
+    clock.shift(datetime.timedelta(days=1))
+
+    client.force_login(staff)
+    response = client.get(reverse("mail:outbox"))
+
+    assert response.status_code == 200
+    assert client.session[KEY] == (T0 + datetime.timedelta(days=1)).timestamp()
