@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Before the headers, so a timed-out staff member's redirect still carries them.
+    "cohort_site.core.middleware.StaffIdleTimeoutMiddleware",
     "cohort_site.core.middleware.SecurityHeadersMiddleware",
     # Last, so it sees the outcome of authentication (django-axes' requirement).
     "axes.middleware.AxesMiddleware",
@@ -126,6 +128,8 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1"]
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# A sign-in code dies after this many wrong guesses (allauth's default, stated like the rate limits below).
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_PREVENT_ENUMERATION = True
@@ -151,6 +155,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_VERBOSE = False
+# A page that says what happened and for how long, instead of axes' one line of plain text.
+AXES_LOCKOUT_CALLABLE = "cohort_site.core.lockout.admin_locked_out"
+# The admin posts the address as "username" (axes would look for "email", our USERNAME_FIELD, and find nothing).
+AXES_USERNAME_CALLABLE = "cohort_site.core.lockout.client_username"
 
 # --- Email ----------------------------------------------------------------------------------------
 # EMAIL_URL: smtp://user:pass@host:587 (+tls), consolemail://, filemail:///path. Dev default prints to the console.
@@ -238,6 +246,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 24 * 14)
+# Staff are signed out after this many hours without a request (members keep SESSION_COOKIE_AGE). The time of
+# the last request is rewritten in the session at most once per STAFF_ACTIVITY_RESOLUTION.
+STAFF_IDLE_TIMEOUT = timedelta(hours=env.float("STAFF_IDLE_TIMEOUT_HOURS", default=4))
+STAFF_ACTIVITY_RESOLUTION = timedelta(minutes=5)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

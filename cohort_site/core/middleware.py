@@ -1,4 +1,9 @@
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import resolve_url
+from django.utils import timezone
 
 # Scripts and styles come only from our own static files: no inline code, no third parties.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -37,3 +42,44 @@ class SecurityHeadersMiddleware:
         if not settings.DEBUG:
             response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
+
+
+class StaffIdleTimeoutMiddleware:
+    """Staff sessions end after STAFF_IDLE_TIMEOUT without a request; members keep SESSION_COOKIE_AGE.
+
+    The last request's time is kept in the session, rewritten only when it is STAFF_ACTIVITY_RESOLUTION old,
+    so an active manager's session is saved every few minutes rather than on every request.
+    """
+
+    SESSION_KEY = "_staff_last_activity"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff:
+            now = timezone.now().timestamp()
+            last = request.session.get(self.SESSION_KEY)
+            if last is not None and now - last > settings.STAFF_IDLE_TIMEOUT.total_seconds():
+                return self.sign_out(request)
+            if last is None or now - last >= settings.STAFF_ACTIVITY_RESOLUTION.total_seconds():
+                request.session[self.SESSION_KEY] = now
+        return self.get_response(request)
+
+    def sign_out(self, request):
+        hours = settings.STAFF_IDLE_TIMEOUT.total_seconds() / 3600
+        logout(request)
+        messages.info(
+            request,
+            f"You were signed out after {hours:g} hour{'s' if hours != 1 else ''} without activity. "
+            "Please sign in again.",
+        )
+        login_url = "admin:login" if request.path.startswith("/admin/") else settings.LOGIN_URL
+        return redirect_to_login(request.get_full_path(), resolve_url(login_url))
+
+
+def staff_activity_start(sender, request, user, **kwargs):
+    """Signing in starts the idle clock afresh (and saves the first request a session write)."""
+    if user.is_staff and request is not None and hasattr(request, "session"):
+        request.session[StaffIdleTimeoutMiddleware.SESSION_KEY] = timezone.now().timestamp()

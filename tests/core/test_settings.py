@@ -88,3 +88,10 @@ def test_suite_runs_on_postgresql_when_database_url_is_set(db):
     from django.db import connection
 
     assert connection.vendor == "postgresql"
+
+
+def test_staff_idle_timeout_is_read_from_the_environment():
+    env = {"DEBUG": "1", "STAFF_IDLE_TIMEOUT_HOURS": "2"}
+    assert (
+        settings_value(env, "settings.STAFF_IDLE_TIMEOUT, settings.SESSION_COOKIE_AGE") == "2:00:00 1209600"
+    )

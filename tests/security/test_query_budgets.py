@@ -1,0 +1,115 @@
+"""Query budgets: every page that answers 200 to some role, opened as that role, costs a fixed number of queries,
+the same with one of each thing as with twenty (tests/security/test_query_budgets_big.py runs these against a
+world of twenty), and never more than 20.
+
+Each page is opened once first, so one-off lookups cached per process (content types, ...) are not counted.
+"""
+
+import pytest
+
+from tests.security.test_permissions import EXPECTED, client_as, url_of
+from tests.security.world import ROLES
+
+WORLD_SIZE = 1
+MAX_QUERIES = 20
+# Members' pages are measured as the member, staff pages as staff, public ones as the member (signed in: the
+# session and user lookups included) unless only the signed-out may see them.
+PREFERENCE = ("member", "staff", "anonymous", "applicant", "other_member")
+
+BUDGETS: dict[str, int] = {
+    "account_change_password": 2,
+    "account_confirm_email": 2,
+    "account_email": 4,
+    "account_email_verification_sent": 2,
+    "account_inactive": 2,
+    "account_login": 0,
+    "account_logout": 2,
+    "account_reauthenticate": 2,
+    "account_request_login_code": 0,
+    "account_reset_password": 2,
+    "account_reset_password_done": 2,
+    "account_reset_password_from_key": 3,
+    "account_reset_password_from_key_done": 2,
+    "account_set_password": 2,
+    "account_signup": 0,
+    "applications:apply": 5,
+    "applications:apply_thanks": 3,
+    "applications:edit": 6,
+    "applications:interest": 5,
+    "applications:interest_thanks": 3,
+    "applications:my_place": 3,
+    "applications:next_group": 3,
+    "applications:offer_respond": 4,
+    "applications:privacy": 3,
+    "applications:private": 4,
+    "applications:programme": 5,
+    "applications:selection_cohort": 8,
+    "applications:selection_decide": 9,
+    "applications:selection_emails": 4,
+    "applications:selection_programme": 7,
+    "applications:withdraw": 3,
+    "core:healthz": 2,
+    "core:home": 6,
+    "learning:create": 8,
+    "learning:detail": 6,
+    "learning:edit": 7,
+    "learning:feed": 5,
+    "learning:list": 10,
+    "learning:manage": 5,
+    "learning:my_feedback": 8,
+    "learning:reading": 4,
+    "learning:results": 6,
+    "learning:results_csv": 4,
+    "learning:session_feedback": 7,
+    "learning:session_results": 5,
+    "learning:survey": 8,
+    "learning:survey_csv": 6,
+    "learning:survey_edit": 4,
+    "learning:survey_results": 6,
+    "mail:outbox": 6,
+    "mail:outbox_email": 4,
+    "mail:outbox_email_html": 3,
+    "mail:unsubscribe": 2,
+    "members:expense_csv": 3,
+    "members:expense_receipt": 3,
+    "members:expense_review": 4,
+    "members:expenses": 4,
+    "members:my_data": 2,
+    "members:profile": 2,
+    "members:staff_erasure": 2,
+    "pairings:cohort_plan": 11,
+    "pairings:my_pairs": 9,
+    "sessions:calendar_feed": 13,
+    "sessions:cohort_schedule": 7,
+    "sessions:cohorts": 3,
+    "sessions:my_schedule": 5,
+    "sessions:session": 7,
+    "sessions:session_add": 4,
+}
+
+
+def measured_role(name: str) -> str:
+    row = EXPECTED[name]
+    return next(role for role in PREFERENCE if row[ROLES.index(role)] == 200)
+
+
+PAGES = sorted(name for name, row in EXPECTED.items() if 200 in row)
+
+
+def test_budgets_stay_within_the_limit():
+    assert {name: n for name, n in BUDGETS.items() if n > MAX_QUERIES} == {}
+    assert sorted(set(BUDGETS) ^ set(PAGES)) == []
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_query_count(world, name, django_assert_num_queries):
+    if name not in BUDGETS:
+        pytest.fail(f"{name} answers 200: add its query count to BUDGETS in {__file__}")
+    client = client_as(world, measured_role(name))
+    url = url_of(world, name)
+    client.get(url)
+
+    with django_assert_num_queries(BUDGETS[name]):
+        response = client.get(url)
+
+    assert response.status_code == 200
