@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from applications.enums import ApplicationStatus
 from applications.models import Application, Cohort, Programme
@@ -235,18 +235,28 @@ def feedback_for_member(user, *, now: datetime.datetime) -> list[MemberFeedbackI
                 session.ends_at,
             )
         )
-    surveys = Survey.objects.filter(programme_id__in={m.programme_id for m in memberships})
+    # One query for every survey, however many: a person has at most one place per programme, so each survey's
+    # opening is the end of that session of *their* cohort (as survey_opened_at finds it, one survey at a time).
+    their_cohort = (
+        memberships_of(user).filter(programme_id=OuterRef(OuterRef("programme_id"))).values("cohort_id")
+    )
+    opening = Session.objects.filter(
+        cohort_id=Subquery(their_cohort[:1]),
+        number=OuterRef("opens_after_session"),
+        status=SessionStatus.SCHEDULED,
+    ).values("ends_at")[:1]
+    surveys = Survey.objects.filter(programme_id__in={m.programme_id for m in memberships}).annotate(
+        opened_at=Subquery(opening),
+        answered=Exists(SurveyResponse.objects.filter(survey=OuterRef("pk"), member__in=memberships)),
+    )
     for survey in surveys:
-        for member in memberships:
-            if member.programme_id != survey.programme_id:
-                continue
-            opened = survey_opened_at(survey, member)
-            if opened is None or opened > now:
-                continue
-            answered = SurveyResponse.objects.filter(survey=survey, member=member).exists()
-            items.append(
-                MemberFeedbackItem("survey", survey.title, survey.get_absolute_url(), answered, opened)
+        if survey.opened_at is None or survey.opened_at > now:
+            continue
+        items.append(
+            MemberFeedbackItem(
+                "survey", survey.title, survey.get_absolute_url(), survey.answered, survey.opened_at
             )
+        )
     return sorted(items, key=lambda item: item.when, reverse=True)
 
 

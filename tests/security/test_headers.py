@@ -21,7 +21,13 @@ PAGES = [
 ]
 NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
 # The applicant's private link is a password in the address: never cached, even signed out.
-TOKEN_PAGES = {"applications:private", "applications:edit", "applications:withdraw"}
+TOKEN_PAGES = {
+    "applications:private",
+    "applications:edit",
+    "applications:withdraw",
+    "applications:data_export",
+    "applications:erase",
+}
 # allauth's sign-in forms are never cached either (its own never_cache).
 SIGN_IN_PAGES = {"account_login", "account_request_login_code", "account_signup"}
 # The stored email's HTML, shown in the outbox's sandboxed frame: its own policy lets the email's styles show.

@@ -48,15 +48,20 @@ BUDGETS: dict[str, int] = {
     "applications:selection_emails": 4,
     "applications:selection_programme": 7,
     "applications:withdraw": 3,
+    "applications:data_export": 30,
+    "applications:erase": 4,
     "core:healthz": 2,
     "core:home": 6,
+    "core:privacy": 3,
+    "dashboards:manager": 15,
+    "dashboards:member": 19,
     "learning:create": 8,
     "learning:detail": 6,
     "learning:edit": 7,
     "learning:feed": 5,
     "learning:list": 10,
     "learning:manage": 5,
-    "learning:my_feedback": 8,
+    "learning:my_feedback": 5,
     "learning:reading": 4,
     "learning:results": 6,
     "learning:results_csv": 4,
@@ -75,10 +80,10 @@ BUDGETS: dict[str, int] = {
     "members:expense_review": 4,
     "members:expenses": 4,
     "members:my_data": 2,
-    "members:profile": 2,
+    "members:profile": 3,
     "members:staff_erasure": 2,
     "pairings:cohort_plan": 11,
-    "pairings:my_pairs": 9,
+    "pairings:my_pairs": 7,
     "sessions:calendar_feed": 13,
     "sessions:cohort_schedule": 7,
     "sessions:cohorts": 3,
@@ -96,8 +101,15 @@ def measured_role(name: str) -> str:
 PAGES = sorted(name for name, row in EXPECTED.items() if 200 in row)
 
 
+# Above the limit on purpose, each with why; still fixed and the same at any size.
+ABOVE_LIMIT = {
+    "applications:data_export": "a rare download of every kind of record held about the person, 1-3 queries each",
+}
+
+
 def test_budgets_stay_within_the_limit():
-    assert {name: n for name, n in BUDGETS.items() if n > MAX_QUERIES} == {}
+    over = {name: n for name, n in BUDGETS.items() if n > MAX_QUERIES}
+    assert sorted(over) == sorted(ABOVE_LIMIT)
     assert sorted(set(BUDGETS) ^ set(PAGES)) == []
 
 

@@ -101,6 +101,8 @@ class World:
             "applications:private": {"token": application_token(self.applicant)},
             "applications:edit": {"token": application_token(self.applicant)},
             "applications:withdraw": {"token": application_token(self.applicant)},
+            "applications:data_export": {"token": application_token(self.applicant)},
+            "applications:erase": {"token": application_token(self.applicant)},
             "applications:selection_programme": running,
             "applications:selection_next": running,
             "applications:selection_emails": running,
