@@ -40,7 +40,7 @@ import harness
 # A double click: the second post leaves this long after the first, while the first is still being served.
 DOUBLE_CLICK_GAP = 0.02
 # A client that gives up this early has sent its post but not read the answer; the server still serves it.
-IMPATIENT_TIMEOUT = 0.005
+IMPATIENT_TIMEOUT = 0.002
 
 
 @dataclass
