@@ -26,8 +26,8 @@ it is a worker's work, not measured here.
 """
 
 import argparse
-import csv
 import json
+import math
 import os
 import subprocess
 import sys
@@ -65,10 +65,29 @@ class PhaseResult:
     seconds: float
 
 
+def percentile(times: list[tuple[float, int]], total: int, p: float) -> float:
+    """Nearest rank over locust's histogram (milliseconds, rounded to 2 significant figures above 100 ms)."""
+    rank, seen = math.ceil(p / 100 * total), 0
+    for ms, count in times:
+        seen += count
+        if seen >= rank:
+            return ms
+    return math.nan
+
+
 def run_phase(
-    user_class: str, name: str, *, url: str, users: int, seconds: int, env: dict, folder: Path, server
+    index: int,
+    user_class: str,
+    name: str,
+    *,
+    url: str,
+    users: int,
+    seconds: int,
+    env: dict,
+    folder: Path,
+    server,
 ) -> PhaseResult:
-    prefix = folder / f"{len([*folder.glob('*_stats.csv')])}-{user_class}"
+    prefix = folder / f"phase{index}-{user_class}"
     cpu_before, (busy_before, total_before) = server.cpu_seconds(), harness.machine_busy()
     started = time.monotonic()
     child_before = os.times()
@@ -90,7 +109,7 @@ def run_phase(
             "--stop-timeout",
             "5",
             "--only-summary",
-            "--csv",
+            "--json-file",
             str(prefix),
             "--loglevel",
             "WARNING",
@@ -106,17 +125,18 @@ def run_phase(
     child_after = os.times()
     elapsed = time.monotonic() - started
     busy_after, total_after = harness.machine_busy()
-    with Path(f"{prefix}_stats.csv").open() as stats:
-        row = next(r for r in csv.DictReader(stats) if r["Name"] == name)
+    # The JSON is written after the last users finished (the CSV files lag up to a second behind).
+    entry = next(e for e in json.loads(Path(f"{prefix}.json").read_text()) if e["name"] == name)
+    times = sorted((float(ms), count) for ms, count in entry["response_times"].items())
     return PhaseResult(
         name=name,
-        requests=int(row["Request Count"]),
-        failures=int(row["Failure Count"]),
-        rps=float(row["Requests/s"]),
-        p50=float(row["50%"]),
-        p95=float(row["95%"]),
-        p99=float(row["99%"]),
-        max=float(row["Max Response Time"]),
+        requests=entry["num_requests"],
+        failures=entry["num_failures"],
+        rps=entry["num_requests"] / (entry["last_request_timestamp"] - entry["start_time"]),
+        p50=percentile(times, entry["num_requests"], 50),
+        p95=percentile(times, entry["num_requests"], 95),
+        p99=percentile(times, entry["num_requests"], 99),
+        max=entry["max_response_time"],
         server_cpu=server.cpu_seconds() - cpu_before,
         client_cpu=(child_after.children_user + child_after.children_system)
         - (child_before.children_user + child_before.children_system),
@@ -150,7 +170,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=harness.default_workers(), help="gunicorn workers")
     parser.add_argument("--applications", type=int, default=300, help="applications seeded beforehand")
     parser.add_argument("--member-page", default="/schedule/", help="the member dashboard's address")
-    parser.add_argument("--keep-csv", type=Path, help="copy locust's CSV files to this folder")
+    parser.add_argument("--keep-json", type=Path, help="copy locust's statistics (JSON) to this folder")
     options = parser.parse_args()
     if not 1 <= options.seconds <= 300 or not 1 <= options.users <= 200:
         parser.error("keep it bounded: --seconds 1..300, --users 1..200")
@@ -189,11 +209,11 @@ def main() -> int:
             with harness.Gunicorn(
                 env, port=port, workers=options.workers, log_path=folder / "gunicorn.log"
             ) as server:
-                for user_class, name in PHASES:
+                for index, (user_class, name) in enumerate(PHASES):
                     print(f"Phase: {name}, {options.users} users, {options.seconds} s…", file=sys.stderr)
                     results.append(
                         run_phase(
-                            user_class, name, url=server.url, users=options.users, seconds=options.seconds,
+                            index, user_class, name, url=server.url, users=options.users, seconds=options.seconds,
                             env=client_env, folder=folder, server=server,
                         )
                     )  # fmt: skip
@@ -204,10 +224,10 @@ def main() -> int:
                 "SELECT count(*), count(DISTINCT lower(email)) FROM applications_application "
                 "WHERE email LIKE 'load-%%'",
             )[0]
-            if options.keep_csv:
-                options.keep_csv.mkdir(parents=True, exist_ok=True)
-                for path in folder.glob("*.csv"):
-                    (options.keep_csv / path.name).write_bytes(path.read_bytes())
+            if options.keep_json:
+                options.keep_json.mkdir(parents=True, exist_ok=True)
+                for path in folder.glob("phase*.json"):
+                    (options.keep_json / path.name).write_bytes(path.read_bytes())
         finally:
             harness.flush_redis(redis_url)
 
