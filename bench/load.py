@@ -150,13 +150,14 @@ def table(results: list[PhaseResult]) -> str:
     ceiling = sum(ceilings) / len(ceilings)
     lines = [
         "| page | requests | rps | p50 ms | p95 ms | p99 ms | max ms | errors | rps / minimal "
-        "| gunicorn CPU s | locust CPU s | machine busy |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| gunicorn CPU s | gunicorn CPU ms / request | locust CPU s | machine busy |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         lines.append(
             f"| {r.name} | {r.requests} | {r.rps:.1f} | {r.p50:.0f} | {r.p95:.0f} | {r.p99:.0f} | {r.max:.0f} "
-            f"| {r.failures} | {r.rps / ceiling:.2f} | {r.server_cpu:.1f} | {r.client_cpu:.1f} "
+            f"| {r.failures} | {r.rps / ceiling:.2f} | {r.server_cpu:.1f} | {r.server_cpu * 1000 / r.requests:.1f} "
+            f"| {r.client_cpu:.1f} "
             f"| {r.machine_busy:.0%} |"
         )
     return "\n".join(lines)
