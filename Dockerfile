@@ -4,7 +4,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 RUN pip install --no-cache-dir -e . && useradd --create-home --uid 1000 cohort
 COPY . .
-RUN DEBUG=1 python manage.py collectstatic --noinput && mkdir -p /app/var/media && chown -R cohort /app/var
+RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput && mkdir -p /app/var/media && chown -R cohort /app/var
 USER cohort
 EXPOSE 8000
 CMD ["gunicorn", "cohort_site.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

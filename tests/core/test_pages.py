@@ -63,3 +63,11 @@ def test_admin_sends_non_staff_to_admin_sign_in(client, db):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_healthz_answers_without_touching_the_database(client, db, django_assert_num_queries):
+    """The load benchmark's ceiling (bench/load.py): every middleware, no query, no template."""
+    with django_assert_num_queries(0):
+        response = client.get(reverse("core:healthz"))
+
+    assert (response.status_code, response.content, response["Content-Type"]) == (200, b"ok", "text/plain")
