@@ -6,12 +6,15 @@ import re
 import pytest
 import time_machine
 from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
 
+from applications.links import application_token
+from applications.models import Application
 from cohort_site.mail.models import OutgoingEmail
 from tests.browser.test_learning_pages import sign_in
 from tests.dashboards.conftest import build_world
 from tests.dashboards.test_member import partners_in_round
-from tests.factories import StaffFactory
+from tests.factories import ApplicationFactory, StaffFactory
 
 
 def watch_console(page) -> list[str]:
@@ -86,4 +89,38 @@ def test_manager_dashboard_reads_at_a_glance(live_server, page, screenshot_dir, 
         assert page.locator("svg.chart").count() == 3
         assert page.get_by_role("link", name="expense claims to review").count() == 1
         assert serious_axe_violations(page) == []
+    assert problems == []
+
+
+@pytest.mark.browser
+def test_data_rights_pages_read_cleanly(live_server, page, screenshot_dir, transactional_db):
+    """The privacy page, a member's data page, and an applicant's data section and erasure through their link."""
+    world = build_world(2)
+    applicant = ApplicationFactory(programme=world.programme, name="Asha Patel", email="asha@example.org")
+    private = reverse("applications:private", kwargs={"token": application_token(applicant)})
+    problems = watch_console(page)
+
+    page.goto(f"{live_server.url}/privacy/")
+    page.screenshot(path=screenshot_dir / "privacy.png", full_page=True)
+    assert page.locator("h1").inner_text() == "What we keep, why and for how long"
+    assert (
+        "it works until unsuccessful applications are deleted, 180 days after the deadline"
+        in page.inner_text("main")
+    )
+    assert serious_axe_violations(page) == []
+
+    page.goto(f"{live_server.url}{private}")
+    page.get_by_role("link", name="Erase everything").click()
+    page.screenshot(path=screenshot_dir / "applicant-erase.png", full_page=True)
+    assert serious_axe_violations(page) == []
+    page.get_by_label("Type ERASE to confirm").fill("erase")
+    page.get_by_role("button", name=re.compile("Erase")).click()
+    page.screenshot(path=screenshot_dir / "applicant-erased.png", full_page=True)
+    assert Application.objects.filter(email="asha@example.org").count() == 0
+
+    sign_in(page, live_server, world.me.user)
+    page.goto(f"{live_server.url}/me/data/")
+    page.screenshot(path=screenshot_dir / "member-data.png", full_page=True)
+    assert page.get_by_role("link", name=re.compile("JSON")).count() == 1
+    assert serious_axe_violations(page) == []
     assert problems == []
