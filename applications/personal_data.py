@@ -62,7 +62,9 @@ class ApplicationData:
                     "organisation_support",
                     "team_open_to_ideas",
                     "submitted_at",
-                    *[field for field in APPLICATION_FREE_TEXT if field != "manager_notes"],
+                    # The manager's notes and score are about the person too: the right of access covers them.
+                    "score",
+                    *APPLICATION_FREE_TEXT,
                 ],
             ),
             "availability": rows(

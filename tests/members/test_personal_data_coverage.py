@@ -174,6 +174,8 @@ def world(client, db, django_capture_on_commit_callbacks):
         hopes="Morwenna hopes to learn about befriending",
         challenge="Reaching farmers in West Cornwall",
         share_challenge_with_partners=True,
+        manager_notes="Strong on rural outreach",
+        score=8,
     )
     partner = MemberFactory(cohort=cohort, name="Pip Partner", email="pip@example.org", hopes="Pip's hopes")
     user = person.user
@@ -346,8 +348,18 @@ def test_export_has_every_section_with_the_exact_rows(world):
 
     applications = data["applications"]
     assert [
-        (row["pk"], row["name"], row["hopes"], row["status"]) for row in applications["applications"]
-    ] == [(person.pk, NAME, "Morwenna hopes to learn about befriending", "confirmed")]
+        (row["pk"], row["name"], row["hopes"], row["status"], row["manager_notes"], row["score"])
+        for row in applications["applications"]
+    ] == [
+        (
+            person.pk,
+            NAME,
+            "Morwenna hopes to learn about befriending",
+            "confirmed",
+            "Strong on rural outreach",
+            8,
+        )
+    ]
     assert [(row["application_id"], row["answer"]) for row in applications["availability"]] == [
         (person.pk, "yes")
     ]
