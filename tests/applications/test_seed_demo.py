@@ -5,7 +5,7 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from applications import demo
+from applications import demo, demo_pilot
 from applications.enums import ProgrammePhase
 from applications.models import CandidateTime, Cohort, DropIn, MemberOrganisation, Programme, ProgrammeSection
 from cohort_site.core.models import User
@@ -20,11 +20,11 @@ def test_seed_demo_twice_leaves_one_programme(db, debug_on):
     call_command("seed_demo")
     call_command("seed_demo")
 
-    assert Programme.objects.count() == 1
-    assert Cohort.objects.count() == 1
+    assert sorted(Programme.objects.values_list("slug", flat=True)) == [demo.SLUG, demo_pilot.SLUG]
+    assert Cohort.objects.filter(programme__slug=demo.SLUG).count() == 1
     assert DropIn.objects.count() == 1
     assert ProgrammeSection.objects.count() == len(demo.SECTIONS)
-    assert CandidateTime.objects.count() == 10
+    assert CandidateTime.objects.filter(programme__slug=demo.SLUG).count() == 10
     assert User.objects.filter(email=demo.MANAGER_EMAIL, is_staff=True).count() == 1
     assert MemberOrganisation.objects.count() == len(demo.MEMBER_ORGANISATIONS)
 
@@ -33,7 +33,7 @@ def test_seed_demo_twice_leaves_one_programme(db, debug_on):
 def test_seed_demo_opens_applications_today_with_drop_in_ahead(db, debug_on, today):
     with time_machine.travel(datetime.datetime.fromisoformat(f"{today}T12:00:00+00:00"), tick=False):
         call_command("seed_demo")
-        programme = Programme.objects.get()
+        programme = Programme.objects.get(slug=demo.SLUG)
         drop_in = programme.drop_ins.get()
 
         assert programme.phase() == ProgrammePhase.OPEN
@@ -66,3 +66,37 @@ def test_seed_demo_refuses_with_debug_off(db, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="runs with DEBUG on only"):
         call_command("seed_demo")
+
+
+def test_demo_pilot_group_is_half_way_with_a_member_to_sign_in_as(client, db, debug_on):
+    from django.urls import reverse
+
+    wednesday = datetime.datetime(2026, 11, 25, 12, tzinfo=datetime.UTC)
+    with time_machine.travel(wednesday, tick=False):
+        call_command("seed_demo")
+        call_command("seed_demo")
+        client.force_login(User.objects.get(email=demo_pilot.MEMBER_EMAIL))
+        dashboard = client.get(reverse("dashboards:member")).context["dashboard"]
+        client.force_login(User.objects.get(email=demo.MANAGER_EMAIL))
+        pipelines = client.get(reverse("dashboards:manager")).context["pipelines"]
+
+    pilot = Programme.objects.get(slug=demo_pilot.SLUG)
+    assert (pilot.is_published, pilot.applications.filter(status="confirmed").count()) == (False, 6)
+    assert (dashboard.schedule.next_session.number, len(dashboard.schedule.past_sessions)) == (4, 3)
+    assert [s.my_status for s in dashboard.schedule.past_sessions] == ["attended", "attended", "attended"]
+    assert (dashboard.coffee.current.round.number, dashboard.coffee.current_is_open) == (3, True)
+    assert len(dashboard.coffee.partners) == 1  # six members: three pairs a round
+    assert [e.title for e in dashboard.latest_entries] == [
+        "What a shed taught us about asking for help",
+        "Session 1 notes: where everyone is at",
+    ]
+    [group] = next(p for p in pipelines if p.programme == pilot).cohorts
+    assert (group.confirmed, group.active) == (6, 6)
+    assert [h.attended for h in group.sessions[:3]] == [6, 5, 6]
+    assert [(r.round.number, r.met_percent) for r in group.rounds] == [(1, 67), (2, 67), (3, 0)]
+
+
+def test_the_public_home_page_still_shows_the_open_call(client, db, debug_on):
+    call_command("seed_demo")
+
+    assert client.get("/").context["programme"].slug == demo.SLUG

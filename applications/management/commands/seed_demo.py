@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications import demo
+from applications.demo_pilot import MEMBER_EMAIL, pilot_seed
 from applications.models import CandidateTime, Cohort, DropIn, Programme, ProgrammeSection
 from applications.services import member_organisations_import
 from learning.services import reading_list_seed, surveys_ensure_defaults
@@ -30,10 +31,13 @@ class Command(BaseCommand):
         surveys_ensure_defaults(programme=programme)
         manager = self.seed_manager(password)
         added, _known = member_organisations_import(names=demo.MEMBER_ORGANISATIONS)
+        pilot, pilot_created = pilot_seed(manager=manager)
         verb = "Created" if created else "Kept the existing"
         self.stdout.write(f"{verb} demo programme “{programme.title}”.")
+        self.stdout.write(f"{'Created' if pilot_created else 'Kept'} “{pilot.title}”, half-way through.")
         self.stdout.write(f"Added {added} member organisations.")
         self.stdout.write(f"Manager sign-in: {manager.email} / {password}")
+        self.stdout.write(f"Member sign-in: {MEMBER_EMAIL}, with the code emailed (printed where emails go)")
 
     def seed_programme(self) -> tuple[Programme, bool]:
         existing = Programme.objects.filter(slug=demo.SLUG).first()

@@ -1,0 +1,192 @@
+"""A pilot group half-way through its six weeks, beside the open call, so that someone trying the demo sees the
+dashboards, the schedule, coffee pairs and learning with something in them, and can sign in as a member.
+
+Everything is made through the services a real programme goes through (offers accepted, time confirmed,
+attendance recorded, pairs planned and published, feedback given, entries written), so the emails they send are
+in the outbox too. Not published: the public pages keep showing the open call.
+"""
+
+import datetime
+import zoneinfo
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import demo
+from .enums import AvailabilityAnswer, Notify
+from .models import Application, Availability, CandidateTime, Cohort, Programme
+
+SLUG = "relationships-and-connections-pilot"
+TITLE = "Pilot: relationships and connections at the heart of our work"
+JOIN_URL = "https://meet.example.org/connection-coalition-pilot"
+MEMBER_EMAIL = "member@example.org"
+# (name, email, organisation, role, the challenge they bring)
+MEMBERS = [
+    (
+        "Ada Okafor",
+        MEMBER_EMAIL,
+        "Leeds Befriending Network",
+        "Volunteer coordinator",
+        "Keeping volunteers after lockdown",
+    ),
+    (
+        "Ben Hughes",
+        "ben@example.org",
+        "Cardiff Men's Sheds",
+        "Project lead",
+        "Reaching men who won't ask for help",
+    ),
+    (
+        "Chloe Baptiste",
+        "chloe@example.org",
+        "Bristol Good Neighbours",
+        "Community connector",
+        "Phone to face to face",
+    ),
+    (
+        "Dev Sharma",
+        "dev@example.org",
+        "Leicester Age Friendly",
+        "Service designer",
+        "Measuring connection, not contacts",
+    ),
+    ("Erin Walsh", "erin@example.org", "Belfast Youth Link", "Youth worker", "Young people lonely online"),
+    (
+        "Femi Adeyemi",
+        "femi@example.org",
+        "Hackney Food Circle",
+        "Volunteer manager",
+        "Meals as a way to meet",
+    ),
+]
+
+
+def _local_9am(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(9), tzinfo=zoneinfo.ZoneInfo("Europe/London"))
+
+
+def pilot_first_week(today: datetime.date) -> datetime.date:
+    """The Monday two weeks back: sessions 1 and 2 are over, the group is half-way through."""
+    return today - timedelta(days=today.weekday(), weeks=2)
+
+
+@transaction.atomic
+def pilot_seed(*, manager, now: datetime.datetime | None = None) -> tuple[Programme, bool]:
+    """The pilot programme and its group, once; returns it and whether it was made now."""
+    from learning.enums import EntryKind
+    from learning.services import entry_create, entry_publish, session_feedback_save
+    from pairings.services import pair_mark_met, pairs_plan, round_publish, rounds_sync
+    from sessions_app.enums import AttendanceStatus
+    from sessions_app.services import attendance_record, schedule_confirm
+
+    from .services import applications_offer, current_offer, offer_accept
+
+    existing = Programme.objects.filter(slug=SLUG).first()
+    if existing is not None:
+        return existing, False
+    now = now or timezone.now()
+    first_week = pilot_first_week(timezone.localdate(now))
+    programme = Programme.objects.create(
+        slug=SLUG,
+        title=TITLE,
+        summary=demo.SUMMARY,
+        who_it_is_for=demo.WHO_IT_IS_FOR,
+        what_to_expect=demo.WHAT_TO_EXPECT,
+        time_commitment=demo.TIME_COMMITMENT,
+        location=demo.LOCATION,
+        contact_name=demo.CONTACT_NAME,
+        contact_email=demo.CONTACT_EMAIL,
+        # As the brief's call: open on a Monday, close at 9am on the Wednesday three weeks later.
+        applications_open_at=_local_9am(first_week - timedelta(weeks=6)),
+        applications_close_at=_local_9am(first_week - timedelta(weeks=3) + timedelta(days=2)),
+        confirmation_week=first_week - timedelta(weeks=2),
+        first_session_week=first_week,
+        is_published=False,
+    )
+    tuesday = CandidateTime.objects.create(programme=programme, weekday=1, start_time=datetime.time(14))
+    thursday = CandidateTime.objects.create(programme=programme, weekday=3, start_time=datetime.time(10))
+    cohort = Cohort.objects.create(
+        programme=programme,
+        number=1,
+        name="Pilot group",
+        size=programme.group_size,
+        first_session_week=first_week,
+    )
+    applications = []
+    for index, (name, email, organisation, role, challenge) in enumerate(MEMBERS):
+        application = Application.objects.create(
+            programme=programme,
+            name=name,
+            email=email,
+            organisation=organisation,
+            role=role,
+            role_type="front_line",
+            pandemic_work="Moved our groups online and onto the phone.",
+            motivation="To learn from peers doing the same work.",
+            hopes="Ideas to keep the connections we made during the pandemic.",
+            learning_gained="Small, regular contact matters more than big events.",
+            challenge=challenge,
+            share_challenge_with_partners=True,
+            organisation_support=True,
+            team_open_to_ideas=True,
+            commits_to_openness=True,
+            commits_to_sharing=True,
+            consented_at=programme.applications_open_at,
+            submitted_at=programme.applications_open_at + timedelta(days=index),
+        )
+        Availability.objects.create(
+            application=application, candidate_time=tuesday, answer=AvailabilityAnswer.YES
+        )
+        answer = AvailabilityAnswer.YES if index % 2 else AvailabilityAnswer.IF_NEED_BE
+        Availability.objects.create(application=application, candidate_time=thursday, answer=answer)
+        applications.append(application)
+    applications_offer(applications=applications, cohort=cohort, by=manager, notify=Notify.NONE)
+    members = []
+    for application in applications:
+        application.refresh_from_db()
+        members.append(offer_accept(application=application, offer_id=current_offer(application).pk, now=now))
+
+    schedule_confirm(cohort=cohort, candidate_time=tuesday, by=manager, join_url=JOIN_URL)
+    held = list(cohort.sessions.filter(ends_at__lte=now).order_by("number"))
+    for session in held:
+        statuses = {m.pk: AttendanceStatus.ATTENDED for m in members}
+        statuses[members[-1].pk] = (
+            AttendanceStatus.ABSENT if session.number == 2 else AttendanceStatus.ATTENDED
+        )
+        attendance_record(session=session, statuses=statuses, by=manager, now=session.ends_at)
+        for rating, member in zip([5, 4, 4, 5, 3], members[1:-1], strict=False):
+            session_feedback_save(
+                session=session, member=member, rating=rating, what_worked="Hearing how others adapted."
+            )
+    rounds = rounds_sync(cohort=cohort)
+    pairs_plan(cohort=cohort, seed=1, now=programme.applications_close_at)
+    for round_ in rounds[: len(held) + 1]:
+        round_publish(round_=round_, now=now)
+    # In the rounds already over, every pair but one said they met.
+    for round_ in rounds[: len(held) - 1]:
+        for pair in list(round_.pairs.order_by("pk"))[:-1]:
+            pair_mark_met(membership=pair.memberships.first(), now=round_.closes_at - timedelta(days=1))
+
+    ada, ben = members[0].user, members[1].user
+    notes = entry_create(
+        cohort=cohort,
+        created_by=manager,
+        kind=EntryKind.SESSION_NOTES,
+        title="Session 1 notes: where everyone is at",
+        body="We shared what changed in our work since 2020 and the questions we want to bring to the group.",
+        session=held[0],
+        topic_names=["Volunteering"],
+    )
+    entry_publish(entry=notes, by=manager)
+    story = entry_create(
+        cohort=cohort,
+        created_by=ben,
+        kind=EntryKind.STORY,
+        title="What a shed taught us about asking for help",
+        body="Men came for the tools and stayed for the tea. **Nobody** signed up for a loneliness group.",
+        authors=[ada],
+        topic_names=["Reaching people"],
+    )
+    entry_publish(entry=story, by=ben)
+    return programme, True
