@@ -6,6 +6,7 @@ Nothing here imports Django: the server runs in its own processes with its own e
 
 import contextlib
 import http.client
+import json
 import os
 import re
 import secrets
@@ -16,6 +17,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -254,6 +256,58 @@ def flush_redis(url: str) -> None:
 def temporary_folder(prefix: str):
     with tempfile.TemporaryDirectory(prefix=prefix) as folder:
         yield Path(folder)
+
+
+def service_urls(parser) -> tuple[str, str]:
+    """DATABASE_URL and REDIS_URL from the environment, or the script's usage error."""
+    database_url = os.environ.get("DATABASE_URL", "")
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not database_url.startswith("postgres") or not redis_url.startswith("redis"):
+        parser.error("set DATABASE_URL (any database on the PostgreSQL server to use) and REDIS_URL")
+    return database_url, redis_url
+
+
+@dataclass(frozen=True)
+class Prepared:
+    folder: Path
+    database_url: str
+    env: dict[str, str]
+    port: int
+    world: dict
+
+
+@contextlib.contextmanager
+def prepared_server(
+    *,
+    database_url: str,
+    redis_url: str,
+    database: str,
+    folder_prefix: str,
+    applications: int,
+    member_sessions: int,
+):
+    """A fresh database, migrated and seeded with bench/world.py, static files collected, and the environment
+    gunicorn runs in. The database is dropped afterwards; the Redis database is emptied before and after."""
+    with temporary_folder(folder_prefix) as folder, fresh_database(database_url, database) as bench_url:
+        port = free_port()
+        env = server_env(
+            database_url=bench_url, redis_url=redis_url, static_root=folder / "static", port=port
+        )
+        flush_redis(redis_url)
+        try:
+            print(f"Seeding {database}…", file=sys.stderr)
+            manage(env, "migrate", "--noinput", "--verbosity", "0")
+            collectstatic(env)
+            world = json.loads(
+                subprocess.run(
+                    [sys.executable, str(Path(__file__).with_name("world.py")), "--applications",
+                     str(applications), "--member-sessions", str(member_sessions)],
+                    cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+                ).stdout
+            )  # fmt: skip
+            yield Prepared(folder=folder, database_url=bench_url, env=env, port=port, world=world)
+        finally:
+            flush_redis(redis_url)
 
 
 # --- The application form -------------------------------------------------------------------------------

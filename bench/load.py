@@ -170,67 +170,51 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=10, help="concurrent clients in each phase")
     parser.add_argument("--workers", type=int, default=harness.default_workers(), help="gunicorn workers")
     parser.add_argument("--applications", type=int, default=300, help="applications seeded beforehand")
-    parser.add_argument("--member-page", default="/schedule/", help="the member dashboard's address")
+    parser.add_argument("--member-page", default="/me/", help="the member dashboard's address")
     parser.add_argument("--keep-json", type=Path, help="copy locust's statistics (JSON) to this folder")
     options = parser.parse_args()
     if not 1 <= options.seconds <= 300 or not 1 <= options.users <= 200:
         parser.error("keep it bounded: --seconds 1..300, --users 1..200")
-    database_url = os.environ.get("DATABASE_URL", "")
-    redis_url = os.environ.get("REDIS_URL", "")
-    if not database_url.startswith("postgres") or not redis_url.startswith("redis"):
-        parser.error("set DATABASE_URL (any database on the PostgreSQL server to use) and REDIS_URL")
+    database_url, redis_url = harness.service_urls(parser)
 
-    with (
-        harness.temporary_folder("cohort-load-") as folder,
-        harness.fresh_database(database_url, options.database) as bench_url,
-    ):
-        port = harness.free_port()
-        env = harness.server_env(
-            database_url=bench_url, redis_url=redis_url, static_root=folder / "static", port=port
-        )
-        harness.flush_redis(redis_url)
-        try:
-            print(f"Seeding {options.database}…", file=sys.stderr)
-            harness.manage(env, "migrate", "--noinput", "--verbosity", "0")
-            harness.collectstatic(env)
-            world = json.loads(
-                subprocess.run(
-                    [sys.executable, str(Path(__file__).with_name("world.py")), "--applications",
-                     str(options.applications), "--member-sessions", str(options.users)],
-                    cwd=harness.ROOT, env=env, check=True, capture_output=True, text=True,
-                ).stdout
-            )  # fmt: skip
-            (folder / "world.json").write_text(json.dumps(world))
-            client_env = {
-                **os.environ,
-                "BENCH_WORLD": str(folder / "world.json"),
-                "BENCH_MEMBER_PAGE": options.member_page,
-            }
-            results = []
-            with harness.Gunicorn(
-                env, port=port, workers=options.workers, log_path=folder / "gunicorn.log"
-            ) as server:
-                for index, (user_class, name) in enumerate(PHASES):
-                    print(f"Phase: {name}, {options.users} users, {options.seconds} s…", file=sys.stderr)
-                    results.append(
-                        run_phase(
-                            index, user_class, name, url=server.url, users=options.users, seconds=options.seconds,
-                            env=client_env, folder=folder, server=server,
-                        )
-                    )  # fmt: skip
-                server_errors = server.log().count("Internal Server Error")
-            posted = next(r for r in results if r.name == "application form POST")
-            stored = harness.query(
-                bench_url,
-                "SELECT count(*), count(DISTINCT lower(email)) FROM applications_application "
-                "WHERE email LIKE 'load-%%'",
-            )[0]
-            if options.keep_json:
-                options.keep_json.mkdir(parents=True, exist_ok=True)
-                for path in folder.glob("phase*.json"):
-                    (options.keep_json / path.name).write_bytes(path.read_bytes())
-        finally:
-            harness.flush_redis(redis_url)
+    with harness.prepared_server(
+        database_url=database_url,
+        redis_url=redis_url,
+        database=options.database,
+        folder_prefix="cohort-load-",
+        applications=options.applications,
+        member_sessions=options.users,
+    ) as prepared:
+        folder = prepared.folder
+        (folder / "world.json").write_text(json.dumps(prepared.world))
+        client_env = {
+            **os.environ,
+            "BENCH_WORLD": str(folder / "world.json"),
+            "BENCH_MEMBER_PAGE": options.member_page,
+        }
+        results = []
+        with harness.Gunicorn(
+            prepared.env, port=prepared.port, workers=options.workers, log_path=folder / "gunicorn.log"
+        ) as server:
+            for index, (user_class, name) in enumerate(PHASES):
+                print(f"Phase: {name}, {options.users} users, {options.seconds} s…", file=sys.stderr)
+                results.append(
+                    run_phase(
+                        index, user_class, name, url=server.url, users=options.users, seconds=options.seconds,
+                        env=client_env, folder=folder, server=server,
+                    )
+                )  # fmt: skip
+            server_errors = server.log().count("Internal Server Error")
+        posted = next(r for r in results if r.name == "application form POST")
+        stored = harness.query(
+            prepared.database_url,
+            "SELECT count(*), count(DISTINCT lower(email)) FROM applications_application "
+            "WHERE email LIKE 'load-%%'",
+        )[0]
+        if options.keep_json:
+            options.keep_json.mkdir(parents=True, exist_ok=True)
+            for path in folder.glob("phase*.json"):
+                (options.keep_json / path.name).write_bytes(path.read_bytes())
 
     cores = os.cpu_count()
     print(

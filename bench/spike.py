@@ -19,10 +19,8 @@ Standard library only (http.client and threads), so the test suite runs it too (
 
 import argparse
 import http.client
-import json
 import math
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -264,59 +262,46 @@ def main() -> int:
         or not 1 <= options.clients <= 200
     ):
         parser.error("keep it bounded: --submissions 1..5000, --seconds 1..600, --clients 1..200")
-    database_url = os.environ.get("DATABASE_URL", "")
-    redis_url = os.environ.get("REDIS_URL", "")
-    if not database_url.startswith("postgres") or not redis_url.startswith("redis"):
-        parser.error("set DATABASE_URL (any database on the PostgreSQL server to use) and REDIS_URL")
+    database_url, redis_url = harness.service_urls(parser)
 
-    with (
-        harness.temporary_folder("cohort-spike-") as folder,
-        harness.fresh_database(database_url, options.database) as bench_url,
-    ):
-        port = harness.free_port()
-        env = harness.server_env(
-            database_url=bench_url, redis_url=redis_url, static_root=folder / "static", port=port
-        )
-        harness.flush_redis(redis_url)
-        try:
-            print(f"Seeding {options.database}…", file=sys.stderr)
-            harness.manage(env, "migrate", "--noinput", "--verbosity", "0")
-            harness.collectstatic(env)
-            world = json.loads(
-                subprocess.run(
-                    [sys.executable, str(Path(__file__).with_name("world.py")), "--applications",
-                     str(options.applications), "--member-sessions", "1"],
-                    cwd=harness.ROOT, env=env, check=True, capture_output=True, text=True,
-                ).stdout
-            )  # fmt: skip
-            with harness.Gunicorn(
-                env, port=port, workers=options.workers, log_path=folder / "gunicorn.log"
-            ) as server:
-                print(
-                    f"Spike: {options.submissions} applicants over {options.seconds:.0f} s, "
-                    f"{options.clients} at once…",
-                    file=sys.stderr,
-                )
-                result = run_spike(
-                    base_url=server.url,
-                    apply_page=world["apply_page"],
-                    submissions=options.submissions,
-                    seconds=options.seconds,
-                    clients=options.clients,
-                    double_click_every=options.double_click_every,
-                    retry_every=options.retry_every,
-                    email_prefix="spike",
-                )
-                server_log_errors = server.log().count("Internal Server Error")
-            stored = dict(
-                harness.query(
-                    bench_url,
-                    "SELECT lower(email), count(*) FROM applications_application "
-                    "WHERE email LIKE 'spike-%%' GROUP BY 1",
-                )
+    with harness.prepared_server(
+        database_url=database_url,
+        redis_url=redis_url,
+        database=options.database,
+        folder_prefix="cohort-spike-",
+        applications=options.applications,
+        member_sessions=1,
+    ) as prepared:
+        world = prepared.world
+        with harness.Gunicorn(
+            prepared.env,
+            port=prepared.port,
+            workers=options.workers,
+            log_path=prepared.folder / "gunicorn.log",
+        ) as server:
+            print(
+                f"Spike: {options.submissions} applicants over {options.seconds:.0f} s, "
+                f"{options.clients} at once…",
+                file=sys.stderr,
             )
-        finally:
-            harness.flush_redis(redis_url)
+            result = run_spike(
+                base_url=server.url,
+                apply_page=world["apply_page"],
+                submissions=options.submissions,
+                seconds=options.seconds,
+                clients=options.clients,
+                double_click_every=options.double_click_every,
+                retry_every=options.retry_every,
+                email_prefix="spike",
+            )
+            server_log_errors = server.log().count("Internal Server Error")
+        stored = dict(
+            harness.query(
+                prepared.database_url,
+                "SELECT lower(email), count(*) FROM applications_application "
+                "WHERE email LIKE 'spike-%%' GROUP BY 1",
+            )
+        )
 
     problems = verify(result, stored, thanks_page=world["thanks_page"])
     if server_log_errors:
