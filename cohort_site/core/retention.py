@@ -43,15 +43,11 @@ def _recruitment(now: datetime.datetime, dry_run: bool) -> Counts:
     return {"unsuccessful applications": result.applications, "expressions of interest": result.interests}
 
 
-MEMBER_ANSWER_FIELDS = [
-    "pandemic_work",
-    "motivation",
-    "hopes",
-    "learning_gained",
-    "challenge",
-    "accessibility_needs",
-    "manager_notes",
-]
+def member_answer_fields() -> list[str]:
+    """The application's free text, less organisation and role: those stay with the member's name."""
+    from applications.personal_data import APPLICATION_FREE_TEXT
+
+    return [field for field in APPLICATION_FREE_TEXT if field not in ("organisation", "role")]
 
 
 def _member_data(now: datetime.datetime, dry_run: bool) -> Counts:
@@ -66,8 +62,9 @@ def _member_data(now: datetime.datetime, dry_run: bool) -> Counts:
         .filter(last__lt=cutoff)
         .values("cohort")
     )
+    answer_fields = member_answer_fields()
     answered = models.Q()
-    for field in MEMBER_ANSWER_FIELDS:
+    for field in answer_fields:
         answered |= ~models.Q(**{field: ""})
     applications = Application.objects.filter(answered, cohort__in=finished)
     notes = Attendance.objects.filter(session__cohort__in=finished).exclude(note="")
@@ -83,7 +80,7 @@ def _member_data(now: datetime.datetime, dry_run: bool) -> Counts:
     }
     if not dry_run:
         with transaction.atomic():
-            applications.update(**dict.fromkeys(MEMBER_ANSWER_FIELDS, ""))
+            applications.update(**dict.fromkeys(answer_fields, ""))
             notes.update(note="")
             feedback.update(what_worked="", what_to_change="")
             answers.update(text="")
