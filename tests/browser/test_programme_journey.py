@@ -30,6 +30,7 @@ from pairings.models import PairMember, Round
 from sessions_app.models import Session
 from tests.factories import StaffFactory
 
+from .forms import fill_application
 from .journey import Browser, FormPoster, Inbox, latest_email, link_in
 
 LONDON = ZoneInfo("Europe/London")
@@ -626,24 +627,16 @@ def apply_in_browser(browser: Browser, person: dict, *, time_labels: bool) -> No
     browser.go(f"/programmes/{SLUG}/")
     page.get_by_role("link", name="Apply now").click()
     assert browser.h1() == "Apply to join the group"
-    page.get_by_label("Your name").fill(person["name"])
-    page.get_by_label("Email address").fill(person["email"])
-    page.get_by_role("combobox", name="Organisation").fill("Leeds Befriending")
-    page.get_by_label("Your role").fill("Volunteer coordinator")
-    page.get_by_label("I work directly in a front-line role").check()
-    page.get_by_label("What did your organisation do during the pandemic?").fill("Telephone befriending.")
-    page.get_by_label("What learning have you or your organisation gained?").fill("Small groups work best.")
-    page.get_by_label("Why do you want to take part?").fill("To learn from peers.")
-    page.get_by_label("What do you hope to achieve?").fill("New ideas for volunteers.")
-    page.get_by_label("A challenge or question you would like to bring").fill("Keeping volunteers connected.")
-    page.get_by_label("Monday 10:00–12:00: Yes").check()
-    page.get_by_label("Tuesday 14:00–16:00: Yes").check()
-    page.get_by_label("Thursday 10:00–12:00: If need be").check()
-    page.get_by_label("My organisation supports me to attend").check()
-    page.get_by_label("My wider team is open to new ideas").check()
-    page.get_by_label("I commit to showing up with openness").check()
-    page.get_by_label("I commit to sharing feedback and learning").check()
-    page.get_by_label("I agree to my answers being stored").check()
+    fill_application(
+        page,
+        name=person["name"],
+        email=person["email"],
+        times={
+            "Monday 10:00–12:00": "Yes",
+            "Tuesday 14:00–16:00": "Yes",
+            "Thursday 10:00–12:00": "If need be",
+        },
+    )
     browser.shot("apply-form")
     page.get_by_role("button", name="Send my application").click()
     assert browser.h1() == "Thank you for applying"

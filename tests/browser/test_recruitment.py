@@ -7,6 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from applications.models import Application, ExpressionOfInterest
+from tests.browser.forms import fill_application
 from tests.factories import CandidateTimeFactory, DropInFactory, MemberOrganisationFactory, ProgrammeFactory
 
 SERIOUS = {"serious", "critical"}
@@ -71,24 +72,16 @@ def test_register_interest_then_apply_by_labels_with_no_serious_accessibility_vi
     page.screenshot(path=screenshot_dir / "4-application-errors.png", full_page=True)
     assert serious_violations(page) == []
 
-    page.get_by_label("Your name").fill("Ben Okafor")
-    page.get_by_label("Email address").fill("ben@example.org")
-    page.get_by_role("combobox", name="Organisation").fill("Leeds Befriending")
-    page.get_by_label("Your role").fill("Volunteer coordinator")
-    page.get_by_label("I work directly in a front-line role").check()
-    page.get_by_label("What did your organisation do during the pandemic?").fill("Telephone befriending.")
-    page.get_by_label("What learning have you or your organisation gained?").fill("Small groups work best.")
-    page.get_by_label("Why do you want to take part?").fill("To learn from peers.")
-    page.get_by_label("What do you hope to achieve?").fill("New ideas for volunteers.")
-    page.get_by_label("A challenge or question you would like to bring").fill("Keeping volunteers connected.")
-    page.get_by_label("Monday 10:00–12:00: Yes").check()
-    page.get_by_label("Tuesday 14:00–16:00: If need be").check()
-    page.get_by_label("Thursday 10:00–12:00: Yes").check()
-    page.get_by_label("My organisation supports me to attend").check()
-    page.get_by_label("My wider team is open to new ideas").check()
-    page.get_by_label("I commit to showing up with openness").check()
-    page.get_by_label("I commit to sharing feedback and learning").check()
-    page.get_by_label("I agree to my answers being stored").check()
+    fill_application(
+        page,
+        name="Ben Okafor",
+        email="ben@example.org",
+        times={
+            "Monday 10:00–12:00": "Yes",
+            "Tuesday 14:00–16:00": "If need be",
+            "Thursday 10:00–12:00": "Yes",
+        },
+    )
     page.screenshot(path=screenshot_dir / "5-application-form.png", full_page=True)
     page.get_by_role("button", name="Send my application").click()
 
