@@ -867,6 +867,24 @@ def application_withdraw(*, application: Application, erase: bool = False) -> Ap
     return application
 
 
+def applicant_subject(application: Application):
+    """The applicant, by the application's address, and their account if they have one (the same person)."""
+    from cohort_site.members.personal_data import DataSubject
+
+    return DataSubject(email=application.email, user=application.user)
+
+
+@transaction.atomic
+def applicant_erase(*, application: Application) -> None:
+    """The applicant erases everything held about them through their private link (their account too)."""
+    from cohort_site.members.personal_data import personal_data_erase
+
+    if application.status == ApplicationStatus.SUBMITTED:
+        # Not considered any further: an anonymous application must not be offered a place.
+        application_withdraw(application=application)
+    personal_data_erase(applicant_subject(application))
+
+
 ERASED_BODY = "(Deleted: this message held personal data that has since been erased.)"
 
 

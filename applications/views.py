@@ -1,11 +1,9 @@
-import json
 import uuid
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from cohort_site.members.forms import ErasureConfirmForm
-from cohort_site.members.personal_data import DataSubject, personal_data_erase, personal_data_export
+from cohort_site.members.personal_data import personal_data_export_json
 
 from .enums import ApplicationStatus, ProgrammePhase
 from .forms import ApplicationForm, InterestForm
@@ -30,6 +28,8 @@ from .selectors import (
 )
 from .services import (
     ALLOWED_TRANSITIONS,
+    applicant_erase,
+    applicant_subject,
     application_submit,
     application_update,
     application_withdraw,
@@ -304,11 +304,6 @@ class ApplicationWithdrawView(PrivateLinkMixin, View):
         return HttpResponseRedirect(reverse("applications:private", kwargs={"token": token}))
 
 
-def _applicant_subject(application) -> DataSubject:
-    """The applicant, by the application's address, and their account if they have one (the same person)."""
-    return DataSubject(email=application.email, user=application.user)
-
-
 def applicant_erasure_form(*args) -> ErasureConfirmForm:
     form = ErasureConfirmForm(*args)
     form.fields["confirm"].help_text = (
@@ -322,10 +317,8 @@ class ApplicationDataExportView(PrivateLinkMixin, View):
     """Everything held about the applicant, as one JSON file: the same export members download."""
 
     def get(self, request, token):
-        export = personal_data_export(_applicant_subject(self.application))
-        response = HttpResponse(
-            json.dumps(export, cls=DjangoJSONEncoder, indent=2), content_type="application/json"
-        )
+        export = personal_data_export_json(applicant_subject(self.application))
+        response = HttpResponse(export, content_type="application/json")
         response["Content-Disposition"] = 'attachment; filename="my-data.json"'
         return response
 
@@ -342,12 +335,8 @@ class ApplicationEraseView(PrivateLinkMixin, View):
         form = applicant_erasure_form(request.POST)
         if not form.is_valid():
             return render(request, self.template_name, self.base_context(form=form), status=400)
-        subject = _applicant_subject(self.application)
-        if subject.user is not None and request.user == subject.user:
+        if self.application.user is not None and request.user == self.application.user:
             logout(request)
         programme = self.programme
-        if self.application.status == ApplicationStatus.SUBMITTED:
-            # Not considered any further: an anonymous application must not be offered a place.
-            application_withdraw(application=self.application)
-        personal_data_erase(subject)
+        applicant_erase(application=self.application)
         return render(request, "applications/application_data_erased.html", {"programme": programme})

@@ -85,13 +85,16 @@ def personal_data_export(subject: DataSubject) -> dict:
     }
 
 
+def personal_data_export_json(subject: DataSubject) -> str:
+    """The export as the one JSON file people download (also data.json inside the ZIP)."""
+    return json.dumps(personal_data_export(subject), cls=DjangoJSONEncoder, indent=2)
+
+
 def personal_data_export_zip(subject: DataSubject) -> bytes:
     """data.json plus every file held about the person (receipts)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            "data.json", json.dumps(personal_data_export(subject), cls=DjangoJSONEncoder, indent=2)
-        )
+        archive.writestr("data.json", personal_data_export_json(subject))
         for source in personal_data_sources().values():
             for name, field_file in getattr(source, "files", lambda subject: [])(subject):
                 with field_file.open("rb") as handle:

@@ -1,11 +1,9 @@
 import csv
-import json
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -20,7 +18,12 @@ from cohort_site.mail.services import opted_out_kinds
 from .enums import ExpenseStatus
 from .forms import ErasureConfirmForm, ExpenseDecisionForm, ExpenseForm, ProfileForm, StaffErasureForm
 from .models import Expense
-from .personal_data import DataSubject, personal_data_erase, personal_data_export, personal_data_export_zip
+from .personal_data import (
+    DataSubject,
+    personal_data_erase,
+    personal_data_export_json,
+    personal_data_export_zip,
+)
 from .rules import can_claim_expenses, can_view_expense
 from .selectors import expenses_for_review, expenses_of, programme_of_member
 from .services import expense_set_status, expense_submit, user_profile_update
@@ -194,10 +197,7 @@ class MyDataView(LoginRequiredMixin, View):
         subject = DataSubject.for_user(request.user)
         download = request.GET.get("download")
         if download == "json":
-            response = HttpResponse(
-                json.dumps(personal_data_export(subject), cls=DjangoJSONEncoder, indent=2),
-                content_type="application/json",
-            )
+            response = HttpResponse(personal_data_export_json(subject), content_type="application/json")
             response["Content-Disposition"] = 'attachment; filename="my-data.json"'
             return response
         if download == "zip":
