@@ -9,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 
+from cohort_site.core.admin import HTTPS_URL_FIELDS
+
 from .models import (
     Application,
     ApplicationStatusChange,
@@ -49,6 +51,7 @@ class ProgrammeSectionInline(admin.StackedInline):
 
 class DropInInline(admin.TabularInline):
     model = DropIn
+    formfield_overrides = HTTPS_URL_FIELDS
     extra = 0
 
 

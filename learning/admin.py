@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from cohort_site.core.admin import HTTPS_URL_FIELDS
+
 from .models import (
     Entry,
     ReadingItem,
@@ -27,6 +29,7 @@ class SharingEventInline(admin.TabularInline):
 
 @admin.register(Entry)
 class EntryAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     """Read-mostly: visibility and consents change through the site, where the rules are applied."""
 
     list_display = ["title", "kind", "cohort", "visibility", "audience_requested", "approved_audience"]
@@ -37,7 +40,7 @@ class EntryAdmin(admin.ModelAdmin):
 
 
 admin.site.register(Topic)
-admin.site.register(ReadingItem)
+admin.site.register(ReadingItem, formfield_overrides=HTTPS_URL_FIELDS)
 
 
 class SurveyQuestionInline(admin.TabularInline):

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from cohort_site.core.admin import HTTPS_URL_FIELDS
+
 from .models import Attendance, CohortSchedule, Guest, Session
 
 
@@ -11,6 +13,7 @@ class GuestInline(admin.TabularInline):
 
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
     """Read-mostly: moving, cancelling and inviting go through the schedule pages, which send the emails."""
 
     list_display = ["cohort", "number", "kind", "starts_at", "status", "sequence"]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 
 from .models import Heartbeat, User
 
@@ -24,3 +25,7 @@ class UserAdmin(DjangoUserAdmin):
 @admin.register(Heartbeat)
 class HeartbeatAdmin(admin.ModelAdmin):
     list_display = ["name", "beat_at", "count"]
+
+
+# Links typed into the admin without a scheme are read as https (Django 6's default; 5.2 warns otherwise).
+HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
