@@ -59,6 +59,11 @@ def test_member_signs_in_by_code_and_sees_next_session_and_partner(
         assert sorted(partners) == partners_in_round(world, 2)
         assert page.get_by_role("link", name="Feedback on Session 2: Topic 2").count() == 1
 
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+        page.get_by_role("button", name="Copy").click()
+        page.get_by_role("button", name="Copied").wait_for(timeout=5000)
+        assert page.evaluate("navigator.clipboard.readText()") == page.locator("#feed-url").input_value()
+
         page.get_by_role("button", name="We met").click()
         page.wait_for_url(f"{live_server.url}/me/")
         assert (

@@ -120,3 +120,18 @@ def test_member_dashboard_queries_do_not_grow_with_the_cohort(client, db, size, 
             response = client.get(reverse("dashboards:member"))
 
     assert len(response.context["dashboard"].schedule.past_sessions) == 2
+
+
+def test_resetting_the_feed_from_the_dashboard_returns_to_it_with_a_new_address(client, world):
+    old_token = world.me.user.calendar_token
+    with time_machine.travel(world.now, tick=False):
+        client.force_login(world.me.user)
+        response = client.post(reverse("sessions:calendar_reset"), {"next": reverse("dashboards:member")})
+        page = client.get(reverse("dashboards:member"))
+
+    world.me.user.refresh_from_db()
+    assert (response.status_code, response["Location"]) == (302, "/me/")
+    assert world.me.user.calendar_token != old_token
+    assert page.context["feed_url"].endswith(
+        f"/calendar/{world.me.user.pk}/{world.me.user.calendar_token}.ics"
+    )
