@@ -58,6 +58,15 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: with REDIS_URL it is shared, and rate-limit counters (allauth's,
+    the public forms') would otherwise carry from one test, or one run, to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploads made by a test go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
