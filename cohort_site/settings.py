@@ -27,6 +27,8 @@ else:
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The name people see in page titles and every email (allauth's sign-in code greets and signs off with it).
+SITE_NAME = env("SITE_NAME", default="Connection Coalition cohorts")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [

@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-admin.site.site_header = "Connection Coalition cohorts"
+admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = "Cohorts admin"
 
 urlpatterns = [

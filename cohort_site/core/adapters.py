@@ -1,7 +1,23 @@
 import uuid
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.conf import settings
 from django.contrib.auth import get_user_model
+
+
+@dataclass(frozen=True)
+class SiteFromSettings:
+    """What allauth's templates read of a site (`current_site.name`, `.domain`)."""
+
+    name: str
+    domain: str
+
+
+def site_from_settings() -> SiteFromSettings:
+    return SiteFromSettings(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -17,7 +33,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
         from cohort_site.mail.services import email_store
 
-        message = self.render_mail(template_prefix, email, context)
+        # What allauth's own send_mail gives its templates; the site that greets and signs off is ours, from
+        # settings (without django.contrib.sites allauth would name the request's host, or nothing).
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {"request": allauth_context.request, "email": email, **context, "current_site": site_from_settings()},
+        )
         html = next(
             (
                 content

@@ -61,3 +61,29 @@ def test_open_sign_up_is_closed(client, db):
 
     assert response.status_code == 200
     assert "Sign Up Closed" in response.content.decode()
+
+
+def test_code_email_names_the_site_from_settings(client, db, django_capture_on_commit_callbacks):
+    UserFactory(email="sam@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_request_login_code"), {"email": "sam@example.org"})
+
+    message = mail.outbox[0]
+    assert message.subject == "Your sign-in code for Connection Coalition cohorts"
+    assert message.body.startswith("Hello from Connection Coalition cohorts!\n")
+    assert message.body.rstrip().endswith("Thank you for using Connection Coalition cohorts!\n127.0.0.1:8000")
+
+
+def test_code_email_names_the_site_settings_give(client, db, settings, django_capture_on_commit_callbacks):
+    settings.SITE_NAME = "Peer learning at Example Trust"
+    settings.SITE_URL = "https://cohorts.example.org"
+    UserFactory(email="sam@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_request_login_code"), {"email": "sam@example.org"})
+
+    message = mail.outbox[0]
+    assert message.subject == "Your sign-in code for Peer learning at Example Trust"
+    assert message.body.startswith("Hello from Peer learning at Example Trust!\n")
+    assert message.body.rstrip().endswith("Thank you for using Peer learning at Example Trust!\ncohorts.example.org")
