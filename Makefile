@@ -1,27 +1,36 @@
 # The two commands: `make run` (the site on http://127.0.0.1:8000) and `make test` (the suite).
-# Each creates .venv and installs the project when it is missing or pyproject.toml changed.
+# Each creates .venv with whichever `python3` you have (3.11 to 3.13; PYTHON=python3.13 picks another) and installs
+# exactly what the lock files pin, checked by hash. `make lock` refreshes the locks on purpose.
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
+# The stamp names the lock and the Python it was installed for: a new lock or another Python rebuilds the venv.
+PY_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+STAMP := $(VENV)/.installed-$(PY_VERSION)
+# What `make lock` writes, from pyproject.toml's ranges (and its build requirement, so the project installs offline).
+LOCK_RUNTIME := requirements.lock
+LOCK_DEV := requirements-dev.lock
+LOCK_BENCH := requirements-bench.lock
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml - --universal --python-version 3.11 --generate-hashes --quiet \
+	--custom-compile-command "make lock" --upgrade
 
-.PHONY: run test lint format worker beat check-deploy
+.PHONY: install run test lint format worker beat lock bench-deps
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+$(STAMP): $(LOCK_DEV)
+	@test -n "$(PY_VERSION)" || { echo "$(PYTHON) not found: install Python 3.11 to 3.13, or set PYTHON=" >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' \
+		|| { echo "$(PYTHON) is $(PY_VERSION); cohort_site needs Python 3.11 to 3.13 (set PYTHON=)" >&2; exit 1; }
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --only-binary :all: -r $(LOCK_DEV)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+install: $(STAMP)
 
 run: export DEBUG ?= 1
 run: $(STAMP)
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
-	@echo ""
-	@echo "  Open http://127.0.0.1:8000 (admin: http://127.0.0.1:8000/admin/)."
-	@echo "  Emails are printed in this terminal as they are sent."
-	@echo ""
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py devserver
 
 test: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -41,3 +50,15 @@ worker: $(STAMP)
 
 beat: $(STAMP)
 	$(BIN)/celery -A cohort_site beat --loglevel=INFO
+
+# Deliberate upgrades: resolve pyproject.toml's ranges afresh for Python 3.11 to 3.13, then commit the locks.
+# Each lock is constrained by the one before it, so a package has the same version in all three.
+lock: $(STAMP)
+	$(BIN)/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")' > $(VENV)/build-requires.in
+	$(UV_COMPILE) -o $(LOCK_RUNTIME) < $(VENV)/build-requires.in
+	$(UV_COMPILE) --extra dev -c $(LOCK_RUNTIME) -o $(LOCK_DEV) < $(VENV)/build-requires.in
+	$(UV_COMPILE) --extra dev --extra bench -c $(LOCK_DEV) -o $(LOCK_BENCH) < $(VENV)/build-requires.in
+
+# The load benchmark's extra (locust), from its own lock.
+bench-deps: $(STAMP)
+	$(BIN)/python -m pip install --quiet --require-hashes --only-binary :all: -r $(LOCK_BENCH)

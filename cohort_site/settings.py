@@ -133,6 +133,10 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 # A sign-in code dies after this many wrong guesses (allauth's default, stated like the rate limits below).
 ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Changing the address that sign-in codes go to, or a password, asks who you are again (within the last 5 minutes):
+# members by a code emailed to them (they have no password), staff by their password or, if they prefer, a code.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "code")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = None

@@ -139,9 +139,13 @@ EXPECTED: dict[str, tuple] = {
         "→account_set_password",
         200,
     ),
-    "account_set_password": (LOGIN, 200, 200, 200, "→account_change_password"),
-    # Re-authenticating needs a password; allauth refuses members (who have none) with its own 403.
-    "account_reauthenticate": (LOGIN, 403, 403, 403, 200),
+    # Setting a password is one of the changes that ask who you are again (a member, by code).
+    "account_set_password": (LOGIN, *["→account_request_reauthentication_code"] * 3, "→account_change_password"),
+    # Re-authenticating: staff by password (or a code); members have no password, so allauth sends them to the
+    # code. The code's confirmation page sends anyone who has not asked for a code back to ask for one.
+    "account_reauthenticate": (LOGIN, *["→account_request_reauthentication_code"] * 3, 200),
+    "account_request_reauthentication_code": (LOGIN, 200, 200, 200, 200),
+    "account_confirm_reauthentication_code": (LOGIN, *["→account_request_reauthentication_code"] * 4),
     "account_reset_password": everyone(200),
     "account_reset_password_done": everyone(200),
     "account_reset_password_from_key": everyone(200),

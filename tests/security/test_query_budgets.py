@@ -24,13 +24,15 @@ BUDGETS: dict[str, int] = {
     "account_inactive": 2,
     "account_login": 0,
     "account_logout": 2,
-    "account_reauthenticate": 2,
+    # allauth reads which addresses a code could go to once per use: choosing the method, listing the
+    # alternatives and (for the code) the form's choice of address. Its code, not ours.
+    "account_reauthenticate": 4,
+    "account_request_reauthentication_code": 5,
     "account_request_login_code": 0,
     "account_reset_password": 2,
     "account_reset_password_done": 2,
     "account_reset_password_from_key": 3,
     "account_reset_password_from_key_done": 2,
-    "account_set_password": 2,
     "account_signup": 0,
     "applications:apply": 5,
     "applications:apply_thanks": 3,
