@@ -164,6 +164,19 @@ CONTACT_NAME = "Zoë Cumberland"
 CONTACT_EMAIL = "zoe@jocoxfoundation.org"
 MANAGER_EMAIL = "manager@example.org"
 
+# Someone who registered interest, and an extra drop-in starting an hour after seeding: its reminder to them falls
+# due within a minute, so whoever runs `make run` sees beat's dispatcher send it with nobody touching anything.
+INTEREST_NAME = "Priya Shah"
+INTEREST_EMAIL = "interested@example.org"
+INTEREST_ORGANISATION = "Leeds Community Connectors"
+INTEREST_ROLE = "Volunteer coordinator"
+
+
+def soon_drop_in_start(now: datetime.datetime, reminder_lead: timedelta) -> datetime.datetime:
+    """The start of a drop-in whose reminder is due at the next whole minute (after anyone registered now)."""
+    next_minute = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return next_minute + reminder_lead
+
 # A few Connection Coalition member organisations, suggested as people type on the forms. The real list
 # (800+) is imported by the manager from CSV in the admin.
 MEMBER_ORGANISATIONS = [

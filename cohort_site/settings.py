@@ -175,17 +175,32 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Connection Coalition <no
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Celery ---------------------------------------------------------------------------------------
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Without Redis, `manage.py devserver` (make run) sets EMBEDDED_BROKER_DIR: its worker, beat and web server then
+# share a broker kept as files in that folder (kombu's filesystem transport: nothing to install or start, and
+# one machine is all a demo has). With neither, tasks run in the web process as they are queued.
+EMBEDDED_BROKER_DIR = env("EMBEDDED_BROKER_DIR", default="")
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+elif EMBEDDED_BROKER_DIR:
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "data_folder_in": str(BASE_DIR / EMBEDDED_BROKER_DIR / "queue"),
+        "data_folder_out": str(BASE_DIR / EMBEDDED_BROKER_DIR / "queue"),
+        "control_folder": str(BASE_DIR / EMBEDDED_BROKER_DIR / "control"),
+    }
+else:
+    CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
-# With no broker configured, tasks run in the web process as they are queued.
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = env.bool(
+    "CELERY_TASK_ALWAYS_EAGER", default=CELERY_BROKER_URL == "memory://"
+)
 CELERY_TASK_EAGER_PROPAGATES = False
 # A task is acknowledged only after it ran, so a crashed worker's task is delivered again.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULE = {
@@ -196,9 +211,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cohort_site.core.tasks.retention_enforce_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Every minute, like the sweep: what is due is read from the database, so a run costs a few indexed queries.
     "reminders-dispatch": {
         "task": "cohort_site.mail.tasks.reminders_dispatch_task",
-        "schedule": crontab(minute="*/5"),
+        "schedule": crontab(minute="*"),
     },
 }
 

@@ -9,6 +9,8 @@ from applications import demo, demo_pilot
 from applications.enums import ProgrammePhase
 from applications.models import CandidateTime, Cohort, DropIn, MemberOrganisation, Programme, ProgrammeSection
 from cohort_site.core.models import User
+from cohort_site.mail.dispatch import reminders_dispatch
+from cohort_site.mail.models import OutgoingEmail
 
 
 @pytest.fixture
@@ -22,7 +24,7 @@ def test_seed_demo_twice_leaves_one_programme(db, debug_on):
 
     assert sorted(Programme.objects.values_list("slug", flat=True)) == [demo.SLUG, demo_pilot.SLUG]
     assert Cohort.objects.filter(programme__slug=demo.SLUG).count() == 1
-    assert DropIn.objects.count() == 1
+    assert DropIn.objects.count() == 2
     assert ProgrammeSection.objects.count() == len(demo.SECTIONS)
     assert CandidateTime.objects.filter(programme__slug=demo.SLUG).count() == 10
     assert User.objects.filter(email=demo.MANAGER_EMAIL, is_staff=True).count() == 1
@@ -34,7 +36,7 @@ def test_seed_demo_opens_applications_today_with_drop_in_ahead(db, debug_on, tod
     with time_machine.travel(datetime.datetime.fromisoformat(f"{today}T12:00:00+00:00"), tick=False):
         call_command("seed_demo")
         programme = Programme.objects.get(slug=demo.SLUG)
-        drop_in = programme.drop_ins.get()
+        drop_in = programme.drop_ins.latest("starts_at")  # the brief's; the other is an hour away
 
         assert programme.phase() == ProgrammePhase.OPEN
         assert drop_in.starts_at > timezone.now()
@@ -46,6 +48,25 @@ def test_seed_demo_opens_applications_today_with_drop_in_ahead(db, debug_on, tod
     )
     assert programme.first_session_week.weekday() == 0
     assert (programme.first_session_week - local_close.date()).days == 19
+
+
+def test_seed_demo_has_a_reminder_due_within_a_minute(db, debug_on):
+    seeded_at = datetime.datetime(2026, 11, 29, 11, 58, 49, tzinfo=datetime.UTC)
+    with time_machine.travel(seeded_at, tick=False):
+        call_command("seed_demo")
+    soon = DropIn.objects.earliest("starts_at")
+    assert (soon.starts_at, soon.ends_at) == (
+        datetime.datetime(2026, 11, 29, 12, 59, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 11, 29, 13, 59, tzinfo=datetime.UTC),
+    )
+
+    reminders_dispatch(now=seeded_at + datetime.timedelta(seconds=10))
+    assert not OutgoingEmail.objects.filter(kind="drop-in-reminder").exists()
+    reminders_dispatch(now=datetime.datetime(2026, 11, 29, 11, 59, tzinfo=datetime.UTC))
+
+    assert list(OutgoingEmail.objects.filter(kind="drop-in-reminder").values_list("to", "subject")) == [
+        (demo.INTEREST_EMAIL, f"Starting soon: drop-in Q&A for {demo.TITLE}")
+    ]
 
 
 def test_demo_timeline_keeps_the_briefs_intervals():

@@ -9,7 +9,7 @@ from django.utils import timezone
 from applications import demo
 from applications.demo_pilot import MEMBER_EMAIL, pilot_seed
 from applications.models import CandidateTime, Cohort, DropIn, Programme, ProgrammeSection
-from applications.services import member_organisations_import
+from applications.services import interest_register, member_organisations_import
 from learning.services import reading_list_seed, surveys_ensure_defaults
 
 
@@ -73,6 +73,21 @@ class Command(BaseCommand):
             ends_at=at(timeline.drop_in, 16),
             join_url=demo.DROP_IN_JOIN_URL,
             host_name=demo.CONTACT_NAME,
+        )
+        soon = demo.soon_drop_in_start(timezone.now(), settings.DROP_IN_REMINDER_LEAD)
+        DropIn.objects.create(
+            programme=programme,
+            starts_at=soon,
+            ends_at=soon + datetime.timedelta(hours=1),
+            join_url=demo.DROP_IN_JOIN_URL,
+            host_name=demo.CONTACT_NAME,
+        )
+        interest_register(
+            programme=programme,
+            name=demo.INTEREST_NAME,
+            email=demo.INTEREST_EMAIL,
+            organisation=demo.INTEREST_ORGANISATION,
+            role=demo.INTEREST_ROLE,
         )
         CandidateTime.objects.bulk_create(
             CandidateTime(programme=programme, weekday=weekday, start_time=datetime.time(hour))
