@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from cohort_site.core.mixins import StaffRequiredMixin
 from cohort_site.mail.services import emails_send_drafts
 
-from . import rules
 from .enums import ApplicationStatus, Notify
 from .forms_selection import DecisionForm, FromWaitlistForm, OfferForm, PromoteForm
 from .models import Application, Cohort, Programme
@@ -42,15 +42,6 @@ S = ApplicationStatus
 BUSY = "Someone else was changing the same applications; nothing was changed. Please try again."
 
 
-class ManagerRequiredMixin:
-    """Selection pages exist only for managers: for everyone else they are not found."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not rules.can_manage_selection(request.user):
-            raise Http404("Not found.")
-        return super().dispatch(request, *args, **kwargs)
-
-
 def _report(request, outcome: BulkOutcome, done: str) -> None:
     if outcome.changed:
         names = ", ".join(a.name for a in outcome.changed)
@@ -59,7 +50,7 @@ def _report(request, outcome: BulkOutcome, done: str) -> None:
         messages.warning(request, f"{application.name}: {reason}")
 
 
-class ProgrammeSelectionView(ManagerRequiredMixin, TemplateView):
+class ProgrammeSelectionView(StaffRequiredMixin, TemplateView):
     """A programme's groups with their fill, the waitlist, and who asked to be considered for a later group."""
 
     template_name = "applications/selection/programme.html"
@@ -80,7 +71,7 @@ class ProgrammeSelectionView(ManagerRequiredMixin, TemplateView):
         )
 
 
-class CohortSelectionView(ManagerRequiredMixin, TemplateView):
+class CohortSelectionView(StaffRequiredMixin, TemplateView):
     """One group: fill, who is in, the waitlist in order, the mix, and how availability overlaps."""
 
     template_name = "applications/selection/cohort.html"
@@ -100,7 +91,7 @@ class CohortSelectionView(ManagerRequiredMixin, TemplateView):
         )
 
 
-class DecideView(ManagerRequiredMixin, View):
+class DecideView(StaffRequiredMixin, View):
     """Offer, waitlist or decline the applications chosen in the admin list (ids in the query string)."""
 
     template_name = "applications/selection/decide.html"
@@ -187,7 +178,7 @@ class DecideView(ManagerRequiredMixin, View):
         return HttpResponseRedirect(destination)
 
 
-class CohortActionView(ManagerRequiredMixin, View):
+class CohortActionView(StaffRequiredMixin, View):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=kwargs["pk"])
@@ -234,7 +225,7 @@ class FromWaitlistView(CohortActionView):
         return self.back()
 
 
-class NextCohortView(ManagerRequiredMixin, View):
+class NextCohortView(StaffRequiredMixin, View):
     def post(self, request, slug):
         programme = get_object_or_404(Programme, slug=slug)
         cohort = cohort_create_next(programme=programme)
@@ -246,7 +237,7 @@ class NextCohortView(ManagerRequiredMixin, View):
         return redirect("applications:selection_cohort", pk=cohort.pk)
 
 
-class WaitlistMoveView(ManagerRequiredMixin, View):
+class WaitlistMoveView(StaffRequiredMixin, View):
     def post(self, request, pk):
         application = get_object_or_404(Application, pk=pk)
         try:
@@ -259,7 +250,7 @@ class WaitlistMoveView(ManagerRequiredMixin, View):
         return redirect("applications:selection_programme", slug=application.programme.slug)
 
 
-class DecisionEmailsView(ManagerRequiredMixin, TemplateView):
+class DecisionEmailsView(StaffRequiredMixin, TemplateView):
     """Decision emails waiting as drafts: read each as the applicant will, then send them together."""
 
     template_name = "applications/selection/emails.html"

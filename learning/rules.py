@@ -5,16 +5,13 @@ Who may *read* an entry is not here: that is `selectors.entries_visible_to`, the
 
 import datetime
 
+from cohort_site.core.rules import is_active_staff
 from sessions_app.enums import SessionStatus
 from sessions_app.models import Session
 
 from .enums import Visibility
 from .models import Entry, Survey
 from .selectors import attended, member_for_session, memberships_of, survey_opened_at
-
-
-def is_manager(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
 
 
 def is_member(user) -> bool:
@@ -29,7 +26,7 @@ def is_author(user, entry: Entry) -> bool:
 
 
 def can_write_entries(user) -> bool:
-    return is_manager(user) or is_member(user)
+    return is_active_staff(user) or is_member(user)
 
 
 def can_edit_entry(user, entry: Entry) -> bool:
@@ -41,7 +38,7 @@ def can_publish_entry(user, entry: Entry) -> bool:
 
 
 def can_propose_sharing(user, entry: Entry) -> bool:
-    return (is_author(user, entry) or is_manager(user)) and entry.visibility != Visibility.DRAFT
+    return (is_author(user, entry) or is_active_staff(user)) and entry.visibility != Visibility.DRAFT
 
 
 def can_consent(user, entry: Entry) -> bool:
@@ -49,11 +46,11 @@ def can_consent(user, entry: Entry) -> bool:
 
 
 def can_approve_sharing(user, entry: Entry) -> bool:
-    return is_manager(user) and entry.visibility != Visibility.DRAFT
+    return is_active_staff(user) and entry.visibility != Visibility.DRAFT
 
 
 def can_see_sharing_history(user, entry: Entry) -> bool:
-    return is_author(user, entry) or is_manager(user)
+    return is_author(user, entry) or is_active_staff(user)
 
 
 def can_give_session_feedback(user, session: Session, *, now: datetime.datetime) -> bool:
@@ -77,8 +74,8 @@ def can_answer_survey(user, survey: Survey, *, now: datetime.datetime) -> bool:
 
 def can_see_results(user) -> bool:
     """Individual answers are the manager's alone."""
-    return is_manager(user)
+    return is_active_staff(user)
 
 
 def can_manage_reading_list(user) -> bool:
-    return is_manager(user)
+    return is_active_staff(user)

@@ -17,6 +17,8 @@ from django.views.generic import FormView, ListView, TemplateView
 from applications.models import Programme
 from cohort_site.core.charts import rating_distribution_svg
 from cohort_site.core.markdown import render_markdown
+from cohort_site.core.mixins import StaffRequiredMixin
+from cohort_site.core.rules import is_active_staff
 from sessions_app.models import Session
 
 from . import rules, selectors, services
@@ -33,15 +35,6 @@ from .forms import (
     question_initial,
 )
 from .models import Entry, Survey
-
-
-class ManagerRequiredMixin:
-    """Staff only; anyone else gets a 404 so the page does not reveal it exists."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not rules.is_manager(request.user):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
 
 
 def _apply_validation_error(form, error: ValidationError) -> None:
@@ -74,7 +67,7 @@ class EntryListView(ListView):
         context["filter_form"] = self.filter_form
         context["filtering"] = bool(self.filter_form.is_bound and any(self.filter_form.filters().values()))
         context["can_write"] = rules.can_write_entries(user)
-        context["is_manager"] = rules.is_manager(user)
+        context["is_manager"] = is_active_staff(user)
         return context
 
 
@@ -428,7 +421,7 @@ class SurveyView(LoginRequiredMixin, FormView):
 # --- The manager's pages ---------------------------------------------------------------------------------
 
 
-class ManageView(ManagerRequiredMixin, TemplateView):
+class ManageView(StaffRequiredMixin, TemplateView):
     template_name = "learning/manage.html"
 
     def get_context_data(self, **kwargs):
@@ -450,7 +443,7 @@ def _chart(summary, title: str) -> str:
     return mark_safe(rating_distribution_svg(summary.distribution, title=title))  # noqa: S308 - escaped in charts
 
 
-class ProgrammeResultsView(ManagerRequiredMixin, TemplateView):
+class ProgrammeResultsView(StaffRequiredMixin, TemplateView):
     template_name = "learning/results_programme.html"
 
     def get_context_data(self, **kwargs):
@@ -475,7 +468,7 @@ class ProgrammeResultsView(ManagerRequiredMixin, TemplateView):
         return context
 
 
-class SessionResultsView(ManagerRequiredMixin, TemplateView):
+class SessionResultsView(StaffRequiredMixin, TemplateView):
     template_name = "learning/results_session.html"
 
     def get_context_data(self, **kwargs):
@@ -496,7 +489,7 @@ class SessionResultsView(ManagerRequiredMixin, TemplateView):
         return context
 
 
-class SurveyResultsView(ManagerRequiredMixin, TemplateView):
+class SurveyResultsView(StaffRequiredMixin, TemplateView):
     template_name = "learning/results_survey.html"
 
     def get_context_data(self, **kwargs):
@@ -510,7 +503,7 @@ class SurveyResultsView(ManagerRequiredMixin, TemplateView):
         return context
 
 
-class SurveyEditView(ManagerRequiredMixin, TemplateView):
+class SurveyEditView(StaffRequiredMixin, TemplateView):
     template_name = "learning/survey_edit.html"
 
     def dispatch(self, request, *args, **kwargs):

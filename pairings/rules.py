@@ -1,12 +1,13 @@
 """Permission predicates for coffee pairs (a refusal is a 404)."""
 
 from applications.models import Application
+from cohort_site.core.rules import is_active_staff
 
 from .models import PairMember
 
 
 def can_manage_pairs(user) -> bool:
-    return bool(user.is_authenticated and user.is_staff and user.is_active)
+    return is_active_staff(user)
 
 
 def can_mark_met(user, membership: PairMember) -> bool:

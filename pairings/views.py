@@ -9,20 +9,12 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from applications.models import Cohort
+from cohort_site.core.mixins import StaffRequiredMixin
 from cohort_site.core.requests import safe_next
 
 from . import rules, selectors, services
 from .forms import SwapForm
 from .models import PairMember, Round
-
-
-class StaffOnlyMixin(LoginRequiredMixin):
-    """Staff pages are 404 for everyone else, so they do not reveal that they exist."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not rules.can_manage_pairs(request.user):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
 
 
 class MyPairsView(LoginRequiredMixin, TemplateView):
@@ -75,7 +67,7 @@ class SkipNextRoundView(LoginRequiredMixin, View):
         return redirect("pairings:my_pairs")
 
 
-class CohortPlanView(StaffOnlyMixin, TemplateView):
+class CohortPlanView(StaffRequiredMixin, TemplateView):
     template_name = "pairings/cohort_plan.html"
 
     def get_context_data(self, **kwargs):
@@ -89,7 +81,7 @@ class CohortPlanView(StaffOnlyMixin, TemplateView):
         }
 
 
-class PlanCohortView(StaffOnlyMixin, View):
+class PlanCohortView(StaffRequiredMixin, View):
     def post(self, request, pk):
         cohort = get_object_or_404(Cohort, pk=pk)
         rounds = services.pairs_plan(cohort=cohort)
@@ -100,7 +92,7 @@ class PlanCohortView(StaffOnlyMixin, View):
         return redirect("pairings:cohort_plan", pk=cohort.pk)
 
 
-class SwapView(StaffOnlyMixin, View):
+class SwapView(StaffRequiredMixin, View):
     def post(self, request, pk):
         round_ = get_object_or_404(Round, pk=pk)
         form = SwapForm(request.POST, round_=round_, prefix=f"round-{round_.pk}")
@@ -122,7 +114,7 @@ class SwapView(StaffOnlyMixin, View):
         )
 
 
-class PublishView(StaffOnlyMixin, View):
+class PublishView(StaffRequiredMixin, View):
     def post(self, request, pk):
         round_ = get_object_or_404(Round, pk=pk)
         try:

@@ -5,12 +5,9 @@ from __future__ import annotations
 import datetime
 
 from applications.enums import ApplicationStatus
+from cohort_site.core.rules import is_active_staff
 
 from .enums import SessionStatus
-
-
-def is_schedule_manager(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
 
 
 def is_session_member(user, session) -> bool:
@@ -30,11 +27,9 @@ def can_send_apologies(user, session, now: datetime.datetime) -> bool:
 
 def can_change_session(user, session) -> bool:
     """Move, cancel, edit or invite guests: staff, while the session is not cancelled."""
-    return is_schedule_manager(user) and session.status == SessionStatus.SCHEDULED
+    return is_active_staff(user) and session.status == SessionStatus.SCHEDULED
 
 
 def can_record_attendance(user, session, now: datetime.datetime) -> bool:
     """Attendance is recorded after the session has started, for a session that took place."""
-    return (
-        is_schedule_manager(user) and session.status == SessionStatus.SCHEDULED and session.starts_at <= now
-    )
+    return is_active_staff(user) and session.status == SessionStatus.SCHEDULED and session.starts_at <= now

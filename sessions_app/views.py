@@ -20,6 +20,7 @@ from django.views.generic import TemplateView
 from applications.enums import ApplicationStatus, Weekday
 from applications.models import Application, Cohort
 from applications.selectors import cohort_members
+from cohort_site.core.mixins import StaffRequiredMixin
 from cohort_site.core.models import User
 from cohort_site.core.requests import safe_next
 
@@ -49,16 +50,7 @@ def _error_messages(error: ValidationError) -> list[str]:
     return list(error.messages)
 
 
-class StaffOnlyMixin:
-    """Staff pages: anyone else gets a 404, so the page does not reveal it exists."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not rules.is_schedule_manager(request.user):
-            raise Http404("No such page.")
-        return super().dispatch(request, *args, **kwargs)
-
-
-class CohortListView(StaffOnlyMixin, TemplateView):
+class CohortListView(StaffRequiredMixin, TemplateView):
     template_name = "sessions_app/cohort_list.html"
 
     def get_context_data(self, **kwargs):
@@ -98,7 +90,7 @@ def heatmap(ranking, candidates_by_pk, member_count: int):
     return {"days": [Weekday(day).label for day in weekdays], "rows": rows}
 
 
-class CohortScheduleView(StaffOnlyMixin, TemplateView):
+class CohortScheduleView(StaffRequiredMixin, TemplateView):
     template_name = "sessions_app/cohort_schedule.html"
 
     def setup(self, request, *args, **kwargs):
@@ -161,7 +153,7 @@ class CohortScheduleView(StaffOnlyMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class CohortInvitesView(StaffOnlyMixin, View):
+class CohortInvitesView(StaffRequiredMixin, View):
     def post(self, request, pk):
         cohort = get_object_or_404(Cohort, pk=pk)
         count = services.schedule_invites_send(cohort=cohort)
@@ -174,7 +166,7 @@ class CohortInvitesView(StaffOnlyMixin, View):
         return redirect("sessions:cohort_schedule", pk=cohort.pk)
 
 
-class SessionAddView(StaffOnlyMixin, TemplateView):
+class SessionAddView(StaffRequiredMixin, TemplateView):
     template_name = "sessions_app/session_add.html"
 
     def setup(self, request, *args, **kwargs):
@@ -221,7 +213,7 @@ class SessionAddView(StaffOnlyMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class SessionManageView(StaffOnlyMixin, TemplateView):
+class SessionManageView(StaffRequiredMixin, TemplateView):
     """One session for the manager: details, move, cancel, guests and, after it starts, attendance."""
 
     template_name = "sessions_app/session_detail.html"

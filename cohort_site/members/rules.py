@@ -1,4 +1,4 @@
-from cohort_site.core.rules import is_staff
+from cohort_site.core.rules import is_active_staff
 
 from .models import Expense
 
@@ -13,4 +13,4 @@ def can_claim_expenses(user) -> bool:
 
 def can_view_expense(user, expense: Expense) -> bool:
     """The claimant and staff; nobody else learns the claim exists."""
-    return is_staff(user) or (user.is_authenticated and expense.claimant_id == user.pk)
+    return is_active_staff(user) or (user.is_authenticated and expense.claimant_id == user.pk)

@@ -88,7 +88,9 @@ def test_devserver_runs_web_worker_and_beat_and_sends_a_due_reminder(tmp_path):
         assert wait_for(home_page_status, seconds=90) == 200
 
         # Within two minutes of start, beat's dispatcher finds the reminder due and the worker sends it.
-        assert wait_for(lambda: any(REMINDER_SUBJECT in line for line in lines), seconds=130), "".join(lines[-60:])
+        assert wait_for(lambda: any(REMINDER_SUBJECT in line for line in lines), seconds=130), "".join(
+            lines[-60:]
+        )
         with sqlite3.connect(database) as connection:
             sent = connection.execute(
                 "SELECT \"to\", status FROM mail_outgoingemail WHERE kind = 'drop-in-reminder'"

@@ -14,7 +14,11 @@ from packaging.utils import canonicalize_name
 ROOT = Path(settings.BASE_DIR)
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 # Each lock and the extras it resolves (the build backend is in each, so the project installs without a network).
-LOCKS = {"requirements.lock": (), "requirements-dev.lock": ("dev",), "requirements-bench.lock": ("dev", "bench")}
+LOCKS = {
+    "requirements.lock": (),
+    "requirements-dev.lock": ("dev",),
+    "requirements-bench.lock": ("dev", "bench"),
+}
 DIRECT_MARK = "cohort-site (pyproject.toml)"
 
 

@@ -86,4 +86,6 @@ def test_code_email_names_the_site_settings_give(client, db, settings, django_ca
     message = mail.outbox[0]
     assert message.subject == "Your sign-in code for Peer learning at Example Trust"
     assert message.body.startswith("Hello from Peer learning at Example Trust!\n")
-    assert message.body.rstrip().endswith("Thank you for using Peer learning at Example Trust!\ncohorts.example.org")
+    assert message.body.rstrip().endswith(
+        "Thank you for using Peer learning at Example Trust!\ncohorts.example.org"
+    )

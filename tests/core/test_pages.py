@@ -71,3 +71,15 @@ def test_healthz_answers_without_touching_the_database(client, db, django_assert
         response = client.get(reverse("core:healthz"))
 
     assert (response.status_code, response.content, response["Content-Type"]) == (200, b"ok", "text/plain")
+
+
+def test_active_staff_is_the_one_staff_predicate(db):
+    from django.contrib.auth.models import AnonymousUser
+
+    from cohort_site.core.rules import is_active_staff
+    from tests.factories import StaffFactory, UserFactory
+
+    assert [
+        is_active_staff(user)
+        for user in (None, AnonymousUser(), UserFactory(), StaffFactory(), StaffFactory(is_active=False))
+    ] == [False, False, False, True, False]

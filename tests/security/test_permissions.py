@@ -140,7 +140,11 @@ EXPECTED: dict[str, tuple] = {
         200,
     ),
     # Setting a password is one of the changes that ask who you are again (a member, by code).
-    "account_set_password": (LOGIN, *["→account_request_reauthentication_code"] * 3, "→account_change_password"),
+    "account_set_password": (
+        LOGIN,
+        *["→account_request_reauthentication_code"] * 3,
+        "→account_change_password",
+    ),
     # Re-authenticating: staff by password (or a code); members have no password, so allauth sends them to the
     # code. The code's confirmation page sends anyone who has not asked for a code back to ask for one.
     "account_reauthenticate": (LOGIN, *["→account_request_reauthentication_code"] * 3, 200),

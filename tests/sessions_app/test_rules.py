@@ -9,13 +9,6 @@ from tests.factories import ApplicationFactory, MemberFactory, SessionFactory, S
 UTC = datetime.UTC
 
 
-def test_schedule_manager_is_active_staff_only(db):
-    assert [
-        rules.is_schedule_manager(user)
-        for user in (AnonymousUser(), UserFactory(), StaffFactory(), StaffFactory(is_active=False))
-    ] == [False, False, True, False]
-
-
 def test_session_member_is_a_confirmed_member_of_that_cohort(db):
     session = SessionFactory()
     member = MemberFactory(cohort=session.cohort).user
