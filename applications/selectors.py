@@ -32,10 +32,44 @@ def programme_current() -> Programme | None:
     return upcoming.first() or published.order_by("-applications_close_at").first()
 
 
+# --- Membership: who is a member is decided here, and every app asks these -------------------------------------
+
+# A member's place: a confirmed application in a group.
+MEMBER_PLACE = Q(status=ApplicationStatus.CONFIRMED, cohort__isnull=False)
+
+
+def active_member_place(via: str = "") -> Q:
+    """A member's place whose account is active, as a condition on Application (or, `via="member__"`, on a model
+    that points at one)."""
+    return Q(
+        **{
+            f"{via}status": ApplicationStatus.CONFIRMED,
+            f"{via}cohort__isnull": False,
+            f"{via}user__is_active": True,
+        }
+    )
+
+
+def memberships_of(user) -> QuerySet[Application]:
+    """The user's places as a member; none for someone signed out or deactivated (an erased account is one)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return Application.objects.none()
+    return Application.objects.filter(MEMBER_PLACE, user=user)
+
+
+def is_member(user) -> bool:
+    return memberships_of(user).exists()
+
+
+def is_member_of_cohort(user, cohort_id: int) -> bool:
+    return memberships_of(user).filter(cohort_id=cohort_id).exists()
+
+
 def cohort_members(cohort: Cohort) -> QuerySet[Application]:
-    """The confirmed members of a cohort, as their applications (which carry organisation and availability)."""
+    """The members of a cohort whose accounts are active, as their applications (which carry organisation and
+    availability)."""
     return (
-        Application.objects.filter(cohort=cohort, status=ApplicationStatus.CONFIRMED)
+        Application.objects.filter(active_member_place(), cohort=cohort)
         .select_related("user")
         .order_by("name", "pk")
     )

@@ -5,17 +5,14 @@ Who may *read* an entry is not here: that is `selectors.entries_visible_to`, the
 
 import datetime
 
+from applications.selectors import is_member, memberships_of
 from cohort_site.core.rules import is_active_staff
 from sessions_app.enums import SessionStatus
 from sessions_app.models import Session
 
 from .enums import Visibility
 from .models import Entry, Survey
-from .selectors import attended, member_for_session, memberships_of, survey_opened_at
-
-
-def is_member(user) -> bool:
-    return bool(user.is_authenticated and memberships_of(user).exists())
+from .selectors import attended, member_for_session, survey_opened_at
 
 
 def is_author(user, entry: Entry) -> bool:

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from applications.enums import ApplicationStatus
 from applications.models import Application, Cohort, Programme
+from applications.selectors import active_member_place, cohort_members, memberships_of
 from sessions_app.enums import AttendanceStatus, SessionStatus
 from sessions_app.models import Attendance, Session
 
@@ -26,13 +26,6 @@ from .models import (
 )
 
 User = get_user_model()
-
-
-def memberships_of(user) -> QuerySet[Application]:
-    """The user's confirmed places in cohorts."""
-    if not user.is_authenticated:
-        return Application.objects.none()
-    return Application.objects.filter(user=user, status=ApplicationStatus.CONFIRMED, cohort__isnull=False)
 
 
 def entries_visible_to(user) -> QuerySet[Entry]:
@@ -87,7 +80,7 @@ def entries_filter(
 
 def author_candidates(cohort: Cohort) -> QuerySet:
     """Who can be named an author of an entry of `cohort`: its members and staff."""
-    members = Application.objects.filter(cohort=cohort, status=ApplicationStatus.CONFIRMED).values("user_id")
+    members = cohort_members(cohort).values("user_id")
     return User.objects.filter(Q(pk__in=members) | Q(is_staff=True), is_active=True).order_by("name", "email")
 
 
@@ -144,13 +137,11 @@ def feedback_due(*, now: datetime.datetime, ended_after: datetime.datetime) -> Q
     answered = SessionFeedback.objects.filter(session=OuterRef("session_id"), member=OuterRef("member_id"))
     return (
         Attendance.objects.filter(
+            active_member_place(via="member__"),
             status=AttendanceStatus.ATTENDED,
             session__status=SessionStatus.SCHEDULED,
             session__ends_at__lte=now,
             session__ends_at__gt=ended_after,
-            member__status=ApplicationStatus.CONFIRMED,
-            member__user__isnull=False,
-            member__user__is_active=True,
         )
         .exclude(Exists(answered))
         .select_related("session__cohort__programme", "member__user")
@@ -182,9 +173,7 @@ def survey_due(survey: Survey, *, now: datetime.datetime, opened_after: datetime
     if not opened:
         return []
     members = (
-        Application.objects.filter(
-            cohort_id__in=opened, status=ApplicationStatus.CONFIRMED, user__isnull=False, user__is_active=True
-        )
+        Application.objects.filter(active_member_place(), cohort_id__in=opened)
         .exclude(Exists(SurveyResponse.objects.filter(survey=survey, member=OuterRef("pk"))))
         .select_related("user", "cohort")
         .order_by("pk")

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, TemplateView
 
 from applications.models import Programme
+from applications.selectors import memberships_of
 from cohort_site.core.charts import rating_distribution_svg
 from cohort_site.core.markdown import render_markdown
 from cohort_site.core.mixins import StaffRequiredMixin
@@ -390,7 +391,7 @@ class SurveyView(LoginRequiredMixin, FormView):
             self.survey = get_object_or_404(Survey.objects.select_related("programme"), pk=kwargs["pk"])
             if not rules.can_answer_survey(request.user, self.survey, now=timezone.now()):
                 raise Http404
-            self.member = selectors.memberships_of(request.user).get(programme_id=self.survey.programme_id)
+            self.member = memberships_of(request.user).get(programme_id=self.survey.programme_id)
             self.response = self.survey.responses.filter(member=self.member).first()
         return super().dispatch(request, *args, **kwargs)
 

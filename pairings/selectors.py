@@ -9,8 +9,9 @@ from datetime import datetime
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
-from applications.enums import ApplicationStatus, AvailabilityAnswer
+from applications.enums import AvailabilityAnswer
 from applications.models import Application, Availability, CandidateTime, Cohort
+from applications.selectors import memberships_of
 
 from .enums import RoundStatus
 from .models import Pair, PairMember, Round, SkipRequest
@@ -19,10 +20,8 @@ from .planner import normalise_organisation, pair_key, pairs_in
 
 def member_of(user) -> Application | None:
     """The user's confirmed membership of a cohort (the most recent, if they were in more than one)."""
-    if not user.is_authenticated:
-        return None
     return (
-        Application.objects.filter(user=user, status=ApplicationStatus.CONFIRMED, cohort__isnull=False)
+        memberships_of(user)
         .select_related("cohort__programme")
         .order_by("-cohort__first_session_week", "-pk")
         .first()
@@ -101,7 +100,7 @@ def shared_times(members: list[Application]) -> list[CandidateTime]:
     )
 
 
-def memberships_of(member: Application) -> QuerySet[PairMember]:
+def pair_memberships_of(member: Application) -> QuerySet[PairMember]:
     """The member's groups in published rounds, with everyone in them, oldest round first."""
     partners = PairMember.objects.select_related("member").order_by("member__name", "pk")
     return (
@@ -142,7 +141,7 @@ def catch_up_windows_for(user) -> list[CatchUpWindow]:
             closes_at=membership.round.closes_at,
             partner_names=[m.member.name for m in membership.pair.everyone if m.member_id != member.pk],
         )
-        for membership in memberships_of(member)
+        for membership in pair_memberships_of(member)
     ]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from applications.enums import ApplicationStatus
+from applications.selectors import is_member_of_cohort
 from cohort_site.core.rules import is_active_staff
 
 from .enums import SessionStatus
@@ -12,9 +12,7 @@ from .enums import SessionStatus
 
 def is_session_member(user, session) -> bool:
     """A confirmed member of the session's cohort."""
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    return session.cohort.applications.filter(user=user, status=ApplicationStatus.CONFIRMED).exists()
+    return is_member_of_cohort(user, session.cohort_id)
 
 
 def can_send_apologies(user, session, now: datetime.datetime) -> bool:

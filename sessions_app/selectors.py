@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from applications.enums import ApplicationStatus
 from applications.models import Application, Availability, CandidateTime, Cohort, Programme
-from applications.selectors import cohort_members
+from applications.selectors import cohort_members, memberships_of
 
 from . import slot_finder
 from .enums import AttendanceStatus, SessionStatus
@@ -20,22 +19,15 @@ from .models import Attendance, Session
 
 def sessions_for_member(user) -> QuerySet[Session]:
     """Every session (cancelled ones too, marked) of the cohorts the user is a confirmed member of."""
-    if not (user and user.is_authenticated and user.is_active):
-        return Session.objects.none()
     return (
-        Session.objects.filter(
-            cohort__applications__user=user, cohort__applications__status=ApplicationStatus.CONFIRMED
-        )
+        Session.objects.filter(cohort_id__in=memberships_of(user).values("cohort_id"))
         .select_related("cohort__programme")
         .order_by("starts_at", "pk")
-        .distinct()
     )
 
 
 def membership_for_session(user, session: Session) -> Application | None:
-    return Application.objects.filter(
-        cohort_id=session.cohort_id, user=user, status=ApplicationStatus.CONFIRMED
-    ).first()
+    return memberships_of(user).filter(cohort_id=session.cohort_id).first()
 
 
 def member_timezone(user, programme: Programme) -> zoneinfo.ZoneInfo:
@@ -117,11 +109,7 @@ class MemberSchedule:
 def member_schedule(user, *, now: datetime.datetime) -> MemberSchedule:
     """Every session of the user's groups, each marked with the user's own attendance (`my_status`), whether
     they sent apologies (`sent_apologies`) and whether they still can (`can_apologise`)."""
-    memberships = list(
-        Application.objects.filter(user=user, status=ApplicationStatus.CONFIRMED).select_related(
-            "cohort__programme"
-        )
-    )
+    memberships = list(memberships_of(user).select_related("cohort__programme"))
     sessions = list(member_sessions_with_attendance(user, [m.pk for m in memberships]))
     upcoming = [s for s in sessions if s.status == SessionStatus.SCHEDULED and s.ends_at > now]
     past = [s for s in sessions if s not in upcoming]

@@ -1,14 +1,11 @@
+from applications.selectors import is_member
 from cohort_site.core.rules import is_active_staff
 
 from .models import Expense
 
 
 def can_claim_expenses(user) -> bool:
-    from applications.enums import ApplicationStatus
-
-    return bool(
-        user.is_authenticated and user.applications.filter(status=ApplicationStatus.CONFIRMED).exists()
-    )
+    return is_member(user)
 
 
 def can_view_expense(user, expense: Expense) -> bool:

@@ -1,7 +1,7 @@
 from django.db.models import QuerySet
 
-from applications.enums import ApplicationStatus
 from applications.models import Programme
+from applications.selectors import memberships_of
 
 from .enums import ExpenseStatus
 from .models import Expense
@@ -22,10 +22,5 @@ def expenses_awaiting_decision_count() -> int:
 
 def programme_of_member(user) -> Programme | None:
     """The programme of the member's most recent confirmed place."""
-    application = (
-        user.applications.filter(status=ApplicationStatus.CONFIRMED)
-        .select_related("programme")
-        .order_by("-status_changed_at")
-        .first()
-    )
+    application = memberships_of(user).select_related("programme").order_by("-status_changed_at").first()
     return application.programme if application else None
