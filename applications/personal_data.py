@@ -1,4 +1,4 @@
-from cohort_site.members.personal_data import (
+from cohort_site.core.data_subjects import (
     ERASED_NAME,
     DataSubject,
     erased_email,

@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db.models import Q
 
-from cohort_site.members.personal_data import (
+from .data_subjects import (
     ERASED_NAME,
     DataSubject,
     erased_email,

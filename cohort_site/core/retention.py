@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
-from cohort_site.members.personal_data import ERASED_DOMAIN
+from .data_subjects import ERASED_DOMAIN
 
 Counts = dict[str, int]
 

@@ -11,6 +11,12 @@ from django.views import View
 from django.views.generic import FormView, ListView, UpdateView
 
 from cohort_site.core.csv import safe_csv_row
+from cohort_site.core.data_subjects import (
+    DataSubject,
+    personal_data_erase,
+    personal_data_export_json,
+    personal_data_export_zip,
+)
 from cohort_site.core.mixins import StaffRequiredMixin
 from cohort_site.core.requests import safe_next
 from cohort_site.mail.services import opted_out_kinds
@@ -18,12 +24,6 @@ from cohort_site.mail.services import opted_out_kinds
 from .enums import ExpenseStatus
 from .forms import ErasureConfirmForm, ExpenseDecisionForm, ExpenseForm, ProfileForm, StaffErasureForm
 from .models import Expense
-from .personal_data import (
-    DataSubject,
-    personal_data_erase,
-    personal_data_export_json,
-    personal_data_export_zip,
-)
 from .rules import can_claim_expenses, can_view_expense
 from .selectors import expenses_for_review, expenses_of, programme_of_member
 from .services import expense_set_status, expense_submit, user_profile_update

@@ -7,8 +7,8 @@ from django.apps import apps
 from django.db import models
 from django.urls import reverse
 
+from cohort_site.core.data_subjects import DataSubject, personal_data_export
 from cohort_site.mail.services import email_queue, opt_out_record
-from cohort_site.members.personal_data import DataSubject, personal_data_export
 from tests.factories import MemberFactory, StaffFactory
 from tests.members.test_expenses import PDF, claim
 
