@@ -17,6 +17,11 @@ place came free"). After every source has erased its own rows, those quotes are 
 (`redact_mentions`), so that afterwards no row anywhere holds the person's name or address. Emails also copy what
 the person wrote (an apology's note, a challenge shared with coffee partners): a source names those texts
 (`quoted(subject) -> set[str]`) and a source that stores copies (the emails) removes them (`redact_quoted(texts)`).
+
+Staff change records in the admin, and the admin's history describes each change by the record's name. A source
+says which of its records are about the person (`admin_records(subject) -> [(model, [pk, ...]), ...]`: the
+account, applications, expressions of interest) so that core's admin-history source finds that history without
+knowing the apps.
 """
 
 import io
@@ -120,6 +125,15 @@ def personal_data_names(subject: DataSubject) -> set[str]:
         and value != ERASED_NAME
         and ("@" in value or (len(value.strip()) >= MIN_REDACTED_NAME and " " in value.strip()))
     }
+
+
+def personal_data_records(subject: DataSubject) -> list[tuple[type[models.Model], list[int]]]:
+    """The records the sources hold about the person, as (model, primary keys), for finding their admin history."""
+    return [
+        (model, pks)
+        for source in personal_data_sources().values()
+        for model, pks in getattr(source, "admin_records", lambda subject: [])(subject)
+    ]
 
 
 def _whole(needle: str) -> str:
