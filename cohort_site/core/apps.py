@@ -15,3 +15,5 @@ class CoreConfig(AppConfig):
         user_logged_in.connect(staff_activity_start, dispatch_uid="core.staff_activity_start")
         # Each app (core too) says what it holds about a person in its personal_data.py (see data_subjects.py).
         autodiscover_modules("personal_data")
+        # Each app registers how long its personal data is kept in its retention.py (see retention.py).
+        autodiscover_modules("retention")
