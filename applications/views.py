@@ -13,7 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from cohort_site.core.data_subjects import personal_data_export_json
-from cohort_site.members.forms import ErasureConfirmForm
+from cohort_site.core.forms import ErasureConfirmForm
 
 from .enums import ApplicationStatus, ProgrammePhase
 from .forms import ApplicationForm, InterestForm

@@ -17,12 +17,13 @@ from cohort_site.core.data_subjects import (
     personal_data_export_json,
     personal_data_export_zip,
 )
+from cohort_site.core.forms import ErasureConfirmForm
 from cohort_site.core.mixins import StaffRequiredMixin
 from cohort_site.core.requests import safe_next
 from cohort_site.mail.services import opted_out_kinds
 
 from .enums import ExpenseStatus
-from .forms import ErasureConfirmForm, ExpenseDecisionForm, ExpenseForm, ProfileForm, StaffErasureForm
+from .forms import ExpenseDecisionForm, ExpenseForm, ProfileForm, StaffErasureForm
 from .models import Expense
 from .rules import can_claim_expenses, can_view_expense
 from .selectors import expenses_for_review, expenses_of, programme_of_member
