@@ -1,4 +1,4 @@
-from cohort_site.members.personal_data import (
+from cohort_site.core.data_subjects import (
     ERASED_NAME,
     DataSubject,
     erased_email,
@@ -44,6 +44,14 @@ class ApplicationData:
             *applications_of_subject(subject).values_list("email", flat=True),
             *interests.values_list("name", flat=True),
         }
+
+    def admin_records(self, subject: DataSubject) -> list[tuple[type, list[int]]]:
+        # Read by the admin history source, which is erased before this source erases the addresses used here.
+        interests = ExpressionOfInterest.objects.filter(email__iexact=subject.email)
+        return [
+            (Application, list(applications_of_subject(subject).values_list("pk", flat=True))),
+            (ExpressionOfInterest, list(interests.values_list("pk", flat=True))),
+        ]
 
     def export(self, subject: DataSubject) -> dict[str, list[dict]]:
         applications = applications_of_subject(subject).order_by("submitted_at")

@@ -11,11 +11,11 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, F, OuterRef
 
+from cohort_site.core.data_subjects import ERASED_DOMAIN
 from cohort_site.mail.dispatch import reminder
 from cohort_site.mail.enums import EmailStatus
 from cohort_site.mail.models import OutgoingEmail
 from cohort_site.mail.services import email_queue
-from cohort_site.members.personal_data import ERASED_DOMAIN
 
 from .enums import ApplicationStatus
 from .models import Application, DropIn

@@ -22,6 +22,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from cohort_site.core.data_subjects import DataSubject, personal_data_erase
 from cohort_site.mail.models import EmailAttachment, OutgoingEmail
 from cohort_site.mail.services import Attachment, email_queue
 
@@ -869,16 +870,12 @@ def application_withdraw(*, application: Application, erase: bool = False) -> Ap
 
 def applicant_subject(application: Application):
     """The applicant, by the application's address, and their account if they have one (the same person)."""
-    from cohort_site.members.personal_data import DataSubject
-
     return DataSubject(email=application.email, user=application.user)
 
 
 @transaction.atomic
 def applicant_erase(*, application: Application) -> None:
     """The applicant erases everything held about them through their private link (their account too)."""
-    from cohort_site.members.personal_data import personal_data_erase
-
     if application.status == ApplicationStatus.SUBMITTED:
         # Not considered any further: an anonymous application must not be offered a place.
         application_withdraw(application=application)

@@ -12,8 +12,8 @@ from django.utils.cache import add_never_cache_headers
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
-from cohort_site.members.forms import ErasureConfirmForm
-from cohort_site.members.personal_data import personal_data_export_json
+from cohort_site.core.data_subjects import personal_data_export_json
+from cohort_site.core.forms import ErasureConfirmForm
 
 from .enums import ApplicationStatus, ProgrammePhase
 from .forms import ApplicationForm, InterestForm

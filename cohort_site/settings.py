@@ -122,7 +122,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "core:after_login"
 ACCOUNT_LOGOUT_REDIRECT_URL = "core:home"
 
-ACCOUNT_ADAPTER = "cohort_site.core.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "cohort_site.mail.account_adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 # An optional password field makes allauth show one at sign-in, for staff; members use an emailed code.

@@ -2,13 +2,20 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from cohort_site.core import urls as core_urls
+from cohort_site.members.views import PrivacyView
+
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = "Cohorts admin"
+
+# The privacy page keeps its name, core:privacy, which every layer's templates link to; its view is members' (the
+# layer that owns data rights, and may read the current programme), so core's urls cannot import it.
+core_patterns = [*core_urls.urlpatterns, path("privacy/", PrivacyView.as_view(), name="privacy")]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("", include("cohort_site.core.urls")),
+    path("", include((core_patterns, core_urls.app_name))),
     path("", include("cohort_site.dashboards.urls")),
     path("", include("applications.urls")),
     path("", include("cohort_site.mail.urls")),

@@ -1,5 +1,5 @@
 from applications.personal_data import applications_of_subject
-from cohort_site.members.personal_data import DataSubject, personal_data_source, rows
+from cohort_site.core.data_subjects import DataSubject, personal_data_source, rows
 
 from .models import (
     Authorship,

@@ -1,5 +1,5 @@
 from applications.personal_data import applications_of_subject
-from cohort_site.members.personal_data import (
+from cohort_site.core.data_subjects import (
     ERASED_NAME,
     DataSubject,
     erased_email,

@@ -6,10 +6,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db.models import Q
 
-from cohort_site.members.personal_data import (
+from .data_subjects import (
     ERASED_NAME,
     DataSubject,
     erased_email,
+    personal_data_records,
     personal_data_source,
     rows,
 )
@@ -21,6 +22,9 @@ class AccountData:
 
     def names(self, subject: DataSubject) -> set[str]:
         return {subject.user.name, subject.user.email} if subject.user is not None else set()
+
+    def admin_records(self, subject: DataSubject) -> list[tuple[type, list[int]]]:
+        return [(get_user_model(), [subject.user.pk])] if subject.user is not None else []
 
     def export(self, subject: DataSubject) -> dict[str, list[dict]]:
         # Sign-in attempts record the address typed, with or without an account.
@@ -81,23 +85,9 @@ class AccountData:
 
 
 def _admin_entries_about(subject: DataSubject):
-    """The admin's history of changes to the person's account, applications and expressions of interest."""
-    from applications.models import Application, ExpressionOfInterest
-    from applications.personal_data import applications_of_subject
-
-    about = [
-        (Application, list(applications_of_subject(subject).values_list("pk", flat=True))),
-        (
-            ExpressionOfInterest,
-            list(
-                ExpressionOfInterest.objects.filter(email__iexact=subject.email).values_list("pk", flat=True)
-            ),
-        ),
-    ]
-    if subject.user is not None:
-        about.append((get_user_model(), [subject.user.pk]))
+    """The admin's history of changes to the records held about the person (account, applications, interests)."""
     condition = Q(pk__in=[])
-    for model, pks in about:
+    for model, pks in personal_data_records(subject):
         if pks:
             condition |= Q(
                 content_type=ContentType.objects.get_for_model(model), object_id__in=[str(pk) for pk in pks]

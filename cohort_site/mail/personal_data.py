@@ -1,7 +1,7 @@
 from django.db.models import Q
 from django.utils.html import escape
 
-from cohort_site.members.personal_data import DataSubject, erased_email, personal_data_source, rows
+from cohort_site.core.data_subjects import DataSubject, erased_email, personal_data_source, rows
 
 from .enums import EmailStatus
 from .models import EmailOptOut, OutgoingEmail

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from cohort_site.members.personal_data import ERASED_DOMAIN
+from cohort_site.core.data_subjects import ERASED_DOMAIN
 
 from .enums import RETRY_DELAYS_MINUTES, EmailStatus, OptionalEmail
 from .models import EmailAttachment, EmailOptOut, OutgoingEmail

@@ -109,23 +109,6 @@ class ProfileForm(forms.ModelForm):
         self.helper.add_input(Submit("submit", "Save profile"))
 
 
-class ErasureConfirmForm(forms.Form):
-    confirm = forms.CharField(
-        label="Type ERASE to confirm",
-        help_text="This removes your name, email and everything you wrote, and closes your account. It cannot be undone.",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Erase my data", css_class="btn-danger"))
-
-    def clean_confirm(self):
-        if self.cleaned_data["confirm"].strip().upper() != "ERASE":
-            raise forms.ValidationError("Type ERASE (in capitals or not) to confirm.")
-        return self.cleaned_data["confirm"]
-
-
 class StaffErasureForm(forms.Form):
     email = forms.EmailField(help_text="Every record held about this address is erased.")
     confirm = forms.BooleanField(label="I understand this cannot be undone")

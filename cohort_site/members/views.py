@@ -8,22 +8,25 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views import View
-from django.views.generic import FormView, ListView, UpdateView
+from django.views.generic import FormView, ListView, TemplateView, UpdateView
 
+from applications.selectors import programme_current
 from cohort_site.core.csv import safe_csv_row
-from cohort_site.core.mixins import StaffRequiredMixin
-from cohort_site.core.requests import safe_next
-from cohort_site.mail.services import opted_out_kinds
-
-from .enums import ExpenseStatus
-from .forms import ErasureConfirmForm, ExpenseDecisionForm, ExpenseForm, ProfileForm, StaffErasureForm
-from .models import Expense
-from .personal_data import (
+from cohort_site.core.data_subjects import (
     DataSubject,
     personal_data_erase,
     personal_data_export_json,
     personal_data_export_zip,
 )
+from cohort_site.core.forms import ErasureConfirmForm
+from cohort_site.core.mixins import StaffRequiredMixin
+from cohort_site.core.requests import safe_next
+from cohort_site.core.retention import retention_rules
+from cohort_site.mail.services import opted_out_kinds
+
+from .enums import ExpenseStatus
+from .forms import ExpenseDecisionForm, ExpenseForm, ProfileForm, StaffErasureForm
+from .models import Expense
 from .rules import can_claim_expenses, can_view_expense
 from .selectors import expenses_for_review, expenses_of, programme_of_member
 from .services import expense_set_status, expense_submit, user_profile_update
@@ -229,3 +232,16 @@ class StaffErasureView(StaffRequiredMixin, FormView):
         personal_data_erase(DataSubject(email=email, user=user))
         messages.success(self.request, f"Everything held about {email} has been erased.")
         return redirect("members:staff_erasure")
+
+
+class PrivacyView(TemplateView):
+    """What is kept about people, why and for how long: the periods are the ones `enforce_retention` applies."""
+
+    template_name = "members/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "rules": retention_rules(),
+            "programme": programme_current(),
+        }

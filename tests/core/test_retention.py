@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from applications.models import Application, ExpressionOfInterest
+from cohort_site.core.retention import retention_rules
 from cohort_site.mail.models import EmailAttachment, OutgoingEmail
 from cohort_site.mail.services import Attachment, email_queue
 from cohort_site.members.enums import ExpenseStatus
@@ -74,6 +75,16 @@ def test_command_reports_each_rule_and_a_second_run_finds_nothing(db):
         "expense_receipts (30 days after the claim was paid or rejected): removed 0 receipts.",
         "email_bodies (30 days after the email was sent (or failed)): removed 0 emails.",
         "signin_logs (30 days after the attempt): removed 0 sign-in records, 0 expired sessions.",
+    ]
+
+
+def test_rules_keep_their_order_whichever_app_registers_them():
+    assert list(retention_rules()) == [
+        "recruitment",
+        "member_data",
+        "expense_receipts",
+        "email_bodies",
+        "signin_logs",
     ]
 
 

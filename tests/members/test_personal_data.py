@@ -4,12 +4,14 @@ import zipfile
 
 import pytest
 from django.apps import apps
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 
+from cohort_site.core.data_subjects import DataSubject, personal_data_erase, personal_data_export
 from cohort_site.mail.services import email_queue, opt_out_record
-from cohort_site.members.personal_data import DataSubject, personal_data_export
-from tests.factories import MemberFactory, StaffFactory
+from tests.factories import ExpressionOfInterestFactory, MemberFactory, StaffFactory
 from tests.members.test_expenses import PDF, claim
 
 TEXT_FIELDS = (models.CharField, models.TextField, models.EmailField)
@@ -138,3 +140,27 @@ def test_staff_erase_an_applicant_without_account(client, db):
 
 def test_staff_erasure_is_404_for_members(client, person):
     assert client.get(reverse("members:staff_erasure")).status_code == 404
+
+
+def test_admin_history_of_an_interest_is_exported_and_erased(db):
+    """Core finds the admin's history through the records each source names: applications names the interest."""
+    interest = ExpressionOfInterestFactory(
+        name="Demelza Penrose", email="demelza@example.org", organisation="Kernow Befriending"
+    )
+    LogEntry.objects.create(
+        user=StaffFactory(),
+        content_type=ContentType.objects.get_for_model(interest),
+        object_id=str(interest.pk),
+        object_repr=str(interest),
+        action_flag=CHANGE,
+        change_message='[{"changed": {"fields": ["Organisation"]}}]',
+    )
+    subject = DataSubject(email="demelza@example.org")
+
+    exported = personal_data_export(subject)["data"]["admin_history"]["admin_changes_about_you"]
+    personal_data_erase(subject)
+
+    assert [(row["record"], row["change"]) for row in exported] == [
+        ("Demelza Penrose (Kernow Befriending)", "Changed Organisation.")
+    ]
+    assert LogEntry.objects.count() == 0

@@ -15,15 +15,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from applications.models import Application, ApplicationStatusChange, ExpressionOfInterest
-from cohort_site.mail.models import EmailAttachment, OutgoingEmail
-from cohort_site.mail.services import email_queue, opt_out_record
-from cohort_site.members.models import Expense
-from cohort_site.members.personal_data import (
+from cohort_site.core.data_subjects import (
     DataSubject,
     personal_data_erase,
     personal_data_export,
     personal_data_sources,
 )
+from cohort_site.mail.models import EmailAttachment, OutgoingEmail
+from cohort_site.mail.services import email_queue, opt_out_record
+from cohort_site.members.models import Expense
 from learning.models import SessionFeedback, SharingEvent, SurveyAnswer
 from learning.services import (
     reading_item_tick,

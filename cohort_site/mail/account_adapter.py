@@ -7,6 +7,8 @@ from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
+from .services import email_store
+
 
 @dataclass(frozen=True)
 class SiteFromSettings:
@@ -31,14 +33,17 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def send_mail(self, template_prefix, email, context):
-        from cohort_site.mail.services import email_store
-
         # What allauth's own send_mail gives its templates; the site that greets and signs off is ours, from
         # settings (without django.contrib.sites allauth would name the request's host, or nothing).
         message = self.render_mail(
             template_prefix,
             email,
-            {"request": allauth_context.request, "email": email, **context, "current_site": site_from_settings()},
+            {
+                "request": allauth_context.request,
+                "email": email,
+                **context,
+                "current_site": site_from_settings(),
+            },
         )
         html = next(
             (
