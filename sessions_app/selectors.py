@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from applications import slot_finder
 from applications.enums import ApplicationStatus
 from applications.models import Application, Availability, CandidateTime, Cohort, Programme
 from applications.selectors import cohort_members
 
-from . import slot_finder
 from .enums import AttendanceStatus, SessionStatus
 from .models import Attendance, Session
 

@@ -3,7 +3,7 @@
 import datetime
 import zoneinfo
 
-from sessions_app.slot_finder import (
+from applications.slot_finder import (
     IF_NEED_BE,
     NO,
     YES,
