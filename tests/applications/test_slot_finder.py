@@ -71,6 +71,17 @@ def test_rank_when_nobody_is_available_leaves_everyone_out_and_all_tie():
     ]
 
 
+def test_rank_tells_a_missing_answer_from_a_no_and_leaves_both_out():
+    answers = {"ada": {"mon-10": NO, "tue-14": YES}, "bo": {"tue-14": IF_NEED_BE}, "cy": {}}
+
+    ranking = rank_times([MON_10, TUE_14], answers)
+
+    assert [(r.candidate.key, r.left_out, r.unanswered, r.said_no) for r in ranking] == [
+        ("tue-14", ("cy",), ("cy",), 0),
+        ("mon-10", ("ada", "bo", "cy"), ("bo", "cy"), 1),
+    ]
+
+
 def test_rank_when_everyone_is_available_leaves_nobody_out():
     answers = {name: {"mon-10": YES, "tue-14": YES} for name in ("ada", "bo", "cy")}
 
