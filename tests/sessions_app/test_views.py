@@ -122,6 +122,21 @@ def test_ranking_page_shows_heatmap_top_choice_and_bank_holiday(brief, client):
     assert "style=" not in html
 
 
+@pytest.mark.parametrize("count", [1, 3])
+def test_ranking_page_queries_do_not_grow(client, db, count, django_assert_num_queries):
+    cohort = CohortFactory()
+    times = [CandidateTimeFactory(programme=cohort.programme, weekday=day) for day in (1, 3)]
+    for member in MemberFactory.create_batch(count, cohort=cohort):
+        for time in times:
+            AvailabilityFactory(application=member, candidate_time=time, answer=AvailabilityAnswer.YES)
+    client.force_login(StaffFactory())
+
+    with django_assert_num_queries(9):
+        response = client.get(reverse("sessions:cohort_schedule", kwargs={"pk": cohort.pk}))
+
+    assert (response.context["member_count"], len(response.context["ranking"])) == (count, 2)
+
+
 def test_confirming_the_preselected_time_creates_sessions_and_invites(
     brief, client, django_capture_on_commit_callbacks
 ):
