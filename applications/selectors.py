@@ -1,4 +1,5 @@
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -8,9 +9,11 @@ from django.utils import timezone
 from cohort_site.mail.enums import EmailStatus
 from cohort_site.mail.models import OutgoingEmail
 
+from . import slot_finder
 from .enums import PLACE_HOLDING_STATUSES, ApplicationStatus, RoleType
 from .models import (
     Application,
+    Availability,
     CandidateTime,
     Cohort,
     DropIn,
@@ -18,7 +21,6 @@ from .models import (
     MemberOrganisation,
     Programme,
 )
-from .overlap import TimeOverlap, availability_overlap
 
 
 def programmes_published() -> QuerySet[Programme]:
@@ -75,6 +77,29 @@ def cohort_members(cohort: Cohort) -> QuerySet[Application]:
     )
 
 
+def cohort_best_times(
+    cohort: Cohort, people: Sequence[Application]
+) -> tuple[list[slot_finder.RankedTime], dict[int, CandidateTime]]:
+    """The best weekly time: the programme's candidate times ranked for `people` (applications of the cohort) by
+    the best-time finder, best first, with the bank holidays in the cohort's weeks. The one ranking the selection
+    page and the schedule page both show. Candidate keys are CandidateTime pks; members are the Applications, in
+    the order given. Returns the ranking and the candidate times by pk."""
+    programme = cohort.programme
+    times = list(CandidateTime.objects.filter(programme=programme).select_related("programme"))
+    answers: dict[Application, dict[int, str]] = {person: {} for person in people}
+    by_pk = {person.pk: person for person in people}
+    rows = Availability.objects.filter(
+        application__in=list(people), candidate_time__programme=programme
+    ).values_list("application_id", "candidate_time_id", "answer")
+    for application_id, candidate_id, answer in rows:
+        answers[by_pk[application_id]][candidate_id] = answer
+    candidates = [slot_finder.Candidate(key=t.pk, weekday=t.weekday, start=t.start_time) for t in times]
+    ranking = slot_finder.rank_times(
+        candidates, answers, first_week=cohort.first_session_week, weeks=programme.session_count
+    )
+    return ranking, {t.pk: t for t in times}
+
+
 # --- Selection (the manager's view of a cohort) --------------------------------------------------------------
 
 
@@ -90,7 +115,6 @@ def cohort_places(cohort: Cohort) -> QuerySet[Application]:
     return (
         Application.objects.filter(cohort=cohort, status__in=PLACE_HOLDING_STATUSES)
         .select_related("user")
-        .prefetch_related("availability")
         .order_by("status", "name", "pk")
     )
 
@@ -125,7 +149,7 @@ class CohortOverview:
     waitlist: list[Application]
     organisations: list[tuple[str, int]]
     role_types: list[tuple[str, int]]
-    overlap: list[TimeOverlap]
+    best_times: list[tuple[slot_finder.RankedTime, CandidateTime]]
     draft_count: int
 
     @property
@@ -144,10 +168,7 @@ class CohortOverview:
 def cohort_overview(cohort: Cohort) -> CohortOverview:
     """Everything the selection page shows, in a fixed number of queries whatever the group's size."""
     places = list(cohort_places(cohort))
-    times = list(CandidateTime.objects.filter(programme_id=cohort.programme_id).select_related("programme"))
-    answers = [
-        {a.candidate_time_id: a.answer for a in application.availability.all()} for application in places
-    ]
+    ranking, times = cohort_best_times(cohort, places)
     organisations = Counter(a.organisation.strip() for a in places)
     roles = Counter(a.role_type for a in places)
     return CohortOverview(
@@ -157,7 +178,7 @@ def cohort_overview(cohort: Cohort) -> CohortOverview:
         waitlist=list(waitlist(cohort.programme_id)),
         organisations=sorted(organisations.items(), key=lambda item: (-item[1], item[0].lower())),
         role_types=[(RoleType(value).label, roles.get(value, 0)) for value in RoleType.values],
-        overlap=availability_overlap([(t.pk, t.label) for t in times], answers),
+        best_times=[(ranked, times[ranked.candidate.key]) for ranked in ranking],
         draft_count=decision_drafts(cohort.programme_id).count(),
     )
 

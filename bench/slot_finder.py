@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sessions_app.slot_finder import IF_NEED_BE, NO, YES, Candidate, rank_times
+from applications.slot_finder import IF_NEED_BE, NO, YES, Candidate, rank_times
 
 APPLICANTS = 10_000
 CANDIDATES = 40

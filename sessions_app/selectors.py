@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from applications.models import Application, Availability, CandidateTime, Cohort, Programme
-from applications.selectors import cohort_members, memberships_of
+from applications.models import Application, Cohort, Programme
+from applications.selectors import memberships_of
 
-from . import slot_finder
 from .enums import AttendanceStatus, SessionStatus
 from .models import Attendance, Session
 
@@ -46,30 +45,6 @@ def cohort_sessions(cohort: Cohort) -> QuerySet[Session]:
         .prefetch_related("guests")
         .order_by("number")
     )
-
-
-def candidate_times(programme: Programme) -> list[CandidateTime]:
-    return list(CandidateTime.objects.filter(programme=programme).select_related("programme"))
-
-
-def cohort_time_ranking(cohort: Cohort) -> tuple[list[slot_finder.RankedTime], dict[int, CandidateTime]]:
-    """Rank the programme's candidate times for the cohort's confirmed members. Candidate keys are
-    CandidateTime pks; members are their Applications. Returns the ranking and the candidate times by pk."""
-    programme = cohort.programme
-    times = candidate_times(programme)
-    members = list(cohort_members(cohort))
-    answers: dict[Application, dict[int, str]] = {member: {} for member in members}
-    by_pk = {member.pk: member for member in members}
-    rows = Availability.objects.filter(
-        application__in=members, candidate_time__programme=programme
-    ).values_list("application_id", "candidate_time_id", "answer")
-    for application_id, candidate_id, answer in rows:
-        answers[by_pk[application_id]][candidate_id] = answer
-    candidates = [slot_finder.Candidate(key=t.pk, weekday=t.weekday, start=t.start_time) for t in times]
-    ranking = slot_finder.rank_times(
-        candidates, answers, first_week=cohort.first_session_week, weeks=programme.session_count
-    )
-    return ranking, {t.pk: t for t in times}
 
 
 def session_apologies(session: Session) -> set[int]:

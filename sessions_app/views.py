@@ -19,7 +19,7 @@ from django.views.generic import TemplateView
 
 from applications.enums import ApplicationStatus, Weekday
 from applications.models import Application, Cohort
-from applications.selectors import cohort_members
+from applications.selectors import cohort_best_times, cohort_members
 from cohort_site.core.mixins import StaffRequiredMixin
 from cohort_site.core.models import User
 from cohort_site.core.requests import safe_next
@@ -40,7 +40,6 @@ from .forms import (
 from .models import Attendance, Guest, Session
 from .selectors import (
     cohort_sessions,
-    cohort_time_ranking,
     member_schedule,
     session_apologies,
 )
@@ -111,8 +110,9 @@ class CohortScheduleView(StaffRequiredMixin, TemplateView):
             context["schedule"] = getattr(cohort, "schedule", None)
             context["add_url"] = reverse("sessions:session_add", kwargs={"pk": cohort.pk})
             return context
-        ranking, by_pk = cohort_time_ranking(cohort)
-        member_count = cohort_members(cohort).count()
+        members = list(cohort_members(cohort))
+        ranking, by_pk = cohort_best_times(cohort, members)
+        member_count = len(members)
         labels = {
             r.candidate.key: f"{by_pk[r.candidate.key].label} · {r.can_come} of {member_count} can come"
             for r in ranking

@@ -13,7 +13,6 @@ from django.utils import timezone
 from applications import rules
 from applications.enums import ApplicationStatus, AvailabilityAnswer, Notify, RoleType
 from applications.models import Application
-from applications.overlap import TimeOverlap, availability_overlap
 from applications.services import application_set_status, applications_set_status
 from cohort_site.mail.enums import EmailStatus
 from cohort_site.mail.models import OutgoingEmail
@@ -125,7 +124,7 @@ def test_cohort_page_queries_do_not_grow_with_the_group(client, db, django_asser
     assert (response.status_code, overview.taken, len(overview.waitlist)) == (200, members, members)
 
 
-def test_cohort_page_shows_fill_people_mix_waitlist_and_overlap(client, db):
+def test_cohort_page_shows_fill_people_mix_waitlist_and_best_times(client, db):
     cohort = CohortFactory(size=20, name="Group 1")
     tuesday = CandidateTimeFactory(programme=cohort.programme, weekday=1, start_time=datetime.time(14))
     thursday = CandidateTimeFactory(programme=cohort.programme, weekday=3, start_time=datetime.time(10))
@@ -156,10 +155,10 @@ def test_cohort_page_shows_fill_people_mix_waitlist_and_overlap(client, db):
     assert [a.name for a in overview.waitlist] == ["Eve", "Fay"]
     assert overview.organisations == [("Age UK", 2), ("Mind", 2)]
     assert overview.role_types == [(RoleType.FRONT_LINE.label, 3), (RoleType.DESIGNING.label, 1)]
-    assert overview.overlap == [
-        TimeOverlap(tuesday.pk, tuesday.label, yes=2, if_need_be=1, no=0, unanswered=1),
-        TimeOverlap(thursday.pk, thursday.label, yes=2, if_need_be=0, no=1, unanswered=1),
-    ]
+    assert [
+        (time, ranked.rank, ranked.can_come, ranked.said_no, [a.name for a in ranked.unanswered])
+        for ranked, time in overview.best_times
+    ] == [(tuesday, 1, 3, 0, ["Dee"]), (thursday, 2, 2, 1, ["Dee"])]
     assert "next on the waitlist is Eve" in page
 
 
@@ -325,19 +324,6 @@ def test_admin_shows_the_audit_trail(admin_client, db):
 
     assert listing.context["cl"].result_count == 2
     assert "Not this time" in detail.content.decode()
-
-
-def test_overlap_orders_times_by_who_can_come():
-    rows = availability_overlap(
-        [(1, "Mon"), (2, "Tue"), (3, "Wed")],
-        [{1: "no", 2: "yes", 3: "yes"}, {1: "yes", 2: "yes", 3: "if_need_be"}, {2: "no", 3: "yes"}],
-    )
-
-    assert [(r.label, r.yes, r.if_need_be, r.no, r.unanswered) for r in rows] == [
-        ("Wed", 2, 1, 0, 0),
-        ("Tue", 2, 0, 1, 0),
-        ("Mon", 1, 0, 1, 1),
-    ]
 
 
 @pytest.mark.parametrize("drafts", [1, 3])

@@ -122,6 +122,63 @@ def test_ranking_page_shows_heatmap_top_choice_and_bank_holiday(brief, client):
     assert "style=" not in html
 
 
+def named_top_choice(response) -> list[str]:
+    """The weekly times a page marks as its top choice, as the page words them."""
+    return re.findall(r"(\w+day \d\d:\d\d–\d\d:\d\d) Top choice", text(response))
+
+
+def test_selection_and_schedule_pages_name_the_same_best_time(client, db):
+    """Most say yes to Tuesday, but everyone can come on Thursday (three of them only if need be): both pages
+    rank by the one finder, so both name Thursday."""
+    cohort = CohortFactory(name="Group 1")
+    tuesday = CandidateTimeFactory(programme=cohort.programme, weekday=1, start_time=datetime.time(14, 0))
+    thursday = CandidateTimeFactory(programme=cohort.programme, weekday=3, start_time=datetime.time(10, 0))
+    answers = {
+        "Ada Lovelace": ("yes", "if_need_be"),
+        "Bo Diddley": ("yes", "if_need_be"),
+        "Cy Twombly": ("no", "yes"),
+        "Di Fossey": ("no", "if_need_be"),
+    }
+    for name, (on_tuesday, on_thursday) in answers.items():
+        member = MemberFactory(cohort=cohort, name=name)
+        AvailabilityFactory(application=member, candidate_time=tuesday, answer=AvailabilityAnswer(on_tuesday))
+        AvailabilityFactory(
+            application=member, candidate_time=thursday, answer=AvailabilityAnswer(on_thursday)
+        )
+    client.force_login(StaffFactory())
+
+    selection = client.get(reverse("applications:selection_cohort", args=[cohort.pk]))
+    schedule = client.get(reverse("sessions:cohort_schedule", kwargs={"pk": cohort.pk}))
+
+    assert (selection.status_code, schedule.status_code) == (200, 200)
+    assert [
+        (time.label, len(ranked.yes), ranked.can_come)
+        for ranked, time in selection.context["overview"].best_times
+    ] == [
+        ("Thursday 10:00–12:00", 1, 4),
+        ("Tuesday 14:00–16:00", 2, 2),
+    ]
+    assert named_top_choice(selection) == ["Thursday 10:00–12:00"]
+    assert named_top_choice(schedule) == ["Thursday 10:00–12:00"]
+    assert "Thursday 10:00–12:00 Top choice 4 1 3 0 0" in text(selection)
+    assert "1. Thursday 10:00–12:00 Top choice 4 of 4 can come: 1 yes, 3 if need be." in text(schedule)
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_ranking_page_queries_do_not_grow(client, db, count, django_assert_num_queries):
+    cohort = CohortFactory()
+    times = [CandidateTimeFactory(programme=cohort.programme, weekday=day) for day in (1, 3)]
+    for member in MemberFactory.create_batch(count, cohort=cohort):
+        for time in times:
+            AvailabilityFactory(application=member, candidate_time=time, answer=AvailabilityAnswer.YES)
+    client.force_login(StaffFactory())
+
+    with django_assert_num_queries(9):
+        response = client.get(reverse("sessions:cohort_schedule", kwargs={"pk": cohort.pk}))
+
+    assert (response.context["member_count"], len(response.context["ranking"])) == (count, 2)
+
+
 def test_confirming_the_preselected_time_creates_sessions_and_invites(
     brief, client, django_capture_on_commit_callbacks
 ):

@@ -3,7 +3,7 @@
 import datetime
 import zoneinfo
 
-from sessions_app.slot_finder import (
+from applications.slot_finder import (
     IF_NEED_BE,
     NO,
     YES,
@@ -68,6 +68,17 @@ def test_rank_when_nobody_is_available_leaves_everyone_out_and_all_tie():
     assert summary(ranking) == [
         ("mon-10", 1, (), (), ("ada", "bo")),
         ("tue-14", 1, (), (), ("ada", "bo")),
+    ]
+
+
+def test_rank_tells_a_missing_answer_from_a_no_and_leaves_both_out():
+    answers = {"ada": {"mon-10": NO, "tue-14": YES}, "bo": {"tue-14": IF_NEED_BE}, "cy": {}}
+
+    ranking = rank_times([MON_10, TUE_14], answers)
+
+    assert [(r.candidate.key, r.left_out, r.unanswered, r.said_no) for r in ranking] == [
+        ("tue-14", ("cy",), ("cy",), 0),
+        ("mon-10", ("ada", "bo", "cy"), ("bo", "cy"), 1),
     ]
 
 

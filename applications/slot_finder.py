@@ -9,7 +9,8 @@ Ranking, best first:
 3. then a time whose weeks miss every bank holiday before one that hits one;
 4. then the order the candidates were given in (weekday, then start time, as the manager offered them).
 
-Times equal on (1) and (2) share a rank, so the manager sees a tie as a tie. A missing answer counts as “no”.
+Times equal on (1) and (2) share a rank, so the manager sees a tie as a tie. A missing answer counts as “no”
+(the member is left out), and is told apart in `unanswered` so a page can show who has not said.
 """
 
 from __future__ import annotations
@@ -53,10 +54,15 @@ class RankedTime:
     left_out: tuple[Hashable, ...]
     dates: tuple[datetime.date, ...] = ()
     bank_holidays: tuple[BankHoliday, ...] = field(default=())
+    unanswered: tuple[Hashable, ...] = ()  # those of `left_out` who gave no answer for this time
 
     @property
     def can_come(self) -> int:
         return len(self.yes) + len(self.if_need_be)
+
+    @property
+    def said_no(self) -> int:
+        return len(self.left_out) - len(self.unanswered)
 
 
 def weekly_dates(first_week: datetime.date, weekday: int, weeks: int) -> tuple[datetime.date, ...]:
@@ -110,6 +116,7 @@ def rank_times(
     yes: dict[Hashable, list] = {key: [] for key in keys}
     maybe: dict[Hashable, list] = {key: [] for key in keys}
     left: dict[Hashable, list] = {key: [] for key in keys}
+    silent: dict[Hashable, list] = {key: [] for key in keys}
     for member, member_answers in answers.items():
         get = member_answers.get
         for key in keys:
@@ -120,6 +127,8 @@ def rank_times(
                 maybe[key].append(member)
             else:
                 left[key].append(member)
+                if answer is None:
+                    silent[key].append(member)
 
     holiday_dates: dict[Hashable, tuple[datetime.date, ...]] = {}
     clashes: dict[Hashable, tuple[BankHoliday, ...]] = {}
@@ -160,6 +169,7 @@ def rank_times(
                 left_out=tuple(left[key]),
                 dates=holiday_dates.get(key, ()),
                 bank_holidays=clashes.get(key, ()),
+                unanswered=tuple(silent[key]),
             )
         )
     return ranked
