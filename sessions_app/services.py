@@ -15,12 +15,13 @@ from django.utils import timezone
 
 from applications.models import Application, CandidateTime, Cohort
 from applications.selectors import cohort_members
+from cohort_site.core.calendar import build_calendar
 from cohort_site.core.models import new_calendar_token
 from cohort_site.mail.models import OutgoingEmail
 from cohort_site.mail.services import Attachment, email_queue
 
 from . import slot_finder
-from .calendar import build_calendar, session_event
+from .calendar import session_event
 from .enums import AttendanceStatus, SessionKind, SessionStatus
 from .models import Attendance, CohortSchedule, Guest, Session
 from .selectors import member_timezone
