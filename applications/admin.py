@@ -7,9 +7,9 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 
 from cohort_site.core.admin import HTTPS_URL_FIELDS
+from cohort_site.core.dates import ISO_MINUTE, local_text
 
 from .models import (
     Application,
@@ -38,10 +38,6 @@ def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
     for row in rows:
         writer.writerow([spreadsheet_safe(value) for value in row])
     return response
-
-
-def local_text(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 class ProgrammeSectionInline(admin.StackedInline):
@@ -256,7 +252,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             for a in queryset.order_by("submitted_at", "pk"):
                 availability = list(a.availability.all())
                 yield [
-                    local_text(a.submitted_at),
+                    local_text(a.submitted_at, None, ISO_MINUTE),
                     a.programme.title,
                     a.get_status_display(),
                     a.cohort.name if a.cohort else "",
@@ -336,7 +332,7 @@ class ExpressionOfInterestAdmin(admin.ModelAdmin):
         header = ["Registered", "Programme", "Name", "Email", "Organisation", "Role", "Applied"]
         rows = (
             [
-                local_text(i.created_at),
+                local_text(i.created_at, None, ISO_MINUTE),
                 i.programme.title,
                 i.name,
                 i.email,

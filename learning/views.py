@@ -16,6 +16,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from applications.models import Programme
 from cohort_site.core.charts import rating_distribution_svg
+from cohort_site.core.dates import ISO_DAY, ISO_MINUTE, local_text
 from cohort_site.core.markdown import render_markdown
 from sessions_app.models import Session
 
@@ -600,13 +601,13 @@ def programme_feedback_csv(request, slug: str):
         (
             f.session.cohort.name,
             f.session.number,
-            timezone.localtime(f.session.starts_at, programme.tz).strftime("%Y-%m-%d"),
+            local_text(f.session.starts_at, programme.tz, ISO_DAY),
             f.member.name,
             f.member.organisation,
             f.rating,
             f.what_worked,
             f.what_to_change,
-            timezone.localtime(f.submitted_at, programme.tz).strftime("%Y-%m-%d %H:%M"),
+            local_text(f.submitted_at, programme.tz, ISO_MINUTE),
         )
         for f in selectors.programme_feedback_rows(programme)
     )
@@ -643,9 +644,7 @@ def survey_csv(request, pk: int):
                     cells.append(answer.rating if answer.rating is not None else "")
                 else:
                     cells.append(answer.text)
-            answered = timezone.localtime(response.submitted_at, survey.programme.tz).strftime(
-                "%Y-%m-%d %H:%M"
-            )
+            answered = local_text(response.submitted_at, survey.programme.tz, ISO_MINUTE)
             yield [
                 response.member.cohort.name,
                 response.member.name,
