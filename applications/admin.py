@@ -4,11 +4,11 @@ import io
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 
 from cohort_site.core.admin import HTTPS_URL_FIELDS
+from cohort_site.core.csv import csv_response
 from cohort_site.core.dates import ISO_MINUTE, local_text
 
 from .models import (
@@ -25,19 +25,6 @@ from .models import (
 )
 from .selectors import interests_with_applied
 from .services import member_organisations_import
-from .spreadsheet import spreadsheet_safe
-
-
-def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
-    """A CSV download in which every cell is safe to open in a spreadsheet (no formulas from the public)."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so Excel reads UTF-8 (ë, –) correctly
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([spreadsheet_safe(value) for value in row])
-    return response
 
 
 class ProgrammeSectionInline(admin.StackedInline):

@@ -1,12 +1,10 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +14,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from applications.models import Programme
 from cohort_site.core.charts import rating_distribution_svg
+from cohort_site.core.csv import csv_response
 from cohort_site.core.dates import ISO_DAY, ISO_MINUTE, local_text
 from cohort_site.core.markdown import render_markdown
 from sessions_app.models import Session
@@ -576,23 +575,6 @@ class SurveyEditView(ManagerRequiredMixin, TemplateView):
         return redirect("learning:survey_edit", pk=self.survey.pk)
 
 
-def _csv_cell(value) -> str:
-    """Text as a spreadsheet shows it, never as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so spreadsheet programs read UTF-8 names correctly
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_csv_cell(cell) for cell in row])
-    return response
-
-
 def programme_feedback_csv(request, slug: str):
     if not rules.can_see_results(request.user):
         raise Http404
@@ -622,7 +604,7 @@ def programme_feedback_csv(request, slug: str):
         "What to change",
         "Answered",
     ]
-    return _csv_response(f"{programme.slug}-session-feedback.csv", header, rows)
+    return csv_response(f"{programme.slug}-session-feedback.csv", header, rows)
 
 
 def survey_csv(request, pk: int):
@@ -653,4 +635,4 @@ def survey_csv(request, pk: int):
                 *cells,
             ]
 
-    return _csv_response(f"{survey.programme.slug}-{survey.kind}.csv", header, rows())
+    return csv_response(f"{survey.programme.slug}-{survey.kind}.csv", header, rows())
