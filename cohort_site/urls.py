@@ -2,13 +2,19 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from applications.views import CurrentProgrammeView
+from cohort_site.core import urls as core_urls
+
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = "Cohorts admin"
+
+# The home page is the current programme's page; it keeps its name core:home by joining core's namespace here.
+core_patterns = [path("", CurrentProgrammeView.as_view(), name="home"), *core_urls.urlpatterns]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("", include("cohort_site.core.urls")),
+    path("", include((core_patterns, core_urls.app_name))),
     path("", include("cohort_site.dashboards.urls")),
     path("", include("applications.urls")),
     path("", include("cohort_site.mail.urls")),
