@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "sessions_app",
     "pairings",
     "learning",
+    "cohort_site.demo",
 ]
 
 MIDDLEWARE = [
@@ -193,9 +194,7 @@ else:
     CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_TASK_ALWAYS_EAGER = env.bool(
-    "CELERY_TASK_ALWAYS_EAGER", default=CELERY_BROKER_URL == "memory://"
-)
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=CELERY_BROKER_URL == "memory://")
 CELERY_TASK_EAGER_PROPAGATES = False
 # A task is acknowledged only after it ran, so a crashed worker's task is delivered again.
 CELERY_TASK_ACKS_LATE = True

@@ -14,7 +14,7 @@ import urllib.request
 
 from django.conf import settings
 
-from applications import demo
+from cohort_site.demo import open_call
 
 # Settings the test suite puts in the environment; the demo must run with its own.
 TEST_ONLY_VARIABLES = (
@@ -88,12 +88,14 @@ def test_devserver_runs_web_worker_and_beat_and_sends_a_due_reminder(tmp_path):
         assert wait_for(home_page_status, seconds=90) == 200
 
         # Within two minutes of start, beat's dispatcher finds the reminder due and the worker sends it.
-        assert wait_for(lambda: any(REMINDER_SUBJECT in line for line in lines), seconds=130), "".join(lines[-60:])
+        assert wait_for(lambda: any(REMINDER_SUBJECT in line for line in lines), seconds=130), "".join(
+            lines[-60:]
+        )
         with sqlite3.connect(database) as connection:
             sent = connection.execute(
                 "SELECT \"to\", status FROM mail_outgoingemail WHERE kind = 'drop-in-reminder'"
             ).fetchall()
-        assert sent == [(demo.INTEREST_EMAIL, "sent")]
+        assert sent == [(open_call.INTEREST_EMAIL, "sent")]
         log = "".join(lines)
         assert "Scheduler: Sending due task reminders-dispatch" in log
         assert "Task cohort_site.mail.tasks.reminders_dispatch_task" in log

@@ -177,6 +177,7 @@ def soon_drop_in_start(now: datetime.datetime, reminder_lead: timedelta) -> date
     next_minute = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
     return next_minute + reminder_lead
 
+
 # A few Connection Coalition member organisations, suggested as people type on the forms. The real list
 # (800+) is imported by the manager from CSV in the admin.
 MEMBER_ORGANISATIONS = [
