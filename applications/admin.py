@@ -4,12 +4,12 @@ import io
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 
 from cohort_site.core.admin import HTTPS_URL_FIELDS
+from cohort_site.core.csv import csv_response
+from cohort_site.core.dates import ISO_MINUTE, local_text
 
 from .models import (
     Application,
@@ -25,23 +25,6 @@ from .models import (
 )
 from .selectors import interests_with_applied
 from .services import member_organisations_import
-from .spreadsheet import spreadsheet_safe
-
-
-def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
-    """A CSV download in which every cell is safe to open in a spreadsheet (no formulas from the public)."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so Excel reads UTF-8 (ë, –) correctly
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([spreadsheet_safe(value) for value in row])
-    return response
-
-
-def local_text(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 class ProgrammeSectionInline(admin.StackedInline):
@@ -256,7 +239,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             for a in queryset.order_by("submitted_at", "pk"):
                 availability = list(a.availability.all())
                 yield [
-                    local_text(a.submitted_at),
+                    local_text(a.submitted_at, None, ISO_MINUTE),
                     a.programme.title,
                     a.get_status_display(),
                     a.cohort.name if a.cohort else "",
@@ -336,7 +319,7 @@ class ExpressionOfInterestAdmin(admin.ModelAdmin):
         header = ["Registered", "Programme", "Name", "Email", "Organisation", "Role", "Applied"]
         rows = (
             [
-                local_text(i.created_at),
+                local_text(i.created_at, None, ISO_MINUTE),
                 i.programme.title,
                 i.name,
                 i.email,

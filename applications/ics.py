@@ -3,42 +3,41 @@
 import datetime
 from collections.abc import Iterable
 
-import icalendar
 from django.conf import settings
-from django.utils import timezone
+
+from cohort_site.core.calendar import CalendarEvent, build_calendar
 
 from .models import DropIn
 
-PRODID = "-//Connection Coalition//cohort_site//EN"
-
 
 def drop_in_uid(drop_in: DropIn) -> str:
+    # Not core's uid_domain(): for an address with capitals or a user@ part the two differ, and a changed UID
+    # would put the drop-in in people's diaries twice.
     host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "cohort_site"
     return f"drop-in-{drop_in.pk}@{host}"
 
 
+def drop_in_event(drop_in: DropIn) -> CalendarEvent:
+    programme = drop_in.programme
+    return CalendarEvent(
+        uid=drop_in_uid(drop_in),
+        summary=f"Drop-in Q&A: {programme.title}",
+        starts_at=drop_in.starts_at,
+        ends_at=drop_in.ends_at,
+        tzid=programme.timezone,
+        description=f"Find out more and ask questions, with {drop_in.host_name}.\nJoin: {drop_in.join_url}",
+        location=drop_in.join_url,
+        url=drop_in.join_url,
+    )
+
+
 def drop_ins_calendar(drop_ins: Iterable[DropIn], *, now: datetime.datetime | None = None) -> bytes:
     """A VCALENDAR with one event per drop-in, in the programme's local time (TZID with its VTIMEZONE)."""
-    now = now or timezone.now()
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    for drop_in in drop_ins:
-        programme = drop_in.programme
-        event = icalendar.Event()
-        event.add("uid", drop_in_uid(drop_in))
-        event.add("sequence", 0)
-        event.add("dtstamp", now.astimezone(datetime.UTC))
-        event.add("dtstart", timezone.localtime(drop_in.starts_at, programme.tz))
-        event.add("dtend", timezone.localtime(drop_in.ends_at, programme.tz))
-        event.add("summary", f"Drop-in Q&A: {programme.title}")
-        event.add(
-            "description",
-            f"Find out more and ask questions, with {drop_in.host_name}.\nJoin: {drop_in.join_url}",
-        )
-        event.add("location", drop_in.join_url)
-        event.add("url", drop_in.join_url)
-        calendar.add_component(event)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    return build_calendar(
+        [drop_in_event(drop_in) for drop_in in drop_ins],
+        method="PUBLISH",
+        now=now,
+        calscale=False,
+        statuses=False,
+        zones_around_events=False,
+    )

@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from cohort_site.core.dates import DAY_TIME, local_text
 from cohort_site.core.models import validate_timezone
 
 from .enums import ApplicationStatus, AvailabilityAnswer, ProgrammePhase, RoleType, WaitlistPromotion, Weekday
@@ -123,8 +124,7 @@ class DropIn(models.Model):
         ]
 
     def __str__(self) -> str:
-        local = timezone.localtime(self.starts_at, self.programme.tz)
-        return f"Drop-in {local:%A %-d %B, %H:%M}"
+        return f"Drop-in {local_text(self.starts_at, self.programme.tz, DAY_TIME)}"
 
 
 class CandidateTime(models.Model):

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, F, OuterRef
 
 from cohort_site.core.data_subjects import ERASED_DOMAIN
+from cohort_site.core.dates import DAY_AT_TIME, local_text
 from cohort_site.mail.dispatch import reminder
 from cohort_site.mail.enums import EmailStatus
 from cohort_site.mail.models import OutgoingEmail
@@ -26,7 +27,6 @@ from .services import (
     deadline_text,
     email_context,
     interest_links,
-    local_datetime,
     offer_expire,
     offer_url,
 )
@@ -70,7 +70,7 @@ def offer_reminders(now: datetime) -> None:
                 "application": application,
                 "programme": programme,
                 "cohort": application.cohort,
-                "deadline": local_datetime(application.offer_expires_at, programme),
+                "deadline": local_text(application.offer_expires_at, programme.tz, DAY_AT_TIME),
                 "link": offer_url(application=application, offer=offer),
             },
             user=application.user,

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohort_site.core.data_subjects import DataSubject, personal_data_erase
+from cohort_site.core.dates import CLOCK, DAY, DAY_AT_TIME, DAY_YEAR, local_text, zone_label
 from cohort_site.mail.models import EmailAttachment, OutgoingEmail
 from cohort_site.mail.services import Attachment, email_queue
 
@@ -104,16 +105,6 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def local_date(moment: datetime.datetime, programme: Programme) -> str:
-    local = timezone.localtime(moment, programme.tz)
-    return f"{local:%A} {local.day} {local:%B}"
-
-
-def local_datetime(moment: datetime.datetime, programme: Programme) -> str:
-    local = timezone.localtime(moment, programme.tz)
-    return f"{local:%A} {local.day} {local:%B} at {local:%H:%M}"
-
-
 # --- Signed links --------------------------------------------------------------------------------------------
 
 
@@ -158,11 +149,10 @@ def _decision_email(*, application: Application, change: ApplicationStatusChange
         else "",
     }
     if change.to_status == S.OFFERED:
-        deadline = local_datetime(application.offer_expires_at, programme)
+        expires = application.offer_expires_at
+        deadline = local_text(expires, programme.tz, DAY_AT_TIME)
         context |= {"deadline": deadline, "link": offer_url(application=application, offer=change)}
-        subject = (
-            f"[Action required] Confirm your place by {local_date(application.offer_expires_at, programme)}"
-        )
+        subject = f"[Action required] Confirm your place by {local_text(expires, programme.tz, DAY)}"
     elif change.to_status == S.WAITLISTED:
         subject = f"You are on the waitlist for {programme.title}"
     elif change.to_status == S.DECLINED:
@@ -588,10 +578,11 @@ def next_group_interest_record(*, application: Application) -> Application:
 
 
 def offer_expire(*, application: Application, now: datetime.datetime) -> Application:
+    expired = local_text(application.offer_expires_at, application.programme.tz, DAY_AT_TIME)
     return application_set_status(
         application=application,
         status=S.OFFER_EXPIRED,
-        note=f"No reply by {local_datetime(application.offer_expires_at, application.programme)}.",
+        note=f"No reply by {expired}.",
         now=now,
     )
 
@@ -603,23 +594,18 @@ class ApplicationsNotOpen(ValidationError):
     """Submitting or editing outside the programme's application window."""
 
 
-def _local(moment: datetime.datetime, programme: Programme) -> datetime.datetime:
-    return timezone.localtime(moment, programme.tz)
-
-
 def deadline_text(programme: Programme) -> str:
     """'9:00 UK time on Wednesday 21 July 2021': the deadline as people in the programme's zone read it."""
-    close = _local(programme.applications_close_at, programme)
-    zone = "UK" if programme.timezone == "Europe/London" else programme.timezone
-    return f"{close:%-H:%M} {zone} time on {close:%A %-d %B %Y}"
+    close, tz, zone = programme.applications_close_at, programme.tz, zone_label(programme.timezone)
+    return f"{local_text(close, tz, CLOCK)} {zone} time on {local_text(close, tz, DAY_YEAR)}"
 
 
 def applications_closed_refusal(programme: Programme, now: datetime.datetime) -> str | None:
     """Why an application cannot be accepted at `now`, or None while applications are open."""
     phase = programme.phase(now)
     if phase == ProgrammePhase.NOT_YET_OPEN:
-        opens = _local(programme.applications_open_at, programme)
-        return f"Applications open at {opens:%-H:%M} on {opens:%A %-d %B %Y}."
+        opens, tz = programme.applications_open_at, programme.tz
+        return f"Applications open at {local_text(opens, tz, CLOCK)} on {local_text(opens, tz, DAY_YEAR)}."
     if phase == ProgrammePhase.CLOSED:
         return (
             f"Applications closed at {deadline_text(programme)}, so we could not accept this. Your answers are "

@@ -45,9 +45,9 @@ def signed_in_session(user) -> str:
 
 
 def seed(*, applications: int, members: int, member_sessions: int) -> dict:
-    from applications import demo
     from applications.enums import AvailabilityAnswer
     from applications.models import Availability, Programme
+    from cohort_site.demo import open_call
     from learning.enums import EntryKind, Visibility
     from pairings.models import Round
     from pairings.services import pairs_plan, round_publish
@@ -57,7 +57,7 @@ def seed(*, applications: int, members: int, member_sessions: int) -> dict:
     from tests.factories import ApplicationFactory, EntryFactory, MemberFactory, TopicFactory
 
     call_command("seed_demo", "--force", "--password", "bench-manager-password", stdout=StringIO())
-    programme = Programme.objects.get(slug=demo.SLUG)
+    programme = Programme.objects.get(slug=open_call.SLUG)
     times = list(programme.candidate_times.order_by("weekday", "start_time"))
     answers = [AvailabilityAnswer.YES, AvailabilityAnswer.IF_NEED_BE, AvailabilityAnswer.NO]
     rng = random.Random(2024)

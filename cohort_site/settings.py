@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "sessions_app",
     "pairings",
     "learning",
+    "cohort_site.demo",
 ]
 
 MIDDLEWARE = [

@@ -2,15 +2,21 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from applications.views import CurrentProgrammeView
 from cohort_site.core import urls as core_urls
 from cohort_site.members.views import PrivacyView
 
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = "Cohorts admin"
 
-# The privacy page keeps its name, core:privacy, which every layer's templates link to; its view is members' (the
-# layer that owns data rights, and may read the current programme), so core's urls cannot import it.
-core_patterns = [*core_urls.urlpatterns, path("privacy/", PrivacyView.as_view(), name="privacy")]
+# The home page (the current programme's page) and the privacy page (members': the layer that owns data rights)
+# keep their names core:home and core:privacy, which every layer's templates link to, by joining core's namespace
+# here: core's own urls cannot import the layers above it.
+core_patterns = [
+    path("", CurrentProgrammeView.as_view(), name="home"),
+    *core_urls.urlpatterns,
+    path("privacy/", PrivacyView.as_view(), name="privacy"),
+]
 
 urlpatterns = [
     path("admin/", admin.site.urls),

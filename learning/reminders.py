@@ -11,9 +11,9 @@ import datetime
 from datetime import timedelta
 
 from django.urls import reverse
-from django.utils import timezone
 
 from applications.models import Programme
+from cohort_site.core.dates import DAY, local_text
 from cohort_site.mail.dispatch import reminder
 from cohort_site.mail.models import OutgoingEmail
 from cohort_site.mail.services import email_queue
@@ -32,10 +32,6 @@ def _requested_at(keys: list[str]) -> dict[str, datetime.datetime]:
     return dict(OutgoingEmail.objects.filter(key__in=keys).values_list("key", "created_at"))
 
 
-def _local(moment: datetime.datetime, programme: Programme) -> str:
-    return f"{timezone.localtime(moment, programme.tz):%A %-d %B}"
-
-
 @reminder("learning-session-feedback")
 def session_feedback_requests(now: datetime.datetime) -> None:
     due = list(feedback_due(now=now, ended_after=now - FEEDBACK_WINDOW))
@@ -47,7 +43,7 @@ def session_feedback_requests(now: datetime.datetime) -> None:
         context = {
             "name": member.name,
             "session": session,
-            "session_day": _local(session.starts_at, programme),
+            "session_day": local_text(session.starts_at, programme.tz, DAY),
             "programme": programme,
             "url": reverse("learning:session_feedback", kwargs={"session_id": session.pk}),
         }

@@ -1,12 +1,10 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +15,8 @@ from django.views.generic import FormView, ListView, TemplateView
 from applications.models import Programme
 from applications.selectors import memberships_of
 from cohort_site.core.charts import rating_distribution_svg
+from cohort_site.core.csv import csv_response
+from cohort_site.core.dates import ISO_DAY, ISO_MINUTE, local_text
 from cohort_site.core.markdown import render_markdown
 from cohort_site.core.mixins import StaffRequiredMixin
 from cohort_site.core.rules import is_active_staff
@@ -569,23 +569,6 @@ class SurveyEditView(StaffRequiredMixin, TemplateView):
         return redirect("learning:survey_edit", pk=self.survey.pk)
 
 
-def _csv_cell(value) -> str:
-    """Text as a spreadsheet shows it, never as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so spreadsheet programs read UTF-8 names correctly
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_csv_cell(cell) for cell in row])
-    return response
-
-
 def programme_feedback_csv(request, slug: str):
     if not rules.can_see_results(request.user):
         raise Http404
@@ -594,13 +577,13 @@ def programme_feedback_csv(request, slug: str):
         (
             f.session.cohort.name,
             f.session.number,
-            timezone.localtime(f.session.starts_at, programme.tz).strftime("%Y-%m-%d"),
+            local_text(f.session.starts_at, programme.tz, ISO_DAY),
             f.member.name,
             f.member.organisation,
             f.rating,
             f.what_worked,
             f.what_to_change,
-            timezone.localtime(f.submitted_at, programme.tz).strftime("%Y-%m-%d %H:%M"),
+            local_text(f.submitted_at, programme.tz, ISO_MINUTE),
         )
         for f in selectors.programme_feedback_rows(programme)
     )
@@ -615,7 +598,7 @@ def programme_feedback_csv(request, slug: str):
         "What to change",
         "Answered",
     ]
-    return _csv_response(f"{programme.slug}-session-feedback.csv", header, rows)
+    return csv_response(f"{programme.slug}-session-feedback.csv", header, rows)
 
 
 def survey_csv(request, pk: int):
@@ -637,9 +620,7 @@ def survey_csv(request, pk: int):
                     cells.append(answer.rating if answer.rating is not None else "")
                 else:
                     cells.append(answer.text)
-            answered = timezone.localtime(response.submitted_at, survey.programme.tz).strftime(
-                "%Y-%m-%d %H:%M"
-            )
+            answered = local_text(response.submitted_at, survey.programme.tz, ISO_MINUTE)
             yield [
                 response.member.cohort.name,
                 response.member.name,
@@ -648,4 +629,4 @@ def survey_csv(request, pk: int):
                 *cells,
             ]
 
-    return _csv_response(f"{survey.programme.slug}-{survey.kind}.csv", header, rows())
+    return csv_response(f"{survey.programme.slug}-{survey.kind}.csv", header, rows())

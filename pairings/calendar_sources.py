@@ -1,6 +1,7 @@
 """Coffee catch-up windows in each member's private calendar feed (the schedule app loads this module)."""
 
-from sessions_app.calendar import CalendarEvent, calendar_source, uid_domain
+from cohort_site.core.calendar import CalendarEvent, uid_domain
+from sessions_app.calendar import calendar_source
 
 from .selectors import catch_up_windows_for
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 
+from cohort_site.core.dates import DAY_TIME, local_text
 from cohort_site.mail.dispatch import reminder
 
 from .enums import SessionStatus
 from .models import Session
 from .selectors import session_apologies
-from .services import local_when, session_email_queue, session_recipients
+from .services import session_email_queue, session_recipients
 
 REMINDER_LEAD = datetime.timedelta(hours=24)
 
@@ -31,7 +32,7 @@ def session_reminders(now: datetime.datetime) -> None:
                 key=f"session-reminder:{session.pk}:{recipient.key}:{stamp}",
                 kind="session-reminder",
                 template="sessions_reminder",
-                subject=f"Reminder: {session.title}, {local_when(session, recipient.tz)}",
+                subject=f"Reminder: {session.title}, {local_text(session.starts_at, recipient.tz, DAY_TIME)}",
                 session=session,
                 recipient=recipient,
                 method=None,

@@ -5,7 +5,6 @@ concerned once (the email keys carry the sequence)."""
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -16,11 +15,13 @@ from django.utils import timezone
 from applications import slot_finder
 from applications.models import Application, CandidateTime, Cohort
 from applications.selectors import cohort_members
+from cohort_site.core.calendar import build_calendar
+from cohort_site.core.dates import DAY, local_text
 from cohort_site.core.models import new_calendar_token
 from cohort_site.mail.models import OutgoingEmail
 from cohort_site.mail.services import Attachment, email_queue
 
-from .calendar import build_calendar, session_event
+from .calendar import session_event
 from .enums import AttendanceStatus, SessionKind, SessionStatus
 from .models import Attendance, CohortSchedule, Guest, Session
 from .selectors import member_timezone
@@ -117,18 +118,6 @@ def session_email_queue(
         reply_to=programme.contact_email,
         attachments=[_ics([session], recipient, method)] if method else [],
     )
-
-
-def _local(session: Session, tz: str) -> str:
-    return f"{timezone.localtime(session.starts_at, _zone(tz)):%A %-d %B}"
-
-
-def local_when(session: Session, tz: str) -> str:
-    return f"{timezone.localtime(session.starts_at, _zone(tz)):%A %-d %B, %H:%M}"
-
-
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(name)
 
 
 # --- Confirming the weekly time ------------------------------------------------------------------------
@@ -238,7 +227,7 @@ def _send_updates(session: Session, *, change: str) -> None:
             key=f"session-update:{session.pk}:{session.sequence}:{recipient.key}",
             kind="session-update",
             template="sessions_update",
-            subject=f"Updated: {session.title}, {_local(session, recipient.tz)}",
+            subject=f"Updated: {session.title}, {local_text(session.starts_at, recipient.tz, DAY)}",
             session=session,
             recipient=recipient,
             method="REQUEST",
@@ -311,7 +300,7 @@ def session_cancel(*, session: Session, by=None, reason: str = "") -> Session:
                 key=f"session-cancel:{session.pk}:{recipient.key}",
                 kind="session-cancel",
                 template="sessions_cancel",
-                subject=f"Cancelled: {session.title}, {_local(session, recipient.tz)}",
+                subject=f"Cancelled: {session.title}, {local_text(session.starts_at, recipient.tz, DAY)}",
                 session=session,
                 recipient=recipient,
                 method="CANCEL",
@@ -374,11 +363,12 @@ def guest_invite(*, session: Session, name: str, email: str, topic: str = "", by
     guest = Guest.objects.select_related("session__cohort__programme").get(pk=guest.pk)
     session = guest.session
     recipient = _guest_recipient(guest)
+    day = local_text(session.starts_at, recipient.tz, DAY)
     session_email_queue(
         key=f"session-guest-invite:{guest.pk}",
         kind="session-guest-invite",
         template="sessions_guest_invite",
-        subject=f"Invitation: {session.cohort.programme.title}, {_local(session, recipient.tz)}",
+        subject=f"Invitation: {session.cohort.programme.title}, {day}",
         session=session,
         recipient=recipient,
         method="REQUEST",
@@ -392,12 +382,13 @@ def guest_remove(*, guest: Guest, by=None) -> None:
     guest = Guest.objects.select_related("session__cohort__programme").get(pk=guest.pk)
     session = guest.session
     recipient = _guest_recipient(guest)
+    day = local_text(session.starts_at, recipient.tz, DAY)
     with transaction.atomic():
         session_email_queue(
             key=f"session-guest-cancel:{guest.pk}",
             kind="session-cancel",
             template="sessions_cancel",
-            subject=f"Cancelled: {session.cohort.programme.title}, {_local(session, recipient.tz)}",
+            subject=f"Cancelled: {session.cohort.programme.title}, {day}",
             session=session,
             recipient=recipient,
             method="CANCEL",

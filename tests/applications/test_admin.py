@@ -6,7 +6,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from applications.models import MemberOrganisation
-from applications.spreadsheet import spreadsheet_safe
 from tests.factories import (
     ApplicationFactory,
     AvailabilityFactory,
@@ -29,25 +28,6 @@ def read_csv(response) -> list[list[str]]:
     text = b"".join(response.streaming_content if response.streaming else [response.content]).decode("utf-8")
     assert text.startswith("\ufeff")
     return list(csv.reader(io.StringIO(text[1:])))
-
-
-@pytest.mark.parametrize(
-    ("value", "safe"),
-    [
-        ("=1+2", "'=1+2"),
-        ("+44 113 496 0000", "'+44 113 496 0000"),
-        ("-3", "'-3"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("\t=cmd", "'\t=cmd"),
-        ("\r=cmd", "'\r=cmd"),
-        ("Plain text = fine", "Plain text = fine"),
-        ("", ""),
-        (None, ""),
-        (7, "7"),
-    ],
-)
-def test_spreadsheet_safe(value, safe):
-    assert spreadsheet_safe(value) == safe
 
 
 def test_application_csv_export_neutralises_formulas(staff_client):

@@ -14,7 +14,7 @@ import urllib.request
 
 from django.conf import settings
 
-from applications import demo
+from cohort_site.demo import open_call
 
 # Settings the test suite puts in the environment; the demo must run with its own.
 TEST_ONLY_VARIABLES = (
@@ -95,7 +95,7 @@ def test_devserver_runs_web_worker_and_beat_and_sends_a_due_reminder(tmp_path):
             sent = connection.execute(
                 "SELECT \"to\", status FROM mail_outgoingemail WHERE kind = 'drop-in-reminder'"
             ).fetchall()
-        assert sent == [(demo.INTEREST_EMAIL, "sent")]
+        assert sent == [(open_call.INTEREST_EMAIL, "sent")]
         log = "".join(lines)
         assert "Scheduler: Sending due task reminders-dispatch" in log
         assert "Task cohort_site.mail.tasks.reminders_dispatch_task" in log

@@ -3,8 +3,9 @@ import datetime
 import icalendar
 from django.urls import reverse
 
+from cohort_site.core.calendar import CalendarEvent
 from sessions_app import services
-from sessions_app.calendar import CalendarEvent, calendar_source, calendar_sources, member_calendar
+from sessions_app.calendar import calendar_source, calendar_sources, member_calendar
 from tests.factories import MemberFactory, SessionFactory, UserFactory
 
 UTC = datetime.UTC

@@ -6,10 +6,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from applications import demo
-from applications.demo_pilot import MEMBER_EMAIL, pilot_seed
 from applications.models import CandidateTime, Cohort, DropIn, Programme, ProgrammeSection
 from applications.services import interest_register, member_organisations_import
+from cohort_site.demo import open_call
+from cohort_site.demo.pilot import MEMBER_EMAIL, pilot_seed
 from learning.services import reading_list_seed, surveys_ensure_defaults
 
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         reading_list_seed(programme=programme)
         surveys_ensure_defaults(programme=programme)
         manager = self.seed_manager(password)
-        added, _known = member_organisations_import(names=demo.MEMBER_ORGANISATIONS)
+        added, _known = member_organisations_import(names=open_call.MEMBER_ORGANISATIONS)
         pilot, pilot_created = pilot_seed(manager=manager)
         verb = "Created" if created else "Kept the existing"
         self.stdout.write(f"{verb} demo programme “{programme.title}”.")
@@ -40,24 +40,24 @@ class Command(BaseCommand):
         self.stdout.write(f"Member sign-in: {MEMBER_EMAIL}, with the code emailed (printed where emails go)")
 
     def seed_programme(self) -> tuple[Programme, bool]:
-        existing = Programme.objects.filter(slug=demo.SLUG).first()
+        existing = Programme.objects.filter(slug=open_call.SLUG).first()
         if existing:
             return existing, False
-        timeline = demo.demo_timeline(timezone.localdate())
-        programme = Programme(slug=demo.SLUG, timezone="Europe/London")
+        timeline = open_call.demo_timeline(timezone.localdate())
+        programme = Programme(slug=open_call.SLUG, timezone="Europe/London")
         local = programme.tz
 
         def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
             return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=local)
 
-        programme.title = demo.TITLE
-        programme.summary = demo.SUMMARY
-        programme.who_it_is_for = demo.WHO_IT_IS_FOR
-        programme.what_to_expect = demo.WHAT_TO_EXPECT
-        programme.time_commitment = demo.TIME_COMMITMENT
-        programme.location = demo.LOCATION
-        programme.contact_name = demo.CONTACT_NAME
-        programme.contact_email = demo.CONTACT_EMAIL
+        programme.title = open_call.TITLE
+        programme.summary = open_call.SUMMARY
+        programme.who_it_is_for = open_call.WHO_IT_IS_FOR
+        programme.what_to_expect = open_call.WHAT_TO_EXPECT
+        programme.time_commitment = open_call.TIME_COMMITMENT
+        programme.location = open_call.LOCATION
+        programme.contact_name = open_call.CONTACT_NAME
+        programme.contact_email = open_call.CONTACT_EMAIL
         programme.applications_open_at = at(timeline.opens, 9)
         programme.applications_close_at = at(timeline.closes, 9)
         programme.confirmation_week = timeline.confirmation_week
@@ -65,33 +65,33 @@ class Command(BaseCommand):
         programme.save()
         ProgrammeSection.objects.bulk_create(
             ProgrammeSection(programme=programme, key=key, heading=heading, body=body, order=order)
-            for order, (key, heading, body) in enumerate(demo.SECTIONS)
+            for order, (key, heading, body) in enumerate(open_call.SECTIONS)
         )
         DropIn.objects.create(
             programme=programme,
             starts_at=at(timeline.drop_in, 15),
             ends_at=at(timeline.drop_in, 16),
-            join_url=demo.DROP_IN_JOIN_URL,
-            host_name=demo.CONTACT_NAME,
+            join_url=open_call.DROP_IN_JOIN_URL,
+            host_name=open_call.CONTACT_NAME,
         )
-        soon = demo.soon_drop_in_start(timezone.now(), settings.DROP_IN_REMINDER_LEAD)
+        soon = open_call.soon_drop_in_start(timezone.now(), settings.DROP_IN_REMINDER_LEAD)
         DropIn.objects.create(
             programme=programme,
             starts_at=soon,
             ends_at=soon + datetime.timedelta(hours=1),
-            join_url=demo.DROP_IN_JOIN_URL,
-            host_name=demo.CONTACT_NAME,
+            join_url=open_call.DROP_IN_JOIN_URL,
+            host_name=open_call.CONTACT_NAME,
         )
         interest_register(
             programme=programme,
-            name=demo.INTEREST_NAME,
-            email=demo.INTEREST_EMAIL,
-            organisation=demo.INTEREST_ORGANISATION,
-            role=demo.INTEREST_ROLE,
+            name=open_call.INTEREST_NAME,
+            email=open_call.INTEREST_EMAIL,
+            organisation=open_call.INTEREST_ORGANISATION,
+            role=open_call.INTEREST_ROLE,
         )
         CandidateTime.objects.bulk_create(
             CandidateTime(programme=programme, weekday=weekday, start_time=datetime.time(hour))
-            for weekday, hour in demo.CANDIDATE_TIMES
+            for weekday, hour in open_call.CANDIDATE_TIMES
         )
         Cohort.objects.create(
             programme=programme,
@@ -104,10 +104,10 @@ class Command(BaseCommand):
 
     def seed_manager(self, password: str):
         user_model = get_user_model()
-        manager = user_model.objects.filter(email__iexact=demo.MANAGER_EMAIL).first()
+        manager = user_model.objects.filter(email__iexact=open_call.MANAGER_EMAIL).first()
         if manager is None:
             manager = user_model.objects.create_superuser(
-                email=demo.MANAGER_EMAIL, password=password, name=demo.CONTACT_NAME
+                email=open_call.MANAGER_EMAIL, password=password, name=open_call.CONTACT_NAME
             )
         else:
             manager.set_password(password)

@@ -13,9 +13,16 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from . import demo
-from .enums import AvailabilityAnswer, Notify
-from .models import Application, Availability, CandidateTime, Cohort, Programme
+from applications.enums import AvailabilityAnswer, Notify
+from applications.models import Application, Availability, CandidateTime, Cohort, Programme
+from applications.services import applications_offer, current_offer, offer_accept
+from learning.enums import EntryKind
+from learning.services import entry_create, entry_publish, session_feedback_save
+from pairings.services import pair_mark_met, pairs_plan, round_publish, rounds_sync
+from sessions_app.enums import AttendanceStatus
+from sessions_app.services import attendance_record, schedule_confirm
+
+from . import open_call
 
 SLUG = "relationships-and-connections-pilot"
 TITLE = "Pilot: relationships and connections at the heart of our work"
@@ -74,14 +81,6 @@ def pilot_first_week(today: datetime.date) -> datetime.date:
 @transaction.atomic
 def pilot_seed(*, manager, now: datetime.datetime | None = None) -> tuple[Programme, bool]:
     """The pilot programme and its group, once; returns it and whether it was made now."""
-    from learning.enums import EntryKind
-    from learning.services import entry_create, entry_publish, session_feedback_save
-    from pairings.services import pair_mark_met, pairs_plan, round_publish, rounds_sync
-    from sessions_app.enums import AttendanceStatus
-    from sessions_app.services import attendance_record, schedule_confirm
-
-    from .services import applications_offer, current_offer, offer_accept
-
     existing = Programme.objects.filter(slug=SLUG).first()
     if existing is not None:
         return existing, False
@@ -90,13 +89,13 @@ def pilot_seed(*, manager, now: datetime.datetime | None = None) -> tuple[Progra
     programme = Programme.objects.create(
         slug=SLUG,
         title=TITLE,
-        summary=demo.SUMMARY,
-        who_it_is_for=demo.WHO_IT_IS_FOR,
-        what_to_expect=demo.WHAT_TO_EXPECT,
-        time_commitment=demo.TIME_COMMITMENT,
-        location=demo.LOCATION,
-        contact_name=demo.CONTACT_NAME,
-        contact_email=demo.CONTACT_EMAIL,
+        summary=open_call.SUMMARY,
+        who_it_is_for=open_call.WHO_IT_IS_FOR,
+        what_to_expect=open_call.WHAT_TO_EXPECT,
+        time_commitment=open_call.TIME_COMMITMENT,
+        location=open_call.LOCATION,
+        contact_name=open_call.CONTACT_NAME,
+        contact_email=open_call.CONTACT_EMAIL,
         # As the brief's call: open on a Monday, close at 9am on the Wednesday three weeks later.
         applications_open_at=_local_9am(first_week - timedelta(weeks=6)),
         applications_close_at=_local_9am(first_week - timedelta(weeks=3) + timedelta(days=2)),

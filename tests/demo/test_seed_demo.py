@@ -5,10 +5,10 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from applications import demo, demo_pilot
 from applications.enums import ProgrammePhase
 from applications.models import CandidateTime, Cohort, DropIn, MemberOrganisation, Programme, ProgrammeSection
 from cohort_site.core.models import User
+from cohort_site.demo import open_call, pilot
 from cohort_site.mail.dispatch import reminders_dispatch
 from cohort_site.mail.models import OutgoingEmail
 
@@ -22,20 +22,20 @@ def test_seed_demo_twice_leaves_one_programme(db, debug_on):
     call_command("seed_demo")
     call_command("seed_demo")
 
-    assert sorted(Programme.objects.values_list("slug", flat=True)) == [demo.SLUG, demo_pilot.SLUG]
-    assert Cohort.objects.filter(programme__slug=demo.SLUG).count() == 1
+    assert sorted(Programme.objects.values_list("slug", flat=True)) == [open_call.SLUG, pilot.SLUG]
+    assert Cohort.objects.filter(programme__slug=open_call.SLUG).count() == 1
     assert DropIn.objects.count() == 2
-    assert ProgrammeSection.objects.count() == len(demo.SECTIONS)
-    assert CandidateTime.objects.filter(programme__slug=demo.SLUG).count() == 10
-    assert User.objects.filter(email=demo.MANAGER_EMAIL, is_staff=True).count() == 1
-    assert MemberOrganisation.objects.count() == len(demo.MEMBER_ORGANISATIONS)
+    assert ProgrammeSection.objects.count() == len(open_call.SECTIONS)
+    assert CandidateTime.objects.filter(programme__slug=open_call.SLUG).count() == 10
+    assert User.objects.filter(email=open_call.MANAGER_EMAIL, is_staff=True).count() == 1
+    assert MemberOrganisation.objects.count() == len(open_call.MEMBER_ORGANISATIONS)
 
 
 @pytest.mark.parametrize("today", ["2026-11-23", "2026-03-29", "2027-07-21", "2030-01-01"])
 def test_seed_demo_opens_applications_today_with_drop_in_ahead(db, debug_on, today):
     with time_machine.travel(datetime.datetime.fromisoformat(f"{today}T12:00:00+00:00"), tick=False):
         call_command("seed_demo")
-        programme = Programme.objects.get(slug=demo.SLUG)
+        programme = Programme.objects.get(slug=open_call.SLUG)
         drop_in = programme.drop_ins.latest("starts_at")  # the brief's; the other is an hour away
 
         assert programme.phase() == ProgrammePhase.OPEN
@@ -65,20 +65,8 @@ def test_seed_demo_has_a_reminder_due_within_a_minute(db, debug_on):
     reminders_dispatch(now=datetime.datetime(2026, 11, 29, 11, 59, tzinfo=datetime.UTC))
 
     assert list(OutgoingEmail.objects.filter(kind="drop-in-reminder").values_list("to", "subject")) == [
-        (demo.INTEREST_EMAIL, f"Starting soon: drop-in Q&A for {demo.TITLE}")
+        (open_call.INTEREST_EMAIL, f"Starting soon: drop-in Q&A for {open_call.TITLE}")
     ]
-
-
-def test_demo_timeline_keeps_the_briefs_intervals():
-    timeline = demo.demo_timeline(datetime.date(2026, 11, 23))
-
-    assert timeline == demo.DemoTimeline(
-        opens=datetime.date(2026, 11, 16),
-        drop_in=datetime.date(2026, 12, 2),
-        closes=datetime.date(2026, 12, 9),
-        confirmation_week=datetime.date(2026, 12, 14),
-        first_session_week=datetime.date(2026, 12, 28),
-    )
 
 
 def test_seed_demo_refuses_with_debug_off(db, settings):
@@ -96,13 +84,16 @@ def test_demo_pilot_group_is_half_way_with_a_member_to_sign_in_as(client, db, de
     with time_machine.travel(wednesday, tick=False):
         call_command("seed_demo")
         call_command("seed_demo")
-        client.force_login(User.objects.get(email=demo_pilot.MEMBER_EMAIL))
+        client.force_login(User.objects.get(email=pilot.MEMBER_EMAIL))
         dashboard = client.get(reverse("dashboards:member")).context["dashboard"]
-        client.force_login(User.objects.get(email=demo.MANAGER_EMAIL))
+        client.force_login(User.objects.get(email=open_call.MANAGER_EMAIL))
         pipelines = client.get(reverse("dashboards:manager")).context["pipelines"]
 
-    pilot = Programme.objects.get(slug=demo_pilot.SLUG)
-    assert (pilot.is_published, pilot.applications.filter(status="confirmed").count()) == (False, 6)
+    pilot_programme = Programme.objects.get(slug=pilot.SLUG)
+    assert (
+        pilot_programme.is_published,
+        pilot_programme.applications.filter(status="confirmed").count(),
+    ) == (False, 6)
     assert (dashboard.schedule.next_session.number, len(dashboard.schedule.past_sessions)) == (4, 3)
     assert [s.my_status for s in dashboard.schedule.past_sessions] == ["attended", "attended", "attended"]
     assert (dashboard.coffee.current.round.number, dashboard.coffee.current_is_open) == (3, True)
@@ -111,7 +102,7 @@ def test_demo_pilot_group_is_half_way_with_a_member_to_sign_in_as(client, db, de
         "What a shed taught us about asking for help",
         "Session 1 notes: where everyone is at",
     ]
-    [group] = next(p for p in pipelines if p.programme == pilot).cohorts
+    [group] = next(p for p in pipelines if p.programme == pilot_programme).cohorts
     assert (group.confirmed, group.active) == (6, 6)
     assert [h.attended for h in group.sessions[:3]] == [6, 5, 6]
     assert [(r.round.number, r.met_percent) for r in group.rounds] == [(1, 67), (2, 67), (3, 0)]
@@ -120,4 +111,4 @@ def test_demo_pilot_group_is_half_way_with_a_member_to_sign_in_as(client, db, de
 def test_the_public_home_page_still_shows_the_open_call(client, db, debug_on):
     call_command("seed_demo")
 
-    assert client.get("/").context["programme"].slug == demo.SLUG
+    assert client.get("/").context["programme"].slug == open_call.SLUG
