@@ -13,7 +13,10 @@ def test_memberships_are_confirmed_places_of_active_accounts(db):
     member = MemberFactory()
     deactivated = MemberFactory(cohort=member.cohort, user__is_active=False)
     declined = ApplicationFactory(
-        programme=member.programme, cohort=member.cohort, status=ApplicationStatus.DECLINED, user=UserFactory()
+        programme=member.programme,
+        cohort=member.cohort,
+        status=ApplicationStatus.DECLINED,
+        user=UserFactory(),
     )
 
     assert list(memberships_of(member.user)) == [member]
