@@ -1,11 +1,15 @@
-"""The applicant's private link: signed, bound to the application and its email.
+"""The three signed links an applicant is sent, each encoded, decoded and judged here.
 
-It changes answers until the deadline; after that it still shows the application's status and lets the applicant
-withdraw, download or erase their data, until applications not taken forward are deleted (RECRUITMENT_RETENTION
-after the deadline): a waitlisted or declined applicant keeps their rights over what is held about them.
+- The private link (in the confirmation email): bound to the application and its email. It changes answers until
+  the deadline; after that it still shows the application's status and lets the applicant
+  withdraw, download or erase their data, until applications not taken forward are deleted (RECRUITMENT_RETENTION
+  after the deadline): a waitlisted or declined applicant keeps their rights over what is held about them.
+- The offer link (in the offer email): names the application and the offer it answers.
+- The next-group link (in a waitlist email): registers interest in a later group.
 """
 
 import datetime
+from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -13,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from .models import Application
+from .models import Application, ApplicationStatusChange
 
 SALT = "applications.private-link"
 
@@ -64,3 +68,43 @@ def application_from_token(token: str, *, now: datetime.datetime | None = None) 
     if now >= link_valid_until(application.programme):
         raise LinkExpired(application)
     return application
+
+
+# --- The offer and next-group links ---------------------------------------------------------------------------
+
+OFFER_LINK_SALT = "applications.offer-response"
+NEXT_GROUP_LINK_SALT = "applications.next-group"
+# A signed link stops working after this long whatever the offer says (the offer's own expiry is shorter).
+LINK_MAX_AGE = timedelta(days=120)
+
+
+def offer_token(*, application: Application, offer: ApplicationStatusChange) -> str:
+    return signing.dumps({"a": application.pk, "o": offer.pk}, salt=OFFER_LINK_SALT)
+
+
+def offer_url(*, application: Application, offer: ApplicationStatusChange) -> str:
+    token = offer_token(application=application, offer=offer)
+    return settings.SITE_URL + reverse("applications:offer_respond", kwargs={"token": token})
+
+
+def next_group_url(*, application: Application) -> str:
+    token = signing.dumps({"a": application.pk}, salt=NEXT_GROUP_LINK_SALT)
+    return settings.SITE_URL + reverse("applications:next_group", kwargs={"token": token})
+
+
+def _payload(token: str, salt: str) -> tuple[dict | None, str | None]:
+    """The link's payload and no problem, or no payload and "expired" or "invalid"."""
+    try:
+        return signing.loads(token, salt=salt, max_age=LINK_MAX_AGE), None
+    except signing.SignatureExpired:
+        return None, "expired"
+    except signing.BadSignature:
+        return None, "invalid"
+
+
+def offer_link_payload(token: str) -> tuple[dict | None, str | None]:
+    return _payload(token, OFFER_LINK_SALT)
+
+
+def next_group_link_payload(token: str) -> tuple[dict | None, str | None]:
+    return _payload(token, NEXT_GROUP_LINK_SALT)

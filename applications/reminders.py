@@ -19,6 +19,7 @@ from cohort_site.mail.models import OutgoingEmail
 from cohort_site.mail.services import email_queue
 
 from .enums import ApplicationStatus
+from .links import offer_url
 from .models import Application, DropIn
 from .selectors import interests_not_applied, programmes_published
 from .services import (
@@ -28,7 +29,6 @@ from .services import (
     email_context,
     interest_links,
     offer_expire,
-    offer_url,
 )
 
 logger = logging.getLogger(__name__)

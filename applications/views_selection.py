@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core import signing
 from django.db import OperationalError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,12 +16,10 @@ from cohort_site.mail.services import emails_send_drafts
 
 from .enums import ApplicationStatus, Notify
 from .forms_selection import DecisionForm, FromWaitlistForm, OfferForm, PromoteForm
+from .links import next_group_link_payload, offer_link_payload
 from .models import Application, Cohort, Programme
 from .selectors import cohort_overview, cohorts_with_fill, decision_drafts, waitlist
 from .services import (
-    LINK_MAX_AGE,
-    NEXT_GROUP_LINK_SALT,
-    OFFER_LINK_SALT,
     BulkOutcome,
     OfferNotCurrent,
     TransitionRefused,
@@ -276,15 +273,6 @@ class DecisionEmailsView(StaffRequiredMixin, TemplateView):
 # --- The applicant's side ------------------------------------------------------------------------------------------
 
 
-def _load(token: str, salt: str) -> tuple[dict | None, str | None]:
-    try:
-        return signing.loads(token, salt=salt, max_age=LINK_MAX_AGE), None
-    except signing.SignatureExpired:
-        return None, "expired"
-    except signing.BadSignature:
-        return None, "invalid"
-
-
 class OfferRespondView(View):
     """The link in the offer email. Showing it changes nothing (mail scanners open links); the buttons do."""
 
@@ -294,7 +282,7 @@ class OfferRespondView(View):
         return render(self.request, self.template_name, {"state": state, **context}, status=status)
 
     def resolve(self, token: str):
-        payload, problem = _load(token, OFFER_LINK_SALT)
+        payload, problem = offer_link_payload(token)
         if problem:
             return None, None, self.page(problem, status=404 if problem == "invalid" else 410)
         application = (
@@ -368,7 +356,7 @@ class NextGroupView(View):
     template_name = "applications/selection/next_group.html"
 
     def resolve(self, token):
-        payload, problem = _load(token, NEXT_GROUP_LINK_SALT)
+        payload, problem = next_group_link_payload(token)
         if problem:
             return None, render(self.request, self.template_name, {"state": problem}, status=404)
         application = Application.objects.select_related("programme").filter(pk=payload["a"]).first()

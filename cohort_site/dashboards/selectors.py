@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from applications.enums import ApplicationStatus
+from applications.links import offer_url
 from applications.models import Application, Cohort, ExpressionOfInterest, Programme
-from applications.services import current_offer, offer_url
+from applications.services import current_offer
 from cohort_site.core.charts import Bar, bars_svg
 from cohort_site.core.models import Heartbeat
 from cohort_site.mail.enums import EmailStatus

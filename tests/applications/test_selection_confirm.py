@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.enums import ApplicationStatus, Notify, WaitlistPromotion
-from applications.services import OFFER_LINK_SALT, application_set_status, current_offer, offer_token
+from applications.links import OFFER_LINK_SALT, offer_token
+from applications.services import application_set_status, current_offer
 from cohort_site.core.models import User
 from tests.factories import ApplicationFactory, CohortFactory, StaffFactory, UserFactory, application_in
 

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.test import Client
 
 from applications.enums import ApplicationStatus, AvailabilityAnswer, Notify, RoleType
-from applications.services import application_set_status, current_offer, offer_token
+from applications.links import offer_token
+from applications.services import application_set_status, current_offer
 from tests.factories import (
     ApplicationFactory,
     AvailabilityFactory,

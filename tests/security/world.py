@@ -17,9 +17,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
 
 from applications.enums import ApplicationStatus, AvailabilityAnswer, Notify
-from applications.links import application_token
+from applications.links import application_token, offer_token
 from applications.models import Application, Cohort, Programme
-from applications.services import applications_offer, current_offer, offer_token
+from applications.services import applications_offer, current_offer
 from cohort_site.core.models import User
 from cohort_site.mail.models import OutgoingEmail
 from cohort_site.mail.services import email_store, unsubscribe_token
@@ -197,7 +197,7 @@ class World:
 def _next_group_token(application: Application) -> str:
     from django.core import signing
 
-    from applications.services import NEXT_GROUP_LINK_SALT
+    from applications.links import NEXT_GROUP_LINK_SALT
 
     return signing.dumps({"a": application.pk}, salt=NEXT_GROUP_LINK_SALT)
 

@@ -1,0 +1,100 @@
+"""Writes for recruitment and selection, by sub-domain; everything public is importable from here as before.
+
+- status: the state machine (`application_set_status` is the only code that assigns a status)
+- selection: the manager's bulk decisions, the waitlist's order, further groups
+- offers: the applicant's answer to an offer, and offers that run out
+- recruitment: expressions of interest, applications, the applicant's own changes
+- erasure: withdrawing with erasure, an applicant's erasure, recruitment records past their retention
+"""
+
+from .erasure import (
+    ERASED_BODY,
+    KEPT_STATUSES,
+    PurgeResult,
+    applicant_erase,
+    applicant_subject,
+    application_withdraw,
+    recruitment_purge,
+)
+from .offers import (
+    OfferNotCurrent,
+    next_group_interest_record,
+    offer_accept,
+    offer_decline,
+    offer_expire,
+)
+from .recruitment import (
+    APPLICANT_FIELDS,
+    ApplicationsNotOpen,
+    SubmitResult,
+    application_submit,
+    application_update,
+    applications_closed_refusal,
+    deadline_text,
+    email_context,
+    interest_confirmation_queue,
+    interest_links,
+    interest_register,
+    member_organisations_import,
+)
+from .selection import (
+    BulkOutcome,
+    applications_offer,
+    applications_set_status,
+    cohort_create_next,
+    waitlist_move,
+    waitlist_offer_into,
+)
+from .status import (
+    ALLOWED_TRANSITIONS,
+    DECISION_EMAILS,
+    S,
+    TransitionRefused,
+    application_set_status,
+    current_offer,
+    places_taken,
+    transition_refusal,
+    waitlist_promote,
+)
+
+__all__ = [
+    "ALLOWED_TRANSITIONS",
+    "APPLICANT_FIELDS",
+    "DECISION_EMAILS",
+    "ERASED_BODY",
+    "KEPT_STATUSES",
+    "ApplicationsNotOpen",
+    "BulkOutcome",
+    "OfferNotCurrent",
+    "PurgeResult",
+    "S",
+    "SubmitResult",
+    "TransitionRefused",
+    "applicant_erase",
+    "applicant_subject",
+    "application_set_status",
+    "application_submit",
+    "application_update",
+    "application_withdraw",
+    "applications_closed_refusal",
+    "applications_offer",
+    "applications_set_status",
+    "cohort_create_next",
+    "current_offer",
+    "deadline_text",
+    "email_context",
+    "interest_confirmation_queue",
+    "interest_links",
+    "interest_register",
+    "member_organisations_import",
+    "next_group_interest_record",
+    "offer_accept",
+    "offer_decline",
+    "offer_expire",
+    "places_taken",
+    "recruitment_purge",
+    "transition_refusal",
+    "waitlist_move",
+    "waitlist_offer_into",
+    "waitlist_promote",
+]

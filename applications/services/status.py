@@ -1,0 +1,309 @@
+"""The application state machine: `application_set_status` is the only code that assigns a status.
+
+Locks are always taken in the same order, so racing requests queue rather than deadlock:
+cohort rows (by pk) → the programme row (waitlist changes) → application rows (by pk).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+
+from cohort_site.core.dates import DAY, DAY_AT_TIME, local_text
+from cohort_site.mail.services import email_queue
+
+from ..enums import (
+    PLACE_HOLDING_STATUSES,
+    ApplicationStatus,
+    Notify,
+    WaitlistPromotion,
+)
+from ..links import next_group_url, offer_url
+from ..models import (
+    Application,
+    ApplicationStatusChange,
+    Cohort,
+    Programme,
+)
+
+S = ApplicationStatus
+
+# The allowed moves. Anything not listed is refused with a reason.
+#   submitted      → a decision: a place, the waitlist, or a kind no; or the applicant withdraws.
+#   waitlisted     → offered when a place comes free (or in a later group); declined; withdrawn.
+#   offered        → confirmed or withdrawn by the applicant's click; expired when unanswered; or the
+#                    manager takes the offer back (declined).
+#   confirmed      → withdrawn: a member who leaves frees the place.
+#   offer_expired  → offered again, back on the waitlist, or declined.
+#   declined       → the manager changes their mind: waitlisted or offered (e.g. for the next group).
+#   withdrawn      → final: the applicant said no.
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    S.SUBMITTED: {S.OFFERED, S.WAITLISTED, S.DECLINED, S.WITHDRAWN},
+    S.WAITLISTED: {S.OFFERED, S.DECLINED, S.WITHDRAWN},
+    S.OFFERED: {S.CONFIRMED, S.DECLINED, S.WITHDRAWN, S.OFFER_EXPIRED},
+    S.CONFIRMED: {S.WITHDRAWN},
+    S.OFFER_EXPIRED: {S.OFFERED, S.WAITLISTED, S.DECLINED},
+    S.DECLINED: {S.WAITLISTED, S.OFFERED},
+    S.WITHDRAWN: set(),
+}
+
+
+# The email each status change sends, by target status: (kind, template).
+DECISION_EMAILS: dict[str, tuple[str, str]] = {
+    S.OFFERED: ("decision-offered", "decision_offered"),
+    S.WAITLISTED: ("decision-waitlisted", "decision_waitlisted"),
+    S.DECLINED: ("decision-declined", "decision_declined"),
+    S.CONFIRMED: ("decision-confirmed", "decision_confirmed"),
+    S.WITHDRAWN: ("decision-withdrawn", "decision_withdrawn"),
+    S.OFFER_EXPIRED: ("decision-offer-expired", "decision_offer_expired"),
+}
+
+
+class TransitionRefused(ValidationError):
+    @property
+    def reason(self) -> str:
+        return self.messages[0]
+
+
+def transition_refusal(*, current: str, target: str) -> str | None:
+    """Why moving from `current` to `target` is not allowed, or None when it is."""
+    if target == current:
+        return f"The application is already {S(current).label.lower()}."
+    if target not in ALLOWED_TRANSITIONS[current]:
+        return f"An application that is {S(current).label.lower()} cannot become {S(target).label.lower()}."
+    return None
+
+
+def places_taken(cohort: Cohort) -> int:
+    return Application.objects.filter(cohort=cohort, status__in=PLACE_HOLDING_STATUSES).count()
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+# --- The state machine -----------------------------------------------------------------------------------------
+
+
+def _decision_email(*, application: Application, change: ApplicationStatusChange, notify: str) -> None:
+    if notify == Notify.NONE or change.to_status not in DECISION_EMAILS:
+        return
+    kind, template = DECISION_EMAILS[change.to_status]
+    programme = application.programme
+    cohort = change.cohort
+    context = {
+        "application": application,
+        "programme": programme,
+        "cohort": cohort,
+        "first_session_week": f"{cohort.first_session_week.day} {cohort.first_session_week:%B}"
+        if cohort
+        else "",
+    }
+    if change.to_status == S.OFFERED:
+        expires = application.offer_expires_at
+        deadline = local_text(expires, programme.tz, DAY_AT_TIME)
+        context |= {"deadline": deadline, "link": offer_url(application=application, offer=change)}
+        subject = f"[Action required] Confirm your place by {local_text(expires, programme.tz, DAY)}"
+    elif change.to_status == S.WAITLISTED:
+        subject = f"You are on the waitlist for {programme.title}"
+    elif change.to_status == S.DECLINED:
+        context["next_group_link"] = next_group_url(application=application)
+        subject = f"Your application to {programme.title}"
+    elif change.to_status == S.CONFIRMED:
+        context["sign_in_url"] = settings.SITE_URL + reverse("account_login")
+        subject = f"Welcome to {cohort.name}: your place is confirmed"
+    elif change.to_status == S.WITHDRAWN:
+        subject = f"You have withdrawn from {programme.title}"
+    else:
+        subject = f"Your offered place in {programme.title} has expired"
+    email_queue(
+        key=f"decision:{change.pk}",
+        kind=kind,
+        to=application.email,
+        subject=subject,
+        template=template,
+        context=context,
+        user=application.user,
+        about=application,
+        reply_to=programme.contact_email,
+        draft=notify == Notify.DRAFT,
+    )
+
+
+@transaction.atomic
+def application_set_status(
+    *,
+    application: Application,
+    status: str,
+    by=None,
+    cohort: Cohort | None = None,
+    note: str = "",
+    notify: str = Notify.SEND,
+    offer_expires_at: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
+) -> Application:
+    """Move an application to `status`: check the move, keep the cohort's cap, record who did it, and queue
+    the decision email (sent now, saved as a draft, or none, per `notify`).
+
+    Offering needs a cohort with a free place; the cohort row is locked while its places are counted, so two
+    managers (or a bulk action and a click) cannot overfill it. A place that comes free goes to the waitlist
+    as the programme says (offered at once, or proposed to the manager).
+    """
+    now = now or timezone.now()
+    status = S(status)
+    before = Application.objects.filter(pk=application.pk).values("cohort_id", "status", "programme_id").get()
+    cohort_ids = set()
+    if status == S.OFFERED and cohort is not None:
+        cohort_ids.add(cohort.pk)
+    if before["cohort_id"] is not None and before["status"] in PLACE_HOLDING_STATUSES:
+        cohort_ids.add(before["cohort_id"])
+    locked_cohorts = {
+        c.pk: c for c in Cohort.objects.select_for_update().filter(pk__in=cohort_ids).order_by("pk")
+    }
+    if status == S.WAITLISTED:
+        Programme.objects.select_for_update().filter(pk=before["programme_id"]).first()
+    locked = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("programme", "user")
+        .get(pk=application.pk)
+    )
+
+    refusal = transition_refusal(current=locked.status, target=status)
+    if refusal:
+        raise TransitionRefused(refusal)
+    previous = locked.status
+    freed = (
+        locked.cohort_id
+        if previous in PLACE_HOLDING_STATUSES and status not in PLACE_HOLDING_STATUSES
+        else None
+    )
+
+    if status == S.OFFERED:
+        if cohort is None:
+            raise TransitionRefused("Choose the group to offer a place in.")
+        target = locked_cohorts.get(cohort.pk) or Cohort.objects.select_for_update().get(pk=cohort.pk)
+        if target.programme_id != locked.programme_id:
+            raise TransitionRefused(f"{target.name} is a group of another programme.")
+        taken = places_taken(target)
+        if taken >= target.size:
+            raise TransitionRefused(f"No places left in {target.name}: {taken} of {target.size} are taken.")
+        expires = offer_expires_at or now + locked.programme.offer_valid_for
+        if expires <= now:
+            raise TransitionRefused("The offer must expire in the future.")
+        locked.cohort = target
+        locked.offer_expires_at = expires
+    elif status not in PLACE_HOLDING_STATUSES:
+        locked.cohort = None
+    if status not in (S.OFFERED, S.OFFER_EXPIRED):
+        locked.offer_expires_at = None if status != S.CONFIRMED else locked.offer_expires_at
+    if status == S.WAITLISTED:
+        last = Application.objects.filter(programme_id=locked.programme_id).aggregate(
+            m=Max("waitlist_position")
+        )
+        locked.waitlist_position = (last["m"] or 0) + 1
+    else:
+        locked.waitlist_position = None
+    locked.status = status
+    locked.status_changed_at = now
+    locked.save(
+        update_fields=[
+            "status",
+            "status_changed_at",
+            "cohort",
+            "offer_expires_at",
+            "waitlist_position",
+            "updated_at",
+        ]
+    )
+    change = ApplicationStatusChange.objects.create(
+        application=locked,
+        from_status=previous,
+        to_status=status,
+        cohort=locked.cohort if status in PLACE_HOLDING_STATUSES else None,
+        changed_by=by if by is not None and by.is_authenticated else None,
+        changed_at=now,
+        note=note,
+    )
+    _decision_email(application=locked, change=change, notify=notify)
+    for name in ("status", "status_changed_at", "cohort", "offer_expires_at", "waitlist_position"):
+        setattr(application, name, getattr(locked, name))
+    if freed is not None:
+        _place_freed(cohort=locked_cohorts.get(freed) or Cohort.objects.get(pk=freed), change=change, now=now)
+    return locked
+
+
+def _place_freed(*, cohort: Cohort, change: ApplicationStatusChange, now: datetime.datetime) -> None:
+    """A member left or an offer lapsed: offer the place to the next person waiting, or tell the manager."""
+    programme = cohort.programme
+    leaver = change.application
+    if programme.waitlist_promotion == WaitlistPromotion.AUTOMATIC:
+        waitlist_promote(
+            cohort=cohort,
+            now=now,
+            note=f"Offered automatically: {leaver.name}'s place came free ({S(change.to_status).label.lower()}).",
+        )
+        return
+    if not Application.objects.filter(programme=programme, status=S.WAITLISTED).exists():
+        return
+    email_queue(
+        key=f"place-freed:{change.pk}",
+        kind="place-freed",
+        to=programme.contact_email,
+        subject=f"A place is free in {cohort.name}: offer it to the next person on the waitlist?",
+        template="decision_place_freed",
+        context={
+            "cohort": cohort,
+            "leaver": leaver,
+            "change": change,
+            "selection_url": settings.SITE_URL
+            + reverse("applications:selection_cohort", kwargs={"pk": cohort.pk}),
+        },
+        about=cohort,
+    )
+
+
+@transaction.atomic
+def waitlist_promote(
+    *,
+    cohort: Cohort,
+    by=None,
+    notify: str = Notify.SEND,
+    note: str = "Offered from the waitlist.",
+    now: datetime.datetime | None = None,
+) -> Application | None:
+    """Offer a free place in `cohort` to the first person on the programme's waitlist. None when the cohort
+    is full or nobody is waiting."""
+    cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    if places_taken(cohort) >= cohort.size:
+        return None
+    waiting = Application.objects.filter(programme_id=cohort.programme_id, status=S.WAITLISTED).order_by(
+        "waitlist_position"
+    )
+    for candidate in waiting[:5]:
+        try:
+            with transaction.atomic():
+                return application_set_status(
+                    application=candidate,
+                    status=S.OFFERED,
+                    cohort=cohort,
+                    by=by,
+                    notify=notify,
+                    note=note,
+                    now=now,
+                )
+        except TransitionRefused:
+            continue  # someone else moved them a moment ago: the next in line
+    return None
+
+
+def current_offer(application: Application) -> ApplicationStatusChange | None:
+    """The status change that made the application's latest offer."""
+    return (
+        ApplicationStatusChange.objects.filter(application=application, to_status=S.OFFERED)
+        .order_by("-changed_at", "-pk")
+        .first()
+    )
