@@ -22,49 +22,40 @@ urlpatterns = [
         "my-application/<str:token>/data.json", views.ApplicationDataExportView.as_view(), name="data_export"
     ),
     path("my-application/<str:token>/erase/", views.ApplicationEraseView.as_view(), name="erase"),
-]
-
-# --- Selection (issue 5) ---------------------------------------------------------------------------------------
-from . import views_selection  # noqa: E402
-
-urlpatterns += [
+    # Selection: the manager's pages, then the applicant's answer.
     path(
         "selection/programmes/<slug:slug>/",
-        views_selection.ProgrammeSelectionView.as_view(),
+        views.ProgrammeSelectionView.as_view(),
         name="selection_programme",
     ),
     path(
         "selection/programmes/<slug:slug>/next-group/",
-        views_selection.NextCohortView.as_view(),
+        views.NextCohortView.as_view(),
         name="selection_next",
     ),
     path(
         "selection/programmes/<slug:slug>/emails/",
-        views_selection.DecisionEmailsView.as_view(),
+        views.DecisionEmailsView.as_view(),
         name="selection_emails",
     ),
-    path(
-        "selection/groups/<int:pk>/", views_selection.CohortSelectionView.as_view(), name="selection_cohort"
-    ),
-    path(
-        "selection/groups/<int:pk>/promote/", views_selection.PromoteView.as_view(), name="selection_promote"
-    ),
+    path("selection/groups/<int:pk>/", views.CohortSelectionView.as_view(), name="selection_cohort"),
+    path("selection/groups/<int:pk>/promote/", views.PromoteView.as_view(), name="selection_promote"),
     path(
         "selection/groups/<int:pk>/from-waitlist/",
-        views_selection.FromWaitlistView.as_view(),
+        views.FromWaitlistView.as_view(),
         name="selection_from_waitlist",
     ),
     path(
         "selection/decide/<str:action>/",
-        views_selection.DecideView.as_view(),
+        views.DecideView.as_view(),
         name="selection_decide",
     ),
     path(
         "selection/waitlist/<int:pk>/move/",
-        views_selection.WaitlistMoveView.as_view(),
+        views.WaitlistMoveView.as_view(),
         name="selection_waitlist_move",
     ),
-    path("offer/<str:token>/", views_selection.OfferRespondView.as_view(), name="offer_respond"),
-    path("next-group/<str:token>/", views_selection.NextGroupView.as_view(), name="next_group"),
-    path("my-place/", views_selection.MyPlaceView.as_view(), name="my_place"),
+    path("offer/<str:token>/", views.OfferRespondView.as_view(), name="offer_respond"),
+    path("next-group/<str:token>/", views.NextGroupView.as_view(), name="next_group"),
+    path("my-place/", views.MyPlaceView.as_view(), name="my_place"),
 ]

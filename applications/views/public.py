@@ -1,0 +1,178 @@
+"""The public pages: the programme, the expression-of-interest and application forms."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views import View
+from django.views.generic import DetailView, TemplateView
+
+from ..enums import ProgrammePhase
+from ..forms import ApplicationForm, InterestForm
+from ..ratelimit import rate_limit_exceeded
+from ..selectors import (
+    drop_ins_upcoming,
+    member_organisation_names,
+    programme_current,
+    programmes_published,
+)
+from ..services import (
+    application_submit,
+    applications_closed_refusal,
+    deadline_text,
+    interest_register,
+)
+
+
+class ProgrammeDetailView(DetailView):
+    template_name = "applications/programme_detail.html"
+    context_object_name = "programme"
+
+    def get_queryset(self):
+        return programmes_published().prefetch_related("sections", "drop_ins")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        context["phase"] = self.object.phase(now)
+        context["deadline"] = deadline_text(self.object)
+        context["drop_ins"] = [d for d in self.object.drop_ins.all() if d.ends_at > now]
+        return context
+
+
+class CurrentProgrammeView(ProgrammeDetailView):
+    """The home page: the current programme, so the call is one click from anywhere."""
+
+    def get_object(self, queryset=None):
+        programme = programme_current()
+        if programme is None:
+            raise Http404("No programme is published yet.")
+        return self.get_queryset().get(pk=programme.pk)
+
+
+class ProgrammeMixin:
+    """Views under /programmes/<slug>/: the published programme, or a 404."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.programme = get_object_or_404(programmes_published(), slug=kwargs["slug"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def base_context(self, **extra) -> dict:
+        return {
+            "programme": self.programme,
+            "phase": self.programme.phase(),
+            "deadline": deadline_text(self.programme),
+            **extra,
+        }
+
+
+def too_many_requests(request, programme):
+    return render(request, "applications/rate_limited.html", {"programme": programme}, status=429)
+
+
+class InterestView(ProgrammeMixin, View):
+    """The quick expression-of-interest form. Open in every phase: after the deadline it is for the next group."""
+
+    template_name = "applications/interest_form.html"
+
+    def render_form(self, form, status=200):
+        context = self.base_context(
+            form=form,
+            drop_ins=drop_ins_upcoming(self.programme),
+            organisation_names=member_organisation_names(),
+        )
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, slug):
+        return self.render_form(InterestForm())
+
+    def post(self, request, slug):
+        if rate_limit_exceeded(request, scope="interest"):
+            return too_many_requests(request, self.programme)
+        form = InterestForm(request.POST)
+        if form.is_bot():
+            # Look like success, store nothing.
+            return redirect("applications:interest_thanks", slug=slug)
+        if not form.is_valid():
+            return self.render_form(form)
+        interest_register(
+            programme=self.programme,
+            name=form.cleaned_data["name"],
+            email=form.cleaned_data["email"],
+            organisation=form.cleaned_data["organisation"],
+            role=form.cleaned_data["role"],
+        )
+        # The same page whether the address was new or known, so it reveals nothing about who registered.
+        return redirect("applications:interest_thanks", slug=slug)
+
+
+class InterestThanksView(ProgrammeMixin, TemplateView):
+    template_name = "applications/interest_thanks.html"
+
+    def get_context_data(self, **kwargs):
+        return self.base_context(drop_ins=drop_ins_upcoming(self.programme))
+
+
+class ApplyView(ProgrammeMixin, View):
+    template_name = "applications/application_form.html"
+
+    def render_form(self, form, status=200):
+        context = self.base_context(form=form, organisation_names=member_organisation_names())
+        return render(self.request, self.template_name, context, status=status)
+
+    def not_open(self):
+        return render(self.request, "applications/not_open.html", self.base_context())
+
+    def get(self, request, slug):
+        if self.programme.phase() != ProgrammePhase.OPEN:
+            return self.not_open()
+        return self.render_form(ApplicationForm(programme=self.programme))
+
+    def post(self, request, slug):
+        if rate_limit_exceeded(request, scope="apply"):
+            return too_many_requests(request, self.programme)
+        if self.programme.phase() == ProgrammePhase.NOT_YET_OPEN:
+            return self.not_open()
+        form = ApplicationForm(request.POST, programme=self.programme)
+        if form.is_bot():
+            return redirect("applications:apply_thanks", slug=slug)
+        if not form.is_valid():
+            refusal = applications_closed_refusal(self.programme, timezone.now())
+            if refusal:
+                form.add_error(None, refusal)
+            return self.render_form(form)
+        try:
+            application_submit(
+                programme=self.programme,
+                email=form.cleaned_data["email"],
+                answers=form.answers(),
+                availability=form.availability(),
+                submission_token=form.cleaned_data["submission_token"] or uuid.uuid4(),
+            )
+        except ValidationError as error:
+            # Past the deadline (or anything the service refuses): say why, keep every answer on screen.
+            for message in error.messages:
+                form.add_error(None, message)
+            return self.render_form(form)
+        # Same page for a new application and a repeat: the address's inbox is told which it was.
+        return redirect("applications:apply_thanks", slug=slug)
+
+
+class ApplyThanksView(ProgrammeMixin, TemplateView):
+    template_name = "applications/application_thanks.html"
+
+    def get_context_data(self, **kwargs):
+        return self.base_context()
+
+
+class PrivacyView(ProgrammeMixin, TemplateView):
+    template_name = "applications/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        return self.base_context(
+            retention_days=settings.RECRUITMENT_RETENTION.days,
+            member_retention_days=settings.MEMBER_DATA_RETENTION.days,
+        )
