@@ -4,13 +4,16 @@ import io
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.html import format_html
 
 from cohort_site.core.admin import HTTPS_URL_FIELDS
 from cohort_site.core.csv import csv_response
 from cohort_site.core.dates import ISO_MINUTE, local_text
 
+from .enums import PLACE_HOLDING_STATUSES
 from .models import (
     Application,
     ApplicationStatusChange,
@@ -24,7 +27,12 @@ from .models import (
     ProgrammeSection,
 )
 from .selectors import interests_with_applied
-from .services import member_organisations_import
+from .services import member_organisations_import, places_taken
+
+
+def _decide(action: str, queryset) -> HttpResponseRedirect:
+    ids = ",".join(str(pk) for pk in queryset.order_by("pk").values_list("pk", flat=True))
+    return HttpResponseRedirect(f"{reverse('applications:selection_decide', args=[action])}?ids={ids}")
 
 
 class ProgrammeSectionInline(admin.StackedInline):
@@ -54,6 +62,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
         "interest_count",
         "interest_applied_count",
         "application_count",
+        "selection_link",
     ]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ProgrammeSectionInline, DropInInline, CandidateTimeInline]
@@ -90,11 +99,55 @@ class ProgrammeAdmin(admin.ModelAdmin):
     def application_count(self, programme):
         return programme._applications
 
+    @admin.display(description="Selection")
+    def selection_link(self, programme):
+        return format_html(
+            '<a href="{}">Groups and waitlist</a>',
+            reverse("applications:selection_programme", kwargs={"slug": programme.slug}),
+        )
+
+
+class CohortSizeForm(forms.ModelForm):
+    """A group cannot be made smaller than the places already offered or confirmed in it."""
+
+    class Meta:
+        model = Cohort
+        fields = "__all__"  # noqa: DJ007 (the admin's own field list applies)
+
+    def clean_size(self):
+        size = self.cleaned_data["size"]
+        if self.instance.pk:
+            taken = places_taken(self.instance)
+            if size < taken:
+                raise forms.ValidationError(
+                    f"{taken} places are already offered or confirmed; the size must be at least {taken}."
+                )
+        return size
+
 
 @admin.register(Cohort)
 class CohortAdmin(admin.ModelAdmin):
-    list_display = ["name", "programme", "number", "size", "first_session_week"]
+    form = CohortSizeForm
+    list_display = ["name", "programme", "number", "size", "first_session_week", "fill", "selection_link"]
     list_filter = ["programme"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(taken=Count("applications", filter=Q(applications__status__in=PLACE_HOLDING_STATUSES)))
+        )
+
+    @admin.display(description="Places")
+    def fill(self, cohort):
+        return f"{cohort.taken}/{cohort.size}"
+
+    @admin.display(description="Selection")
+    def selection_link(self, cohort):
+        return format_html(
+            '<a href="{}">Selection page</a>',
+            reverse("applications:selection_cohort", kwargs={"pk": cohort.pk}),
+        )
 
 
 class AvailabilityInline(admin.TabularInline):
@@ -150,7 +203,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     search_fields = ["name", "email", "organisation", "role"]
     list_select_related = ["cohort__programme"]
     date_hierarchy = "submitted_at"
-    actions = ["export_csv"]
+    actions = ["export_csv", "offer_places", "waitlist", "decline"]
     # The applicant's words are theirs: read-only here. Status moves only through the selection service,
     # which checks and records them. The manager writes notes and a score.
     readonly_fields = [
@@ -162,6 +215,9 @@ class ApplicationAdmin(admin.ModelAdmin):
         "user",
         "submitted_at",
         "updated_at",
+        "waitlist_position",
+        "offer_expires_at",
+        "next_group_interest_at",
     ]
     fieldsets = [
         ("Assessment", {"fields": ["manager_notes", "score"]}),
@@ -199,6 +255,19 @@ class ApplicationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Applications come from the public form, which enforces the deadline and sends the confirmation.
         return False
+
+    # Decisions open the selection page's confirmation step, which checks the cap and records each move.
+    @admin.action(description="Offer places in a group…")
+    def offer_places(self, request, queryset):
+        return _decide("offer", queryset)
+
+    @admin.action(description="Put on the waitlist…")
+    def waitlist(self, request, queryset):
+        return _decide("waitlist", queryset)
+
+    @admin.action(description="Decline…")
+    def decline(self, request, queryset):
+        return _decide("decline", queryset)
 
     @admin.action(description="Export selected applications as CSV")
     def export_csv(self, request, queryset):
@@ -408,4 +477,21 @@ class MemberOrganisationAdmin(admin.ModelAdmin):
         return render(request, "admin/applications/memberorganisation/import.html", context)
 
 
-from . import admin_selection  # noqa: E402, F401  (selection actions and the audit trail)
+@admin.register(ApplicationStatusChange)
+class ApplicationStatusChangeAdmin(admin.ModelAdmin):
+    """The audit trail: every status change, who made it and why. Read-only."""
+
+    list_display = ["changed_at", "application", "from_status", "to_status", "cohort", "changed_by", "note"]
+    list_filter = ["to_status", "application__programme", "cohort"]
+    search_fields = ["application__name", "application__email", "note"]
+    list_select_related = ["application", "cohort", "changed_by"]
+    date_hierarchy = "changed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

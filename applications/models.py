@@ -12,7 +12,15 @@ from django.utils import timezone
 from cohort_site.core.dates import DAY_TIME, local_text
 from cohort_site.core.models import validate_timezone
 
-from .enums import ApplicationStatus, AvailabilityAnswer, ProgrammePhase, RoleType, WaitlistPromotion, Weekday
+from .enums import (
+    PLACE_HOLDING_STATUSES,
+    ApplicationStatus,
+    AvailabilityAnswer,
+    ProgrammePhase,
+    RoleType,
+    WaitlistPromotion,
+    Weekday,
+)
 
 
 class Programme(models.Model):
@@ -186,7 +194,14 @@ class MemberOrganisation(models.Model):
 
 
 class Application(models.Model):
-    """One person's application to a programme, and, once confirmed, their membership of a cohort."""
+    """One person's application to a programme, and, once confirmed, their membership of a cohort.
+
+    A cohort never holds more than `size` applications in PLACE_HOLDING_STATUSES (offered, confirmed): the selection
+    service locks the cohort row and counts; behind it, on PostgreSQL, the trigger `applications_cohort_cap`
+    (function of the same name, migration 0003) refuses any insert or update that would overfill, even from code
+    that skipped the service. The trigger, the check constraint below and the service use the same statuses
+    (tests/applications/test_selection_cap.py checks that they agree).
+    """
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="applications")
     cohort = models.ForeignKey(
@@ -246,7 +261,7 @@ class Application(models.Model):
         constraints = [
             models.UniqueConstraint("programme", Lower("email"), name="application_one_per_email"),
             models.CheckConstraint(
-                condition=~models.Q(status__in=["offered", "confirmed"]) | models.Q(cohort__isnull=False),
+                condition=~models.Q(status__in=PLACE_HOLDING_STATUSES) | models.Q(cohort__isnull=False),
                 name="application_place_needs_cohort",
             ),
             # The waitlist is one queue per programme: a waitlisted application has a place in it, no other does.

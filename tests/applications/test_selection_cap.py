@@ -216,3 +216,28 @@ def test_two_managers_offering_the_same_applicant_at_once_make_one_offer_and_one
     assert ApplicationStatusChange.objects.filter(application=applicant).count() == 1
     assert OutgoingEmail.objects.filter(kind="decision-offered").count() == 1
     assert [m.to for m in mail.outbox] == [["sam@example.org"]]
+
+
+@pytest.mark.postgres
+def test_cap_trigger_constraint_and_service_hold_the_same_statuses(db):
+    """The trigger's SQL is written out in a migration; it must name exactly PLACE_HOLDING_STATUSES, as the check
+    constraint and the service's count do, or one of them would let a place through that the others count."""
+    import re
+
+    from applications.enums import PLACE_HOLDING_STATUSES
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.tgname, p.prosrc FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid "
+            "WHERE t.tgrelid = 'applications_application'::regclass AND NOT t.tgisinternal"
+        )
+        triggers = cursor.fetchall()
+    assert [name for name, _source in triggers] == ["applications_cohort_cap"]
+    status_lists = re.findall(r"status (?:NOT )?IN \(([^)]*)\)", triggers[0][1])
+    assert len(status_lists) == 3
+    expected = sorted(PLACE_HOLDING_STATUSES)
+    assert [sorted(part.strip(" '") for part in found.split(",")) for found in status_lists] == [expected] * 3
+
+    (constraint,) = [c for c in Application._meta.constraints if c.name == "application_place_needs_cohort"]
+    (negated_in, _cohort_set) = constraint.condition.children
+    assert sorted(negated_in.children[0][1]) == expected
