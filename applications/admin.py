@@ -27,7 +27,7 @@ from .models import (
     ProgrammeSection,
 )
 from .selectors import interests_with_applied
-from .services import member_organisations_import, places_taken
+from .services import cohort_size_refusal, member_organisations_import
 
 
 def _decide(action: str, queryset) -> HttpResponseRedirect:
@@ -116,12 +116,9 @@ class CohortSizeForm(forms.ModelForm):
 
     def clean_size(self):
         size = self.cleaned_data["size"]
-        if self.instance.pk:
-            taken = places_taken(self.instance)
-            if size < taken:
-                raise forms.ValidationError(
-                    f"{taken} places are already offered or confirmed; the size must be at least {taken}."
-                )
+        refusal = cohort_size_refusal(self.instance, size)
+        if refusal:
+            raise forms.ValidationError(refusal)
         return size
 
 

@@ -6,6 +6,7 @@ from django import forms
 
 from .enums import AvailabilityAnswer, RoleType
 from .models import Application, Programme
+from .services import availability_refusal
 
 REQUIRED = "required"
 
@@ -261,16 +262,13 @@ class ApplicationForm(PublicFormMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        chosen = [cleaned.get(f"{AVAILABILITY_PREFIX}{time.pk}") for time in self.candidate_times]
-        if self.candidate_times and all(chosen):
-            yes = sum(1 for answer in chosen if answer == AvailabilityAnswer.YES)
-            minimum = min(self.programme.min_available_times, len(self.candidate_times))
-            if yes < minimum:
-                self.availability_error = (
-                    f"Please answer “yes” to at least {minimum} of the times, so we can find a time that "
-                    f"suits the group. You answered “yes” to {yes}."
-                )
-                self.add_error(None, self.availability_error)
+        chosen = {time.pk: cleaned.get(f"{AVAILABILITY_PREFIX}{time.pk}") for time in self.candidate_times}
+        # A missing answer already has its own message by its row; the grid as a whole is judged once complete.
+        if self.candidate_times and all(chosen.values()):
+            refusal = availability_refusal(self.programme, chosen, times=len(self.candidate_times))
+            if refusal:
+                self.availability_error = refusal
+                self.add_error(None, refusal)
         return cleaned
 
     availability_error = ""

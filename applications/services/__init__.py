@@ -7,14 +7,25 @@
 - erasure: withdrawing with erasure, an applicant's erasure, recruitment records past their retention
 """
 
-from .erasure import (
-    ERASED_BODY,
-    KEPT_STATUSES,
-    PurgeResult,
-    applicant_erase,
-    applicant_subject,
-    application_withdraw,
-    recruitment_purge,
+from .status import (
+    ALLOWED_TRANSITIONS,
+    DECISION_EMAILS,
+    S,
+    TransitionRefused,
+    application_set_status,
+    current_offer,
+    places_taken,
+    transition_refusal,
+    waitlist_promote,
+)
+from .selection import (
+    BulkOutcome,
+    applications_offer,
+    applications_set_status,
+    cohort_create_next,
+    cohort_size_refusal,
+    waitlist_move,
+    waitlist_offer_into,
 )
 from .offers import (
     OfferNotCurrent,
@@ -27,9 +38,12 @@ from .recruitment import (
     APPLICANT_FIELDS,
     ApplicationsNotOpen,
     SubmitResult,
+    application_edit_refusal,
     application_submit,
     application_update,
     applications_closed_refusal,
+    availability_refusal,
+    closed_text,
     deadline_text,
     email_context,
     interest_confirmation_queue,
@@ -37,34 +51,24 @@ from .recruitment import (
     interest_register,
     member_organisations_import,
 )
-from .selection import (
-    BulkOutcome,
-    applications_offer,
-    applications_set_status,
-    cohort_create_next,
-    waitlist_move,
-    waitlist_offer_into,
-)
-from .status import (
-    ALLOWED_TRANSITIONS,
-    DECISION_EMAILS,
-    S,
-    TransitionRefused,
-    application_set_status,
-    current_offer,
-    places_taken,
-    transition_refusal,
-    waitlist_promote,
+from .erasure import (
+    ERASED_BODY,
+    KEPT_STATUSES,
+    PurgeResult,
+    applicant_erase,
+    applicant_subject,
+    application_withdraw,
+    recruitment_purge,
 )
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
     "APPLICANT_FIELDS",
+    "ApplicationsNotOpen",
+    "BulkOutcome",
     "DECISION_EMAILS",
     "ERASED_BODY",
     "KEPT_STATUSES",
-    "ApplicationsNotOpen",
-    "BulkOutcome",
     "OfferNotCurrent",
     "PurgeResult",
     "S",
@@ -72,6 +76,7 @@ __all__ = [
     "TransitionRefused",
     "applicant_erase",
     "applicant_subject",
+    "application_edit_refusal",
     "application_set_status",
     "application_submit",
     "application_update",
@@ -79,7 +84,10 @@ __all__ = [
     "applications_closed_refusal",
     "applications_offer",
     "applications_set_status",
+    "availability_refusal",
+    "closed_text",
     "cohort_create_next",
+    "cohort_size_refusal",
     "current_offer",
     "deadline_text",
     "email_context",

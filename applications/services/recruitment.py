@@ -44,6 +44,11 @@ def deadline_text(programme: Programme) -> str:
     return f"{local_text(close, tz, CLOCK)} {zone} time on {local_text(close, tz, DAY_YEAR)}"
 
 
+def closed_text(programme: Programme) -> str:
+    """'Applications closed at 9:00 UK time on Wednesday 21 July 2021': one wording wherever it is said."""
+    return f"Applications closed at {deadline_text(programme)}"
+
+
 def applications_closed_refusal(programme: Programme, now: datetime.datetime) -> str | None:
     """Why an application cannot be accepted at `now`, or None while applications are open."""
     phase = programme.phase(now)
@@ -52,7 +57,7 @@ def applications_closed_refusal(programme: Programme, now: datetime.datetime) ->
         return f"Applications open at {local_text(opens, tz, CLOCK)} on {local_text(opens, tz, DAY_YEAR)}."
     if phase == ProgrammePhase.CLOSED:
         return (
-            f"Applications closed at {deadline_text(programme)}, so we could not accept this. Your answers are "
+            f"{closed_text(programme)}, so we could not accept this. Your answers are "
             f"still below if you want to keep a copy; please email {programme.contact_email} if something "
             "went wrong."
         )
@@ -142,16 +147,40 @@ class SubmitResult:
     created: bool
 
 
-def _check_availability(programme: Programme, availability: dict[int, str]) -> None:
-    wanted = set(programme.candidate_times.values_list("pk", flat=True))
-    if set(availability) != wanted:
-        raise ValidationError("Answer yes, if need be or no for every time.")
-    minimum = min(programme.min_available_times, len(wanted))
+def availability_refusal(programme: Programme, availability: dict[int, str], *, times: int) -> str | None:
+    """Why these answers (candidate time id -> answer) cannot be accepted, or None. `times` is how many candidate
+    times the programme offers. The form shows this next to the grid; the service refuses with it."""
+    if len(availability) != times:
+        return "Answer yes, if need be or no for every time."
+    minimum = min(programme.min_available_times, times)
     yes = sum(1 for answer in availability.values() if answer == AvailabilityAnswer.YES)
     if yes < minimum:
-        raise ValidationError(
-            f"Please answer “yes” to at least {minimum} of the times, so we can find a time that suits the group."
+        return (
+            f"Please answer “yes” to at least {minimum} of the times, so we can find a time that suits the group. "
+            f"You answered “yes” to {yes}."
         )
+    return None
+
+
+def _check_availability(programme: Programme, availability: dict[int, str]) -> None:
+    wanted = set(programme.candidate_times.values_list("pk", flat=True))
+    refusal = (
+        availability_refusal(programme, availability, times=len(wanted))
+        if set(availability) <= wanted
+        else "Answer yes, if need be or no for every time."
+    )
+    if refusal:
+        raise ValidationError(refusal)
+
+
+def application_edit_refusal(application: Application, now: datetime.datetime) -> str | None:
+    """Why the applicant can no longer change their answers, or None: answers change until the deadline, while
+    nobody has decided on them yet. The private link's pages and `application_update` both ask this."""
+    if application.status != ApplicationStatus.SUBMITTED:
+        return "Your application has been considered, so its answers can no longer be changed."
+    if application.programme.phase(now) != ProgrammePhase.OPEN:
+        return f"{closed_text(application.programme)}: your answers are as you last saved them."
+    return None
 
 
 APPLICANT_FIELDS = (
@@ -252,11 +281,9 @@ def application_update(
     """The applicant changes their answers through their private link, until the deadline."""
     now = now or timezone.now()
     programme = application.programme
-    refusal = applications_closed_refusal(programme, now)
+    refusal = application_edit_refusal(application, now)
     if refusal:
         raise ApplicationsNotOpen(refusal)
-    if application.status != ApplicationStatus.SUBMITTED:
-        raise ValidationError("This application can no longer be changed.")
     _check_availability(programme, availability)
     with transaction.atomic():
         for field in APPLICANT_FIELDS:

@@ -7,13 +7,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views import View
 
 from cohort_site.core.data_subjects import personal_data_export_json
 from cohort_site.core.forms import ErasureConfirmForm
 
-from ..enums import ApplicationStatus, ProgrammePhase
+from ..enums import ApplicationStatus
 from ..forms import ApplicationForm
 from ..links import LinkExpired, LinkInvalid, application_from_token
 from ..selectors import (
@@ -24,6 +25,7 @@ from ..services import (
     ALLOWED_TRANSITIONS,
     applicant_erase,
     applicant_subject,
+    application_edit_refusal,
     application_update,
     application_withdraw,
     deadline_text,
@@ -54,12 +56,12 @@ class PrivateLinkMixin:
         return response
 
     @property
+    def edit_refusal(self) -> str | None:
+        return application_edit_refusal(self.application, timezone.now())
+
+    @property
     def can_change(self) -> bool:
-        """Answers change until the deadline, while nobody has decided on them yet."""
-        return (
-            self.application.status == ApplicationStatus.SUBMITTED
-            and self.programme.phase() == ProgrammePhase.OPEN
-        )
+        return self.edit_refusal is None
 
     @property
     def can_withdraw(self) -> bool:
@@ -91,11 +93,7 @@ class ApplicationEditView(PrivateLinkMixin, View):
         return render(self.request, self.template_name, context)
 
     def refuse(self, request, token):
-        if self.application.status == ApplicationStatus.SUBMITTED:
-            messages.info(
-                request,
-                f"Applications closed at {deadline_text(self.programme)}: your answers are as you last saved them.",
-            )
+        messages.info(request, self.edit_refusal)
         return redirect("applications:private", token=token)
 
     def get(self, request, token):

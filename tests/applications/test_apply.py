@@ -8,6 +8,7 @@ from django.urls import reverse
 from applications.enums import ApplicationStatus, AvailabilityAnswer, RoleType
 from applications.links import application_private_url, application_token
 from applications.models import Application, ApplicationStatusChange, Availability
+from applications.services import APPLICANT_FIELDS
 
 from .conftest import DEADLINE, OPENS, apply_data, london
 
@@ -538,3 +539,41 @@ def test_error_summary_lists_errors_in_the_order_of_the_form(client, programme, 
 
     assert list(response.context["form"].errors)[:3] == ["name", "email", "organisation"]
     assert list(response.context["form"].errors)[-2:] == ["commits_to_sharing", "consent"]
+
+
+# --- One rule, one wording: the form, the view and the service ask the same function -----------------------------
+
+
+def test_service_refuses_too_few_yes_answers_with_the_forms_words(programme, application):
+    from django.core.exceptions import ValidationError
+
+    from applications.services import application_update
+
+    monday, tuesday, wednesday = programme.candidate_times.order_by("weekday")
+    answers = {field: getattr(application, field) for field in APPLICANT_FIELDS}
+    availability = {monday.pk: "yes", tuesday.pk: "if_need_be", wednesday.pk: "no"}
+
+    with pytest.raises(ValidationError) as refused:
+        application_update(application=application, answers=answers, availability=availability)
+
+    assert refused.value.messages == [
+        "Please answer “yes” to at least 2 of the times, so we can find a time that suits the group. "
+        "You answered “yes” to 1."
+    ]
+
+
+def test_a_decided_application_says_why_it_cannot_be_edited_in_the_page_and_the_service(
+    client, programme, application
+):
+    from applications.services import ApplicationsNotOpen, application_set_status, application_update
+
+    application_set_status(application=application, status="declined", notify="none")
+    token = application_token(application)
+    reason = "Your application has been considered, so its answers can no longer be changed."
+
+    response = client.get(reverse("applications:edit", kwargs={"token": token}), follow=True)
+    with pytest.raises(ApplicationsNotOpen) as refused:
+        application_update(application=application, answers={}, availability={})
+
+    assert [str(m) for m in response.context["messages"]] == [reason]
+    assert refused.value.messages == [reason]
