@@ -32,3 +32,11 @@ def test_compose_app_services_share_one_environment():
     assert environments[0]["DATABASE_URL"] == "postgres://cohort:${POSTGRES_PASSWORD:-cohort}@db:5432/cohort"
     assert environments[0]["REDIS_URL"] == "redis://redis:6379/0"
     assert environments[0]["EMAIL_URL"] == "${EMAIL_URL:-smtp://mailpit:1025}"
+
+
+def test_web_healthcheck_asks_readiness_not_liveness():
+    compose = yaml.safe_load(Path(settings.BASE_DIR, "docker-compose.yml").read_text())
+
+    assert compose["services"]["web"]["healthcheck"]["test"][-1].endswith(
+        "urlopen('http://127.0.0.1:8000/readyz')"
+    )

@@ -31,6 +31,7 @@ EXPECTED: dict[str, tuple] = {
     # --- Public pages -----------------------------------------------------------------------------------------
     "core:home": everyone(200),
     "core:healthz": everyone(200),
+    "core:readyz": everyone(200),
     "core:after_login": (
         LOGIN,
         "→dashboards:member",
