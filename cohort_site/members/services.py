@@ -11,6 +11,8 @@ from cohort_site.mail.services import email_preferences_set, email_queue
 from .enums import ExpenseStatus
 from .models import Expense
 
+RECEIPT_NOT_SAVED = "We could not save your receipt. Nothing was sent: please try again in a few minutes."
+
 E = ExpenseStatus
 EXPENSE_TRANSITIONS: dict[str, set[str]] = {
     E.SUBMITTED: {E.APPROVED, E.REJECTED},
@@ -55,6 +57,9 @@ def expense_submit(
             _email_claimant(expense)
     except IntegrityError:
         return Expense.objects.get(submission_token=submission_token, claimant=claimant), False
+    except OSError as error:
+        # The disk refused the receipt (full, or a quota): nothing was stored, and the storage left no file.
+        raise ValidationError({"receipt": RECEIPT_NOT_SAVED}) from error
     return expense, True
 
 

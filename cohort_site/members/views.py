@@ -69,17 +69,21 @@ class ExpenseListCreateView(MemberRequiredMixin, FormView):
 
     def form_valid(self, form):
         programme = programme_of_member(self.request.user)
-        expense, created = expense_submit(
-            claimant=self.request.user,
-            programme=programme,
-            category=form.cleaned_data["category"],
-            amount=form.cleaned_data["amount"],
-            spent_on=form.cleaned_data["spent_on"],
-            description=form.cleaned_data["description"],
-            receipt=form.cleaned_data["receipt"],
-            receipt_mimetype=form.receipt_mimetype,
-            submission_token=form.cleaned_data["submission_token"],
-        )
+        try:
+            expense, created = expense_submit(
+                claimant=self.request.user,
+                programme=programme,
+                category=form.cleaned_data["category"],
+                amount=form.cleaned_data["amount"],
+                spent_on=form.cleaned_data["spent_on"],
+                description=form.cleaned_data["description"],
+                receipt=form.cleaned_data["receipt"],
+                receipt_mimetype=form.receipt_mimetype,
+                submission_token=form.cleaned_data["submission_token"],
+            )
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+            return self.form_invalid(form)
         if created:
             messages.success(
                 self.request, f"Your claim for £{expense.amount} is sent; we'll email you the decision."
