@@ -16,10 +16,14 @@ Times equal on (1) and (2) share a rank, so the manager sees a tie as a tie. A m
 from __future__ import annotations
 
 import datetime
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import holidays
+
+# A candidate time's key and a member may be anything hashable (ids, model instances): the finder only compares them.
+Hashable = Any
 
 YES = "yes"
 IF_NEED_BE = "if_need_be"

@@ -17,7 +17,7 @@ from applications.models import Application, CandidateTime, Cohort
 from applications.selectors import cohort_members
 from cohort_site.core.calendar import build_calendar
 from cohort_site.core.dates import DAY, local_text
-from cohort_site.core.models import new_calendar_token
+from cohort_site.core.models import User, new_calendar_token
 from cohort_site.mail.models import OutgoingEmail
 from cohort_site.mail.services import Attachment, email_queue
 
@@ -41,7 +41,7 @@ class Recipient:
 
 
 def _member_recipient(member: Application) -> Recipient:
-    programme = member.cohort.programme if member.cohort_id else member.programme
+    programme = member.cohort.programme if member.cohort is not None else member.programme
     user = member.user
     return Recipient(
         key=f"member:{member.pk}",
@@ -124,7 +124,12 @@ def session_email_queue(
 
 
 def schedule_confirm(
-    *, cohort: Cohort, candidate_time: CandidateTime, by=None, join_url: str = "", venue: str = ""
+    *,
+    cohort: Cohort,
+    candidate_time: CandidateTime,
+    by: User | None = None,
+    join_url: str = "",
+    venue: str = "",
 ) -> CohortSchedule:
     """Fix the cohort's weekly time and create its sessions (first orientation, last review) from its first
     week, at that weekday and local time in the programme's zone; then invite every member. Once only."""
@@ -235,7 +240,9 @@ def _send_updates(session: Session, *, change: str) -> None:
         )
 
 
-def session_move(*, session: Session, starts_at: datetime.datetime, by=None, now=None) -> Session:
+def session_move(
+    *, session: Session, starts_at: datetime.datetime, by: User | None = None, now=None
+) -> Session:
     """Move a session to another start (same length). Sends each person an update once; moving it to where
     it already is changes nothing."""
     now = now or timezone.now()
@@ -258,7 +265,7 @@ def session_move(*, session: Session, starts_at: datetime.datetime, by=None, now
     return session
 
 
-def session_update(*, session: Session, by=None, **fields) -> Session:
+def session_update(*, session: Session, by: User | None = None, **fields) -> Session:
     """Change a session's topic, join link, venue, agenda or notes. A change people's calendars show raises
     the SEQUENCE and sends an update; a change to the manager's notes alone does not."""
     unknown = set(fields) - set(DETAIL_FIELDS)
@@ -284,7 +291,7 @@ def session_update(*, session: Session, by=None, **fields) -> Session:
     return session
 
 
-def session_cancel(*, session: Session, by=None, reason: str = "") -> Session:
+def session_cancel(*, session: Session, by: User | None = None, reason: str = "") -> Session:
     """Cancel a session: its SEQUENCE rises and everyone concerned gets one METHOD:CANCEL. Twice is once."""
     with transaction.atomic():
         session = _locked(session)
@@ -313,7 +320,7 @@ def session_add(
     *,
     cohort: Cohort,
     starts_at: datetime.datetime,
-    by=None,
+    by: User | None = None,
     topic: str = "",
     join_url: str = "",
     venue: str = "",
@@ -348,7 +355,9 @@ def session_add(
 # --- Guests --------------------------------------------------------------------------------------------
 
 
-def guest_invite(*, session: Session, name: str, email: str, topic: str = "", by=None) -> Guest:
+def guest_invite(
+    *, session: Session, name: str, email: str, topic: str = "", by: User | None = None
+) -> Guest:
     """Invite an external contributor to one session: they are sent that session's invite and join link only."""
     if session.status != SessionStatus.SCHEDULED:
         raise ValidationError("Guests can only be invited to a session that is going ahead.")
@@ -377,7 +386,7 @@ def guest_invite(*, session: Session, name: str, email: str, topic: str = "", by
     return guest
 
 
-def guest_remove(*, guest: Guest, by=None) -> None:
+def guest_remove(*, guest: Guest, by: User | None = None) -> None:
     """Withdraw a guest's invitation: their calendar gets a cancel, and they are no longer shown."""
     guest = Guest.objects.select_related("session__cohort__programme").get(pk=guest.pk)
     session = guest.session
@@ -453,7 +462,12 @@ def apologies_withdraw(*, session: Session, member: Application, now=None) -> No
 
 
 def attendance_record(
-    *, session: Session, statuses: dict[int, str], notes: dict[int, str] | None = None, by=None, now=None
+    *,
+    session: Session,
+    statuses: dict[int, str],
+    notes: dict[int, str] | None = None,
+    by: User | None = None,
+    now=None,
 ) -> list[Attendance]:
     """The manager records, after the session has started, who attended. `statuses` maps application id to an
     AttendanceStatus. Recording again overwrites; apologies sent beforehand stay noted."""

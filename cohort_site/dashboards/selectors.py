@@ -93,7 +93,7 @@ def member_todo(user, *, now: datetime.datetime) -> ToDo:
         offers=member_offers(user),
         feedback_due=[item for item in unanswered if item.kind == "session"],
         surveys_due=[item for item in unanswered if item.kind == "survey"],
-        reading_done=sum(1 for item in reading if item.done),
+        reading_done=sum(1 for item in reading if item.done),  # type: ignore[attr-defined,misc]  # an annotation
         reading_total=len(reading),
         claims_open=list(
             expenses_of(user).filter(status__in=[ExpenseStatus.SUBMITTED, ExpenseStatus.APPROVED])
@@ -121,7 +121,9 @@ def member_dashboard(user, *, now: datetime.datetime) -> MemberDashboard:
         schedule=schedule,
         coffee=coffee_overview(member, now=now) if member is not None else None,
         todo=member_todo(user, now=now),
-        latest_entries=latest_group_entries(user, [m.cohort_id for m in schedule.memberships]),
+        latest_entries=latest_group_entries(
+            user, [m.cohort_id for m in schedule.memberships if m.cohort_id is not None]
+        ),
     )
 
 

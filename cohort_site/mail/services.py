@@ -5,6 +5,7 @@ import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -157,7 +158,7 @@ def _enqueue_after_commit(email_ids: list[int]) -> None:
     from .tasks import email_send
 
     for email_id in email_ids:
-        transaction.on_commit(lambda email_id=email_id: email_send.delay(email_id))
+        transaction.on_commit(partial(email_send.delay, email_id))
 
 
 def _requeue(*, email_ids: Iterable[int], from_status: str, **reset) -> int:

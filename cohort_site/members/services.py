@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cohort_site.core.models import User
 from cohort_site.mail.services import email_preferences_set, email_queue
 
 from .enums import ExpenseStatus
@@ -64,7 +65,7 @@ def expense_submit(
 
 
 @transaction.atomic
-def expense_set_status(*, expense: Expense, status: str, by, reason: str = "") -> Expense:
+def expense_set_status(*, expense: Expense, status: str, by: User, reason: str = "") -> Expense:
     """The one place an expense's status changes; the claimant is emailed at each step."""
     locked = Expense.objects.select_for_update().get(pk=expense.pk)
     if status not in EXPENSE_TRANSITIONS[locked.status]:
@@ -87,7 +88,7 @@ def expense_set_status(*, expense: Expense, status: str, by, reason: str = "") -
 
 
 def _email_claimant(expense: Expense) -> None:
-    subjects = {
+    subjects: dict[str, str] = {
         E.SUBMITTED: "We have your expense claim",
         E.APPROVED: "Your expense claim is approved",
         E.REJECTED: "Your expense claim was not approved",
