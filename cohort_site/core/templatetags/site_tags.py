@@ -1,4 +1,5 @@
 from django import forms, template
+from django.utils.safestring import mark_safe
 
 from cohort_site.core.markdown import render_markdown
 
@@ -27,3 +28,16 @@ def error_anchor(field) -> str:
     if isinstance(field.field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.MultiWidget)):
         return f"{field.auto_id}_0"
     return field.auto_id
+
+
+@register.simple_tag(takes_context=True)
+def aria_current(context, url: str, section: bool = False) -> str:
+    """` aria-current="page"` on the navigation link of the page being shown; with `section`, also
+    ` aria-current="true"` on pages under it (an entry under Learning)."""
+    request = context.get("request")
+    path = request.path if request is not None else ""
+    if path == url:
+        return mark_safe(' aria-current="page"')
+    if section and path.startswith(url):
+        return mark_safe(' aria-current="true"')
+    return ""
