@@ -30,29 +30,63 @@ class AuthorsField(forms.ModelMultipleChoiceField):
 
 
 class EntryForm(forms.Form):
-    cohort = CohortChoiceField(queryset=None, label="Group", empty_label=None)
-    kind = forms.ChoiceField(label="What is it?", choices=EntryKind.choices)
-    title = forms.CharField(max_length=200)
+    cohort = CohortChoiceField(
+        queryset=None,
+        label="Group",
+        empty_label=None,
+        error_messages={
+            "required": "Choose the group the entry belongs to.",
+            "invalid_choice": "Choose one of your groups from the list.",
+        },
+    )
+    kind = forms.ChoiceField(
+        label="What is it?",
+        choices=EntryKind.choices,
+        error_messages={
+            "required": "Choose what the entry is, for example a blog post.",
+            "invalid_choice": "Choose what the entry is from the list.",
+        },
+    )
+    title = forms.CharField(
+        max_length=200,
+        error_messages={
+            "required": "Enter a title.",
+            "max_length": "Shorten the title to 200 characters or fewer.",
+        },
+    )
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text="Markdown: *emphasis*, **strong**, - lists, [links](https://…) and ## headings.",
+        error_messages={"required": "Write the text of the entry: a few lines are enough."},
     )
     link = forms.URLField(
-        max_length=500, required=False, assume_scheme="https", help_text="For a resource: where to find it."
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text="For a resource: where to find it.",
+        error_messages={
+            "invalid": "Enter the link as a web address, like https://example.org/guide.",
+            "max_length": "Shorten the link to 500 characters or fewer.",
+        },
     )
     topics = forms.CharField(
         max_length=300,
         required=False,
         help_text="Separate topics with commas, e.g. volunteers, digital inclusion.",
+        error_messages={"max_length": "Shorten the topics to 300 characters or fewer."},
     )
     session = SessionChoiceField(
-        queryset=None, required=False, help_text="Optional: the session it came from."
+        queryset=None,
+        required=False,
+        help_text="Optional: the session it came from.",
+        error_messages={"invalid_choice": "Choose one of the group's sessions, or leave it empty."},
     )
     authors = AuthorsField(
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Everyone named must consent before it is shared beyond the group.",
+        error_messages={"invalid_choice": "Choose authors from the list: people in the group."},
     )
 
     def __init__(self, *args, user, entry=None, **kwargs):
@@ -167,6 +201,10 @@ class SessionFeedbackForm(forms.Form):
         coerce=int,
         widget=forms.RadioSelect,
         help_text="1 is poor, 5 is excellent.",
+        error_messages={
+            "required": "Choose a rating from 1 (poor) to 5 (excellent).",
+            "invalid_choice": "Choose a rating from 1 (poor) to 5 (excellent).",
+        },
     )
     what_worked = forms.CharField(
         label="What worked?", required=False, widget=forms.Textarea(attrs={"rows": 4})

@@ -1,4 +1,5 @@
-from django import template
+from django import forms, template
+from django.utils.safestring import mark_safe
 
 from cohort_site.core.markdown import render_markdown
 
@@ -16,3 +17,27 @@ def query_without_page(context) -> str:
     query = context["request"].GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+@register.filter
+def error_anchor(field) -> str:
+    """The id an error-summary link moves focus to: the field's own control, or the first radio or checkbox of a
+    set (Django numbers them `<id>_0`, `<id>_1`...), or the first part of a split field."""
+    if not hasattr(field, "field"):
+        return ""  # no such field (a form without candidate times, say)
+    if isinstance(field.field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.MultiWidget)):
+        return f"{field.auto_id}_0"
+    return field.auto_id
+
+
+@register.simple_tag(takes_context=True)
+def aria_current(context, url: str, section: bool = False) -> str:
+    """` aria-current="page"` on the navigation link of the page being shown; with `section`, also
+    ` aria-current="true"` on pages under it (an entry under Learning)."""
+    request = context.get("request")
+    path = request.path if request is not None else ""
+    if path == url:
+        return mark_safe(' aria-current="page"')
+    if section and path.startswith(url):
+        return mark_safe(' aria-current="true"')
+    return ""
