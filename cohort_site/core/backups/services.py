@@ -40,7 +40,7 @@ from .databases import (
     database_row_counts,
     database_vendor,
 )
-from .schedule import PARTIAL_SUFFIX, archive_moment, archive_name, archives_to_prune
+from .schedule import PARTIAL_SUFFIX, archive_moment, archive_name, archives_to_prune, longest_kept_days
 
 WORK_PREFIX = ".work-"
 STALE = datetime.timedelta(days=1)
@@ -76,6 +76,9 @@ class RestoreReport:
     files_restored: int  # files on disk whose size and checksum are the manifest's
     file_problems: list[str]
     pending_migrations: list[str]  # the code's migrations the archive's database has not had yet
+    same_secret_key: (
+        bool  # False: links already emailed were signed with another SECRET_KEY and will not work
+    )
     seconds: float
 
     @property
@@ -90,6 +93,20 @@ def app_version() -> str:
             return tomllib.load(stream)["project"]["version"]
     except (OSError, KeyError, tomllib.TOMLDecodeError):
         return "unknown"
+
+
+@dataclass(frozen=True)
+class BackupRetention:
+    daily: int  # the newest archive of each of the last `daily` days is kept
+    weekly: int  # and of each of the last `weekly` weeks
+    days: int  # so none is older than this: how long erased or expired data stays in backups
+
+
+def backup_retention() -> BackupRetention:
+    """How long archives are kept (BACKUP_KEEP_DAILY, BACKUP_KEEP_WEEKLY): what pruning applies, the privacy page
+    states and enforce_retention repeats."""
+    daily, weekly = settings.BACKUP_KEEP_DAILY, settings.BACKUP_KEEP_WEEKLY
+    return BackupRetention(daily, weekly, longest_kept_days(keep_daily=daily, keep_weekly=weekly))
 
 
 def media_files(root: Path) -> list[Path]:
@@ -157,10 +174,11 @@ def backups_prune(
     if not directory.is_dir():
         return []
     now = now or timezone.now()
+    retention = backup_retention()
     doomed = archives_to_prune(
         [path.name for path in directory.iterdir()],
-        keep_daily=settings.BACKUP_KEEP_DAILY if keep_daily is None else keep_daily,
-        keep_weekly=settings.BACKUP_KEEP_WEEKLY if keep_weekly is None else keep_weekly,
+        keep_daily=retention.daily if keep_daily is None else keep_daily,
+        keep_weekly=retention.weekly if keep_weekly is None else keep_weekly,
     )
     for name in doomed:
         (directory / name).unlink(missing_ok=True)

@@ -17,8 +17,13 @@ from django.template.defaultfilters import filesizeformat, pluralize
 from django.utils import timezone
 
 from cohort_site.core.backups.archive import BackupError
-from cohort_site.core.backups.schedule import is_due, longest_kept_days, next_nightly_run
-from cohort_site.core.backups.services import backup_create, backups_newest, backups_prune
+from cohort_site.core.backups.schedule import is_due, next_nightly_run
+from cohort_site.core.backups.services import (
+    backup_create,
+    backup_retention,
+    backups_newest,
+    backups_prune,
+)
 
 LONGEST_SLEEP_SECONDS = 300  # wake now and then, so a changed clock (or a suspended host) is noticed
 
@@ -65,14 +70,12 @@ class Command(BaseCommand):
         )
         if prune:
             pruned = backups_prune(directory=output_dir)
-            days = longest_kept_days(
-                keep_daily=settings.BACKUP_KEEP_DAILY, keep_weekly=settings.BACKUP_KEEP_WEEKLY
-            )
+            retention = backup_retention()
             listed = f": {', '.join(pruned)}" if pruned else ""
             self.stdout.write(
                 f"Pruned {len(pruned)} archive{pluralize(len(pruned))}{listed}. Kept: the newest of each of the last "
-                f"{settings.BACKUP_KEEP_DAILY} days and of each of the last {settings.BACKUP_KEEP_WEEKLY} weeks "
-                f"(none older than {days} days)."
+                f"{retention.daily} days and of each of the last {retention.weekly} weeks (none older than "
+                f"{retention.days} days)."
             )
 
     def run_nightly(self, output_dir: Path) -> None:
