@@ -100,10 +100,13 @@ class Site:
     def sqlite_file(self) -> Path:
         return Path(self.database_url.removeprefix("sqlite:///"))
 
+    secret_key: str = "the-old-sites-secret-key"
+
     def manage(self, *args: str) -> subprocess.CompletedProcess:
         environment = {key: value for key, value in os.environ.items() if key not in TEST_ONLY_VARIABLES}
         environment |= {
             "DEBUG": "1",
+            "SECRET_KEY": self.secret_key,
             "DATABASE_URL": self.database_url,
             "MEDIA_ROOT": str(self.media),
             "BACKUP_DIR": str(self.backups),
@@ -314,9 +317,12 @@ def test_restore_refuses_a_media_folder_that_is_not_empty(sqlite_source, empty_s
     assert not target.sqlite_file.exists()
 
 
-def test_restore_with_force_replaces_what_is_there(sqlite_source, empty_sqlite_site):
+def test_restore_with_force_replaces_what_is_there_and_warns_of_another_secret_key(
+    sqlite_source, empty_sqlite_site
+):
     source, archive = sqlite_source
     target = empty_sqlite_site
+    target.secret_key = "a-new-key-nobody-copied-over"
     target.run("migrate", "--verbosity=0")
     (target.media / "left-behind.pdf").parent.mkdir(parents=True)
     (target.media / "left-behind.pdf").write_bytes(PDF)
@@ -325,7 +331,12 @@ def test_restore_with_force_replaces_what_is_there(sqlite_source, empty_sqlite_s
 
     assert sqlite_row_counts(target.sqlite_file) == manifest_of(archive)["row_counts"]
     assert media_checksums(target.media) == media_checksums(source.media)
-    assert output.splitlines()[-1].startswith("All ")
+    assert output.splitlines()[-2].startswith("All ")
+    assert output.splitlines()[-1] == (
+        "This site's SECRET_KEY is not the one the archive was made with: links already emailed (applicants' "
+        "private links, unsubscribe links) will not work and everyone must sign in again. Set SECRET_KEY to the "
+        "old site's and restart."
+    )
 
 
 def test_restore_refuses_an_archive_from_newer_migrations(tmp_path, sqlite_source, empty_sqlite_site):

@@ -46,6 +46,9 @@ class Manifest:
     migrations: dict[str, list[str]]  # app label -> applied migration names
     row_counts: dict[str, int]  # table -> rows
     files: dict[str, dict]  # name in the archive -> {"size": bytes, "sha256": hex}
+    # An HMAC made with the site's SECRET_KEY (not the key): a restore can tell whether the new site's key is the
+    # one the links already emailed were signed with.
+    secret_key_check: str
 
     def to_json(self) -> bytes:
         return json.dumps(asdict(self), indent=2, sort_keys=True).encode()

@@ -21,6 +21,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from .archive import (
     FORMAT,
@@ -109,6 +110,11 @@ def backup_retention() -> BackupRetention:
     return BackupRetention(daily, weekly, longest_kept_days(keep_daily=daily, keep_weekly=weekly))
 
 
+def secret_key_check() -> str:
+    """Tells one SECRET_KEY from another without revealing it."""
+    return salted_hmac("cohort_site.core.backups.secret-key-check", "backup").hexdigest()[:16]
+
+
 def media_files(root: Path) -> list[Path]:
     """Every regular file under the folder, as paths relative to it, in order."""
     if not root.is_dir():
@@ -153,6 +159,7 @@ def backup_create(
                 migrations=copy.migrations,
                 row_counts=copy.row_counts,
                 files=writer.files,
+                secret_key_check=secret_key_check(),
             )
             path = writer.finish(manifest)
         except BaseException:
@@ -307,5 +314,6 @@ def _restore_report(manifest: Manifest, *, using: str, media_root: Path, started
         files_restored=sum(1 for name, entry in manifest.media_files.items() if on_disk.get(name) == entry),
         file_problems=problems,
         pending_migrations=[f"{migration.app_label}.{migration.name}" for migration, _backwards in pending],
+        same_secret_key=manifest.secret_key_check == secret_key_check(),
         seconds=time.monotonic() - started,
     )

@@ -32,6 +32,12 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error)) from None
         self.print_report(archive, report)
+        if not report.same_secret_key:
+            self.stdout.write(
+                "This site's SECRET_KEY is not the one the archive was made with: links already emailed (applicants' "
+                "private links, unsubscribe links) will not work and everyone must sign in again. Set SECRET_KEY to "
+                "the old site's and restart."
+            )
         if report.pending_migrations:
             count = len(report.pending_migrations)
             self.stdout.write(
