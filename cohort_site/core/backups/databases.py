@@ -190,7 +190,7 @@ def _postgres_dump(path: Path, using: str) -> DatabaseCopy:
             server_version = cursor.fetchone()[0]
             tool = _pg_tool("pg_dump", version_num // 10000)
             row_counts = _row_counts(cursor, POSTGRES)
-            migrations = _migrations(cursor)
+            migrations = _migrations(cursor, row_counts)
             _run(
                 ["pg_dump", "--format=custom", f"--snapshot={snapshot}", f"--file={path}"],
                 _pg_environment(using),
@@ -242,7 +242,7 @@ def _sqlite_copy(path: Path, using: str) -> DatabaseCopy:
     with sqlite3.connect(path) as copy:
         cursor = copy.cursor()
         row_counts = _row_counts(cursor, SQLITE)
-        migrations = _migrations(cursor)
+        migrations = _migrations(cursor, row_counts)
     copy.close()
     return DatabaseCopy(path, SQLITE, sqlite3.sqlite_version, "sqlite3 backup API", migrations, row_counts)
 
@@ -278,7 +278,9 @@ def _row_counts(cursor, vendor: str) -> dict[str, int]:
     return counts
 
 
-def _migrations(cursor) -> dict[str, list[str]]:
+def _migrations(cursor, row_counts: dict[str, int]) -> dict[str, list[str]]:
+    if "django_migrations" not in row_counts:
+        return {}  # a database never migrated
     cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, name")
     applied: dict[str, list[str]] = {}
     for app, name in cursor.fetchall():

@@ -40,9 +40,10 @@ class Command(BaseCommand):
             )
         if report.pending_migrations:
             count = len(report.pending_migrations)
+            named = ", ".join(report.pending_migrations[:5]) + (", …" if count > 5 else "")
             self.stdout.write(
-                f"The archive is from an earlier version: {count} migration{pluralize(count)} to apply "
-                f"({', '.join(report.pending_migrations)}). Run manage.py migrate."
+                f"The archive is from an earlier version: {count} migration{pluralize(count)} to apply ({named}). "
+                "Run manage.py migrate."
             )
         if not report.matches:
             raise CommandError("What was restored does not match the archive's manifest (marked above).")
@@ -54,7 +55,7 @@ class Command(BaseCommand):
             f"Restored {archive.name}, made {manifest.made_at:%-d %B %Y %H:%M} UTC by version "
             f"{manifest.app_version} from {ENGINES[database['vendor']]} {database['server_version']}."
         )
-        width = max(len(count.table) for count in report.tables)
+        width = max([len("files (MEDIA_ROOT)")] + [len(count.table) for count in report.tables])
         self.stdout.write(f"{'table':<{width}}  {'archive':>9}  {'restored':>9}")
         for count in report.tables:
             marker = "" if count.matches else "  <- differs"
