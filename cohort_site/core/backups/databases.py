@@ -23,6 +23,7 @@ from .archive import BackupError
 POSTGRES = "postgresql"
 SQLITE = "sqlite"
 DUMP_FILES = {POSTGRES: "database.pgdump", SQLITE: "database.sqlite3"}
+ENGINE_NAMES = {POSTGRES: "PostgreSQL", SQLITE: "SQLite"}
 # The tables whose rows are counted: in every schema but PostgreSQL's own (`schema.table` outside public).
 _PG_TABLES = (
     "SELECT schemaname, tablename FROM pg_tables "

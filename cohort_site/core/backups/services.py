@@ -34,6 +34,7 @@ from .archive import (
     file_digest,
 )
 from .databases import (
+    ENGINE_NAMES,
     database_clear,
     database_contents,
     database_copy,
@@ -77,9 +78,8 @@ class RestoreReport:
     files_restored: int  # files on disk whose size and checksum are the manifest's
     file_problems: list[str]
     pending_migrations: list[str]  # the code's migrations the archive's database has not had yet
-    same_secret_key: (
-        bool  # False: links already emailed were signed with another SECRET_KEY and will not work
-    )
+    # False: links already emailed were signed with another SECRET_KEY, and will not work
+    same_secret_key: bool
     seconds: float
 
     @property
@@ -193,8 +193,12 @@ def backups_prune(
         if not (leftover.name.endswith(PARTIAL_SUFFIX) or leftover.name.startswith(WORK_PREFIX)):
             continue
         modified = datetime.datetime.fromtimestamp(leftover.stat().st_mtime, tz=datetime.UTC)
-        if now - modified >= STALE:
-            shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
+        if now - modified < STALE:
+            continue  # perhaps a backup still being written
+        if leftover.is_dir():
+            shutil.rmtree(leftover)
+        else:
+            leftover.unlink()
     return doomed
 
 
@@ -258,7 +262,8 @@ def backup_restore(*, archive: Path, force: bool = False, using: str = "default"
         vendor = manifest.database["vendor"]
         if vendor != database_vendor(using):
             raise RestoreRefused(
-                f"The archive holds a {vendor} database; this site runs on {connections[using].vendor}."
+                f"Refused: the archive holds a {ENGINE_NAMES[vendor]} database; this site runs on "
+                f"{ENGINE_NAMES[database_vendor(using)]}."
             )
         if unknown := migrations_unknown(manifest.migrations):
             raise RestoreRefused(
@@ -278,7 +283,10 @@ def _media_clear(root: Path) -> None:
     if not root.is_dir():
         return
     for child in root.iterdir():  # the folder itself stays: it may be a mounted volume
-        shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
 
 
 def _media_place(staged: Path, root: Path) -> None:

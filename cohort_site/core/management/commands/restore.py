@@ -6,9 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import pluralize
 
 from cohort_site.core.backups.archive import BackupError
+from cohort_site.core.backups.databases import ENGINE_NAMES
 from cohort_site.core.backups.services import RestoreReport, backup_restore
-
-ENGINES = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}
 
 
 class Command(BaseCommand):
@@ -53,7 +52,7 @@ class Command(BaseCommand):
         database = manifest.database
         self.stdout.write(
             f"Restored {archive.name}, made {manifest.made_at:%-d %B %Y %H:%M} UTC by version "
-            f"{manifest.app_version} from {ENGINES[database['vendor']]} {database['server_version']}."
+            f"{manifest.app_version} from {ENGINE_NAMES[database['vendor']]} {database['server_version']}."
         )
         width = max([len("files (MEDIA_ROOT)")] + [len(count.table) for count in report.tables])
         self.stdout.write(f"{'table':<{width}}  {'archive':>9}  {'restored':>9}")
