@@ -10,10 +10,13 @@ import io
 import json
 import os
 import secrets
+import signal
 import sqlite3
 import subprocess
 import sys
 import tarfile
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,19 +105,22 @@ class Site:
 
     secret_key: str = "the-old-sites-secret-key"
 
-    def manage(self, *args: str) -> subprocess.CompletedProcess:
+    def environment(self) -> dict[str, str]:
         environment = {key: value for key, value in os.environ.items() if key not in TEST_ONLY_VARIABLES}
-        environment |= {
+        return environment | {
             "DEBUG": "1",
+            "PYTHONUNBUFFERED": "1",
             "SECRET_KEY": self.secret_key,
             "DATABASE_URL": self.database_url,
             "MEDIA_ROOT": str(self.media),
             "BACKUP_DIR": str(self.backups),
         }
+
+    def manage(self, *args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=settings.BASE_DIR,
-            env=environment,
+            env=self.environment(),
             capture_output=True,
             text=True,
             timeout=300,
@@ -284,6 +290,42 @@ def test_sqlite_backup_restores_into_an_empty_site_exactly(sqlite_source, empty_
         "database.sqlite3",
     )
     assert manifest["migrations"]["members"] == ["0001_initial"]
+
+
+def test_nightly_service_backs_up_at_start_then_waits_for_the_night_and_stops_when_docker_does(
+    tmp_path, sqlite_source
+):
+    source, _archive = sqlite_source
+    site = Site(source.database_url, source.media, tmp_path / "backups")  # no archive yet: one is due at once
+    service = subprocess.Popen(
+        [sys.executable, "manage.py", "backup", "--nightly"],
+        cwd=settings.BASE_DIR,
+        env=site.environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(service.stdout), daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 120
+        while not any(line.startswith("Next backup: ") for line in lines) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        service.send_signal(signal.SIGTERM)  # what `docker compose stop` sends
+        assert service.wait(timeout=30) == 0
+    finally:
+        service.kill()
+        reader.join(timeout=5)
+
+    (archive,) = site.backups.glob("cohort-*.tar.gz")
+    assert [line.split(" to ")[0] for line in lines[:2]] == [
+        f"Backing up into {site.backups} every night at 02:30 UK time.\n",
+        f"Backed up {len(manifest_of(archive)['row_counts'])} tables "
+        f"({sum(manifest_of(archive)['row_counts'].values()):,} rows) and 2 files",
+    ]
+    assert lines[2].startswith("Pruned 0 archives. Kept: the newest of each of the last 14 days")
+    assert lines[3].startswith("Next backup: ") and lines[3].endswith(", 02:30 UK time.\n")
 
 
 def test_restore_refuses_a_database_that_is_not_empty(sqlite_source, empty_sqlite_site):
