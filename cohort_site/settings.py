@@ -237,6 +237,18 @@ EMAIL_BODY_RETENTION = timedelta(days=env.int("EMAIL_BODY_RETENTION_DAYS", defau
 # Sign-in records (successful and failed attempts, lockouts) are deleted this long after the attempt.
 SIGNIN_LOG_RETENTION = timedelta(days=env.int("SIGNIN_LOG_RETENTION_DAYS", default=90))
 
+# --- Backups: manage.py backup / restore; docker-compose's `backup` service runs `backup --nightly` -------------
+# Where archives are written (never inside MEDIA_ROOT). They hold everyone's personal data: copy them off the
+# server to storage you control (README), and keep those copies no longer than these archives are kept.
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(BASE_DIR / "var" / "backups")))
+# Pruning keeps the newest archive of each of the last BACKUP_KEEP_DAILY days and of each of the last
+# BACKUP_KEEP_WEEKLY weeks: erased or expired data leaves the backups within max(daily, 7 x weekly) days, which the
+# privacy page states.
+BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=14)
+BACKUP_KEEP_WEEKLY = env.int("BACKUP_KEEP_WEEKLY", default=8)
+# When `backup --nightly` runs, UK time (HH:MM); before enforce_retention's 03:30.
+BACKUP_TIME = env("BACKUP_TIME", default="02:30")
+
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -11,6 +11,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView, UpdateView
 
 from applications.selectors import programme_current
+from cohort_site.core.backups.services import backup_retention
 from cohort_site.core.csv import safe_csv_row
 from cohort_site.core.data_subjects import (
     DataSubject,
@@ -247,5 +248,6 @@ class PrivacyView(TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "rules": retention_rules(),
+            "backups": backup_retention(),
             "programme": programme_current(),
         }
