@@ -171,6 +171,9 @@ AXES_USERNAME_CALLABLE = "cohort_site.core.lockout.client_username"
 # EMAIL_URL: smtp://user:pass@host:587 (+tls), consolemail://, filemail:///path. Dev default prints to the console.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
 vars().update(EMAIL_CONFIG)
+if DEBUG and "EMAIL_URL" not in env:
+    # Development without a mail server: one line per email in the terminal (the whole message is in the outbox).
+    EMAIL_BACKEND = "cohort_site.mail.backends.TerminalEmailBackend"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Connection Coalition <noreply@cohort.example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -184,7 +187,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
 elif EMBEDDED_BROKER_DIR:
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS |= {
         "data_folder_in": str(BASE_DIR / EMBEDDED_BROKER_DIR / "queue"),
         "data_folder_out": str(BASE_DIR / EMBEDDED_BROKER_DIR / "queue"),
