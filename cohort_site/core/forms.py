@@ -20,3 +20,49 @@ class ErasureConfirmForm(forms.Form):
         if self.cleaned_data["confirm"].strip().upper() != "ERASE":
             raise forms.ValidationError("Type ERASE (in capitals or not) to confirm.")
         return self.cleaned_data["confirm"]
+
+
+class FreeTextMixin:
+    """What every form with free text does alike, so a limit is stated and explained the same way everywhere.
+
+    A text box (Textarea) with a limit says it in its help text ("Up to 3,000 characters."), which
+    static/js/text-limit.js turns into a live count; a field over its limit gets a message that says how long it
+    may be and how long it is. Line breaks arrive from browsers as CR LF; they are kept as LF, so a text box counts
+    each as one character, as the browser's counter did.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.described_text_fields: set[str] = set()
+        self.describe_text_fields()
+
+    def describe_text_fields(self) -> None:
+        """Give each text field its limit's hint and message. A form that adds fields in its own __init__ calls
+        this again once they are there; a field is described once."""
+        for name, field in self.fields.items():
+            if name in self.described_text_fields or not isinstance(field, forms.CharField):
+                continue
+            self.described_text_fields.add(name)
+            if field.max_length is None:
+                continue
+            field.error_messages["max_length"] = (
+                f"Please shorten this to {field.max_length:,} characters or fewer (it has %(show_value)s)."
+            )
+            if isinstance(field.widget, forms.Textarea):
+                hint = f"Up to {field.max_length:,} characters."
+                field.help_text = f"{field.help_text} {hint}" if field.help_text else hint
+                self._keep_line_feeds(self.add_prefix(name))
+
+    def _keep_line_feeds(self, key: str) -> None:
+        if not self.is_bound or key not in self.data:
+            return
+        if not getattr(self, "_data_copied", False):
+            self.data, self._data_copied = self.data.copy(), True
+        if hasattr(self.data, "setlist"):  # a QueryDict, as from a request
+            self.data.setlist(key, [_lf(value) for value in self.data.getlist(key)])
+        elif isinstance(self.data[key], str):
+            self.data[key] = _lf(self.data[key])
+
+
+def _lf(text: str) -> str:
+    return text.replace("\r\n", "\n")

@@ -326,6 +326,22 @@ def test_create_page_keeps_what_was_typed_on_error(client, cohort, two_authors):
     assert Entry.objects.count() == 0
 
 
+def test_create_page_refuses_a_megabyte_body_with_a_message(client, cohort, two_authors):
+    ada, _ = two_authors
+    client.force_login(ada)
+
+    response = client.post(
+        reverse("learning:create"),
+        {"cohort": cohort.pk, "kind": EntryKind.STORY, "title": "A story", "body": "x" * 1_000_000},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "body": ["Please shorten this to 20,000 characters or fewer (it has 1000000)."]
+    }
+    assert Entry.objects.count() == 0
+
+
 def test_members_cannot_choose_session_notes(client, cohort, two_authors):
     ada, _ = two_authors
     client.force_login(ada)
