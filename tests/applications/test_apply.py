@@ -147,6 +147,23 @@ def test_apply_counts_a_line_break_once_as_the_browser_does(client, programme, d
     assert Application.objects.get().motivation == "a\n" * 1499 + "ab"
 
 
+def test_confirmation_email_quotes_only_an_excerpt_of_each_answer(
+    client, programme, during_applications, django_capture_on_commit_callbacks
+):
+    """Anyone may type any address: what we send there is bounded, whatever was written."""
+    answers = {field: "y" * Application._meta.get_field(field).max_length for field in ANSWERS}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(apply_url(programme), apply_data(programme, **answers))
+
+    assert response.status_code == 302
+    body = mail.outbox[0].body
+    assert f"Why you want to take part:\n{'y' * 199}…\n" in body
+    assert (
+        "Long answers are shortened here (to 200 characters); your private link shows them in full." in body
+    )
+    assert len(body) < 4000
+
+
 def test_apply_optional_fields_may_be_empty(client, programme, during_applications):
     data = apply_data(
         programme,
