@@ -2,6 +2,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
+from .text import validate_multiline, validate_single_line
+
 
 class ErasureConfirmForm(forms.Form):
     """The person confirms they want everything held about them erased (members' data page, an applicant's link)."""
@@ -23,12 +25,13 @@ class ErasureConfirmForm(forms.Form):
 
 
 class FreeTextMixin:
-    """What every form with free text does alike, so a limit is stated and explained the same way everywhere.
+    """What every form with free text does alike, so text is checked, and a limit explained, the same way everywhere.
 
-    A text box (Textarea) with a limit says it in its help text ("Up to 3,000 characters."), which
-    static/js/text-limit.js turns into a live count; a field over its limit gets a message that says how long it
-    may be and how long it is. Line breaks arrive from browsers as CR LF; they are kept as LF, so a text box counts
-    each as one character, as the browser's counter did.
+    Every text field refuses hidden control characters and text-direction overrides (core/text.py); a one-line
+    field refuses line breaks too. A text box (Textarea) with a limit says it in its help text ("Up to 3,000
+    characters."), which static/js/text-limit.js turns into a live count; a field over its limit gets a message
+    that says how long it may be and how long it is. Line breaks arrive from browsers as CR LF; they are kept as
+    LF, so a text box counts each as one character, as the browser's counter did.
     """
 
     def __init__(self, *args, **kwargs):
@@ -37,18 +40,20 @@ class FreeTextMixin:
         self.describe_text_fields()
 
     def describe_text_fields(self) -> None:
-        """Give each text field its limit's hint and message. A form that adds fields in its own __init__ calls
+        """Give each text field its check of what it may contain, and its limit's hint and message. A form that adds fields in its own __init__ calls
         this again once they are there; a field is described once."""
         for name, field in self.fields.items():
             if name in self.described_text_fields or not isinstance(field, forms.CharField):
                 continue
             self.described_text_fields.add(name)
+            box = isinstance(field.widget, forms.Textarea)
+            field.validators.append(validate_multiline if box else validate_single_line)
             if field.max_length is None:
                 continue
             field.error_messages["max_length"] = (
                 f"Please shorten this to {field.max_length:,} characters or fewer (it has %(show_value)s)."
             )
-            if isinstance(field.widget, forms.Textarea):
+            if box:
                 hint = f"Up to {field.max_length:,} characters."
                 field.help_text = f"{field.help_text} {hint}" if field.help_text else hint
                 self._keep_line_feeds(self.add_prefix(name))

@@ -164,6 +164,33 @@ def test_confirmation_email_quotes_only_an_excerpt_of_each_answer(
     assert len(body) < 4000
 
 
+RLO_MESSAGE = (
+    "Please remove the hidden control or text-direction character (U+202E) from this text: it can disguise "
+    "what is written."
+)
+
+
+@pytest.mark.parametrize("field", ["name", "organisation", "role", *ANSWERS])
+def test_apply_refuses_control_and_text_direction_characters(client, programme, during_applications, field):
+    response = client.post(apply_url(programme), apply_data(programme, **{field: "Ada\u202egnp.exe"}))
+
+    assert response.context["form"].errors == {field: [RLO_MESSAGE]}
+    assert Application.objects.count() == 0
+
+
+@pytest.mark.parametrize("character", ["\x0b", "\x85"])
+def test_apply_refuses_a_control_character_in_a_name(client, programme, during_applications, character):
+    response = client.post(apply_url(programme), apply_data(programme, name=f"Asha{character}Patel"))
+
+    code = f"U+{ord(character):04X}"
+    assert response.context["form"].errors == {
+        "name": [
+            f"Please remove the hidden control or text-direction character ({code}) from this text: it can "
+            "disguise what is written."
+        ]
+    }
+
+
 def test_apply_optional_fields_may_be_empty(client, programme, during_applications):
     data = apply_data(
         programme,

@@ -342,6 +342,29 @@ def test_create_page_refuses_a_megabyte_body_with_a_message(client, cohort, two_
     assert Entry.objects.count() == 0
 
 
+@pytest.mark.parametrize("field", ["title", "body", "topics"])
+def test_create_page_refuses_a_text_direction_override(client, cohort, two_authors, field):
+    ada, _ = two_authors
+    client.force_login(ada)
+    data = {
+        "cohort": cohort.pk,
+        "kind": EntryKind.STORY,
+        "title": "A story",
+        "body": "Text.",
+        "topics": "care",
+    }
+
+    response = client.post(reverse("learning:create"), {**data, field: "Ada\u2066evil\u2069"})
+
+    assert response.context["form"].errors == {
+        field: [
+            "Please remove the hidden control or text-direction character (U+2066) from this text: it can "
+            "disguise what is written."
+        ]
+    }
+    assert Entry.objects.count() == 0
+
+
 def test_members_cannot_choose_session_notes(client, cohort, two_authors):
     ada, _ = two_authors
     client.force_login(ada)

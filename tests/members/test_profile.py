@@ -89,3 +89,17 @@ def test_profile_refuses_a_megabyte_accessibility_note_with_a_message(client, me
     member.refresh_from_db()
     assert member.accessibility_needs == ""
     assert "Up to 1,000 characters." in response.content.decode()
+
+
+@pytest.mark.parametrize("field", ["name", "pronouns", "organisation", "role", "accessibility_needs"])
+def test_profile_refuses_control_characters(client, member, field):
+    response = client.post(reverse("members:profile"), {**PROFILE, field: "Sam\x0bO", "emails_wanted": []})
+
+    assert response.context["form"].errors == {
+        field: [
+            "Please remove the hidden control or text-direction character (U+000B) from this text: it can "
+            "disguise what is written."
+        ]
+    }
+    member.refresh_from_db()
+    assert member.name == "Sam O"
