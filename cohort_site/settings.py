@@ -68,6 +68,8 @@ MIDDLEWARE = [
     # Before the headers, so a timed-out staff member's redirect still carries them.
     "cohort_site.core.middleware.StaffIdleTimeoutMiddleware",
     "cohort_site.core.middleware.SecurityHeadersMiddleware",
+    # Inside the headers, so its 400 page carries them too; before any view reads the request's data.
+    "cohort_site.core.middleware.NulByteMiddleware",
     # Last, so it sees the outcome of authentication (django-axes' requirement).
     "axes.middleware.AxesMiddleware",
 ]
