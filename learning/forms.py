@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils.text import Truncator
 
 from applications.enums import ApplicationStatus
-from cohort_site.core.forms import FreeTextMixin
+from cohort_site.core.forms import FreeTextMixin, WebLinkField
 from sessions_app.models import Session
 
 from .enums import RATING_CHOICES, EntryKind, QuestionKind, Visibility
@@ -48,9 +48,7 @@ class EntryForm(FreeTextMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text="Markdown: *emphasis*, **strong**, - lists, [links](https://…) and ## headings.",
     )
-    link = forms.URLField(
-        max_length=500, required=False, assume_scheme="https", help_text="For a resource: where to find it."
-    )
+    link = WebLinkField(max_length=500, required=False, help_text="For a resource: where to find it.")
     topics = forms.CharField(
         max_length=300,
         required=False,
@@ -108,7 +106,7 @@ class EntryForm(FreeTextMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("kind", self.entry.kind if self.entry else None)
-        if kind == EntryKind.RESOURCE and not cleaned.get("link"):
+        if kind == EntryKind.RESOURCE and not cleaned.get("link") and "link" not in self.errors:
             self.add_error("link", "A resource needs a link to where people can find it.")
         return cleaned
 
@@ -249,7 +247,7 @@ def question_initial(questions: list[SurveyQuestion]) -> list[dict]:
 
 
 class ReadingItemForm(FreeTextMixin, forms.ModelForm):
-    url = forms.URLField(label="Link", max_length=500, assume_scheme="https")
+    url = WebLinkField(label="Link", max_length=500)
 
     class Meta:
         model = ReadingItem

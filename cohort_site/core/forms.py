@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
+from .links import WEB_LINK_MESSAGE, validate_web_link
 from .text import validate_multiline, validate_single_line
 
 
@@ -71,3 +72,14 @@ class FreeTextMixin:
 
 def _lf(text: str) -> str:
     return text.replace("\r\n", "\n")
+
+
+class WebLinkField(forms.URLField):
+    """A link to a web page: http(s) only (core/links.py); an address typed without a scheme gets https://."""
+
+    default_validators = [validate_web_link]
+    default_error_messages = {"invalid": WEB_LINK_MESSAGE}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
