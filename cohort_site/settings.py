@@ -144,8 +144,17 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_GET = False
+# Each request for a sign-in code emails one. Beside allauth's per-minute limits, one address is sent at most
+# LOGIN_CODES_PER_ADDRESS_PER_HOUR an hour (nobody fills a member's inbox with codes) and one client at most
+# LOGIN_CODES_PER_CLIENT_PER_HOUR (nobody sprays codes at many inboxes). The code page says so.
+LOGIN_CODES_PER_ADDRESS_PER_HOUR = env.int("LOGIN_CODES_PER_ADDRESS_PER_HOUR", default=5)
+LOGIN_CODES_PER_CLIENT_PER_HOUR = env.int("LOGIN_CODES_PER_CLIENT_PER_HOUR", default=30)
+ACCOUNT_FORMS = {"request_login_code": "cohort_site.core.account_forms.RequestLoginCodeForm"}
 # allauth's rate limits are on by default; stated here so nobody turns them off by accident.
 ACCOUNT_RATE_LIMITS = {
+    "request_login_code": (
+        f"20/m/ip,3/m/key,{LOGIN_CODES_PER_ADDRESS_PER_HOUR}/h/key,{LOGIN_CODES_PER_CLIENT_PER_HOUR}/h/ip"
+    ),
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/3m/key",
@@ -282,6 +291,8 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # How many proxies sit in front of the app; the client IP is read that many hops from the right.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# allauth's per-client limits read the same hop (otherwise, behind a proxy, every visitor would share one count).
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

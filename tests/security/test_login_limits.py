@@ -1,13 +1,19 @@
 """Brute force: django-axes locks the Django admin's password sign-in; allauth limits the members' sign-in."""
 
+import datetime
+
 import pytest
+import time_machine
 from axes.models import AccessAttempt
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
-from tests.factories import StaffFactory
+from cohort_site.mail.models import OutgoingEmail
+from tests.factories import StaffFactory, UserFactory
 
 PASSWORD = "staff-password-for-tests"
+START = datetime.datetime(2031, 3, 12, 10, 0, tzinfo=datetime.UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -125,3 +131,61 @@ def test_member_sign_in_code_dies_after_three_wrong_guesses(
     assert response.status_code == 302
     assert response["Location"] == reverse("account_request_login_code")
     assert "_auth_user_id" not in client.session
+
+
+# --- Sign-in codes: an inbox is not a target -------------------------------------------------------------------
+
+CODE_LIMIT_MESSAGE = (
+    "We send at most 5 sign-in codes an hour to one address, and a few a minute. We have sent as many as we can "
+    "for now: use the latest code we emailed, or ask for a new one within the hour."
+)
+
+
+def request_code(email, ip):
+    """Each request from a fresh browser, as someone trying to fill an inbox would send them."""
+    return Client().post(reverse("account_request_login_code"), {"email": email}, REMOTE_ADDR=ip)
+
+
+def codes_sent_to(email) -> int:
+    return OutgoingEmail.objects.filter(kind="account-login-code", to=email).count()
+
+
+def test_one_address_is_sent_at_most_five_codes_an_hour_from_anywhere(db, settings):
+    assert settings.ACCOUNT_RATE_LIMITS["request_login_code"] == "20/m/ip,3/m/key,5/h/key,30/h/ip"
+    member = UserFactory(email="sam@example.org")
+    with time_machine.travel(START, tick=False) as clock:
+        answers = []
+        for n in range(6):
+            answers.append(request_code(member.email, ip=f"198.51.100.{n}"))
+            clock.shift(datetime.timedelta(minutes=2))
+
+        assert [response.status_code for response in answers] == [302, 302, 302, 302, 302, 200]
+        assert answers[-1].context["form"].errors == {"email": [CODE_LIMIT_MESSAGE]}
+        assert codes_sent_to(member.email) == 5
+
+        clock.move_to(START + datetime.timedelta(minutes=61))
+        assert request_code(member.email, ip="198.51.100.9").status_code == 302
+        assert codes_sent_to(member.email) == 6
+
+
+def test_one_client_may_ask_for_at_most_thirty_codes_an_hour(db):
+    members = [UserFactory(email=f"member{n}@example.org") for n in range(31)]
+    with time_machine.travel(START, tick=False) as clock:
+        statuses = []
+        for member in members:
+            statuses.append(request_code(member.email, ip="203.0.113.66").status_code)
+            clock.shift(datetime.timedelta(seconds=5))
+        other_client = request_code(members[-1].email, ip="192.0.2.10").status_code
+
+    assert statuses == [302] * 30 + [200]
+    assert other_client == 302
+    assert OutgoingEmail.objects.filter(kind="account-login-code").count() == 31
+
+
+def test_the_code_page_says_what_happens_at_the_limit(client, db):
+    page = client.get(reverse("account_request_login_code")).content.decode()
+
+    assert (
+        "We send at most 5 sign-in codes an hour to one address, and a few a minute. If you reach that, use the "
+        "latest code we emailed, or ask again within the hour."
+    ) in page
