@@ -165,12 +165,16 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
 }
 
-# django-axes guards the Django admin's password login, which allauth's limits do not cover.
+# django-axes guards every password sign-in (its backend comes first above), the Django admin's included, which
+# allauth's limits do not cover. It locks a client address that fails for one account, and a client address
+# that fails for any accounts; never an account from everywhere, which would let a stranger lock the manager
+# out. The owner is told by email instead (mail/signin_alerts.py).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The client's address as everything else reads it (TRUSTED_PROXY_COUNT hops from the right).
+AXES_CLIENT_IP_CALLABLE = "cohort_site.core.requests.client_ip"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_VERBOSE = False
 # A page that says what happened and for how long, instead of axes' one line of plain text.

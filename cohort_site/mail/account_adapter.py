@@ -32,6 +32,16 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return False
 
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        # allauth's key for its "login_failed" limit (5 failures in 5 minutes) is the address signed in with, so
+        # a stranger's wrong passwords locked the owner out too. Counted per client and address, as django-axes
+        # counts (settings.AXES_LOCKOUT_PARAMETERS); allauth's per-client limit stays. allauth reads this private
+        # hook in pre_authenticate and when a password reset clears the count; tests/security/test_login_limits.py
+        # fails if it stops doing so.
+        return (
+            f"{self.get_client_ip(request)}:{super()._get_login_attempts_cache_key(request, **credentials)}"
+        )
+
     def send_mail(self, template_prefix, email, context):
         # What allauth's own send_mail gives its templates; the site that greets and signs off is ours, from
         # settings (without django.contrib.sites allauth would name the request's host, or nothing).

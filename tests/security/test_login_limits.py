@@ -51,26 +51,85 @@ def test_admin_locks_after_the_failure_limit_even_for_the_right_password(client,
     assert (fifth.status_code, right.status_code) == (429, 429)
     assert [t.name for t in right.templates if t.name.startswith("axes/")] == ["axes/lockout.html"]
     page = right.content.decode()
-    assert "After 5 failed attempts, signing in with a password is paused for 15 minutes." in page
+    assert (
+        "After 5 failed attempts from here, signing in with a password from here is paused for 15 minutes."
+        in page
+    )
     assert "_auth_user_id" not in client.session
 
 
-def test_lock_follows_the_username_from_another_address(client, manager):
-    for n in range(5):
-        admin_sign_in(client, manager.email, "wrong-guess", ip=f"198.51.100.{n}")
+def test_a_strangers_failures_do_not_lock_the_owner_out(client, manager):
+    """Five wrong passwords from a stranger's address lock that address for the account, not the account."""
+    for _ in range(5):
+        admin_sign_in(client, manager.email, "wrong-guess", ip="198.51.100.7")
+
+    stranger = admin_sign_in(Client(), manager.email, PASSWORD, ip="198.51.100.7")
+    owner = admin_sign_in(client, manager.email, PASSWORD, ip="192.0.2.200")
+
+    assert (stranger.status_code, owner.status_code) == (429, 302)
+    assert owner["Location"] == reverse("core:after_login")
+
+
+def test_strangers_everywhere_do_not_lock_the_owner_out(client, manager):
+    for n in range(10):
+        admin_sign_in(Client(), manager.email, "wrong-guess", ip=f"198.51.100.{n}")
 
     response = admin_sign_in(client, manager.email, PASSWORD, ip="192.0.2.200")
 
-    assert response.status_code == 429
+    assert response.status_code == 302
 
 
-def test_changing_case_does_not_start_a_new_count(client, manager):
-    for n, email in enumerate(["Manager@example.org", "MANAGER@example.org", "manager@EXAMPLE.org"] * 2):
-        admin_sign_in(client, email, "wrong-guess", ip=f"198.51.100.{n}")
+def test_a_strangers_failures_do_not_lock_the_owner_out_of_the_main_sign_in(client, manager):
+    """allauth's own limit (5 failures in 5 minutes) counts per client and address too."""
+    stranger = Client()
+    for _ in range(6):
+        stranger.post(
+            reverse("account_login"),
+            {"login": manager.email, "password": "wrong-guess"},
+            REMOTE_ADDR="198.51.100.7",
+        )
 
-    response = admin_sign_in(client, manager.email, PASSWORD, ip="192.0.2.200")
+    blocked = stranger.post(
+        reverse("account_login"), {"login": manager.email, "password": PASSWORD}, REMOTE_ADDR="198.51.100.7"
+    )
+    owner = client.post(
+        reverse("account_login"), {"login": manager.email, "password": PASSWORD}, REMOTE_ADDR="192.0.2.200"
+    )
 
-    assert response.status_code == 429
+    assert "_auth_user_id" not in stranger.session
+    assert blocked.context["form"].non_field_errors() == ["Too many failed login attempts. Try again later."]
+    assert (owner.status_code, owner["Location"]) == (302, reverse("core:after_login"))
+    assert int(client.session["_auth_user_id"]) == manager.pk
+
+
+def test_the_owner_is_emailed_once_when_their_account_sees_repeated_failures(client, manager):
+    emails = OutgoingEmail.objects.filter(kind="signin-failures")
+    cases = ["Manager@example.org", "MANAGER@example.org", "manager@EXAMPLE.org", "manager@example.org"]
+    for n in range(4):
+        admin_sign_in(Client(), cases[n], "wrong-guess", ip=f"198.51.100.{n}")
+    assert emails.count() == 0
+
+    admin_sign_in(Client(), manager.email, "wrong-guess", ip="198.51.100.4")
+    for n in range(5, 10):
+        admin_sign_in(Client(), manager.email, "wrong-guess", ip=f"198.51.100.{n}")
+
+    email = emails.get()
+    assert (email.to, email.user, email.subject) == (
+        manager.email,
+        manager,
+        "Someone is trying to sign in to your account on Connection Coalition cohorts",
+    )
+    assert (
+        "In the last hour, someone tried 5 times to sign in to your account on Connection Coalition cohorts "
+        "(manager@example.org) with a wrong password."
+    ) in email.body_text
+
+
+def test_failures_for_an_address_without_an_account_email_nobody(client, manager):
+    for n in range(6):
+        admin_sign_in(Client(), "nobody@example.org", "wrong-guess", ip=f"198.51.100.{n}")
+
+    assert OutgoingEmail.objects.filter(kind="signin-failures").count() == 0
 
 
 def test_lock_follows_the_address_across_usernames(client, manager):
