@@ -68,6 +68,8 @@ MIDDLEWARE = [
     # Before the headers, so a timed-out staff member's redirect still carries them.
     "cohort_site.core.middleware.StaffIdleTimeoutMiddleware",
     "cohort_site.core.middleware.SecurityHeadersMiddleware",
+    # Inside the headers, so its 400 page carries them too; before any view reads the request's data.
+    "cohort_site.core.middleware.NulByteMiddleware",
     # Last, so it sees the outcome of authentication (django-axes' requirement).
     "axes.middleware.AxesMiddleware",
 ]
@@ -142,8 +144,17 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_GET = False
+# Each request for a sign-in code emails one. Beside allauth's per-minute limits, one address is sent at most
+# LOGIN_CODES_PER_ADDRESS_PER_HOUR an hour (nobody fills a member's inbox with codes) and one client at most
+# LOGIN_CODES_PER_CLIENT_PER_HOUR (nobody sprays codes at many inboxes). The code page says so.
+LOGIN_CODES_PER_ADDRESS_PER_HOUR = env.int("LOGIN_CODES_PER_ADDRESS_PER_HOUR", default=5)
+LOGIN_CODES_PER_CLIENT_PER_HOUR = env.int("LOGIN_CODES_PER_CLIENT_PER_HOUR", default=30)
+ACCOUNT_FORMS = {"request_login_code": "cohort_site.core.account_forms.RequestLoginCodeForm"}
 # allauth's rate limits are on by default; stated here so nobody turns them off by accident.
 ACCOUNT_RATE_LIMITS = {
+    "request_login_code": (
+        f"20/m/ip,3/m/key,{LOGIN_CODES_PER_ADDRESS_PER_HOUR}/h/key,{LOGIN_CODES_PER_CLIENT_PER_HOUR}/h/ip"
+    ),
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/3m/key",
@@ -154,12 +165,16 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
 }
 
-# django-axes guards the Django admin's password login, which allauth's limits do not cover.
+# django-axes guards every password sign-in (its backend comes first above), the Django admin's included, which
+# allauth's limits do not cover. It locks a client address that fails for one account, and a client address
+# that fails for any accounts; never an account from everywhere, which would let a stranger lock the manager
+# out. The owner is told by email instead (mail/signin_alerts.py).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The client's address as everything else reads it (TRUSTED_PROXY_COUNT hops from the right).
+AXES_CLIENT_IP_CALLABLE = "cohort_site.core.requests.client_ip"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_VERBOSE = False
 # A page that says what happened and for how long, instead of axes' one line of plain text.
@@ -295,6 +310,8 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # How many proxies sit in front of the app; the client IP is read that many hops from the right.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# allauth's per-client limits read the same hop (otherwise, behind a proxy, every visitor would share one count).
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

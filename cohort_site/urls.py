@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("pairings.urls")),
 ]
 
+handler400 = "cohort_site.core.views.bad_request"
 handler404 = "cohort_site.core.views.page_not_found"
 handler403 = "cohort_site.core.views.permission_denied"
 handler500 = "cohort_site.core.views.server_error"

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from applications.enums import Weekday
 from applications.models import Application, CandidateTime, Cohort
+from cohort_site.core.fields import BoundedTextField
 
 from .enums import AttendanceStatus, SessionKind, SessionStatus
 
@@ -21,8 +22,8 @@ class Session(models.Model):
     topic = models.CharField(max_length=200, blank=True, help_text="Set later, with the group.")
     join_url = models.URLField(blank=True)
     venue = models.CharField(max_length=200, blank=True, help_text="Where to meet face to face, if at all.")
-    agenda = models.TextField(blank=True)
-    manager_notes = models.TextField(blank=True)
+    agenda = BoundedTextField(max_length=5000, blank=True)
+    manager_notes = BoundedTextField(max_length=5000, blank=True)
     # Rises on every change, so calendar apps replace the old event (RFC 5545 SEQUENCE).
     sequence = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)

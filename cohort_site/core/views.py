@@ -30,6 +30,10 @@ def readyz(request):
     return JsonResponse({"ready": not failed, "checks": checks}, status=503 if failed else 200)
 
 
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 

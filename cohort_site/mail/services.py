@@ -2,7 +2,7 @@
 
 import smtplib
 import socket
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -16,6 +16,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from cohort_site.core.data_subjects import ERASED_DOMAIN
 
@@ -102,6 +103,33 @@ def email_queue(
     )
 
 
+def secret_placeholder(label: str) -> str:
+    """What the outbox shows where a secret was: `[sign-in code: sent only to the recipient]`."""
+    return f"[{label}: sent only to the recipient]"
+
+
+def _hide_secrets(
+    secrets: Mapping[str, str], *, subject: str, body_text: str, body_html: str
+) -> tuple[dict[str, str], str, str, str]:
+    """Replace each secret (label -> value) by its placeholder, longest first (a link holds its key)."""
+    stored = {}
+    for label, value in sorted(secrets.items(), key=lambda item: len(item[1]), reverse=True):
+        if not value:
+            continue
+        placeholder = secret_placeholder(label)
+        stored[placeholder] = value
+        subject = subject.replace(value, placeholder)
+        body_text = body_text.replace(value, placeholder)
+        body_html = body_html.replace(escape(value), placeholder).replace(value, placeholder)
+    return stored, subject, body_text, body_html
+
+
+def _reveal(text: str, secrets: Mapping[str, str], *, html: bool = False) -> str:
+    for placeholder, value in secrets.items():
+        text = text.replace(placeholder, escape(value) if html else value)
+    return text
+
+
 def email_store(
     *,
     key: str,
@@ -116,8 +144,16 @@ def email_store(
     attachments: Iterable[Attachment] = (),
     draft: bool = False,
     optional: bool = False,
+    secrets: Mapping[str, str] | None = None,
 ) -> OutgoingEmail:
-    """Store an already rendered message; `email_queue` is the usual door. Same key, same message."""
+    """Store an already rendered message; `email_queue` is the usual door. Same key, same message.
+
+    `secrets` (label -> value, e.g. {"sign-in code": "ABC-123"}) are what only the recipient may read: the stored
+    text holds a placeholder for each, and the values are put back only into the message as it is sent.
+    """
+    hidden, subject, body_text, body_html = _hide_secrets(
+        secrets or {}, subject=subject, body_text=body_text, body_html=body_html
+    )
     if optional and kind not in OptionalEmail.values:
         # People choose among OptionalEmail on their profile: an unlisted kind could not be turned off there.
         raise ValueError(f"Optional email kind {kind!r} is not listed in OptionalEmail.")
@@ -137,6 +173,7 @@ def email_store(
                 subject=subject,
                 body_text=body_text,
                 body_html=body_html,
+                secrets=hidden,
                 optional=optional,
                 status=status,
                 about_type=ContentType.objects.get_for_model(about) if about is not None else None,
@@ -204,15 +241,15 @@ def _build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
         headers["List-Unsubscribe"] = f"<{link}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = EmailMultiAlternatives(
-        subject=email.subject,
-        body=email.body_text,
+        subject=_reveal(email.subject, email.secrets),
+        body=_reveal(email.body_text, email.secrets),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
         reply_to=[email.reply_to] if email.reply_to else None,
         headers=headers,
     )
     if email.body_html:
-        message.attach_alternative(email.body_html, "text/html")
+        message.attach_alternative(_reveal(email.body_html, email.secrets, html=True), "text/html")
     for attachment in email.attachments.all():
         message.attach(attachment.filename, bytes(attachment.content), attachment.mimetype)
     return message
@@ -252,8 +289,12 @@ def email_deliver(*, email_id: int) -> str | None:
         email.status = EmailStatus.SENT
         email.sent_at = timezone.now()
         email.next_attempt_at = None
+    if email.status != EmailStatus.QUEUED:
+        email.secrets = {}  # sent, or failed for good: nobody needs them again
     email.status_changed_at = timezone.now()
-    email.save(update_fields=["status", "last_error", "next_attempt_at", "sent_at", "status_changed_at"])
+    email.save(
+        update_fields=["status", "last_error", "next_attempt_at", "sent_at", "status_changed_at", "secrets"]
+    )
     return email.status
 
 

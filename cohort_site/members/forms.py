@@ -8,6 +8,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.core.validators import MinValueValidator
 
+from cohort_site.core.forms import FreeTextMixin
 from cohort_site.core.models import User
 from cohort_site.core.widgets import DateInput
 from cohort_site.mail.enums import OptionalEmail
@@ -17,7 +18,7 @@ from .models import Expense
 from .receipts import MAX_RECEIPT_BYTES, receipt_type
 
 
-class ExpenseForm(forms.ModelForm):
+class ExpenseForm(FreeTextMixin, forms.ModelForm):
     submission_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
     class Meta:
@@ -104,7 +105,7 @@ RECEIPT_AGAIN = (
 )
 
 
-class ExpenseDecisionForm(forms.Form):
+class ExpenseDecisionForm(FreeTextMixin, forms.Form):
     status = forms.ChoiceField(
         choices=[
             (ExpenseStatus.APPROVED, "Approve"),
@@ -113,7 +114,10 @@ class ExpenseDecisionForm(forms.Form):
         ]
     )
     reason = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Reason (if rejecting)"
+        required=False,
+        max_length=Expense._meta.get_field("rejection_reason").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason (if rejecting)",
     )
 
     def clean(self):
@@ -127,7 +131,7 @@ def timezone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(FreeTextMixin, forms.ModelForm):
     timezone = forms.ChoiceField(
         required=False, help_text="Session times are shown in this zone. Leave empty to use the programme's."
     )

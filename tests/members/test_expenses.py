@@ -201,7 +201,8 @@ def test_csv_export_neutralises_formulas(client, member):
 
     response = client.get(reverse("members:expense_csv"))
 
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.content.startswith("\ufeff".encode())  # core's csv_response, so Excel reads UTF-8
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][5:8] == ["amount_gbp", "date", "description"]
     assert rows[1][5:8] == ["12.50", "2026-11-20", '\'=HYPERLINK("http://evil.example")']
 

@@ -73,3 +73,31 @@ def test_optional_email_of_an_unlisted_kind_is_a_programming_error(db):
         email_queue(
             key="x:1", kind="made-up", to="a@example.org", subject="Hi", template="plain", optional=True
         )
+
+
+def test_profile_refuses_a_megabyte_accessibility_note_with_a_message(client, member):
+    response = client.post(
+        reverse("members:profile"), {**PROFILE, "accessibility_needs": "x" * 1_000_000, "emails_wanted": []}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "accessibility_needs": ["Please shorten this to 1,000 characters or fewer (it has 1000000)."]
+    }
+    member.refresh_from_db()
+    assert member.accessibility_needs == ""
+    assert "Up to 1,000 characters." in response.content.decode()
+
+
+@pytest.mark.parametrize("field", ["name", "pronouns", "organisation", "role", "accessibility_needs"])
+def test_profile_refuses_control_characters(client, member, field):
+    response = client.post(reverse("members:profile"), {**PROFILE, field: "Sam\x0bO", "emails_wanted": []})
+
+    assert response.context["form"].errors == {
+        field: [
+            "Please remove the hidden control or text-direction character (U+000B) from this text: it can "
+            "disguise what is written."
+        ]
+    }
+    member.refresh_from_db()
+    assert member.name == "Sam O"

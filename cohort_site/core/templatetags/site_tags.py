@@ -1,6 +1,7 @@
 from django import forms, template
 from django.utils.safestring import mark_safe
 
+from cohort_site.core.links import web_link
 from cohort_site.core.markdown import render_markdown
 
 register = template.Library()
@@ -9,6 +10,12 @@ register = template.Library()
 @register.filter(name="markdown")
 def markdown_filter(text):
     return render_markdown(text)
+
+
+@register.filter(name="web_link")
+def web_link_filter(url) -> str:
+    """A stored address for an href: itself if it is http(s), else "" (core/links.py)."""
+    return web_link(url)
 
 
 @register.simple_tag(takes_context=True)
