@@ -13,7 +13,7 @@ from django.core.validators import URLValidator
 WEB_SCHEMES = ("http", "https")
 _WEB_LINK = re.compile(r"https?://", re.IGNORECASE)
 
-WEB_LINK_MESSAGE = "Enter a web address that starts with https:// (or http://)."
+WEB_LINK_MESSAGE = "Enter the link as a web address, like https://example.org/guide (it must start with https:// or http://)."
 validate_web_link = URLValidator(schemes=list(WEB_SCHEMES), message=WEB_LINK_MESSAGE)
 
 

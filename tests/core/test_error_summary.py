@@ -120,7 +120,10 @@ def test_a_learning_entry_with_problems_links_each_to_its_field(client, db):
     assert summary(response) == [
         ("id_title", "Enter a title."),
         ("id_body", "Write the text of the entry: a few lines are enough."),
-        ("id_link", "Enter the link as a web address, like https://example.org/guide."),
+        (
+            "id_link",
+            "Enter the link as a web address, like https://example.org/guide (it must start with https:// or http://).",
+        ),
     ]
 
 

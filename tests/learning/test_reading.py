@@ -103,7 +103,9 @@ def test_manager_cannot_add_a_link_that_is_not_a_web_address(client, cohort, peo
 
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "url": ["Enter a web address that starts with https:// (or http://)."]
+        "url": [
+            "Enter the link as a web address, like https://example.org/guide (it must start with https:// or http://)."
+        ]
     }
     assert ReadingItem.objects.count() == 0
 

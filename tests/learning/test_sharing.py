@@ -376,7 +376,9 @@ def test_create_page_refuses_a_link_that_is_not_a_web_address(client, cohort, tw
     )
 
     assert response.context["form"].errors == {
-        "link": ["Enter a web address that starts with https:// (or http://)."]
+        "link": [
+            "Enter the link as a web address, like https://example.org/guide (it must start with https:// or http://)."
+        ]
     }
     assert Entry.objects.count() == 0
 
