@@ -7,25 +7,14 @@
 - erasure: withdrawing with erasure, an applicant's erasure, recruitment records past their retention
 """
 
-from .status import (
-    ALLOWED_TRANSITIONS,
-    DECISION_EMAILS,
-    S,
-    TransitionRefused,
-    application_set_status,
-    current_offer,
-    places_taken,
-    transition_refusal,
-    waitlist_promote,
-)
-from .selection import (
-    BulkOutcome,
-    applications_offer,
-    applications_set_status,
-    cohort_create_next,
-    cohort_size_refusal,
-    waitlist_move,
-    waitlist_offer_into,
+from .erasure import (
+    ERASED_BODY,
+    KEPT_STATUSES,
+    PurgeResult,
+    applicant_erase,
+    applicant_subject,
+    application_withdraw,
+    recruitment_purge,
 )
 from .offers import (
     OfferNotCurrent,
@@ -51,24 +40,35 @@ from .recruitment import (
     interest_register,
     member_organisations_import,
 )
-from .erasure import (
-    ERASED_BODY,
-    KEPT_STATUSES,
-    PurgeResult,
-    applicant_erase,
-    applicant_subject,
-    application_withdraw,
-    recruitment_purge,
+from .selection import (
+    BulkOutcome,
+    applications_offer,
+    applications_set_status,
+    cohort_create_next,
+    cohort_size_refusal,
+    waitlist_move,
+    waitlist_offer_into,
+)
+from .status import (
+    ALLOWED_TRANSITIONS,
+    DECISION_EMAILS,
+    S,
+    TransitionRefused,
+    application_set_status,
+    current_offer,
+    places_taken,
+    transition_refusal,
+    waitlist_promote,
 )
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
     "APPLICANT_FIELDS",
-    "ApplicationsNotOpen",
-    "BulkOutcome",
     "DECISION_EMAILS",
     "ERASED_BODY",
     "KEPT_STATUSES",
+    "ApplicationsNotOpen",
+    "BulkOutcome",
     "OfferNotCurrent",
     "PurgeResult",
     "S",
