@@ -1,0 +1,45 @@
+"""The one way the product sends email, by sub-domain; everything public is importable from here.
+
+- queue: `email_queue` renders and stores a row (`email_store` stores one already rendered); drafts and failed
+  messages go back to the queue
+- delivery: `email_deliver` sends one stored message once; `outbox_sweep` finds what should be on its way
+- opt_outs: unsubscribe links and the optional kinds a person turned off
+"""
+
+from .delivery import (
+    LOST_QUEUED_AFTER,
+    STUCK_SENDING_AFTER,
+    email_deliver,
+    is_temporary_failure,
+    outbox_sweep,
+)
+from .opt_outs import (
+    UNSUBSCRIBE_SALT,
+    email_preferences_set,
+    is_opted_out,
+    opt_out_record,
+    opted_out_kinds,
+    unsubscribe_token,
+    unsubscribe_url,
+)
+from .queue import Attachment, email_queue, email_store, emails_retry_failed, emails_send_drafts
+
+__all__ = [
+    "LOST_QUEUED_AFTER",
+    "STUCK_SENDING_AFTER",
+    "UNSUBSCRIBE_SALT",
+    "Attachment",
+    "email_deliver",
+    "email_preferences_set",
+    "email_queue",
+    "email_store",
+    "emails_retry_failed",
+    "emails_send_drafts",
+    "is_opted_out",
+    "is_temporary_failure",
+    "opt_out_record",
+    "opted_out_kinds",
+    "outbox_sweep",
+    "unsubscribe_token",
+    "unsubscribe_url",
+]

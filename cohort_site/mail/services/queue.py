@@ -1,0 +1,161 @@
+"""Storing a message: `email_queue` renders and stores a row; the worker sends it after commit."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from cohort_site.core.data_subjects import ERASED_DOMAIN
+
+from ..enums import EmailStatus, OptionalEmail
+from ..models import EmailAttachment, OutgoingEmail
+from .opt_outs import is_opted_out, unsubscribe_url
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    mimetype: str
+    content: bytes
+
+
+def _render(template: str, context: dict) -> tuple[str, str]:
+    text = render_to_string(f"emails/{template}.txt", context).strip() + "\n"
+    try:
+        html = render_to_string(f"emails/{template}.html", context)
+    except TemplateDoesNotExist:
+        html = render_to_string("emails/base.html", {**context, "body_text": text})
+    return text, html
+
+
+def email_queue(
+    *,
+    key: str,
+    kind: str,
+    to: str,
+    subject: str,
+    template: str,
+    context: dict | None = None,
+    user=None,
+    about: models.Model | None = None,
+    reply_to: str = "",
+    attachments: Iterable[Attachment] = (),
+    draft: bool = False,
+    optional: bool = False,
+) -> OutgoingEmail:
+    """Store one message (rendered from templates/emails/<template>.txt and .html) and send it after commit.
+
+    A message whose key exists already is returned as it is and nothing more is sent. Drafts wait for
+    the manager (`emails_send_drafts`). Optional kinds carry an unsubscribe link and are skipped for
+    people who opted out of that kind.
+    """
+    existing = OutgoingEmail.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    context = {**(context or {}), "SITE_URL": settings.SITE_URL, "recipient_email": to, "subject": subject}
+    if optional:
+        context["unsubscribe_url"] = unsubscribe_url(email=to, kind=kind)
+    body_text, body_html = _render(template, context)
+    return email_store(
+        key=key,
+        kind=kind,
+        to=to,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        user=user,
+        about=about,
+        reply_to=reply_to,
+        attachments=attachments,
+        draft=draft,
+        optional=optional,
+    )
+
+
+def email_store(
+    *,
+    key: str,
+    kind: str,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    user=None,
+    about: models.Model | None = None,
+    reply_to: str = "",
+    attachments: Iterable[Attachment] = (),
+    draft: bool = False,
+    optional: bool = False,
+) -> OutgoingEmail:
+    """Store an already rendered message; `email_queue` is the usual door. Same key, same message."""
+    if optional and kind not in OptionalEmail.values:
+        # People choose among OptionalEmail on their profile: an unlisted kind could not be turned off there.
+        raise ValueError(f"Optional email kind {kind!r} is not listed in OptionalEmail.")
+    if (optional and is_opted_out(email=to, kind=kind)) or to.lower().endswith(f"@{ERASED_DOMAIN}"):
+        # Nobody reads an erased person's address (a member who erased their data may still be on a register).
+        status = EmailStatus.SKIPPED
+    else:
+        status = EmailStatus.DRAFT if draft else EmailStatus.QUEUED
+    try:
+        with transaction.atomic():
+            email = OutgoingEmail.objects.create(
+                key=key,
+                kind=kind,
+                to=to,
+                user=user,
+                reply_to=reply_to,
+                subject=subject,
+                body_text=body_text,
+                body_html=body_html,
+                optional=optional,
+                status=status,
+                about_type=ContentType.objects.get_for_model(about) if about is not None else None,
+                about_id=about.pk if about is not None else None,
+            )
+            EmailAttachment.objects.bulk_create(
+                EmailAttachment(email=email, filename=a.filename, mimetype=a.mimetype, content=a.content)
+                for a in attachments
+            )
+    except IntegrityError:
+        # Another request or worker created the same message first: theirs is the one.
+        return OutgoingEmail.objects.get(key=key)
+    if status == EmailStatus.QUEUED:
+        _enqueue_after_commit([email.pk])
+    return email
+
+
+def _enqueue_after_commit(email_ids: list[int]) -> None:
+    from ..tasks import email_send
+
+    for email_id in email_ids:
+        transaction.on_commit(lambda email_id=email_id: email_send.delay(email_id))
+
+
+def _requeue(*, email_ids: Iterable[int], from_status: str, **reset) -> int:
+    """Move messages in `from_status` back to the queue, under lock, so racing callers queue each once."""
+    with transaction.atomic():
+        ids = list(
+            OutgoingEmail.objects.select_for_update()
+            .filter(pk__in=list(email_ids), status=from_status)
+            .values_list("pk", flat=True)
+        )
+        OutgoingEmail.objects.filter(pk__in=ids).update(
+            status=EmailStatus.QUEUED, status_changed_at=timezone.now(), next_attempt_at=None, **reset
+        )
+        _enqueue_after_commit(ids)
+    return len(ids)
+
+
+def emails_send_drafts(*, email_ids: Iterable[int]) -> int:
+    """Queue the given drafts. Two managers pressing send at once queue each draft once."""
+    return _requeue(email_ids=email_ids, from_status=EmailStatus.DRAFT)
+
+
+def emails_retry_failed(*, email_ids: Iterable[int]) -> int:
+    """Give failed messages a fresh set of attempts (the manager fixed an address, say)."""
+    return _requeue(email_ids=email_ids, from_status=EmailStatus.FAILED, attempts=0)
