@@ -14,7 +14,7 @@ from django.db.models import Exists, F, OuterRef
 from cohort_site.core.data_subjects import ERASED_DOMAIN
 from cohort_site.core.dates import DAY_AT_TIME, local_text
 from cohort_site.mail.dispatch import reminder
-from cohort_site.mail.enums import EmailStatus
+from cohort_site.mail.enums import EmailKind, EmailStatus
 from cohort_site.mail.models import OutgoingEmail
 from cohort_site.mail.services import email_queue
 
@@ -41,7 +41,7 @@ def _offers_sent():
     draft_offer = OutgoingEmail.objects.filter(
         about_type=ContentType.objects.get_for_model(Application),
         about_id=OuterRef("pk"),
-        kind="decision-offered",
+        kind=EmailKind.DECISION_OFFERED,
         status=EmailStatus.DRAFT,
     )
     return (
@@ -62,10 +62,9 @@ def offer_reminders(now: datetime) -> None:
         programme = application.programme
         email_queue(
             key=f"offer-reminder:{offer.pk}",
-            kind="offer-reminder",
+            kind=EmailKind.OFFER_REMINDER,
             to=application.email,
             subject=f"Reminder: confirm your place in {programme.title}",
-            template="decision_offer_reminder",
             context={
                 "application": application,
                 "programme": programme,
@@ -108,14 +107,12 @@ def drop_in_reminders(now: datetime) -> None:
         for interest in interests.exclude(email__iendswith=f"@{ERASED_DOMAIN}"):
             email_queue(
                 key=f"drop-in-reminder:{drop_in.pk}:{interest.pk}",
-                kind="drop-in-reminder",
+                kind=EmailKind.DROP_IN_REMINDER,
                 to=interest.email,
                 subject=f"Starting soon: drop-in Q&A for {programme.title}",
-                template="drop_in_reminder",
                 context=email_context(programme, interest=interest, drop_in=drop_in),
                 about=interest,
                 reply_to=programme.contact_email,
-                optional=True,
             )
 
 
@@ -138,12 +135,10 @@ def apply_reminders(now: datetime) -> None:
         for interest in interests.exclude(email__iendswith=f"@{ERASED_DOMAIN}"):
             email_queue(
                 key=f"apply-reminder:{programme.pk}:{interest.pk}",
-                kind="apply-reminder",
+                kind=EmailKind.APPLY_REMINDER,
                 to=interest.email,
                 subject=f"Applications close at {deadline_text(programme)}",
-                template="apply_reminder",
                 context=email_context(programme, interest=interest, **interest_links(programme)),
                 about=interest,
                 reply_to=programme.contact_email,
-                optional=True,
             )

@@ -15,6 +15,7 @@ from django.urls import reverse
 from applications.models import Programme
 from cohort_site.core.dates import DAY, local_text
 from cohort_site.mail.dispatch import reminder
+from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.models import OutgoingEmail
 from cohort_site.mail.services import email_queue
 
@@ -51,20 +52,17 @@ def session_feedback_requests(now: datetime.datetime) -> None:
         if key not in requested:
             email_queue(
                 key=key,
-                kind="learning-session-feedback",
+                kind=EmailKind.LEARNING_SESSION_FEEDBACK,
                 subject=f"How was session {session.number}? Two minutes of feedback",
-                template="learning_feedback_request",
                 reply_to=programme.contact_email,
                 **common,
             )
         elif max(requested[key], session.ends_at) <= now - FEEDBACK_REMINDER_AFTER:
             email_queue(
                 key=f"learning-feedback-reminder:{session.pk}:{member.pk}",
-                kind="learning-session-feedback-reminder",
+                kind=EmailKind.LEARNING_SESSION_FEEDBACK_REMINDER,
                 subject=f"Reminder: your feedback on session {session.number}",
-                template="learning_feedback_reminder",
                 reply_to=programme.contact_email,
-                optional=True,
                 **common,
             )
 
@@ -88,19 +86,16 @@ def survey_requests(now: datetime.datetime) -> None:
             if key not in requested:
                 email_queue(
                     key=key,
-                    kind="learning-survey",
+                    kind=EmailKind.LEARNING_SURVEY,
                     subject=f"{survey.title}: tell us how it went",
-                    template="learning_survey_request",
                     reply_to=survey.programme.contact_email,
                     **common,
                 )
             elif max(requested[key], opened_at) <= now - SURVEY_REMINDER_AFTER:
                 email_queue(
                     key=f"learning-survey-reminder:{survey.pk}:{member.pk}",
-                    kind="learning-survey-reminder",
+                    kind=EmailKind.LEARNING_SURVEY_REMINDER,
                     subject=f"Reminder: {survey.title}",
-                    template="learning_survey_reminder",
                     reply_to=survey.programme.contact_email,
-                    optional=True,
                     **common,
                 )

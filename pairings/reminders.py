@@ -11,14 +11,15 @@ from datetime import datetime
 from django.db.models import Exists, OuterRef
 
 from cohort_site.mail.dispatch import reminder
+from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.services import email_queue
 
 from .enums import RoundStatus
 from .models import Pair, PairMember, Round
 from .selectors import shared_times
 
-INTRODUCTION = "coffee-introduction"
-NUDGE = "coffee-nudge"
+INTRODUCTION = EmailKind.COFFEE_INTRODUCTION
+NUDGE = EmailKind.COFFEE_NUDGE
 
 
 def _groups(rounds):
@@ -54,7 +55,6 @@ def coffee_introductions(now: datetime) -> None:
                 to=membership.member.email,
                 user=membership.member.user,
                 subject=f"Your coffee catch-up: meet {names}",
-                template="pairings/introduction",
                 context=context,
                 about=pair,
                 reply_to=context["programme"].contact_email,
@@ -78,9 +78,7 @@ def coffee_nudges(now: datetime) -> None:
                 to=membership.member.email,
                 user=membership.member.user,
                 subject="Half-way: have you had your coffee catch-up?",
-                template="pairings/nudge",
                 context=context,
                 about=pair,
                 reply_to=context["programme"].contact_email,
-                optional=True,
             )

@@ -6,6 +6,7 @@ import datetime
 
 from cohort_site.core.dates import DAY_TIME, local_text
 from cohort_site.mail.dispatch import reminder
+from cohort_site.mail.enums import EmailKind
 
 from .enums import SessionStatus
 from .models import Session
@@ -30,8 +31,7 @@ def session_reminders(now: datetime.datetime) -> None:
                 continue
             session_email_queue(
                 key=f"session-reminder:{session.pk}:{recipient.key}:{stamp}",
-                kind="session-reminder",
-                template="sessions_reminder",
+                kind=EmailKind.SESSION_REMINDER,
                 subject=f"Reminder: {session.title}, {local_text(session.starts_at, recipient.tz, DAY_TIME)}",
                 session=session,
                 recipient=recipient,

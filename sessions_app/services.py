@@ -18,6 +18,7 @@ from applications.selectors import cohort_members
 from cohort_site.core.calendar import build_calendar
 from cohort_site.core.dates import DAY, local_text
 from cohort_site.core.models import new_calendar_token
+from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.models import OutgoingEmail
 from cohort_site.mail.services import Attachment, email_queue
 
@@ -91,8 +92,7 @@ def _ics(sessions: list[Session], recipient: Recipient, method: str) -> Attachme
 def session_email_queue(
     *,
     key: str,
-    kind: str,
-    template: str,
+    kind: EmailKind,
     subject: str,
     session: Session,
     recipient: Recipient,
@@ -106,7 +106,6 @@ def session_email_queue(
         to=recipient.email,
         user=recipient.user,
         subject=subject,
-        template=template,
         context={
             "session": session,
             "programme": programme,
@@ -194,11 +193,10 @@ def schedule_invites_send(*, cohort: Cohort) -> int:
             continue
         email_queue(
             key=key,
-            kind="session-invite",
+            kind=EmailKind.SESSION_INVITE,
             to=recipient.email,
             user=recipient.user,
             subject=f"Your sessions: {programme.title}",
-            template="sessions_invite",
             context={
                 "sessions": sessions,
                 "programme": programme,
@@ -225,8 +223,7 @@ def _send_updates(session: Session, *, change: str) -> None:
     for recipient in session_recipients(session):
         session_email_queue(
             key=f"session-update:{session.pk}:{session.sequence}:{recipient.key}",
-            kind="session-update",
-            template="sessions_update",
+            kind=EmailKind.SESSION_UPDATE,
             subject=f"Updated: {session.title}, {local_text(session.starts_at, recipient.tz, DAY)}",
             session=session,
             recipient=recipient,
@@ -298,8 +295,7 @@ def session_cancel(*, session: Session, by=None, reason: str = "") -> Session:
         for recipient in session_recipients(session):
             session_email_queue(
                 key=f"session-cancel:{session.pk}:{recipient.key}",
-                kind="session-cancel",
-                template="sessions_cancel",
+                kind=EmailKind.SESSION_CANCEL,
                 subject=f"Cancelled: {session.title}, {local_text(session.starts_at, recipient.tz, DAY)}",
                 session=session,
                 recipient=recipient,
@@ -366,8 +362,7 @@ def guest_invite(*, session: Session, name: str, email: str, topic: str = "", by
     day = local_text(session.starts_at, recipient.tz, DAY)
     session_email_queue(
         key=f"session-guest-invite:{guest.pk}",
-        kind="session-guest-invite",
-        template="sessions_guest_invite",
+        kind=EmailKind.SESSION_GUEST_INVITE,
         subject=f"Invitation: {session.cohort.programme.title}, {day}",
         session=session,
         recipient=recipient,
@@ -386,8 +381,7 @@ def guest_remove(*, guest: Guest, by=None) -> None:
     with transaction.atomic():
         session_email_queue(
             key=f"session-guest-cancel:{guest.pk}",
-            kind="session-cancel",
-            template="sessions_cancel",
+            kind=EmailKind.SESSION_CANCEL,
             subject=f"Cancelled: {session.cohort.programme.title}, {day}",
             session=session,
             recipient=recipient,
@@ -427,10 +421,9 @@ def apologies_send(*, session: Session, member: Application, note: str = "", now
         programme = session.cohort.programme
         email_queue(
             key=f"session-apologies:{session.pk}:{member.pk}",
-            kind="session-apologies",
+            kind=EmailKind.SESSION_APOLOGIES,
             to=programme.contact_email,
             subject=f"Apologies from {member.name}: {session.title}",
-            template="sessions_apologies",
             context={
                 "session": session,
                 "member": member,

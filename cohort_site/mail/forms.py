@@ -1,6 +1,6 @@
 from django import forms
 
-from .enums import EmailStatus
+from .enums import EmailKind, EmailStatus
 from .models import OutgoingEmail
 
 
@@ -10,7 +10,9 @@ class OutboxFilterForm(forms.Form):
 
     def __init__(self, *args, kinds: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", "Any kind"), *((kind, kind) for kind in kinds)]
+        # The kinds there are messages of, by the words the manager knows them by.
+        labelled = sorted((EmailKind(kind).label, kind) for kind in kinds if kind in EmailKind.values)
+        self.fields["kind"].choices = [("", "Any kind"), *((kind, label) for label, kind in labelled)]
 
 
 class OutboxActionForm(forms.Form):

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from .enums import EmailStatus
+from .enums import EmailKind, EmailStatus, OptionalEmail
 
 
 class OutgoingEmail(models.Model):
@@ -16,7 +16,7 @@ class OutgoingEmail(models.Model):
     """
 
     key = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(max_length=60, db_index=True)
+    kind = models.CharField(max_length=60, choices=EmailKind.choices, db_index=True)
     to = models.EmailField(max_length=254)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="emails"
@@ -67,7 +67,7 @@ class EmailOptOut(models.Model):
     """Someone who asked for no more optional emails of one kind."""
 
     email = models.EmailField(max_length=254)
-    kind = models.CharField(max_length=60)
+    kind = models.CharField(max_length=60, choices=OptionalEmail.choices)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

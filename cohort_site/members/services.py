@@ -6,12 +6,21 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.services import email_preferences_set, email_queue
 
 from .enums import ExpenseStatus
 from .models import Expense
 
 E = ExpenseStatus
+
+# The email each status of a claim sends its claimant (its kind names its template).
+EXPENSE_EMAILS: dict[str, EmailKind] = {
+    E.SUBMITTED: EmailKind.EXPENSE_SUBMITTED,
+    E.APPROVED: EmailKind.EXPENSE_APPROVED,
+    E.REJECTED: EmailKind.EXPENSE_REJECTED,
+    E.PAID: EmailKind.EXPENSE_PAID,
+}
 EXPENSE_TRANSITIONS: dict[str, set[str]] = {
     E.SUBMITTED: {E.APPROVED, E.REJECTED},
     E.APPROVED: {E.PAID, E.REJECTED},
@@ -90,11 +99,10 @@ def _email_claimant(expense: Expense) -> None:
     }
     email_queue(
         key=f"expense-{expense.status}:{expense.pk}",
-        kind=f"expense-{expense.status}",
+        kind=EXPENSE_EMAILS[expense.status],
         to=expense.claimant.email,
         user=expense.claimant,
         subject=subjects[expense.status],
-        template="expense_update",
         context={"expense": expense},
         about=expense,
         reply_to=expense.programme.contact_email,

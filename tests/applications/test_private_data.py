@@ -11,8 +11,8 @@ from django.urls import reverse
 from applications.links import application_token
 from applications.models import Application
 from cohort_site.mail.models import OutgoingEmail
-from cohort_site.mail.services import email_queue
 from tests.factories import ExpressionOfInterestFactory, UserFactory
+from tests.mail.test_queue import queue_plain
 from tests.members.test_personal_data import rows_mentioning
 
 from .conftest import DEADLINE
@@ -118,9 +118,7 @@ def test_erase_through_link_removes_everything_and_kills_the_link(client, applic
 
 def test_no_email_is_ever_queued_to_an_erased_address(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        email = email_queue(
-            key="k", kind="notice", to="erased-7@erased.invalid", subject="s", template="plain", context={}
-        )
+        email = queue_plain(key="k", to="erased-7@erased.invalid")
 
     assert (email.status, len(mail.outbox)) == ("skipped", 0)
 

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from cohort_site.mail import dispatch
 from cohort_site.mail.models import OutgoingEmail
-from cohort_site.mail.services import email_queue
 from tests.factories import DropInFactory
+from tests.mail.test_queue import queue_plain
 
 
 @pytest.fixture
@@ -22,14 +22,7 @@ def register_drop_in_soon_kind():
         for drop_in in DropInFactory._meta.model.objects.filter(
             starts_at__gt=now, starts_at__lte=now + timedelta(days=1)
         ):
-            email_queue(
-                key=f"test-drop-in-soon:{drop_in.pk}",
-                kind="test-drop-in-soon",
-                to="sam@example.org",
-                subject="Drop-in tomorrow",
-                template="plain",
-                context={"message": drop_in.join_url},
-            )
+            queue_plain(key=f"test-drop-in-soon:{drop_in.pk}", subject="Drop-in tomorrow")
 
 
 def test_dispatch_sends_what_is_due_once_however_often_it_runs(

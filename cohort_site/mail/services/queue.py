@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cohort_site.core.data_subjects import ERASED_DOMAIN
 
-from ..enums import EmailStatus, OptionalEmail
+from ..enums import EmailKind, EmailStatus
 from ..models import EmailAttachment, OutgoingEmail
 from .opt_outs import is_opted_out, unsubscribe_url
 
@@ -36,31 +36,31 @@ def _render(template: str, context: dict) -> tuple[str, str]:
 def email_queue(
     *,
     key: str,
-    kind: str,
+    kind: EmailKind,
     to: str,
     subject: str,
-    template: str,
     context: dict | None = None,
     user=None,
     about: models.Model | None = None,
     reply_to: str = "",
     attachments: Iterable[Attachment] = (),
     draft: bool = False,
-    optional: bool = False,
 ) -> OutgoingEmail:
-    """Store one message (rendered from templates/emails/<template>.txt and .html) and send it after commit.
+    """Store one message, rendered from its kind's templates (templates/emails/<kind>.txt and .html), and send
+    it after commit.
 
     A message whose key exists already is returned as it is and nothing more is sent. Drafts wait for
     the manager (`emails_send_drafts`). Optional kinds carry an unsubscribe link and are skipped for
     people who opted out of that kind.
     """
+    kind = EmailKind(kind)
     existing = OutgoingEmail.objects.filter(key=key).first()
     if existing is not None:
         return existing
     context = {**(context or {}), "SITE_URL": settings.SITE_URL, "recipient_email": to, "subject": subject}
-    if optional:
+    if kind.optional:
         context["unsubscribe_url"] = unsubscribe_url(email=to, kind=kind)
-    body_text, body_html = _render(template, context)
+    body_text, body_html = _render(kind.template, context)
     return email_store(
         key=key,
         kind=kind,
@@ -73,14 +73,13 @@ def email_queue(
         reply_to=reply_to,
         attachments=attachments,
         draft=draft,
-        optional=optional,
     )
 
 
 def email_store(
     *,
     key: str,
-    kind: str,
+    kind: EmailKind,
     to: str,
     subject: str,
     body_text: str,
@@ -90,13 +89,10 @@ def email_store(
     reply_to: str = "",
     attachments: Iterable[Attachment] = (),
     draft: bool = False,
-    optional: bool = False,
 ) -> OutgoingEmail:
     """Store an already rendered message; `email_queue` is the usual door. Same key, same message."""
-    if optional and kind not in OptionalEmail.values:
-        # People choose among OptionalEmail on their profile: an unlisted kind could not be turned off there.
-        raise ValueError(f"Optional email kind {kind!r} is not listed in OptionalEmail.")
-    if (optional and is_opted_out(email=to, kind=kind)) or to.lower().endswith(f"@{ERASED_DOMAIN}"):
+    kind = EmailKind(kind)
+    if (kind.optional and is_opted_out(email=to, kind=kind)) or to.lower().endswith(f"@{ERASED_DOMAIN}"):
         # Nobody reads an erased person's address (a member who erased their data may still be on a register).
         status = EmailStatus.SKIPPED
     else:
@@ -112,7 +108,7 @@ def email_store(
                 subject=subject,
                 body_text=body_text,
                 body_html=body_html,
-                optional=optional,
+                optional=kind.optional,
                 status=status,
                 about_type=ContentType.objects.get_for_model(about) if about is not None else None,
                 about_id=about.pk if about is not None else None,
