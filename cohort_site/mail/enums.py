@@ -108,7 +108,14 @@ class EmailStatus(models.TextChoices):
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
-    SKIPPED = "skipped", "Not sent (unsubscribed)"
+    SKIPPED = "skipped", "Not sent"
+
+
+class SkipReason(models.TextChoices):
+    """Why a message was not sent (a skipped email says which)."""
+
+    UNSUBSCRIBED = "unsubscribed", "Not sent: unsubscribed"
+    ERASED = "erased", "Not sent: the address was erased"
 
 
 # Waits between attempts after a temporary SMTP failure: 1, 5, 15 and 60 minutes, then the email fails.

@@ -5,7 +5,16 @@ from .models import OutgoingEmail
 
 def outbox_emails(*, kind: str = "", status: str = "") -> QuerySet[OutgoingEmail]:
     emails = OutgoingEmail.objects.only(
-        "pk", "kind", "to", "subject", "status", "attempts", "last_error", "created_at", "sent_at"
+        "pk",
+        "kind",
+        "to",
+        "subject",
+        "status",
+        "skip_reason",
+        "attempts",
+        "last_error",
+        "created_at",
+        "sent_at",
     )
     if kind:
         emails = emails.filter(kind=kind)

@@ -107,4 +107,5 @@ def test_apply_reminder_respects_opt_out(programme, django_capture_on_commit_cal
     with django_capture_on_commit_callbacks(execute=True), time_machine.travel(DEADLINE - HOUR, tick=False):
         apply_reminders(DEADLINE - HOUR)
 
-    assert (mail.outbox, OutgoingEmail.objects.get().status) == ([], "skipped")
+    email = OutgoingEmail.objects.get()
+    assert (mail.outbox, email.status, email.status_label) == ([], "skipped", "Not sent: unsubscribed")

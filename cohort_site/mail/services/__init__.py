@@ -4,6 +4,7 @@
   messages go back to the queue
 - delivery: `email_deliver` sends one stored message once; `outbox_sweep` finds what should be on its way
 - opt_outs: unsubscribe links and the optional kinds a person turned off
+- status: the state machine (`emails_set_status` is the only code that changes a status)
 """
 
 from .delivery import (
@@ -23,10 +24,12 @@ from .opt_outs import (
     unsubscribe_url,
 )
 from .queue import Attachment, email_queue, email_store, emails_retry_failed, emails_send_drafts
+from .status import TRANSITIONS, emails_set_status, initial_status
 
 __all__ = [
     "LOST_QUEUED_AFTER",
     "STUCK_SENDING_AFTER",
+    "TRANSITIONS",
     "UNSUBSCRIBE_SALT",
     "Attachment",
     "email_deliver",
@@ -35,6 +38,8 @@ __all__ = [
     "email_store",
     "emails_retry_failed",
     "emails_send_drafts",
+    "emails_set_status",
+    "initial_status",
     "is_opted_out",
     "is_temporary_failure",
     "opt_out_record",

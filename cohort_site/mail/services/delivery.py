@@ -6,12 +6,15 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 
-from ..enums import RETRY_DELAYS_MINUTES, EmailStatus
+from cohort_site.core.data_subjects import is_erased_address
+
+from ..enums import RETRY_DELAYS_MINUTES, EmailStatus, SkipReason
 from ..models import OutgoingEmail
 from .opt_outs import unsubscribe_url
+from .status import emails_set_status
 
 # A message left in `sending` this long belongs to a worker that died; it goes back to the queue.
 STUCK_SENDING_AFTER = timedelta(minutes=15)
@@ -58,47 +61,78 @@ def email_deliver(*, email_id: int) -> str | None:
     run finds it claimed and does nothing. Returns the status it ended in, or None when there was nothing to do.
     """
     now = timezone.now()
-    with transaction.atomic():
-        email = OutgoingEmail.objects.select_for_update().filter(pk=email_id).first()
-        if email is None or email.status != EmailStatus.QUEUED:
-            return None
-        if email.next_attempt_at is not None and email.next_attempt_at > now:
-            return None
-        email.status = EmailStatus.SENDING
-        email.attempts += 1
-        email.status_changed_at = now
-        email.save(update_fields=["status", "attempts", "status_changed_at"])
+    email = OutgoingEmail.objects.filter(pk=email_id).first()
+    if email is None or email.status != EmailStatus.QUEUED:
+        return None
+    if email.next_attempt_at is not None and email.next_attempt_at > now:
+        return None
+    if is_erased_address(email.to):
+        # Erased while it waited (a retry, say): there is no one left to send it to.
+        skipped = emails_set_status(
+            emails=[email.pk],
+            status=EmailStatus.SKIPPED,
+            current=[EmailStatus.QUEUED],
+            skip_reason=SkipReason.ERASED,
+        )
+        return EmailStatus.SKIPPED if skipped else None
+    due = models.Q(next_attempt_at__isnull=True) | models.Q(next_attempt_at__lte=now)
+    claimed = emails_set_status(
+        emails=OutgoingEmail.objects.filter(due, pk=email.pk),
+        status=EmailStatus.SENDING,
+        current=[EmailStatus.QUEUED],
+        now=now,
+        attempts=models.F("attempts") + 1,
+    )
+    if not claimed:
+        return None  # another worker claimed it first
+    email.attempts += 1
+    # Each move below is this attempt's own: a row that has moved on since (see outbox_sweep) is left alone.
+    mine = OutgoingEmail.objects.filter(pk=email.pk, attempts=email.attempts)
 
     try:
         _build_message(email).send(fail_silently=False)
     except Exception as error:
-        email.last_error = f"{type(error).__name__}: {error}"[:2000]
+        last_error = f"{type(error).__name__}: {error}"[:2000]
         if is_temporary_failure(error) and email.attempts <= len(RETRY_DELAYS_MINUTES):
-            email.status = EmailStatus.QUEUED
-            email.next_attempt_at = timezone.now() + timedelta(
-                minutes=RETRY_DELAYS_MINUTES[email.attempts - 1]
+            status = EmailStatus.QUEUED
+            retry_at = timezone.now() + timedelta(minutes=RETRY_DELAYS_MINUTES[email.attempts - 1])
+            moved = emails_set_status(
+                emails=mine,
+                status=status,
+                current=[EmailStatus.SENDING],
+                last_error=last_error,
+                next_attempt_at=retry_at,
             )
         else:
-            email.status = EmailStatus.FAILED
-            email.next_attempt_at = None
+            status = EmailStatus.FAILED
+            moved = emails_set_status(
+                emails=mine,
+                status=status,
+                current=[EmailStatus.SENDING],
+                last_error=last_error,
+                next_attempt_at=None,
+            )
     else:
-        email.status = EmailStatus.SENT
-        email.sent_at = timezone.now()
-        email.next_attempt_at = None
-    email.status_changed_at = timezone.now()
-    email.save(update_fields=["status", "last_error", "next_attempt_at", "sent_at", "status_changed_at"])
-    return email.status
+        status = EmailStatus.SENT
+        moved = emails_set_status(
+            emails=mine,
+            status=status,
+            current=[EmailStatus.SENDING],
+            sent_at=timezone.now(),
+            next_attempt_at=None,
+        )
+    return status if moved else None
 
 
 def outbox_sweep(*, now=None) -> list[int]:
     """Find messages that should be on their way and are not: due retries, tasks lost while the broker was
     down, and messages stuck in `sending` by a worker that died. Returns the ids it queued again."""
     now = now or timezone.now()
-    OutgoingEmail.objects.filter(
-        status=EmailStatus.SENDING, status_changed_at__lt=now - STUCK_SENDING_AFTER
-    ).update(
+    emails_set_status(
+        emails=OutgoingEmail.objects.filter(status_changed_at__lt=now - STUCK_SENDING_AFTER),
         status=EmailStatus.QUEUED,
-        status_changed_at=now,
+        current=[EmailStatus.SENDING],
+        now=now,
         next_attempt_at=now,
         last_error="The worker sending this stopped; trying again.",
     )

@@ -8,13 +8,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
-from django.utils import timezone
 
-from cohort_site.core.data_subjects import ERASED_DOMAIN
+from cohort_site.core.data_subjects import is_erased_address
 
 from ..enums import EmailKind, EmailStatus
 from ..models import EmailAttachment, OutgoingEmail
 from .opt_outs import is_opted_out, unsubscribe_url
+from .status import emails_set_status, initial_status
 
 
 @dataclass(frozen=True)
@@ -92,11 +92,11 @@ def email_store(
 ) -> OutgoingEmail:
     """Store an already rendered message; `email_queue` is the usual door. Same key, same message."""
     kind = EmailKind(kind)
-    if (kind.optional and is_opted_out(email=to, kind=kind)) or to.lower().endswith(f"@{ERASED_DOMAIN}"):
-        # Nobody reads an erased person's address (a member who erased their data may still be on a register).
-        status = EmailStatus.SKIPPED
-    else:
-        status = EmailStatus.DRAFT if draft else EmailStatus.QUEUED
+    status, skip_reason = initial_status(
+        draft=draft,
+        opted_out=kind.optional and is_opted_out(email=to, kind=kind),
+        erased=is_erased_address(to),
+    )
     try:
         with transaction.atomic():
             email = OutgoingEmail.objects.create(
@@ -110,6 +110,7 @@ def email_store(
                 body_html=body_html,
                 optional=kind.optional,
                 status=status,
+                skip_reason=skip_reason,
                 about_type=ContentType.objects.get_for_model(about) if about is not None else None,
                 about_id=about.pk if about is not None else None,
             )
@@ -132,16 +133,11 @@ def _enqueue_after_commit(email_ids: list[int]) -> None:
         transaction.on_commit(lambda email_id=email_id: email_send.delay(email_id))
 
 
-def _requeue(*, email_ids: Iterable[int], from_status: str, **reset) -> int:
-    """Move messages in `from_status` back to the queue, under lock, so racing callers queue each once."""
+def _requeue(*, email_ids: Iterable[int], current: EmailStatus, **reset) -> int:
+    """Move messages in `current` back to the queue, under lock, so racing callers queue each once."""
     with transaction.atomic():
-        ids = list(
-            OutgoingEmail.objects.select_for_update()
-            .filter(pk__in=list(email_ids), status=from_status)
-            .values_list("pk", flat=True)
-        )
-        OutgoingEmail.objects.filter(pk__in=ids).update(
-            status=EmailStatus.QUEUED, status_changed_at=timezone.now(), next_attempt_at=None, **reset
+        ids = emails_set_status(
+            emails=email_ids, status=EmailStatus.QUEUED, current=[current], next_attempt_at=None, **reset
         )
         _enqueue_after_commit(ids)
     return len(ids)
@@ -149,9 +145,9 @@ def _requeue(*, email_ids: Iterable[int], from_status: str, **reset) -> int:
 
 def emails_send_drafts(*, email_ids: Iterable[int]) -> int:
     """Queue the given drafts. Two managers pressing send at once queue each draft once."""
-    return _requeue(email_ids=email_ids, from_status=EmailStatus.DRAFT)
+    return _requeue(email_ids=email_ids, current=EmailStatus.DRAFT)
 
 
 def emails_retry_failed(*, email_ids: Iterable[int]) -> int:
     """Give failed messages a fresh set of attempts (the manager fixed an address, say)."""
-    return _requeue(email_ids=email_ids, from_status=EmailStatus.FAILED, attempts=0)
+    return _requeue(email_ids=email_ids, current=EmailStatus.FAILED, attempts=0)
