@@ -8,14 +8,13 @@ import logging
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 
 from cohort_site.core.data_subjects import ERASED_DOMAIN
 from cohort_site.core.dates import DAY_AT_TIME, local_text
 from cohort_site.mail.dispatch import reminder
 from cohort_site.mail.enums import EmailKind, EmailStatus
-from cohort_site.mail.models import OutgoingEmail
+from cohort_site.mail.selectors import email_about_exists
 from cohort_site.mail.services import email_queue
 
 from .enums import ApplicationStatus
@@ -38,15 +37,12 @@ logger = logging.getLogger(__name__)
 
 def _offers_sent():
     """Offered applications whose offer email has gone (an offer still in the manager's drafts does not run)."""
-    draft_offer = OutgoingEmail.objects.filter(
-        about_type=ContentType.objects.get_for_model(Application),
-        about_id=OuterRef("pk"),
-        kind=EmailKind.DECISION_OFFERED,
-        status=EmailStatus.DRAFT,
+    draft_offer = email_about_exists(
+        Application, kinds=[EmailKind.DECISION_OFFERED], statuses=[EmailStatus.DRAFT]
     )
     return (
         Application.objects.filter(status=ApplicationStatus.OFFERED)
-        .exclude(Exists(draft_offer))
+        .exclude(draft_offer)
         .select_related("programme", "cohort", "user")
     )
 

@@ -16,7 +16,7 @@ from applications.models import Programme
 from cohort_site.core.dates import DAY, local_text
 from cohort_site.mail.dispatch import reminder
 from cohort_site.mail.enums import EmailKind
-from cohort_site.mail.models import OutgoingEmail
+from cohort_site.mail.selectors import emails_created_at
 from cohort_site.mail.services import email_queue
 
 from .models import Survey
@@ -29,15 +29,11 @@ SURVEY_WINDOW = timedelta(days=21)
 SURVEY_REMINDER_AFTER = timedelta(days=5)
 
 
-def _requested_at(keys: list[str]) -> dict[str, datetime.datetime]:
-    return dict(OutgoingEmail.objects.filter(key__in=keys).values_list("key", "created_at"))
-
-
 @reminder("learning-session-feedback")
 def session_feedback_requests(now: datetime.datetime) -> None:
     due = list(feedback_due(now=now, ended_after=now - FEEDBACK_WINDOW))
     keys = [f"learning-feedback:{a.session_id}:{a.member_id}" for a in due]
-    requested = _requested_at(keys)
+    requested = emails_created_at(keys)
     for attendance, key in zip(due, keys, strict=True):
         session, member = attendance.session, attendance.member
         programme = session.cohort.programme
@@ -74,7 +70,7 @@ def survey_requests(now: datetime.datetime) -> None:
     for survey in Survey.objects.select_related("programme"):
         due = survey_due(survey, now=now, opened_after=now - SURVEY_WINDOW)
         keys = [f"learning-survey:{survey.pk}:{member.pk}" for member, _ in due]
-        requested = _requested_at(keys)
+        requested = emails_created_at(keys)
         for (member, opened_at), key in zip(due, keys, strict=True):
             context = {
                 "name": member.name,

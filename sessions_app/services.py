@@ -19,7 +19,7 @@ from cohort_site.core.calendar import build_calendar
 from cohort_site.core.dates import DAY, local_text
 from cohort_site.core.models import new_calendar_token
 from cohort_site.mail.enums import EmailKind
-from cohort_site.mail.models import OutgoingEmail
+from cohort_site.mail.selectors import email_keys_existing
 from cohort_site.mail.services import Attachment, email_queue
 
 from .calendar import session_event
@@ -186,10 +186,14 @@ def schedule_invites_send(*, cohort: Cohort) -> int:
         return 0
     programme = cohort.programme
     queued = 0
-    for member in cohort_members(cohort).select_related("cohort__programme"):
-        recipient = _member_recipient(member)
-        key = f"session-invite:{cohort.pk}:{recipient.key}"
-        if OutgoingEmail.objects.filter(key=key).exists():
+    recipients = [
+        _member_recipient(member) for member in cohort_members(cohort).select_related("cohort__programme")
+    ]
+    keys = {recipient.key: f"session-invite:{cohort.pk}:{recipient.key}" for recipient in recipients}
+    invited = email_keys_existing(keys.values())
+    for recipient in recipients:
+        key = keys[recipient.key]
+        if key in invited:
             continue
         email_queue(
             key=key,

@@ -8,7 +8,6 @@
 """
 
 from .erasure import (
-    ERASED_BODY,
     KEPT_STATUSES,
     PurgeResult,
     applicant_erase,
@@ -65,7 +64,6 @@ __all__ = [
     "ALLOWED_TRANSITIONS",
     "APPLICANT_FIELDS",
     "DECISION_EMAILS",
-    "ERASED_BODY",
     "KEPT_STATUSES",
     "ApplicationsNotOpen",
     "BulkOutcome",

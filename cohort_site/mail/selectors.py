@@ -1,5 +1,11 @@
-from django.db.models import Count, QuerySet
+import datetime
+from collections.abc import Iterable
 
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, QuerySet
+
+from .enums import EmailKind, EmailStatus
 from .models import OutgoingEmail
 
 
@@ -29,3 +35,47 @@ def outbox_counts() -> dict[str, int]:
 
 def outbox_kinds() -> list[str]:
     return list(OutgoingEmail.objects.order_by("kind").values_list("kind", flat=True).distinct())
+
+
+# --- Reads for the apps above mail: they ask here instead of querying OutgoingEmail ---------------------------
+
+
+def emails_about(
+    model: type[models.Model],
+    *,
+    ids: Iterable[int] | QuerySet | None = None,
+    kinds: Iterable[EmailKind] = (),
+    statuses: Iterable[EmailStatus] = (),
+) -> QuerySet[OutgoingEmail]:
+    """Emails about rows of `model` (those of `ids`, a list or a `values("pk")` queryset, when given), of the
+    given kinds and statuses (any when empty)."""
+    emails = OutgoingEmail.objects.filter(about_type=ContentType.objects.get_for_model(model))
+    if ids is not None:
+        emails = emails.filter(about_id__in=ids)
+    if kinds:
+        emails = emails.filter(kind__in=list(kinds))
+    if statuses:
+        emails = emails.filter(status__in=list(statuses))
+    return emails
+
+
+def email_about_exists(
+    model: type[models.Model],
+    *,
+    kinds: Iterable[EmailKind] = (),
+    statuses: Iterable[EmailStatus] = (),
+    outer_ref: str = "pk",
+) -> Exists:
+    """For a query of `model`: whether an email of these kinds and statuses is about the row (``.filter(~...)``
+    or ``.exclude(...)`` with it)."""
+    return Exists(emails_about(model, kinds=kinds, statuses=statuses).filter(about_id=OuterRef(outer_ref)))
+
+
+def email_keys_existing(keys: Iterable[str]) -> set[str]:
+    """Which of `keys` name a message already stored (queued, sent or any other status)."""
+    return set(OutgoingEmail.objects.filter(key__in=list(keys)).values_list("key", flat=True))
+
+
+def emails_created_at(keys: Iterable[str]) -> dict[str, datetime.datetime]:
+    """When each stored message of `keys` was created, by key (keys with no message are left out)."""
+    return dict(OutgoingEmail.objects.filter(key__in=list(keys)).values_list("key", "created_at"))

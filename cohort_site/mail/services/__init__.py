@@ -4,6 +4,7 @@
   messages go back to the queue
 - delivery: `email_deliver` sends one stored message once; `outbox_sweep` finds what should be on its way
 - opt_outs: unsubscribe links and the optional kinds a person turned off
+- erasure: blanking the emails about a record that is erased
 - status: the state machine (`emails_set_status` is the only code that changes a status)
 """
 
@@ -14,6 +15,7 @@ from .delivery import (
     is_temporary_failure,
     outbox_sweep,
 )
+from .erasure import ERASED_BODY, emails_about_erase
 from .opt_outs import (
     UNSUBSCRIBE_SALT,
     email_preferences_set,
@@ -27,6 +29,7 @@ from .queue import Attachment, email_queue, email_store, emails_retry_failed, em
 from .status import TRANSITIONS, emails_set_status, initial_status
 
 __all__ = [
+    "ERASED_BODY",
     "LOST_QUEUED_AFTER",
     "STUCK_SENDING_AFTER",
     "TRANSITIONS",
@@ -36,6 +39,7 @@ __all__ = [
     "email_preferences_set",
     "email_queue",
     "email_store",
+    "emails_about_erase",
     "emails_retry_failed",
     "emails_send_drafts",
     "emails_set_status",
