@@ -108,6 +108,8 @@ class EmailStatus(models.TextChoices):
     SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    # The server had the whole message and did not say whether it took it: not re-sent without the manager.
+    UNKNOWN = "unknown", "May have been sent: check or resend"
     SKIPPED = "skipped", "Not sent"
 
 

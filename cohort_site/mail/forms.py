@@ -18,8 +18,15 @@ class OutboxFilterForm(forms.Form):
 class OutboxActionForm(forms.Form):
     SEND_DRAFTS = "send_drafts"
     RETRY_FAILED = "retry_failed"
+    RESEND_UNKNOWN = "resend_unknown"
 
-    action = forms.ChoiceField(choices=[(SEND_DRAFTS, "Send drafts"), (RETRY_FAILED, "Retry failed")])
+    action = forms.ChoiceField(
+        choices=[
+            (SEND_DRAFTS, "Send drafts"),
+            (RETRY_FAILED, "Retry failed"),
+            (RESEND_UNKNOWN, "Resend those that may have been sent"),
+        ]
+    )
     emails = forms.ModelMultipleChoiceField(
         queryset=OutgoingEmail.objects.all(), error_messages={"required": "Select at least one message."}
     )

@@ -41,6 +41,12 @@ class OutgoingEmail(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     status_changed_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    text_started_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When this attempt began to send the text to the mail server: from then on, a failure without "
+        "the server's answer leaves it unknown whether the message went.",
+    )
 
     about_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True)
     about_id = models.PositiveBigIntegerField(null=True, blank=True)

@@ -2,7 +2,7 @@ from django.core import mail
 
 from cohort_site.mail.enums import EmailKind, EmailStatus
 from cohort_site.mail.models import EmailOptOut, OutgoingEmail
-from cohort_site.mail.services import unsubscribe_token, unsubscribe_url
+from cohort_site.mail.services import message_id, unsubscribe_token, unsubscribe_url
 from tests.mail.test_queue import queue_plain
 
 
@@ -13,6 +13,7 @@ def test_optional_email_carries_unsubscribe_link_and_header(db, django_capture_o
     link = unsubscribe_url(email="sam@example.org", kind="learning-survey-reminder")
     assert link in email.body_text
     assert mail.outbox[0].extra_headers == {
+        "Message-ID": message_id("notice:1"),
         "List-Unsubscribe": f"<{link}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
@@ -23,7 +24,7 @@ def test_essential_email_has_no_unsubscribe(db, django_capture_on_commit_callbac
         email = queue_plain()
 
     assert "unsubscribe" not in email.body_text.lower()
-    assert mail.outbox[0].extra_headers == {}
+    assert mail.outbox[0].extra_headers == {"Message-ID": message_id("notice:1")}
 
 
 def test_unsubscribe_works_without_sign_in_and_stops_only_that_optional_kind(

@@ -10,10 +10,11 @@
 
 from .delivery import (
     LOST_QUEUED_AFTER,
-    STUCK_SENDING_AFTER,
     email_deliver,
     is_temporary_failure,
+    message_id,
     outbox_sweep,
+    stuck_sending_after,
 )
 from .erasure import ERASED_BODY, emails_about_erase
 from .opt_outs import (
@@ -25,13 +26,19 @@ from .opt_outs import (
     unsubscribe_token,
     unsubscribe_url,
 )
-from .queue import Attachment, email_queue, email_store, emails_retry_failed, emails_send_drafts
+from .queue import (
+    Attachment,
+    email_queue,
+    email_store,
+    emails_resend_unknown,
+    emails_retry_failed,
+    emails_send_drafts,
+)
 from .status import TRANSITIONS, emails_set_status, initial_status
 
 __all__ = [
     "ERASED_BODY",
     "LOST_QUEUED_AFTER",
-    "STUCK_SENDING_AFTER",
     "TRANSITIONS",
     "UNSUBSCRIBE_SALT",
     "Attachment",
@@ -40,15 +47,18 @@ __all__ = [
     "email_queue",
     "email_store",
     "emails_about_erase",
+    "emails_resend_unknown",
     "emails_retry_failed",
     "emails_send_drafts",
     "emails_set_status",
     "initial_status",
     "is_opted_out",
     "is_temporary_failure",
+    "message_id",
     "opt_out_record",
     "opted_out_kinds",
     "outbox_sweep",
+    "stuck_sending_after",
     "unsubscribe_token",
     "unsubscribe_url",
 ]

@@ -151,3 +151,9 @@ def emails_send_drafts(*, email_ids: Iterable[int]) -> int:
 def emails_retry_failed(*, email_ids: Iterable[int]) -> int:
     """Give failed messages a fresh set of attempts (the manager fixed an address, say)."""
     return _requeue(email_ids=email_ids, current=EmailStatus.FAILED, attempts=0)
+
+
+def emails_resend_unknown(*, email_ids: Iterable[int]) -> int:
+    """Send again messages that may have been sent (the manager checked, and they had not arrived). The copy
+    carries the same Message-ID as the first."""
+    return _requeue(email_ids=email_ids, current=EmailStatus.UNKNOWN, attempts=0)

@@ -19,14 +19,17 @@ S = EmailStatus
 # The allowed moves. Anything not listed is a programming error.
 #   draft    → queued when the manager sends it; skipped when the address is erased first.
 #   queued   → sending when a worker claims it; skipped when the address is erased first.
-#   sending  → sent (the server accepted it); queued again after a temporary failure, or when the worker
-#              sending it died; failed after a permanent failure or the last retry.
+#   sending  → sent (the server accepted it); queued again after a temporary failure before the server had
+#              the whole text, or when the worker sending it died before then; failed after a permanent
+#              failure or the last retry; unknown when the server had the whole text and did not answer.
+#   unknown  → queued when the manager resends it; sent when the server's answer came after all.
 #   failed   → queued when the manager retries it; skipped when the address is erased.
 #   sent, skipped → final.
 TRANSITIONS: dict[str, set[str]] = {
     S.DRAFT: {S.QUEUED, S.SKIPPED},
     S.QUEUED: {S.SENDING, S.SKIPPED},
-    S.SENDING: {S.SENT, S.QUEUED, S.FAILED},
+    S.SENDING: {S.SENT, S.QUEUED, S.FAILED, S.UNKNOWN},
+    S.UNKNOWN: {S.QUEUED, S.SENT},
     S.FAILED: {S.QUEUED, S.SKIPPED},
     S.SENT: set(),
     S.SKIPPED: set(),
