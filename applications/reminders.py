@@ -5,6 +5,7 @@ Each works out from the database what is due now; unique email keys make a secon
 """
 
 import logging
+from collections.abc import Iterator
 from datetime import datetime
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from cohort_site.core.dates import DAY_AT_TIME, local_text
 from cohort_site.mail.dispatch import reminder
 from cohort_site.mail.enums import EmailKind, EmailStatus
 from cohort_site.mail.selectors import email_about_exists
-from cohort_site.mail.services import email_queue
+from cohort_site.mail.services import NewEmail
 
 from .enums import ApplicationStatus
 from .links import offer_url
@@ -48,7 +49,7 @@ def _offers_sent():
 
 
 @reminder("offer-reminder")
-def offer_reminders(now: datetime) -> None:
+def offer_reminders(now: datetime) -> Iterator[NewEmail]:
     """Remind an applicant who has not answered, once, `offer_reminder_lead` before their offer expires."""
     due = _offers_sent().filter(
         offer_expires_at__gt=now, offer_expires_at__lte=now + F("programme__offer_reminder_lead")
@@ -56,7 +57,7 @@ def offer_reminders(now: datetime) -> None:
     for application in due:
         offer = current_offer(application)
         programme = application.programme
-        email_queue(
+        yield NewEmail(
             key=f"offer-reminder:{offer.pk}",
             kind=EmailKind.OFFER_REMINDER,
             to=application.email,
@@ -90,7 +91,7 @@ def offer_expiries(now: datetime) -> None:
 
 
 @reminder("drop-in-reminder")
-def drop_in_reminders(now: datetime) -> None:
+def drop_in_reminders(now: datetime) -> Iterator[NewEmail]:
     """Shortly before a drop-in starts, remind everyone who registered interest before the reminder was due
     (anyone later has just been sent the link in their confirmation)."""
     lead = settings.DROP_IN_REMINDER_LEAD
@@ -101,7 +102,7 @@ def drop_in_reminders(now: datetime) -> None:
         programme = drop_in.programme
         interests = programme.interests.filter(created_at__lt=drop_in.starts_at - lead)
         for interest in interests.exclude(email__iendswith=f"@{ERASED_DOMAIN}"):
-            email_queue(
+            yield NewEmail(
                 key=f"drop-in-reminder:{drop_in.pk}:{interest.pk}",
                 kind=EmailKind.DROP_IN_REMINDER,
                 to=interest.email,
@@ -113,7 +114,7 @@ def drop_in_reminders(now: datetime) -> None:
 
 
 @reminder("apply-reminder")
-def apply_reminders(now: datetime) -> None:
+def apply_reminders(now: datetime) -> Iterator[NewEmail]:
     """`apply_reminder_lead` before the deadline, remind those who registered interest and have not applied.
 
     People who registered inside that window are left out: their confirmation told them the deadline.
@@ -129,7 +130,7 @@ def apply_reminders(now: datetime) -> None:
         reminder_at = programme.applications_close_at - programme.apply_reminder_lead
         interests = interests_not_applied(programme).filter(created_at__lt=reminder_at)
         for interest in interests.exclude(email__iendswith=f"@{ERASED_DOMAIN}"):
-            email_queue(
+            yield NewEmail(
                 key=f"apply-reminder:{programme.pk}:{interest.pk}",
                 kind=EmailKind.APPLY_REMINDER,
                 to=interest.email,

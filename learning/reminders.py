@@ -8,6 +8,7 @@ Nothing is sent for sessions or surveys older than the window, so a late deploym
 """
 
 import datetime
+from collections.abc import Iterator
 from datetime import timedelta
 
 from django.urls import reverse
@@ -17,7 +18,7 @@ from cohort_site.core.dates import DAY, local_text
 from cohort_site.mail.dispatch import reminder
 from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.selectors import emails_created_at
-from cohort_site.mail.services import email_queue
+from cohort_site.mail.services import NewEmail
 
 from .models import Survey
 from .selectors import feedback_due, survey_due
@@ -30,7 +31,7 @@ SURVEY_REMINDER_AFTER = timedelta(days=5)
 
 
 @reminder("learning-session-feedback")
-def session_feedback_requests(now: datetime.datetime) -> None:
+def session_feedback_requests(now: datetime.datetime) -> Iterator[NewEmail]:
     due = list(feedback_due(now=now, ended_after=now - FEEDBACK_WINDOW))
     keys = [f"learning-feedback:{a.session_id}:{a.member_id}" for a in due]
     requested = emails_created_at(keys)
@@ -46,7 +47,7 @@ def session_feedback_requests(now: datetime.datetime) -> None:
         }
         common = {"to": member.user.email, "user": member.user, "about": session, "context": context}
         if key not in requested:
-            email_queue(
+            yield NewEmail(
                 key=key,
                 kind=EmailKind.LEARNING_SESSION_FEEDBACK,
                 subject=f"How was session {session.number}? Two minutes of feedback",
@@ -54,7 +55,7 @@ def session_feedback_requests(now: datetime.datetime) -> None:
                 **common,
             )
         elif max(requested[key], session.ends_at) <= now - FEEDBACK_REMINDER_AFTER:
-            email_queue(
+            yield NewEmail(
                 key=f"learning-feedback-reminder:{session.pk}:{member.pk}",
                 kind=EmailKind.LEARNING_SESSION_FEEDBACK_REMINDER,
                 subject=f"Reminder: your feedback on session {session.number}",
@@ -64,7 +65,7 @@ def session_feedback_requests(now: datetime.datetime) -> None:
 
 
 @reminder("learning-surveys")
-def survey_requests(now: datetime.datetime) -> None:
+def survey_requests(now: datetime.datetime) -> Iterator[NewEmail]:
     for programme in Programme.objects.filter(cohorts__sessions__isnull=False).distinct():
         surveys_ensure_defaults(programme=programme)
     for survey in Survey.objects.select_related("programme"):
@@ -80,7 +81,7 @@ def survey_requests(now: datetime.datetime) -> None:
             }
             common = {"to": member.user.email, "user": member.user, "about": survey, "context": context}
             if key not in requested:
-                email_queue(
+                yield NewEmail(
                     key=key,
                     kind=EmailKind.LEARNING_SURVEY,
                     subject=f"{survey.title}: tell us how it went",
@@ -88,7 +89,7 @@ def survey_requests(now: datetime.datetime) -> None:
                     **common,
                 )
             elif max(requested[key], opened_at) <= now - SURVEY_REMINDER_AFTER:
-                email_queue(
+                yield NewEmail(
                     key=f"learning-survey-reminder:{survey.pk}:{member.pk}",
                     kind=EmailKind.LEARNING_SURVEY_REMINDER,
                     subject=f"Reminder: {survey.title}",

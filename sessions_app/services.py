@@ -20,7 +20,7 @@ from cohort_site.core.dates import DAY, local_text
 from cohort_site.core.models import new_calendar_token
 from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.selectors import email_keys_existing
-from cohort_site.mail.services import Attachment, email_queue
+from cohort_site.mail.services import Attachment, NewEmail, email_queue
 
 from .calendar import session_event
 from .enums import AttendanceStatus, SessionKind, SessionStatus
@@ -89,18 +89,18 @@ def _ics(sessions: list[Session], recipient: Recipient, method: str) -> Attachme
     return Attachment(filename=filename, mimetype=f"text/calendar; method={method}", content=content)
 
 
-def session_email_queue(
+def session_email(
     *,
     key: str,
     kind: EmailKind,
     subject: str,
     session: Session,
     recipient: Recipient,
-    method: str | None,
     context: dict | None = None,
-) -> None:
+) -> NewEmail:
+    """One email about a session to one person (without a calendar file: see session_email_queue)."""
     programme = session.cohort.programme
-    email_queue(
+    return NewEmail(
         key=key,
         kind=kind,
         to=recipient.email,
@@ -115,7 +115,22 @@ def session_email_queue(
         },
         about=session,
         reply_to=programme.contact_email,
-        attachments=[_ics([session], recipient, method)] if method else [],
+    )
+
+
+def session_email_queue(*, method: str | None, **fields) -> None:
+    """Queue `session_email(**fields)`, with the calendar file for `method` (REQUEST or CANCEL) when given."""
+    email = session_email(**fields)
+    email_queue(
+        key=email.key,
+        kind=email.kind,
+        to=email.to,
+        user=email.user,
+        subject=email.subject,
+        context=email.context,
+        about=email.about,
+        reply_to=email.reply_to,
+        attachments=[_ics([fields["session"]], fields["recipient"], method)] if method else [],
     )
 
 

@@ -71,9 +71,18 @@ def email_about_exists(
     return Exists(emails_about(model, kinds=kinds, statuses=statuses).filter(about_id=OuterRef(outer_ref)))
 
 
+# Keys asked about in one query (SQLite takes at most 32,766 parameters).
+KEYS_PER_QUERY = 10_000
+
+
 def email_keys_existing(keys: Iterable[str]) -> set[str]:
     """Which of `keys` name a message already stored (queued, sent or any other status)."""
-    return set(OutgoingEmail.objects.filter(key__in=list(keys)).values_list("key", flat=True))
+    keys = list(keys)
+    existing: set[str] = set()
+    for start in range(0, len(keys), KEYS_PER_QUERY):
+        chunk = keys[start : start + KEYS_PER_QUERY]
+        existing.update(OutgoingEmail.objects.filter(key__in=chunk).values_list("key", flat=True))
+    return existing
 
 
 def emails_created_at(keys: Iterable[str]) -> dict[str, datetime.datetime]:

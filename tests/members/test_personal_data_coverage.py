@@ -23,7 +23,7 @@ from cohort_site.core.data_subjects import (
 )
 from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.models import EmailAttachment, OutgoingEmail
-from cohort_site.mail.services import email_queue, opt_out_record
+from cohort_site.mail.services import email_queue, emails_queue_many, opt_out_record
 from cohort_site.members.models import Expense
 from learning.models import SessionFeedback, SharingEvent, SurveyAnswer
 from learning.services import (
@@ -225,7 +225,7 @@ def world(client, db, django_capture_on_commit_callbacks):
     )
     round_skip(member=person, round_=later)
     with django_capture_on_commit_callbacks(execute=True):
-        coffee_introductions(NOW)
+        emails_queue_many(coffee_introductions(NOW))
 
     # Learning: an entry written alone, one written with the partner, a consent, feedback, a survey, a tick.
     EntryFactory(cohort=cohort, title="Morwenna's notes", body="Written alone.", authors=[user])

@@ -25,6 +25,7 @@ from ..enums import RETRY_DELAYS_MINUTES, EmailStatus, SkipReason
 from ..models import OutgoingEmail
 from ..smtp import TRACED_BACKENDS, DeliveryTrace, Phase
 from .opt_outs import unsubscribe_url
+from .queue import emails_publish
 from .status import emails_set_status
 
 logger = logging.getLogger(__name__)
@@ -223,8 +224,5 @@ def outbox_sweep(*, now=None) -> list[int]:
         )
         .values_list("pk", flat=True)
     )
-    from ..tasks import email_send
-
-    for email_id in due:
-        email_send.delay(email_id)
+    emails_publish(due)
     return due

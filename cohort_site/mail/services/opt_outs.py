@@ -26,6 +26,11 @@ def is_opted_out(*, email: str, kind: str) -> bool:
     return EmailOptOut.objects.filter(email__iexact=email, kind=kind).exists()
 
 
+def opted_out_addresses(*, kind: str) -> set[str]:
+    """Every address (lower-case) that opted out of `kind`: read once for a batch of messages."""
+    return {email.lower() for email in EmailOptOut.objects.filter(kind=kind).values_list("email", flat=True)}
+
+
 def opt_out_record(*, email: str, kind: str) -> EmailOptOut:
     opt_out = EmailOptOut.objects.filter(email__iexact=email, kind=kind).first()
     if opt_out is not None:

@@ -1,7 +1,9 @@
-"""Storing a message: `email_queue` renders and stores a row; the worker sends it after commit."""
+"""Storing a message: `email_queue` renders and stores a row; the worker sends it after commit.
+`emails_queue_many` does the same for thousands at once (the reminder dispatcher)."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -13,7 +15,8 @@ from cohort_site.core.data_subjects import is_erased_address
 
 from ..enums import EmailKind, EmailStatus
 from ..models import EmailAttachment, OutgoingEmail
-from .opt_outs import is_opted_out, unsubscribe_url
+from ..selectors import email_keys_existing
+from .opt_outs import is_opted_out, opted_out_addresses, unsubscribe_url
 from .status import emails_set_status, initial_status
 
 
@@ -22,6 +25,21 @@ class Attachment:
     filename: str
     mimetype: str
     content: bytes
+
+
+@dataclass(frozen=True)
+class NewEmail:
+    """One message to store, as `email_queue` takes it: what a reminder kind yields for the dispatcher."""
+
+    key: str
+    kind: EmailKind
+    to: str
+    subject: str
+    context: dict = field(default_factory=dict)
+    user: Any = None
+    about: models.Model | None = None
+    reply_to: str = ""
+    draft: bool = False
 
 
 def _render(template: str, context: dict) -> tuple[str, str]:
@@ -57,10 +75,7 @@ def email_queue(
     existing = OutgoingEmail.objects.filter(key=key).first()
     if existing is not None:
         return existing
-    context = {**(context or {}), "SITE_URL": settings.SITE_URL, "recipient_email": to, "subject": subject}
-    if kind.optional:
-        context["unsubscribe_url"] = unsubscribe_url(email=to, kind=kind)
-    body_text, body_html = _render(kind.template, context)
+    body_text, body_html = _render_kind(kind, to=to, subject=subject, context=context)
     return email_store(
         key=key,
         kind=kind,
@@ -74,6 +89,13 @@ def email_queue(
         attachments=attachments,
         draft=draft,
     )
+
+
+def _render_kind(kind: EmailKind, *, to: str, subject: str, context: dict | None) -> tuple[str, str]:
+    context = {**(context or {}), "SITE_URL": settings.SITE_URL, "recipient_email": to, "subject": subject}
+    if kind.optional:
+        context["unsubscribe_url"] = unsubscribe_url(email=to, kind=kind)
+    return _render(kind.template, context)
 
 
 def email_store(
@@ -126,11 +148,87 @@ def email_store(
     return email
 
 
+# Rows stored, and send tasks published, this many at a time.
+BATCH_SIZE = 500
+
+
+def emails_queue_many(emails: Iterable[NewEmail], *, batch_size: int | None = None) -> int:
+    """Store many messages at once, as `email_queue` stores one: a key already stored (or repeated) is left as it
+    is, an opted-out or erased address is skipped, and each queued message is sent after its batch commits.
+
+    Work is per batch, not per message: the keys already stored, and the opt-outs of each optional kind, are
+    read once; rows are inserted `batch_size` (BATCH_SIZE) at a time (a key stored meanwhile by someone else is ignored, not
+    an error); their send tasks are published together after the batch commits. Only messages without
+    attachments. Returns how many were stored.
+    """
+    emails = list(emails)
+    existing = email_keys_existing(e.key for e in emails)
+    fresh: dict[str, NewEmail] = {}
+    for email in emails:
+        if email.key not in existing:
+            fresh.setdefault(email.key, email)
+    kinds = {EmailKind(email.kind) for email in fresh.values()}
+    opted_out = {kind: opted_out_addresses(kind=kind) for kind in kinds if kind.optional}
+    stored = 0
+    for batch in batched(list(fresh.values()), batch_size or BATCH_SIZE):
+        rows = [_row(email, opted_out) for email in batch]
+        with transaction.atomic():
+            OutgoingEmail.objects.bulk_create(rows, ignore_conflicts=True)
+            queued = [row.key for row in rows if row.status == EmailStatus.QUEUED]
+            _enqueue_after_commit(
+                list(
+                    OutgoingEmail.objects.filter(key__in=queued, status=EmailStatus.QUEUED)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)
+                )
+            )
+        stored += len(rows)
+    return stored
+
+
+def batched(items: list, size: int) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _row(email: NewEmail, opted_out: dict[EmailKind, set[str]]) -> OutgoingEmail:
+    kind = EmailKind(email.kind)
+    status, skip_reason = initial_status(
+        draft=email.draft,
+        opted_out=email.to.lower() in opted_out.get(kind, ()),
+        erased=is_erased_address(email.to),
+    )
+    body_text, body_html = _render_kind(kind, to=email.to, subject=email.subject, context=email.context)
+    return OutgoingEmail(
+        key=email.key,
+        kind=kind,
+        to=email.to,
+        user=email.user,
+        reply_to=email.reply_to,
+        subject=email.subject,
+        body_text=body_text,
+        body_html=body_html,
+        optional=kind.optional,
+        status=status,
+        skip_reason=skip_reason,
+        about_type=ContentType.objects.get_for_model(email.about) if email.about is not None else None,
+        about_id=email.about.pk if email.about is not None else None,
+    )
+
+
 def _enqueue_after_commit(email_ids: list[int]) -> None:
+    """Publish the emails' send tasks once the transaction commits (at once outside one)."""
+    if email_ids:
+        transaction.on_commit(lambda: emails_publish(email_ids))
+
+
+def emails_publish(email_ids: list[int]) -> None:
+    """Publish one send task per email, all over one broker connection."""
     from ..tasks import email_send
 
-    for email_id in email_ids:
-        transaction.on_commit(lambda email_id=email_id: email_send.delay(email_id))
+    with email_send.app.producer_or_acquire() as producer:
+        for email_id in email_ids:
+            email_send.apply_async((email_id,), producer=producer)
 
 
 def _requeue(*, email_ids: Iterable[int], current: EmailStatus, **reset) -> int:
