@@ -1,5 +1,7 @@
 from django.db import models
 
+from cohort_site.mail.enums import EmailKind
+
 
 class ApplicationStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
@@ -13,6 +15,16 @@ class ApplicationStatus(models.TextChoices):
 
 # Statuses that hold one of a cohort's places.
 PLACE_HOLDING_STATUSES = (ApplicationStatus.OFFERED, ApplicationStatus.CONFIRMED)
+
+# The email each status change sends, by target status (its kind names its template).
+DECISION_EMAILS: dict[str, EmailKind] = {
+    ApplicationStatus.OFFERED: EmailKind.DECISION_OFFERED,
+    ApplicationStatus.WAITLISTED: EmailKind.DECISION_WAITLISTED,
+    ApplicationStatus.DECLINED: EmailKind.DECISION_DECLINED,
+    ApplicationStatus.CONFIRMED: EmailKind.DECISION_CONFIRMED,
+    ApplicationStatus.WITHDRAWN: EmailKind.DECISION_WITHDRAWN,
+    ApplicationStatus.OFFER_EXPIRED: EmailKind.DECISION_OFFER_EXPIRED,
+}
 
 
 class WaitlistPromotion(models.TextChoices):

@@ -5,18 +5,18 @@ Each works out from the database what is due now; unique email keys make a secon
 """
 
 import logging
+from collections.abc import Iterator
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 
 from cohort_site.core.data_subjects import ERASED_DOMAIN
 from cohort_site.core.dates import DAY_AT_TIME, local_text
 from cohort_site.mail.dispatch import reminder
-from cohort_site.mail.enums import EmailStatus
-from cohort_site.mail.models import OutgoingEmail
-from cohort_site.mail.services import email_queue
+from cohort_site.mail.enums import EmailKind, EmailStatus
+from cohort_site.mail.selectors import email_about_exists
+from cohort_site.mail.services import NewEmail
 
 from .enums import ApplicationStatus
 from .links import offer_url
@@ -38,21 +38,18 @@ logger = logging.getLogger(__name__)
 
 def _offers_sent():
     """Offered applications whose offer email has gone (an offer still in the manager's drafts does not run)."""
-    draft_offer = OutgoingEmail.objects.filter(
-        about_type=ContentType.objects.get_for_model(Application),
-        about_id=OuterRef("pk"),
-        kind="decision-offered",
-        status=EmailStatus.DRAFT,
+    draft_offer = email_about_exists(
+        Application, kinds=[EmailKind.DECISION_OFFERED], statuses=[EmailStatus.DRAFT]
     )
     return (
         Application.objects.filter(status=ApplicationStatus.OFFERED)
-        .exclude(Exists(draft_offer))
+        .exclude(draft_offer)
         .select_related("programme", "cohort", "user")
     )
 
 
 @reminder("offer-reminder")
-def offer_reminders(now: datetime) -> None:
+def offer_reminders(now: datetime) -> Iterator[NewEmail]:
     """Remind an applicant who has not answered, once, `offer_reminder_lead` before their offer expires."""
     due = _offers_sent().filter(
         offer_expires_at__gt=now, offer_expires_at__lte=now + F("programme__offer_reminder_lead")
@@ -60,12 +57,11 @@ def offer_reminders(now: datetime) -> None:
     for application in due:
         offer = current_offer(application)
         programme = application.programme
-        email_queue(
+        yield NewEmail(
             key=f"offer-reminder:{offer.pk}",
-            kind="offer-reminder",
+            kind=EmailKind.OFFER_REMINDER,
             to=application.email,
             subject=f"Reminder: confirm your place in {programme.title}",
-            template="decision_offer_reminder",
             context={
                 "application": application,
                 "programme": programme,
@@ -95,7 +91,7 @@ def offer_expiries(now: datetime) -> None:
 
 
 @reminder("drop-in-reminder")
-def drop_in_reminders(now: datetime) -> None:
+def drop_in_reminders(now: datetime) -> Iterator[NewEmail]:
     """Shortly before a drop-in starts, remind everyone who registered interest before the reminder was due
     (anyone later has just been sent the link in their confirmation)."""
     lead = settings.DROP_IN_REMINDER_LEAD
@@ -106,21 +102,19 @@ def drop_in_reminders(now: datetime) -> None:
         programme = drop_in.programme
         interests = programme.interests.filter(created_at__lt=drop_in.starts_at - lead)
         for interest in interests.exclude(email__iendswith=f"@{ERASED_DOMAIN}"):
-            email_queue(
+            yield NewEmail(
                 key=f"drop-in-reminder:{drop_in.pk}:{interest.pk}",
-                kind="drop-in-reminder",
+                kind=EmailKind.DROP_IN_REMINDER,
                 to=interest.email,
                 subject=f"Starting soon: drop-in Q&A for {programme.title}",
-                template="drop_in_reminder",
                 context=email_context(programme, interest=interest, drop_in=drop_in),
                 about=interest,
                 reply_to=programme.contact_email,
-                optional=True,
             )
 
 
 @reminder("apply-reminder")
-def apply_reminders(now: datetime) -> None:
+def apply_reminders(now: datetime) -> Iterator[NewEmail]:
     """`apply_reminder_lead` before the deadline, remind those who registered interest and have not applied.
 
     People who registered inside that window are left out: their confirmation told them the deadline.
@@ -136,14 +130,12 @@ def apply_reminders(now: datetime) -> None:
         reminder_at = programme.applications_close_at - programme.apply_reminder_lead
         interests = interests_not_applied(programme).filter(created_at__lt=reminder_at)
         for interest in interests.exclude(email__iendswith=f"@{ERASED_DOMAIN}"):
-            email_queue(
+            yield NewEmail(
                 key=f"apply-reminder:{programme.pk}:{interest.pk}",
-                kind="apply-reminder",
+                kind=EmailKind.APPLY_REMINDER,
                 to=interest.email,
                 subject=f"Applications close at {deadline_text(programme)}",
-                template="apply_reminder",
                 context=email_context(programme, interest=interest, **interest_links(programme)),
                 about=interest,
                 reply_to=programme.contact_email,
-                optional=True,
             )

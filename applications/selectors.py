@@ -2,15 +2,15 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cohort_site.mail.enums import EmailStatus
 from cohort_site.mail.models import OutgoingEmail
+from cohort_site.mail.selectors import emails_about
 
 from . import slot_finder
-from .enums import PLACE_HOLDING_STATUSES, ApplicationStatus, RoleType
+from .enums import DECISION_EMAILS, PLACE_HOLDING_STATUSES, ApplicationStatus, RoleType
 from .models import (
     Application,
     Availability,
@@ -133,11 +133,11 @@ def cohorts_with_fill(programme_id: int) -> QuerySet[Cohort]:
 
 def decision_drafts(programme_id: int) -> QuerySet[OutgoingEmail]:
     """Decision emails of a programme's applications waiting in the manager's drafts."""
-    return OutgoingEmail.objects.filter(
-        status=EmailStatus.DRAFT,
-        kind__startswith="decision-",
-        about_type=ContentType.objects.get_for_model(Application),
-        about_id__in=Application.objects.filter(programme_id=programme_id).values("pk"),
+    return emails_about(
+        Application,
+        ids=Application.objects.filter(programme_id=programme_id).values("pk"),
+        kinds=DECISION_EMAILS.values(),
+        statuses=[EmailStatus.DRAFT],
     ).order_by("created_at", "pk")
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -234,6 +235,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*"),
     },
 }
+# Periodic tasks have a queue of their own, so a backlog of emails (10,000 reminders at once) does not hold up the
+# sweep, the dispatcher or retention behind it. Every worker consumes both queues (these are its defaults: the
+# devserver's, docker-compose's and the tests' workers need no -Q), taking from each in turn.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+PERIODIC_QUEUE = "periodic"
+CELERY_TASK_QUEUES = [Queue(CELERY_TASK_DEFAULT_QUEUE), Queue(PERIODIC_QUEUE)]
+CELERY_TASK_ROUTES = {entry["task"]: {"queue": PERIODIC_QUEUE} for entry in CELERY_BEAT_SCHEDULE.values()}
 
 # --- Recruitment --------------------------------------------------------------------------------
 # Posts to each public form (interest, application) accepted from one client address: "count/period", the

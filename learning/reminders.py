@@ -8,6 +8,7 @@ Nothing is sent for sessions or surveys older than the window, so a late deploym
 """
 
 import datetime
+from collections.abc import Iterator
 from datetime import timedelta
 
 from django.urls import reverse
@@ -15,8 +16,9 @@ from django.urls import reverse
 from applications.models import Programme
 from cohort_site.core.dates import DAY, local_text
 from cohort_site.mail.dispatch import reminder
-from cohort_site.mail.models import OutgoingEmail
-from cohort_site.mail.services import email_queue
+from cohort_site.mail.enums import EmailKind
+from cohort_site.mail.selectors import emails_created_at
+from cohort_site.mail.services import NewEmail
 
 from .models import Survey
 from .selectors import feedback_due, survey_due
@@ -28,15 +30,11 @@ SURVEY_WINDOW = timedelta(days=21)
 SURVEY_REMINDER_AFTER = timedelta(days=5)
 
 
-def _requested_at(keys: list[str]) -> dict[str, datetime.datetime]:
-    return dict(OutgoingEmail.objects.filter(key__in=keys).values_list("key", "created_at"))
-
-
 @reminder("learning-session-feedback")
-def session_feedback_requests(now: datetime.datetime) -> None:
+def session_feedback_requests(now: datetime.datetime) -> Iterator[NewEmail]:
     due = list(feedback_due(now=now, ended_after=now - FEEDBACK_WINDOW))
     keys = [f"learning-feedback:{a.session_id}:{a.member_id}" for a in due]
-    requested = _requested_at(keys)
+    requested = emails_created_at(keys)
     for attendance, key in zip(due, keys, strict=True):
         session, member = attendance.session, attendance.member
         programme = session.cohort.programme
@@ -49,34 +47,31 @@ def session_feedback_requests(now: datetime.datetime) -> None:
         }
         common = {"to": member.user.email, "user": member.user, "about": session, "context": context}
         if key not in requested:
-            email_queue(
+            yield NewEmail(
                 key=key,
-                kind="learning-session-feedback",
+                kind=EmailKind.LEARNING_SESSION_FEEDBACK,
                 subject=f"How was session {session.number}? Two minutes of feedback",
-                template="learning_feedback_request",
                 reply_to=programme.contact_email,
                 **common,
             )
         elif max(requested[key], session.ends_at) <= now - FEEDBACK_REMINDER_AFTER:
-            email_queue(
+            yield NewEmail(
                 key=f"learning-feedback-reminder:{session.pk}:{member.pk}",
-                kind="learning-session-feedback-reminder",
+                kind=EmailKind.LEARNING_SESSION_FEEDBACK_REMINDER,
                 subject=f"Reminder: your feedback on session {session.number}",
-                template="learning_feedback_reminder",
                 reply_to=programme.contact_email,
-                optional=True,
                 **common,
             )
 
 
 @reminder("learning-surveys")
-def survey_requests(now: datetime.datetime) -> None:
+def survey_requests(now: datetime.datetime) -> Iterator[NewEmail]:
     for programme in Programme.objects.filter(cohorts__sessions__isnull=False).distinct():
         surveys_ensure_defaults(programme=programme)
     for survey in Survey.objects.select_related("programme"):
         due = survey_due(survey, now=now, opened_after=now - SURVEY_WINDOW)
         keys = [f"learning-survey:{survey.pk}:{member.pk}" for member, _ in due]
-        requested = _requested_at(keys)
+        requested = emails_created_at(keys)
         for (member, opened_at), key in zip(due, keys, strict=True):
             context = {
                 "name": member.name,
@@ -86,21 +81,18 @@ def survey_requests(now: datetime.datetime) -> None:
             }
             common = {"to": member.user.email, "user": member.user, "about": survey, "context": context}
             if key not in requested:
-                email_queue(
+                yield NewEmail(
                     key=key,
-                    kind="learning-survey",
+                    kind=EmailKind.LEARNING_SURVEY,
                     subject=f"{survey.title}: tell us how it went",
-                    template="learning_survey_request",
                     reply_to=survey.programme.contact_email,
                     **common,
                 )
             elif max(requested[key], opened_at) <= now - SURVEY_REMINDER_AFTER:
-                email_queue(
+                yield NewEmail(
                     key=f"learning-survey-reminder:{survey.pk}:{member.pk}",
-                    kind="learning-survey-reminder",
+                    kind=EmailKind.LEARNING_SURVEY_REMINDER,
                     subject=f"Reminder: {survey.title}",
-                    template="learning_survey_reminder",
                     reply_to=survey.programme.contact_email,
-                    optional=True,
                     **common,
                 )

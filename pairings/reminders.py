@@ -6,19 +6,21 @@
   Optional (unsubscribe link), once per member per group.
 """
 
+from collections.abc import Iterator
 from datetime import datetime
 
 from django.db.models import Exists, OuterRef
 
 from cohort_site.mail.dispatch import reminder
-from cohort_site.mail.services import email_queue
+from cohort_site.mail.enums import EmailKind
+from cohort_site.mail.services import NewEmail
 
 from .enums import RoundStatus
 from .models import Pair, PairMember, Round
 from .selectors import shared_times
 
-INTRODUCTION = "coffee-introduction"
-NUDGE = "coffee-nudge"
+INTRODUCTION = EmailKind.COFFEE_INTRODUCTION
+NUDGE = EmailKind.COFFEE_NUDGE
 
 
 def _groups(rounds):
@@ -42,19 +44,18 @@ def _context(pair: Pair, membership: PairMember) -> dict:
 
 
 @reminder(INTRODUCTION)
-def coffee_introductions(now: datetime) -> None:
+def coffee_introductions(now: datetime) -> Iterator[NewEmail]:
     rounds = Round.objects.filter(status=RoundStatus.PUBLISHED, opens_at__lte=now, closes_at__gt=now)
     for pair in _groups(rounds):
         for membership in pair.memberships.all():
             context = _context(pair, membership)
             names = " and ".join(p.name for p in context["partners"])
-            email_queue(
+            yield NewEmail(
                 key=f"{INTRODUCTION}:{pair.pk}:{membership.member_id}",
                 kind=INTRODUCTION,
                 to=membership.member.email,
                 user=membership.member.user,
                 subject=f"Your coffee catch-up: meet {names}",
-                template="pairings/introduction",
                 context=context,
                 about=pair,
                 reply_to=context["programme"].contact_email,
@@ -62,7 +63,7 @@ def coffee_introductions(now: datetime) -> None:
 
 
 @reminder(NUDGE)
-def coffee_nudges(now: datetime) -> None:
+def coffee_nudges(now: datetime) -> Iterator[NewEmail]:
     rounds = [
         r
         for r in Round.objects.filter(status=RoundStatus.PUBLISHED, opens_at__lte=now, closes_at__gt=now)
@@ -72,15 +73,13 @@ def coffee_nudges(now: datetime) -> None:
     for pair in _groups(rounds).filter(~Exists(met)):
         for membership in pair.memberships.all():
             context = _context(pair, membership)
-            email_queue(
+            yield NewEmail(
                 key=f"{NUDGE}:{pair.pk}:{membership.member_id}",
                 kind=NUDGE,
                 to=membership.member.email,
                 user=membership.member.user,
                 subject="Half-way: have you had your coffee catch-up?",
-                template="pairings/nudge",
                 context=context,
                 about=pair,
                 reply_to=context["programme"].contact_email,
-                optional=True,
             )

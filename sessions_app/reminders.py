@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 
 from cohort_site.core.dates import DAY_TIME, local_text
 from cohort_site.mail.dispatch import reminder
+from cohort_site.mail.enums import EmailKind
+from cohort_site.mail.services import NewEmail
 
 from .enums import SessionStatus
 from .models import Session
 from .selectors import session_apologies
-from .services import session_email_queue, session_recipients
+from .services import session_email, session_recipients
 
 REMINDER_LEAD = datetime.timedelta(hours=24)
 
 
 @reminder("session-reminder")
-def session_reminders(now: datetime.datetime) -> None:
+def session_reminders(now: datetime.datetime) -> Iterator[NewEmail]:
     """Everyone expected at a session starting within the next day gets one reminder with the join link;
     members who sent apologies are spared. A moved session is reminded of again at its new time."""
     due = Session.objects.filter(
@@ -28,12 +31,10 @@ def session_reminders(now: datetime.datetime) -> None:
         for recipient in session_recipients(session):
             if recipient.key in apologised:
                 continue
-            session_email_queue(
+            yield session_email(
                 key=f"session-reminder:{session.pk}:{recipient.key}:{stamp}",
-                kind="session-reminder",
-                template="sessions_reminder",
+                kind=EmailKind.SESSION_REMINDER,
                 subject=f"Reminder: {session.title}, {local_text(session.starts_at, recipient.tz, DAY_TIME)}",
                 session=session,
                 recipient=recipient,
-                method=None,
             )

@@ -18,8 +18,9 @@ from applications.selectors import cohort_members
 from cohort_site.core.calendar import build_calendar
 from cohort_site.core.dates import DAY, local_text
 from cohort_site.core.models import User, new_calendar_token
-from cohort_site.mail.models import OutgoingEmail
-from cohort_site.mail.services import Attachment, email_queue
+from cohort_site.mail.enums import EmailKind
+from cohort_site.mail.selectors import email_keys_existing
+from cohort_site.mail.services import Attachment, NewEmail, email_queue
 
 from .calendar import session_event
 from .enums import AttendanceStatus, SessionKind, SessionStatus
@@ -88,25 +89,23 @@ def _ics(sessions: list[Session], recipient: Recipient, method: str) -> Attachme
     return Attachment(filename=filename, mimetype=f"text/calendar; method={method}", content=content)
 
 
-def session_email_queue(
+def session_email(
     *,
     key: str,
-    kind: str,
-    template: str,
+    kind: EmailKind,
     subject: str,
     session: Session,
     recipient: Recipient,
-    method: str | None,
     context: dict | None = None,
-) -> None:
+) -> NewEmail:
+    """One email about a session to one person (without a calendar file: see session_email_queue)."""
     programme = session.cohort.programme
-    email_queue(
+    return NewEmail(
         key=key,
         kind=kind,
         to=recipient.email,
         user=recipient.user,
         subject=subject,
-        template=template,
         context={
             "session": session,
             "programme": programme,
@@ -116,7 +115,22 @@ def session_email_queue(
         },
         about=session,
         reply_to=programme.contact_email,
-        attachments=[_ics([session], recipient, method)] if method else [],
+    )
+
+
+def session_email_queue(*, method: str | None, **fields) -> None:
+    """Queue `session_email(**fields)`, with the calendar file for `method` (REQUEST or CANCEL) when given."""
+    email = session_email(**fields)
+    email_queue(
+        key=email.key,
+        kind=email.kind,
+        to=email.to,
+        user=email.user,
+        subject=email.subject,
+        context=email.context,
+        about=email.about,
+        reply_to=email.reply_to,
+        attachments=[_ics([fields["session"]], fields["recipient"], method)] if method else [],
     )
 
 
@@ -192,18 +206,21 @@ def schedule_invites_send(*, cohort: Cohort) -> int:
         return 0
     programme = cohort.programme
     queued = 0
-    for member in cohort_members(cohort).select_related("cohort__programme"):
-        recipient = _member_recipient(member)
-        key = f"session-invite:{cohort.pk}:{recipient.key}"
-        if OutgoingEmail.objects.filter(key=key).exists():
+    recipients = [
+        _member_recipient(member) for member in cohort_members(cohort).select_related("cohort__programme")
+    ]
+    keys = {recipient.key: f"session-invite:{cohort.pk}:{recipient.key}" for recipient in recipients}
+    invited = email_keys_existing(keys.values())
+    for recipient in recipients:
+        key = keys[recipient.key]
+        if key in invited:
             continue
         email_queue(
             key=key,
-            kind="session-invite",
+            kind=EmailKind.SESSION_INVITE,
             to=recipient.email,
             user=recipient.user,
             subject=f"Your sessions: {programme.title}",
-            template="sessions_invite",
             context={
                 "sessions": sessions,
                 "programme": programme,
@@ -230,8 +247,7 @@ def _send_updates(session: Session, *, change: str) -> None:
     for recipient in session_recipients(session):
         session_email_queue(
             key=f"session-update:{session.pk}:{session.sequence}:{recipient.key}",
-            kind="session-update",
-            template="sessions_update",
+            kind=EmailKind.SESSION_UPDATE,
             subject=f"Updated: {session.title}, {local_text(session.starts_at, recipient.tz, DAY)}",
             session=session,
             recipient=recipient,
@@ -305,8 +321,7 @@ def session_cancel(*, session: Session, by: User | None = None, reason: str = ""
         for recipient in session_recipients(session):
             session_email_queue(
                 key=f"session-cancel:{session.pk}:{recipient.key}",
-                kind="session-cancel",
-                template="sessions_cancel",
+                kind=EmailKind.SESSION_CANCEL,
                 subject=f"Cancelled: {session.title}, {local_text(session.starts_at, recipient.tz, DAY)}",
                 session=session,
                 recipient=recipient,
@@ -375,8 +390,7 @@ def guest_invite(
     day = local_text(session.starts_at, recipient.tz, DAY)
     session_email_queue(
         key=f"session-guest-invite:{guest.pk}",
-        kind="session-guest-invite",
-        template="sessions_guest_invite",
+        kind=EmailKind.SESSION_GUEST_INVITE,
         subject=f"Invitation: {session.cohort.programme.title}, {day}",
         session=session,
         recipient=recipient,
@@ -395,8 +409,7 @@ def guest_remove(*, guest: Guest, by: User | None = None) -> None:
     with transaction.atomic():
         session_email_queue(
             key=f"session-guest-cancel:{guest.pk}",
-            kind="session-cancel",
-            template="sessions_cancel",
+            kind=EmailKind.SESSION_CANCEL,
             subject=f"Cancelled: {session.cohort.programme.title}, {day}",
             session=session,
             recipient=recipient,
@@ -436,10 +449,9 @@ def apologies_send(*, session: Session, member: Application, note: str = "", now
         programme = session.cohort.programme
         email_queue(
             key=f"session-apologies:{session.pk}:{member.pk}",
-            kind="session-apologies",
+            kind=EmailKind.SESSION_APOLOGIES,
             to=programme.contact_email,
             subject=f"Apologies from {member.name}: {session.title}",
-            template="sessions_apologies",
             context={
                 "session": session,
                 "member": member,

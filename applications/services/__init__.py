@@ -8,7 +8,6 @@
 """
 
 from .erasure import (
-    ERASED_BODY,
     KEPT_STATUSES,
     PurgeResult,
     applicant_erase,
@@ -51,7 +50,6 @@ from .selection import (
 )
 from .status import (
     ALLOWED_TRANSITIONS,
-    DECISION_EMAILS,
     S,
     TransitionRefused,
     application_set_status,
@@ -64,8 +62,6 @@ from .status import (
 __all__ = [
     "ALLOWED_TRANSITIONS",
     "APPLICANT_FIELDS",
-    "DECISION_EMAILS",
-    "ERASED_BODY",
     "KEPT_STATUSES",
     "ApplicationsNotOpen",
     "BulkOutcome",

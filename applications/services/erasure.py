@@ -3,12 +3,11 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
 from cohort_site.core.data_subjects import DataSubject, personal_data_erase
-from cohort_site.mail.models import EmailAttachment, OutgoingEmail
+from cohort_site.mail.services import emails_about_erase
 
 from ..enums import (
     ApplicationStatus,
@@ -33,7 +32,7 @@ def application_withdraw(*, application: Application, erase: bool = False) -> Ap
         )
     if erase:
         with transaction.atomic():
-            _erase_emails_about(Application, [application.pk])
+            emails_about_erase(model=Application, ids=[application.pk])
             application.delete()
         return None
     return application
@@ -51,19 +50,6 @@ def applicant_erase(*, application: Application) -> None:
         # Not considered any further: an anonymous application must not be offered a place.
         application_withdraw(application=application)
     personal_data_erase(applicant_subject(application))
-
-
-ERASED_BODY = "(Deleted: this message held personal data that has since been erased.)"
-
-
-def _erase_emails_about(model, ids: list[int]) -> None:
-    """Copies of answers live on in the stored emails about them; blank those too when the record goes."""
-    OutgoingEmail.objects.filter(
-        about_type=ContentType.objects.get_for_model(model), about_id__in=ids
-    ).update(body_text=ERASED_BODY, body_html="")
-    EmailAttachment.objects.filter(
-        email__about_type=ContentType.objects.get_for_model(model), email__about_id__in=ids
-    ).delete()
 
 
 KEPT_STATUSES = (ApplicationStatus.OFFERED, ApplicationStatus.CONFIRMED)
@@ -86,8 +72,9 @@ def recruitment_purge(*, now=None, dry_run: bool = False) -> PurgeResult:
     result = PurgeResult(applications=applications.count(), interests=interests.count())
     if not dry_run:
         with transaction.atomic():
-            _erase_emails_about(Application, list(applications.values_list("pk", flat=True)))
-            _erase_emails_about(ExpressionOfInterest, list(interests.values_list("pk", flat=True)))
+            # Copies of answers live on in the stored emails about them; those go with the record.
+            emails_about_erase(model=Application, ids=applications.values_list("pk", flat=True))
+            emails_about_erase(model=ExpressionOfInterest, ids=interests.values_list("pk", flat=True))
             applications.delete()
             interests.delete()
     return result

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohort_site.core.dates import CLOCK, DAY_YEAR, local_text, zone_label
+from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.services import Attachment, email_queue
 
 from ..enums import (
@@ -97,10 +98,9 @@ def interest_register(
             return interest, True
     email_queue(
         key=f"interest-again:{existing.pk}",
-        kind="interest-again",
+        kind=EmailKind.INTEREST_AGAIN,
         to=existing.email,
         subject=f"You're already registered: {programme.title}",
-        template="interest_again",
         context=email_context(programme, interest=existing, **interest_links(programme)),
         about=existing,
         reply_to=programme.contact_email,
@@ -124,10 +124,9 @@ def interest_confirmation_queue(*, interest: ExpressionOfInterest, now=None) -> 
         attachments.append(Attachment("drop-in.ics", "text/calendar", drop_ins_calendar(drop_ins, now=now)))
     email_queue(
         key=f"interest-confirmation:{interest.pk}",
-        kind="interest-confirmation",
+        kind=EmailKind.INTEREST_CONFIRMATION,
         to=interest.email,
         subject=f"Thank you for your interest: {programme.title}",
-        template="interest_confirmation",
         context=email_context(
             programme,
             interest=interest,
@@ -242,28 +241,25 @@ def application_submit(
         if existing is not None:
             return SubmitResult(existing, created=False)
         existing = Application.objects.get(programme=programme, email__iexact=email)
-        _application_email(existing, kind="application-again", template="application_again", key_suffix="")
+        _application_email(existing, kind=EmailKind.APPLICATION_AGAIN, key_suffix="")
         return SubmitResult(existing, created=False)
-    _application_email(
-        application, kind="application-received", template="application_received", key_suffix=""
-    )
+    _application_email(application, kind=EmailKind.APPLICATION_RECEIVED, key_suffix="")
     return SubmitResult(application, created=True)
 
 
-def _application_email(application: Application, *, kind: str, template: str, key_suffix: str) -> None:
+def _application_email(application: Application, *, kind: EmailKind, key_suffix: str) -> None:
 
     programme = application.programme
     subjects = {
-        "application-received": f"We have your application: {programme.title}",
-        "application-updated": f"Your application is updated: {programme.title}",
-        "application-again": f"You have already applied: {programme.title}",
+        EmailKind.APPLICATION_RECEIVED: f"We have your application: {programme.title}",
+        EmailKind.APPLICATION_UPDATED: f"Your application is updated: {programme.title}",
+        EmailKind.APPLICATION_AGAIN: f"You have already applied: {programme.title}",
     }
     email_queue(
         key=f"{kind}:{application.pk}{key_suffix}",
         kind=kind,
         to=application.email,
         subject=subjects[kind],
-        template=template,
         context=email_context(
             programme,
             application=application,
@@ -295,8 +291,7 @@ def application_update(
             )
     _application_email(
         application,
-        kind="application-updated",
-        template="application_updated",
+        kind=EmailKind.APPLICATION_UPDATED,
         key_suffix=f":{application.updated_at:%Y%m%dT%H%M%S%f}",
     )
     return application

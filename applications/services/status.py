@@ -15,9 +15,11 @@ from django.utils import timezone
 
 from cohort_site.core.dates import DAY, DAY_AT_TIME, local_text
 from cohort_site.core.models import User
+from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.services import email_queue
 
 from ..enums import (
+    DECISION_EMAILS,
     PLACE_HOLDING_STATUSES,
     ApplicationStatus,
     Notify,
@@ -53,17 +55,6 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-# The email each status change sends, by target status: (kind, template).
-DECISION_EMAILS: dict[str, tuple[str, str]] = {
-    S.OFFERED: ("decision-offered", "decision_offered"),
-    S.WAITLISTED: ("decision-waitlisted", "decision_waitlisted"),
-    S.DECLINED: ("decision-declined", "decision_declined"),
-    S.CONFIRMED: ("decision-confirmed", "decision_confirmed"),
-    S.WITHDRAWN: ("decision-withdrawn", "decision_withdrawn"),
-    S.OFFER_EXPIRED: ("decision-offer-expired", "decision_offer_expired"),
-}
-
-
 class TransitionRefused(ValidationError):
     @property
     def reason(self) -> str:
@@ -93,7 +84,6 @@ def _plural(count: int, word: str) -> str:
 def _decision_email(*, application: Application, change: ApplicationStatusChange, notify: str) -> None:
     if notify == Notify.NONE or change.to_status not in DECISION_EMAILS:
         return
-    kind, template = DECISION_EMAILS[change.to_status]
     programme = application.programme
     cohort = change.cohort
     context = {
@@ -124,10 +114,9 @@ def _decision_email(*, application: Application, change: ApplicationStatusChange
         subject = f"Your offered place in {programme.title} has expired"
     email_queue(
         key=f"decision:{change.pk}",
-        kind=kind,
+        kind=DECISION_EMAILS[change.to_status],
         to=application.email,
         subject=subject,
-        template=template,
         context=context,
         user=application.user,
         about=application,
@@ -253,10 +242,9 @@ def _place_freed(*, cohort: Cohort, change: ApplicationStatusChange, now: dateti
         return
     email_queue(
         key=f"place-freed:{change.pk}",
-        kind="place-freed",
+        kind=EmailKind.PLACE_FREED,
         to=programme.contact_email,
         subject=f"A place is free in {cohort.name}: offer it to the next person on the waitlist?",
-        template="decision_place_freed",
         context={
             "cohort": cohort,
             "leaver": leaver,

@@ -45,6 +45,11 @@ def erased_email(pk: int) -> str:
     return f"erased-{pk}@{ERASED_DOMAIN}"
 
 
+def is_erased_address(email: str) -> bool:
+    """Whether `email` is one that erasure put in place of a person's address: nobody reads it."""
+    return email.lower().endswith(f"@{ERASED_DOMAIN}")
+
+
 @dataclass(frozen=True)
 class DataSubject:
     """A person, known by an email address and perhaps an account."""

@@ -1,6 +1,6 @@
 from django import forms
 
-from .enums import EmailStatus
+from .enums import EmailKind, EmailStatus
 from .models import OutgoingEmail
 
 
@@ -10,14 +10,23 @@ class OutboxFilterForm(forms.Form):
 
     def __init__(self, *args, kinds: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", "Any kind"), *((kind, kind) for kind in kinds)]
+        # The kinds there are messages of, by the words the manager knows them by.
+        labelled = sorted((EmailKind(kind).label, kind) for kind in kinds if kind in EmailKind.values)
+        self.fields["kind"].choices = [("", "Any kind"), *((kind, label) for label, kind in labelled)]
 
 
 class OutboxActionForm(forms.Form):
     SEND_DRAFTS = "send_drafts"
     RETRY_FAILED = "retry_failed"
+    RESEND_UNKNOWN = "resend_unknown"
 
-    action = forms.ChoiceField(choices=[(SEND_DRAFTS, "Send drafts"), (RETRY_FAILED, "Retry failed")])
+    action = forms.ChoiceField(
+        choices=[
+            (SEND_DRAFTS, "Send drafts"),
+            (RETRY_FAILED, "Retry failed"),
+            (RESEND_UNKNOWN, "Resend those that may have been sent"),
+        ]
+    )
     emails = forms.ModelMultipleChoiceField(
         queryset=OutgoingEmail.objects.all(), error_messages={"required": "Select at least one message."}
     )

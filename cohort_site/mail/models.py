@@ -5,18 +5,19 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from .enums import EmailStatus
+from .enums import EmailKind, EmailStatus, OptionalEmail, SkipReason
 
 
 class OutgoingEmail(models.Model):
     """One message to one person. Created by `email_queue`, sent by the `email_send` task, never twice.
+    Its status changes only through `emails_set_status` (mail/services/status.py).
 
     `key` names the message's purpose and subject (e.g. ``session-reminder:12:34``); a second message with the
     same key is the first one, which is what makes every notice and reminder happen once.
     """
 
     key = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(max_length=60, db_index=True)
+    kind = models.CharField(max_length=60, choices=EmailKind.choices, db_index=True)
     to = models.EmailField(max_length=254)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="emails"
@@ -35,12 +36,21 @@ class OutgoingEmail(models.Model):
     status = models.CharField(
         max_length=10, choices=EmailStatus.choices, default=EmailStatus.QUEUED, db_index=True
     )
+    skip_reason = models.CharField(
+        max_length=20, choices=SkipReason.choices, blank=True, help_text="Why a skipped message was not sent."
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     status_changed_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    text_started_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When this attempt began to send the text to the mail server: from then on, a failure without "
+        "the server's answer leaves it unknown whether the message went.",
+    )
 
     about_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True)
     about_id = models.PositiveBigIntegerField(null=True, blank=True)
@@ -52,9 +62,23 @@ class OutgoingEmail(models.Model):
             models.Index(fields=["status", "next_attempt_at"]),
             models.Index(fields=["about_type", "about_id"]),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(status=EmailStatus.SKIPPED) & ~models.Q(skip_reason=""))
+                | (~models.Q(status=EmailStatus.SKIPPED) & models.Q(skip_reason="")),
+                name="outgoing_email_skipped_says_why",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"
+
+    @property
+    def status_label(self) -> str:
+        """The status in words, saying why a message was not sent."""
+        if self.status == EmailStatus.SKIPPED and self.skip_reason:
+            return self.get_skip_reason_display()
+        return self.get_status_display()
 
 
 class EmailAttachment(models.Model):
@@ -71,7 +95,7 @@ class EmailOptOut(models.Model):
     """Someone who asked for no more optional emails of one kind."""
 
     email = models.EmailField(max_length=254)
-    kind = models.CharField(max_length=60)
+    kind = models.CharField(max_length=60, choices=OptionalEmail.choices)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

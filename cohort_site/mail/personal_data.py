@@ -3,8 +3,9 @@ from django.utils.html import escape
 
 from cohort_site.core.data_subjects import DataSubject, erased_email, personal_data_source, rows
 
-from .enums import EmailStatus
+from .enums import EmailStatus, SkipReason
 from .models import EmailOptOut, OutgoingEmail
+from .services import emails_set_status
 
 QUOTE_ERASED = "(erased)"
 
@@ -22,7 +23,7 @@ class EmailData:
         return {
             "emails_sent_to_you": rows(
                 _emails_to(subject).order_by("created_at"),
-                ["kind", "to", "subject", "body_text", "status", "sent_at"],
+                ["kind", "to", "subject", "body_text", "status", "skip_reason", "sent_at"],
             ),
             "email_opt_outs": rows(
                 EmailOptOut.objects.filter(email__iexact=subject.email), ["kind", "created_at"]
@@ -30,9 +31,12 @@ class EmailData:
         }
 
     def erase(self, subject: DataSubject) -> None:
-        # Messages not yet sent never will be: there is no one left to send them to.
-        _emails_to(subject).filter(status__in=[EmailStatus.QUEUED, EmailStatus.DRAFT]).update(
-            status=EmailStatus.SKIPPED
+        # Messages not sent (waiting, or failed) never will be: there is no one left to send them to.
+        emails_set_status(
+            emails=_emails_to(subject),
+            status=EmailStatus.SKIPPED,
+            current=[EmailStatus.QUEUED, EmailStatus.DRAFT, EmailStatus.FAILED],
+            skip_reason=SkipReason.ERASED,
         )
         for email in _emails_to(subject):
             email.to = erased_email(email.pk)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from cohort_site.core.lockout import client_username
 
+from .enums import EmailKind
 from .services import email_queue
 
 WINDOW = timedelta(hours=1)
@@ -44,10 +45,9 @@ def failed_sign_in_noted(sender, credentials: dict, request=None, **kwargs) -> N
     now = timezone.now()
     email_queue(
         key=f"signin-failures:{owner.pk}:{now:%Y-%m-%dT%H}",
-        kind="signin-failures",
+        kind=EmailKind.SIGNIN_FAILURES,
         to=owner.email,
         subject=f"Someone is trying to sign in to your account on {settings.SITE_NAME}",
-        template="signin_failures",
         context={
             "owner": owner,
             "failures": settings.AXES_FAILURE_LIMIT,

@@ -13,7 +13,13 @@ from cohort_site.core.mixins import StaffRequiredMixin
 from .forms import OutboxActionForm, OutboxFilterForm
 from .models import OutgoingEmail
 from .selectors import outbox_counts, outbox_emails, outbox_kinds
-from .services import UNSUBSCRIBE_SALT, emails_retry_failed, emails_send_drafts, opt_out_record
+from .services import (
+    UNSUBSCRIBE_SALT,
+    emails_resend_unknown,
+    emails_retry_failed,
+    emails_send_drafts,
+    opt_out_record,
+)
 
 
 class OutboxView(StaffRequiredMixin, ListView):
@@ -45,12 +51,16 @@ class OutboxView(StaffRequiredMixin, ListView):
                 messages.error(request, error)
             return redirect(request.get_full_path())
         ids = [email.pk for email in form.cleaned_data["emails"]]
-        if form.cleaned_data["action"] == OutboxActionForm.SEND_DRAFTS:
+        action = form.cleaned_data["action"]
+        if action == OutboxActionForm.SEND_DRAFTS:
             count = emails_send_drafts(email_ids=ids)
             messages.success(request, f"{count} draft{'s' if count != 1 else ''} queued to send.")
-        else:
+        elif action == OutboxActionForm.RETRY_FAILED:
             count = emails_retry_failed(email_ids=ids)
             messages.success(request, f"{count} failed message{'s' if count != 1 else ''} queued again.")
+        else:
+            count = emails_resend_unknown(email_ids=ids)
+            messages.success(request, f"{count} message{'s' if count != 1 else ''} queued to send again.")
         return redirect(request.get_full_path())
 
 

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cohort_site.core.models import User
+from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.services import email_preferences_set, email_queue
 
 from .enums import ExpenseStatus
@@ -15,6 +16,14 @@ from .models import Expense
 RECEIPT_NOT_SAVED = "We could not save your receipt. Nothing was sent: please try again in a few minutes."
 
 E = ExpenseStatus
+
+# The email each status of a claim sends its claimant (its kind names its template).
+EXPENSE_EMAILS: dict[str, EmailKind] = {
+    E.SUBMITTED: EmailKind.EXPENSE_SUBMITTED,
+    E.APPROVED: EmailKind.EXPENSE_APPROVED,
+    E.REJECTED: EmailKind.EXPENSE_REJECTED,
+    E.PAID: EmailKind.EXPENSE_PAID,
+}
 EXPENSE_TRANSITIONS: dict[str, set[str]] = {
     E.SUBMITTED: {E.APPROVED, E.REJECTED},
     E.APPROVED: {E.PAID, E.REJECTED},
@@ -96,11 +105,10 @@ def _email_claimant(expense: Expense) -> None:
     }
     email_queue(
         key=f"expense-{expense.status}:{expense.pk}",
-        kind=f"expense-{expense.status}",
+        kind=EXPENSE_EMAILS[expense.status],
         to=expense.claimant.email,
         user=expense.claimant,
         subject=subjects[expense.status],
-        template="expense_update",
         context={"expense": expense},
         about=expense,
         reply_to=expense.programme.contact_email,

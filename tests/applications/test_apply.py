@@ -568,19 +568,11 @@ def test_withdraw_with_erasure_deletes_answers_and_blanks_stored_emails(
     client, application, django_capture_on_commit_callbacks
 ):
     from cohort_site.mail.models import OutgoingEmail
-    from cohort_site.mail.services import email_queue
+    from tests.mail.test_queue import queue_plain
 
     token = application_token(application)
     with django_capture_on_commit_callbacks(execute=False):
-        email_queue(
-            key="x",
-            kind="t",
-            to=application.email,
-            subject="s",
-            template="plain",
-            about=application,
-            context={"body": "Asha's answers"},
-        )
+        queue_plain(key="x", to=application.email, about=application)
 
     response = client.post(reverse("applications:withdraw", kwargs={"token": token}), {"erase": "on"})
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 from applications.links import application_token
 from applications.models import Application
 from cohort_site.mail.models import OutgoingEmail
-from cohort_site.mail.services import email_queue
 from tests.factories import ExpressionOfInterestFactory, UserFactory
+from tests.mail.test_queue import queue_plain
 from tests.members.test_personal_data import rows_mentioning
 
 from .conftest import DEADLINE
@@ -110,19 +110,21 @@ def test_erase_through_link_removes_everything_and_kills_the_link(client, applic
     assert (application.status, application.name) == ("withdrawn", "Erased person")
     assert client.get(token_url).status_code == 404
     # The withdrawal notice queued on the way out is never sent to the erased address.
-    assert sorted(OutgoingEmail.objects.values_list("kind", "status")) == [
-        ("application-received", "sent"),
-        ("decision-withdrawn", "skipped"),
+    assert sorted(OutgoingEmail.objects.values_list("kind", "status", "skip_reason")) == [
+        ("application-received", "sent", ""),
+        ("decision-withdrawn", "skipped", "erased"),
     ]
 
 
 def test_no_email_is_ever_queued_to_an_erased_address(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        email = email_queue(
-            key="k", kind="notice", to="erased-7@erased.invalid", subject="s", template="plain", context={}
-        )
+        email = queue_plain(key="k", to="erased-7@erased.invalid")
 
-    assert (email.status, len(mail.outbox)) == ("skipped", 0)
+    assert (email.status, email.status_label, len(mail.outbox)) == (
+        "skipped",
+        "Not sent: the address was erased",
+        0,
+    )
 
 
 def test_erase_through_link_closes_the_applicants_account_too(client, application):

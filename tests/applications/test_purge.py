@@ -7,7 +7,6 @@ from django.core.management import call_command
 from applications.enums import ApplicationStatus
 from applications.models import Application, Availability, ExpressionOfInterest
 from cohort_site.mail.models import OutgoingEmail
-from cohort_site.mail.services import email_queue
 from tests.factories import (
     ApplicationFactory,
     AvailabilityFactory,
@@ -17,6 +16,7 @@ from tests.factories import (
     ProgrammeFactory,
     application_in,
 )
+from tests.mail.test_queue import queue_plain
 
 from .conftest import london
 
@@ -57,15 +57,7 @@ def test_purge_after_retention_deletes_unsuccessful_applications_and_interest_ke
     kept_recent = ApplicationFactory(programme=recent, status=ApplicationStatus.DECLINED)
     kept_interest = ExpressionOfInterestFactory(programme=recent)
     with django_capture_on_commit_callbacks(execute=False):
-        email_queue(
-            key="k",
-            kind="t",
-            to="a@example.org",
-            subject="s",
-            template="plain",
-            context={"message": "answers"},
-            about=unsuccessful[0],
-        )
+        queue_plain(key="k", to="a@example.org", about=unsuccessful[0])
 
     with time_machine.travel(CLOSED + datetime.timedelta(days=180, seconds=1), tick=False):
         dry = run("--dry-run")

@@ -6,6 +6,7 @@ from django.core import mail
 from applications.reminders import apply_reminders, drop_in_reminders
 from cohort_site.mail.dispatch import reminder_kinds, reminders_dispatch
 from cohort_site.mail.models import OutgoingEmail
+from cohort_site.mail.services import emails_queue_many
 from tests.factories import ApplicationFactory, ExpressionOfInterestFactory
 
 from .conftest import DEADLINE, DROP_IN_STARTS, london
@@ -91,7 +92,7 @@ def test_apply_reminder_skips_someone_who_applies_after_registering(
     ApplicationFactory(programme=programme, email="quick@example.org")
 
     with django_capture_on_commit_callbacks(execute=True):
-        apply_reminders(reminder_at)
+        emails_queue_many(apply_reminders(reminder_at))
 
     assert mail.outbox == []
 
@@ -105,6 +106,7 @@ def test_apply_reminder_respects_opt_out(programme, django_capture_on_commit_cal
     opt_out_record(email="no-more@example.org", kind="apply-reminder")
 
     with django_capture_on_commit_callbacks(execute=True), time_machine.travel(DEADLINE - HOUR, tick=False):
-        apply_reminders(DEADLINE - HOUR)
+        emails_queue_many(apply_reminders(DEADLINE - HOUR))
 
-    assert (mail.outbox, OutgoingEmail.objects.get().status) == ([], "skipped")
+    email = OutgoingEmail.objects.get()
+    assert (mail.outbox, email.status, email.status_label) == ([], "skipped", "Not sent: unsubscribed")

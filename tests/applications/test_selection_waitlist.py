@@ -20,6 +20,7 @@ from applications.services import (
 from cohort_site.mail.dispatch import reminders_dispatch
 from cohort_site.mail.enums import EmailStatus
 from cohort_site.mail.models import OutgoingEmail
+from cohort_site.mail.services import emails_queue_many
 from tests.factories import ApplicationFactory, CohortFactory, MemberFactory, ProgrammeFactory
 
 S = ApplicationStatus
@@ -177,8 +178,8 @@ def test_offer_reminder_is_sent_once_before_expiry(db, django_capture_on_commit_
     offered_with_email(cohort, expires_in=timedelta(days=1), draft=True, email="draft@example.org")
 
     with django_capture_on_commit_callbacks(execute=True):
-        offer_reminders(timezone.now())
-        offer_reminders(timezone.now() + timedelta(minutes=5))
+        emails_queue_many(offer_reminders(timezone.now()))
+        emails_queue_many(offer_reminders(timezone.now() + timedelta(minutes=5)))
 
     reminders = OutgoingEmail.objects.filter(kind="offer-reminder")
     assert list(reminders.values_list("to", "subject")) == [

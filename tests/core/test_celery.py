@@ -19,6 +19,7 @@ def wait_for(predicate, timeout: float = 20.0):
 
 @pytest.mark.redis
 def test_real_worker_runs_task_from_redis_that_writes_to_database(celery_worker):
+    # heartbeat is a periodic task: it goes through the periodic queue, which the worker consumes too.
     with transaction.atomic():
         heartbeat.delay("from-redis")
 
@@ -51,3 +52,17 @@ def test_every_beat_entry_names_a_task_the_worker_knows():
         == []
     )
     assert len(settings.CELERY_BEAT_SCHEDULE) == 4
+
+
+def test_periodic_tasks_have_a_queue_of_their_own_that_every_worker_consumes():
+    from django.conf import settings
+
+    from cohort_site.celery import app
+
+    def queue_of(task: str) -> str:
+        return app.amqp.router.route({}, task)["queue"].name
+
+    # A worker started without -Q (devserver's, docker-compose's, the tests') consumes every queue listed here.
+    assert sorted(app.amqp.queues) == ["celery", "periodic"]
+    assert {queue_of(entry["task"]) for entry in settings.CELERY_BEAT_SCHEDULE.values()} == {"periodic"}
+    assert queue_of("cohort_site.mail.tasks.email_send") == "celery"

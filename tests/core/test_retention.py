@@ -17,7 +17,7 @@ from django.urls import reverse
 from applications.models import Application, ExpressionOfInterest
 from cohort_site.core.retention import retention_rules
 from cohort_site.mail.models import EmailAttachment, OutgoingEmail
-from cohort_site.mail.services import Attachment, email_queue
+from cohort_site.mail.services import Attachment
 from cohort_site.members.enums import ExpenseStatus
 from cohort_site.members.models import Expense
 from cohort_site.members.services import expense_set_status
@@ -35,6 +35,7 @@ from tests.factories import (
     StaffFactory,
     application_in,
 )
+from tests.mail.test_queue import queue_plain
 
 T = datetime.datetime(2026, 1, 5, 12, 0, tzinfo=datetime.UTC)
 SECOND = datetime.timedelta(seconds=1)
@@ -226,19 +227,14 @@ def test_expense_receipt_rule(db, media_root):
 
 def test_email_rule(db, django_capture_on_commit_callbacks):
     with time_machine.travel(T, tick=False), django_capture_on_commit_callbacks(execute=True):
-        sent = email_queue(
+        sent = queue_plain(
             key="sent",
-            kind="notice",
             to="ada@example.org",
             subject="Hello Ada",
-            template="plain",
-            context={"message": "Hi"},
             attachments=[Attachment("invite.ics", "text/calendar", b"BEGIN:VCALENDAR")],
         )
     with time_machine.travel(T - datetime.timedelta(days=400), tick=False):
-        draft = email_queue(
-            key="draft", kind="notice", to="bo@example.org", subject="Draft", template="plain", draft=True
-        )
+        draft = queue_plain(key="draft", to="bo@example.org", subject="Draft", draft=True)
 
     inside = enforce(T + datetime.timedelta(days=DAYS))
     past = enforce(T + datetime.timedelta(days=DAYS) + SECOND)
@@ -254,7 +250,7 @@ def test_email_rule(db, django_capture_on_commit_callbacks):
         "",
         "",
         "sent",
-        "notice",
+        "learning-survey",
     )
     assert EmailAttachment.objects.count() == 0
     draft.refresh_from_db()

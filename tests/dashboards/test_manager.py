@@ -6,9 +6,8 @@ from django.urls import reverse
 
 from applications.enums import ApplicationStatus
 from cohort_site.core.services import heartbeat_record
-from cohort_site.mail.enums import EmailStatus
+from cohort_site.mail.enums import EmailKind, EmailStatus
 from cohort_site.mail.models import OutgoingEmail
-from cohort_site.mail.services import email_queue
 from learning.enums import Visibility
 from pairings.models import PairMember
 from tests.factories import (
@@ -18,6 +17,7 @@ from tests.factories import (
     StaffFactory,
     application_in,
 )
+from tests.mail.test_queue import queue_plain
 
 from .conftest import build_world
 
@@ -102,10 +102,8 @@ def test_cohort_health_attendance_coffee_and_feedback(client, world):
 
 def test_outstanding_actions_are_listed_with_where_to_act(client, world, django_capture_on_commit_callbacks):
     offered = recruitment_around(world)
-    email_queue(
-        key="d:1", kind="decision-offered", to="a@example.org", subject="S", template="plain", draft=True
-    )
-    failed = email_queue(key="f:1", kind="notice", to="b@example.org", subject="S", template="plain")
+    queue_plain(key="d:1", kind=EmailKind.DECISION_OFFERED, to="a@example.org", draft=True)
+    failed = queue_plain(key="f:1", to="b@example.org")
     OutgoingEmail.objects.filter(pk=failed.pk).update(status=EmailStatus.FAILED)
     EntryFactory(cohort=world.cohort, visibility=Visibility.GROUP, audience_requested=Visibility.PUBLIC)
 

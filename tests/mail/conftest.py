@@ -5,23 +5,41 @@ import time
 import pytest
 from aiosmtpd.controller import Controller
 
+# Scripted instead of a reply: close the connection without answering (the server had the whole text).
+DROP = "drop"
+
 
 class ScriptedSmtpHandler:
-    """An SMTP server that answers each DATA with the next scripted reply, then 250; it records what it accepted."""
+    """An SMTP server that answers each DATA with the next scripted reply (or DROP), then 250; it records what
+    it was given and what it accepted. `delay` holds each answer to the text that long (a slow server);
+    `on_rcpt` is called at each RCPT TO and may return DROP to close the connection there, before the text."""
 
-    def __init__(self, replies: list[str], delay: float = 0.0):
+    def __init__(self, replies: list[str], delay: float = 0.0, on_rcpt=None):
         self.replies = list(replies)
         self.delay = delay
+        self.on_rcpt = on_rcpt
         self.accepted: list[bytes] = []
+        self.received: list[bytes] = []
         self.attempts = 0
         self.lock = threading.Lock()
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.on_rcpt is not None and self.on_rcpt() == DROP:
+            server.transport.abort()
+            return "421 closing"  # never reaches the client: the connection is gone
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
         if self.delay:
-            time.sleep(self.delay)  # hold the connection so racing senders overlap
+            time.sleep(self.delay)  # hold the connection so racing senders overlap, or the client times out
         with self.lock:
             self.attempts += 1
+            self.received.append(envelope.content)
             reply = self.replies.pop(0) if self.replies else "250 OK"
+            if reply == DROP:
+                server.transport.abort()
+                return "250 OK"  # never reaches the client: the connection is gone
             if reply.startswith("250"):
                 self.accepted.append(envelope.content)
         return reply
@@ -38,8 +56,10 @@ def smtp_server(settings):
     """Start a loopback SMTP server and point Django at it. Call it with the replies to script."""
     controllers = []
 
-    def start(replies: list[str] = (), delay: float = 0.0) -> ScriptedSmtpHandler:
-        handler = ScriptedSmtpHandler(list(replies), delay)
+    def start(
+        replies: list[str] = (), delay: float = 0.0, on_rcpt=None, timeout: float = 10
+    ) -> ScriptedSmtpHandler:
+        handler = ScriptedSmtpHandler(list(replies), delay, on_rcpt)
         controller = Controller(handler, hostname="127.0.0.1", port=free_port())
         controller.start()
         controllers.append(controller)
@@ -49,7 +69,7 @@ def smtp_server(settings):
         settings.EMAIL_USE_TLS = False
         settings.EMAIL_HOST_USER = ""
         settings.EMAIL_HOST_PASSWORD = ""
-        settings.EMAIL_TIMEOUT = 10
+        settings.EMAIL_TIMEOUT = timeout
         return handler
 
     yield start

@@ -5,8 +5,9 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from cohort_site.mail.enums import EmailStatus
+from cohort_site.mail.enums import EmailKind, EmailStatus
 from cohort_site.mail.models import OutgoingEmail
+from cohort_site.mail.services import email_store
 from tests.factories import StaffFactory, UserFactory
 from tests.mail.test_queue import queue_plain
 
@@ -135,3 +136,24 @@ def test_the_outbox_never_shows_a_live_password_reset_link(client, db, django_ca
     stored = OutgoingEmail.objects.get(kind="account-password-reset-key")
     assert "[password reset link: sent only to the recipient]" in stored.body_text
     assert link.rsplit("/", 2)[-2] not in staff_views_of(client, stored)
+
+
+def test_outbox_names_each_kind_in_plain_words(client, db):
+    client.force_login(StaffFactory())
+    offer = queue_plain(key="decision:1", kind=EmailKind.DECISION_OFFERED, draft=True)
+    email_store(
+        key="code:1", kind=EmailKind.ACCOUNT_LOGIN_CODE, to="pat@example.org", subject="Code", body_text="1"
+    )
+
+    page = client.get(OUTBOX)
+    detail = client.get(reverse("mail:outbox_email", args=[offer.pk])).content.decode()
+
+    assert list(page.context["filter_form"].fields["kind"].choices) == [
+        ("", "Any kind"),
+        ("decision-offered", "Offer of a place"),
+        ("account-login-code", "Sign-in code"),
+    ]
+    assert [row.get_kind_display() for row in page.context["emails"]] == ["Sign-in code", "Offer of a place"]
+    assert "<td>Offer of a place</td>" in page.content.decode()
+    assert "decision-offered" not in page.content.decode().split("<tbody>")[1]
+    assert '<dd class="col-sm-9">Offer of a place</dd>' in detail

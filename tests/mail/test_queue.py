@@ -1,18 +1,18 @@
 from django.core import mail
 
-from cohort_site.mail.enums import EmailStatus
+from cohort_site.mail.enums import EmailKind, EmailStatus
 from cohort_site.mail.models import OutgoingEmail
 from cohort_site.mail.services import email_queue
 
 
-def queue_plain(key: str = "notice:1", **overrides) -> OutgoingEmail:
+def queue_plain(key: str = "notice:1", name: str = "Sam", **overrides) -> OutgoingEmail:
+    """A message of a real kind whose text needs no database rows: the invitation to a survey, greeting `name`."""
     arguments = {
         "key": key,
-        "kind": "notice",
+        "kind": EmailKind.LEARNING_SURVEY,
         "to": "sam@example.org",
         "subject": "Hello",
-        "template": "plain",
-        "context": {"message": "See you on Tuesday."},
+        "context": {"name": name, "survey": {"title": "Check-in", "intro": "See you on Tuesday."}},
     } | overrides
     return email_queue(**arguments)
 

@@ -1,18 +1,19 @@
 from django.core import mail
 
-from cohort_site.mail.enums import EmailStatus
+from cohort_site.mail.enums import EmailKind, EmailStatus
 from cohort_site.mail.models import EmailOptOut, OutgoingEmail
-from cohort_site.mail.services import unsubscribe_token, unsubscribe_url
+from cohort_site.mail.services import message_id, unsubscribe_token, unsubscribe_url
 from tests.mail.test_queue import queue_plain
 
 
 def test_optional_email_carries_unsubscribe_link_and_header(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        email = queue_plain(optional=True, kind="coffee-nudge")
+        email = queue_plain(kind=EmailKind.LEARNING_SURVEY_REMINDER)
 
-    link = unsubscribe_url(email="sam@example.org", kind="coffee-nudge")
+    link = unsubscribe_url(email="sam@example.org", kind="learning-survey-reminder")
     assert link in email.body_text
     assert mail.outbox[0].extra_headers == {
+        "Message-ID": message_id("notice:1"),
         "List-Unsubscribe": f"<{link}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
@@ -23,23 +24,25 @@ def test_essential_email_has_no_unsubscribe(db, django_capture_on_commit_callbac
         email = queue_plain()
 
     assert "unsubscribe" not in email.body_text.lower()
-    assert mail.outbox[0].extra_headers == {}
+    assert mail.outbox[0].extra_headers == {"Message-ID": message_id("notice:1")}
 
 
 def test_unsubscribe_works_without_sign_in_and_stops_only_that_optional_kind(
     client, db, django_capture_on_commit_callbacks
 ):
-    token = unsubscribe_token(email="Sam@Example.org", kind="coffee-nudge")
+    token = unsubscribe_token(email="Sam@Example.org", kind="learning-survey-reminder")
 
     confirm_page = client.get(f"/email/unsubscribe/{token}/")
     response = client.post(f"/email/unsubscribe/{token}/")
 
     assert (confirm_page.status_code, response.status_code) == (200, 200)
-    assert list(EmailOptOut.objects.values_list("email", "kind")) == [("sam@example.org", "coffee-nudge")]
+    assert list(EmailOptOut.objects.values_list("email", "kind")) == [
+        ("sam@example.org", "learning-survey-reminder")
+    ]
     with django_capture_on_commit_callbacks(execute=True):
-        nudge = queue_plain(key="nudge:1", kind="coffee-nudge", optional=True)
-        other_nudge = queue_plain(key="feedback:1", kind="learning-session-feedback-reminder", optional=True)
-        essential = queue_plain(key="invite:1", kind="coffee-nudge", optional=False)
+        nudge = queue_plain(key="nudge:1", kind=EmailKind.LEARNING_SURVEY_REMINDER)
+        other_nudge = queue_plain(key="feedback:1", kind=EmailKind.LEARNING_SESSION_FEEDBACK_REMINDER)
+        essential = queue_plain(key="invite:1", kind=EmailKind.LEARNING_SURVEY)
     statuses = dict(OutgoingEmail.objects.values_list("key", "status"))
     assert statuses == {
         "nudge:1": EmailStatus.SKIPPED,

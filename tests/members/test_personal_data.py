@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 
 from cohort_site.core.data_subjects import DataSubject, personal_data_erase, personal_data_export
+from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.services import email_queue, opt_out_record
 from tests.factories import ExpressionOfInterestFactory, MemberFactory, StaffFactory
 from tests.members.test_expenses import PDF, claim
@@ -46,11 +47,10 @@ def person(client, db, django_capture_on_commit_callbacks):
         claim(client, description="Train for Morwenna Trelawney")
         email_queue(
             key="welcome:1",
-            kind="notice",
+            kind=EmailKind.LEARNING_SURVEY,
             to=user.email,
             subject="Welcome, Morwenna Trelawney",
-            template="plain",
-            context={"message": "Hello Morwenna Trelawney"},
+            context={"name": "Morwenna Trelawney"},
             user=user,
         )
     opt_out_record(email=user.email, kind="coffee-nudge")

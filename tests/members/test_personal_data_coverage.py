@@ -21,8 +21,9 @@ from cohort_site.core.data_subjects import (
     personal_data_export,
     personal_data_sources,
 )
+from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.models import EmailAttachment, OutgoingEmail
-from cohort_site.mail.services import email_queue, opt_out_record
+from cohort_site.mail.services import email_queue, emails_queue_many, opt_out_record
 from cohort_site.members.models import Expense
 from learning.models import SessionFeedback, SharingEvent, SurveyAnswer
 from learning.services import (
@@ -224,7 +225,7 @@ def world(client, db, django_capture_on_commit_callbacks):
     )
     round_skip(member=person, round_=later)
     with django_capture_on_commit_callbacks(execute=True):
-        coffee_introductions(NOW)
+        emails_queue_many(coffee_introductions(NOW))
 
     # Learning: an entry written alone, one written with the partner, a consent, feedback, a survey, a tick.
     EntryFactory(cohort=cohort, title="Morwenna's notes", body="Written alone.", authors=[user])
@@ -253,11 +254,10 @@ def world(client, db, django_capture_on_commit_callbacks):
         claim(client, description="Train for Morwenna Trelawney", amount="23.40")
         email_queue(
             key="welcome:1",
-            kind="notice",
+            kind=EmailKind.LEARNING_SURVEY,
             to=EMAIL,
             subject="Welcome, Morwenna Trelawney",
-            template="plain",
-            context={"message": "Hello Morwenna Trelawney"},
+            context={"name": "Morwenna Trelawney"},
             user=user,
         )
     opt_out_record(email=EMAIL, kind="coffee-nudge")

@@ -68,11 +68,9 @@ def test_profile_needs_sign_in(client, db):
     assert (response.status_code, response["Location"]) == (302, "/accounts/login/?next=/me/profile/")
 
 
-def test_optional_email_of_an_unlisted_kind_is_a_programming_error(db):
-    with pytest.raises(ValueError, match="'made-up' is not listed in OptionalEmail"):
-        email_queue(
-            key="x:1", kind="made-up", to="a@example.org", subject="Hi", template="plain", optional=True
-        )
+def test_email_of_an_unlisted_kind_is_a_programming_error(db):
+    with pytest.raises(ValueError, match="'made-up' is not a valid EmailKind"):
+        email_queue(key="x:1", kind="made-up", to="a@example.org", subject="Hi")
 
 
 def test_profile_refuses_a_megabyte_accessibility_note_with_a_message(client, member):

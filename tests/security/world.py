@@ -21,6 +21,7 @@ from applications.links import application_token, offer_token
 from applications.models import Application, Cohort, Programme
 from applications.services import applications_offer, current_offer
 from cohort_site.core.models import User
+from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.models import OutgoingEmail
 from cohort_site.mail.services import email_store, unsubscribe_token
 from cohort_site.members.models import Expense
@@ -317,14 +318,20 @@ def build_world(size: int = 1) -> World:
 
     email = email_store(
         key="world:hello",
-        kind="hello",
+        kind=EmailKind.SESSION_REMINDER,
         to=member.email,
         subject="Hello",
         body_text="Hi.",
         body_html="<p>Hi.</p>",
     )
     for n in range(size):
-        email_store(key=f"world:peer:{n}", kind="hello", to=peers[n].email, subject="Hello", body_text="Hi.")
+        email_store(
+            key=f"world:peer:{n}",
+            kind=EmailKind.SESSION_REMINDER,
+            to=peers[n].email,
+            subject="Hello",
+            body_text="Hi.",
+        )
 
     applicant = ApplicationFactory(
         programme=open_programme,

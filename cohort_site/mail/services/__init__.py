@@ -1,0 +1,70 @@
+"""The one way the product sends email, by sub-domain; everything public is importable from here.
+
+- queue: `email_queue` renders and stores a row (`email_store` stores one already rendered); drafts and failed
+  messages go back to the queue
+- delivery: `email_deliver` sends one stored message once; `outbox_sweep` finds what should be on its way
+- opt_outs: unsubscribe links and the optional kinds a person turned off
+- erasure: blanking the emails about a record that is erased
+- status: the state machine (`emails_set_status` is the only code that changes a status)
+"""
+
+from .delivery import (
+    LOST_QUEUED_AFTER,
+    email_deliver,
+    is_temporary_failure,
+    message_id,
+    outbox_sweep,
+    stuck_sending_after,
+)
+from .erasure import ERASED_BODY, emails_about_erase
+from .opt_outs import (
+    UNSUBSCRIBE_SALT,
+    email_preferences_set,
+    is_opted_out,
+    opt_out_record,
+    opted_out_kinds,
+    unsubscribe_token,
+    unsubscribe_url,
+)
+from .queue import (
+    Attachment,
+    NewEmail,
+    email_queue,
+    email_store,
+    emails_publish,
+    emails_queue_many,
+    emails_resend_unknown,
+    emails_retry_failed,
+    emails_send_drafts,
+)
+from .status import TRANSITIONS, emails_set_status, initial_status
+
+__all__ = [
+    "ERASED_BODY",
+    "LOST_QUEUED_AFTER",
+    "TRANSITIONS",
+    "UNSUBSCRIBE_SALT",
+    "Attachment",
+    "NewEmail",
+    "email_deliver",
+    "email_preferences_set",
+    "email_queue",
+    "email_store",
+    "emails_about_erase",
+    "emails_publish",
+    "emails_queue_many",
+    "emails_resend_unknown",
+    "emails_retry_failed",
+    "emails_send_drafts",
+    "emails_set_status",
+    "initial_status",
+    "is_opted_out",
+    "is_temporary_failure",
+    "message_id",
+    "opt_out_record",
+    "opted_out_kinds",
+    "outbox_sweep",
+    "stuck_sending_after",
+    "unsubscribe_token",
+    "unsubscribe_url",
+]

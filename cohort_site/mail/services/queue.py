@@ -1,0 +1,295 @@
+"""Storing a message: `email_queue` renders and stores a row; the worker sends it after commit.
+`emails_queue_many` does the same for thousands at once (the reminder dispatcher)."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils.html import escape
+
+from cohort_site.core.data_subjects import is_erased_address
+
+from ..enums import EmailKind, EmailStatus
+from ..models import EmailAttachment, OutgoingEmail
+from ..selectors import email_keys_existing
+from .opt_outs import is_opted_out, opted_out_addresses, unsubscribe_url
+from .status import emails_set_status, initial_status
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    mimetype: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class NewEmail:
+    """One message to store, as `email_queue` takes it: what a reminder kind yields for the dispatcher."""
+
+    key: str
+    kind: EmailKind
+    to: str
+    subject: str
+    context: dict = field(default_factory=dict)
+    user: Any = None
+    about: models.Model | None = None
+    reply_to: str = ""
+    draft: bool = False
+
+
+def _render(template: str, context: dict) -> tuple[str, str]:
+    text = render_to_string(f"emails/{template}.txt", context).strip() + "\n"
+    try:
+        html = render_to_string(f"emails/{template}.html", context)
+    except TemplateDoesNotExist:
+        html = render_to_string("emails/base.html", {**context, "body_text": text})
+    return text, html
+
+
+def email_queue(
+    *,
+    key: str,
+    kind: EmailKind,
+    to: str,
+    subject: str,
+    context: dict | None = None,
+    user=None,
+    about: models.Model | None = None,
+    reply_to: str = "",
+    attachments: Iterable[Attachment] = (),
+    draft: bool = False,
+) -> OutgoingEmail:
+    """Store one message, rendered from its kind's templates (templates/emails/<kind>.txt and .html), and send
+    it after commit.
+
+    A message whose key exists already is returned as it is and nothing more is sent. Drafts wait for
+    the manager (`emails_send_drafts`). Optional kinds carry an unsubscribe link and are skipped for
+    people who opted out of that kind.
+    """
+    kind = EmailKind(kind)
+    existing = OutgoingEmail.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    body_text, body_html = _render_kind(kind, to=to, subject=subject, context=context)
+    return email_store(
+        key=key,
+        kind=kind,
+        to=to,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        user=user,
+        about=about,
+        reply_to=reply_to,
+        attachments=attachments,
+        draft=draft,
+    )
+
+
+def _render_kind(kind: EmailKind, *, to: str, subject: str, context: dict | None) -> tuple[str, str]:
+    context = {**(context or {}), "SITE_URL": settings.SITE_URL, "recipient_email": to, "subject": subject}
+    if kind.optional:
+        context["unsubscribe_url"] = unsubscribe_url(email=to, kind=kind)
+    return _render(kind.template, context)
+
+
+def secret_placeholder(label: str) -> str:
+    """What the outbox shows where a secret was: `[sign-in code: sent only to the recipient]`."""
+    return f"[{label}: sent only to the recipient]"
+
+
+def _hide_secrets(
+    secrets: Mapping[str, str], *, subject: str, body_text: str, body_html: str
+) -> tuple[dict[str, str], str, str, str]:
+    """Replace each secret (label -> value) by its placeholder, longest first (a link holds its key)."""
+    stored = {}
+    for label, value in sorted(secrets.items(), key=lambda item: len(item[1]), reverse=True):
+        if not value:
+            continue
+        placeholder = secret_placeholder(label)
+        stored[placeholder] = value
+        subject = subject.replace(value, placeholder)
+        body_text = body_text.replace(value, placeholder)
+        body_html = body_html.replace(escape(value), placeholder).replace(value, placeholder)
+    return stored, subject, body_text, body_html
+
+
+def reveal_secrets(text: str, secrets: Mapping[str, str], *, html: bool = False) -> str:
+    """The stored text with its secrets put back: only for the message handed to the mail server."""
+    for placeholder, value in secrets.items():
+        text = text.replace(placeholder, escape(value) if html else value)
+    return text
+
+
+def email_store(
+    *,
+    key: str,
+    kind: EmailKind,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    user=None,
+    about: models.Model | None = None,
+    reply_to: str = "",
+    attachments: Iterable[Attachment] = (),
+    draft: bool = False,
+    secrets: Mapping[str, str] | None = None,
+) -> OutgoingEmail:
+    """Store an already rendered message; `email_queue` is the usual door. Same key, same message.
+
+    `secrets` (label -> value, e.g. {"sign-in code": "ABC-123"}) are what only the recipient may read: the stored
+    text holds a placeholder for each, and the values are put back only into the message as it is sent.
+    """
+    kind = EmailKind(kind)
+    hidden, subject, body_text, body_html = _hide_secrets(
+        secrets or {}, subject=subject, body_text=body_text, body_html=body_html
+    )
+    status, skip_reason = initial_status(
+        draft=draft,
+        opted_out=kind.optional and is_opted_out(email=to, kind=kind),
+        erased=is_erased_address(to),
+    )
+    try:
+        with transaction.atomic():
+            email = OutgoingEmail.objects.create(
+                key=key,
+                kind=kind,
+                to=to,
+                user=user,
+                reply_to=reply_to,
+                subject=subject,
+                body_text=body_text,
+                body_html=body_html,
+                secrets=hidden,
+                optional=kind.optional,
+                status=status,
+                skip_reason=skip_reason,
+                about_type=ContentType.objects.get_for_model(about) if about is not None else None,
+                about_id=about.pk if about is not None else None,
+            )
+            EmailAttachment.objects.bulk_create(
+                EmailAttachment(email=email, filename=a.filename, mimetype=a.mimetype, content=a.content)
+                for a in attachments
+            )
+    except IntegrityError:
+        # Another request or worker created the same message first: theirs is the one.
+        return OutgoingEmail.objects.get(key=key)
+    if status == EmailStatus.QUEUED:
+        _enqueue_after_commit([email.pk])
+    return email
+
+
+# Rows stored, and send tasks published, this many at a time.
+BATCH_SIZE = 500
+
+
+def emails_queue_many(emails: Iterable[NewEmail], *, batch_size: int | None = None) -> int:
+    """Store many messages at once, as `email_queue` stores one: a key already stored (or repeated) is left as it
+    is, an opted-out or erased address is skipped, and each queued message is sent after its batch commits.
+
+    Work is per batch, not per message: the keys already stored, and the opt-outs of each optional kind, are
+    read once; rows are inserted `batch_size` (BATCH_SIZE) at a time (a key stored meanwhile by someone else is ignored, not
+    an error); their send tasks are published together after the batch commits. Only messages without
+    attachments. Returns how many were stored.
+    """
+    emails = list(emails)
+    existing = email_keys_existing(e.key for e in emails)
+    fresh: dict[str, NewEmail] = {}
+    for email in emails:
+        if email.key not in existing:
+            fresh.setdefault(email.key, email)
+    kinds = {EmailKind(email.kind) for email in fresh.values()}
+    opted_out = {kind: opted_out_addresses(kind=kind) for kind in kinds if kind.optional}
+    stored = 0
+    for batch in batched(list(fresh.values()), batch_size or BATCH_SIZE):
+        rows = [_row(email, opted_out) for email in batch]
+        with transaction.atomic():
+            OutgoingEmail.objects.bulk_create(rows, ignore_conflicts=True)
+            queued = [row.key for row in rows if row.status == EmailStatus.QUEUED]
+            _enqueue_after_commit(
+                list(
+                    OutgoingEmail.objects.filter(key__in=queued, status=EmailStatus.QUEUED)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)
+                )
+            )
+        stored += len(rows)
+    return stored
+
+
+def batched(items: list, size: int) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _row(email: NewEmail, opted_out: dict[EmailKind, set[str]]) -> OutgoingEmail:
+    kind = EmailKind(email.kind)
+    status, skip_reason = initial_status(
+        draft=email.draft,
+        opted_out=email.to.lower() in opted_out.get(kind, ()),
+        erased=is_erased_address(email.to),
+    )
+    body_text, body_html = _render_kind(kind, to=email.to, subject=email.subject, context=email.context)
+    return OutgoingEmail(
+        key=email.key,
+        kind=kind,
+        to=email.to,
+        user=email.user,
+        reply_to=email.reply_to,
+        subject=email.subject,
+        body_text=body_text,
+        body_html=body_html,
+        optional=kind.optional,
+        status=status,
+        skip_reason=skip_reason,
+        about_type=ContentType.objects.get_for_model(email.about) if email.about is not None else None,
+        about_id=email.about.pk if email.about is not None else None,
+    )
+
+
+def _enqueue_after_commit(email_ids: list[int]) -> None:
+    """Publish the emails' send tasks once the transaction commits (at once outside one)."""
+    if email_ids:
+        transaction.on_commit(lambda: emails_publish(email_ids))
+
+
+def emails_publish(email_ids: list[int]) -> None:
+    """Publish one send task per email, all over one broker connection."""
+    from ..tasks import email_send
+
+    with email_send.app.producer_or_acquire() as producer:
+        for email_id in email_ids:
+            email_send.apply_async((email_id,), producer=producer)
+
+
+def _requeue(*, email_ids: Iterable[int], current: EmailStatus, **reset) -> int:
+    """Move messages in `current` back to the queue, under lock, so racing callers queue each once."""
+    with transaction.atomic():
+        ids = emails_set_status(
+            emails=email_ids, status=EmailStatus.QUEUED, current=[current], next_attempt_at=None, **reset
+        )
+        _enqueue_after_commit(ids)
+    return len(ids)
+
+
+def emails_send_drafts(*, email_ids: Iterable[int]) -> int:
+    """Queue the given drafts. Two managers pressing send at once queue each draft once."""
+    return _requeue(email_ids=email_ids, current=EmailStatus.DRAFT)
+
+
+def emails_retry_failed(*, email_ids: Iterable[int]) -> int:
+    """Give failed messages a fresh set of attempts (the manager fixed an address, say)."""
+    return _requeue(email_ids=email_ids, current=EmailStatus.FAILED, attempts=0)
+
+
+def emails_resend_unknown(*, email_ids: Iterable[int]) -> int:
+    """Send again messages that may have been sent (the manager checked, and they had not arrived). The copy
+    carries the same Message-ID as the first."""
+    return _requeue(email_ids=email_ids, current=EmailStatus.UNKNOWN, attempts=0)
