@@ -378,25 +378,26 @@ def guest_invite(
         raise ValidationError("Guests can only be invited to a session that is going ahead.")
     email = email.strip()
     try:
+        # The guest and their invite are one: never one stored without the other.
         with transaction.atomic():
             guest = Guest.objects.create(
                 session=session, name=name.strip(), email=email, topic=topic.strip(), invited_by=by
             )
+            guest = Guest.objects.select_related("session__cohort__programme").get(pk=guest.pk)
+            session = guest.session
+            recipient = _guest_recipient(guest)
+            day = local_text(session.starts_at, recipient.tz, DAY)
+            session_email_queue(
+                key=f"session-guest-invite:{guest.pk}",
+                kind=EmailKind.SESSION_GUEST_INVITE,
+                subject=f"Invitation: {session.cohort.programme.title}, {day}",
+                session=session,
+                recipient=recipient,
+                method="REQUEST",
+                context={"guest": guest},
+            )
     except IntegrityError as error:
         raise ValidationError({"email": "This person is already invited to this session."}) from error
-    guest = Guest.objects.select_related("session__cohort__programme").get(pk=guest.pk)
-    session = guest.session
-    recipient = _guest_recipient(guest)
-    day = local_text(session.starts_at, recipient.tz, DAY)
-    session_email_queue(
-        key=f"session-guest-invite:{guest.pk}",
-        kind=EmailKind.SESSION_GUEST_INVITE,
-        subject=f"Invitation: {session.cohort.programme.title}, {day}",
-        session=session,
-        recipient=recipient,
-        method="REQUEST",
-        context={"guest": guest},
-    )
     return guest
 
 
