@@ -33,7 +33,9 @@ class Entry(models.Model):
     """
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="learning_entries")
-    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="learning_entries")
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.PROTECT, related_name="learning_entries", verbose_name="group"
+    )
     kind = models.CharField(max_length=20, choices=EntryKind.choices, default=EntryKind.STORY)
     title = models.CharField(max_length=200)
     body = models.TextField(help_text="Markdown: *emphasis*, **strong**, lists, links and headings.")

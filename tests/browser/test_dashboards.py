@@ -122,7 +122,7 @@ def test_manager_dashboard_reads_at_a_glance(live_server, page, screenshot_dir, 
             "20 active",
         ]
         assert page.locator("svg.chart").count() == 3
-        assert page.get_by_role("link", name="expense claims to review").count() == 1
+        assert page.get_by_role("link", name="expenses to review").count() == 1
         assert serious_axe_violations(page) == []
     assert problems == []
 

@@ -117,7 +117,7 @@ def test_outstanding_actions_are_listed_with_where_to_act(client, world, django_
         (1, "offers expire within two days", offers),
         (1, "offers not answered yet", offers),
         (1, "decision emails waiting as drafts", "/staff/outbox/?status=draft"),
-        (1, "expense claims to review", "/staff/expenses/"),
+        (1, "expenses to review", "/staff/expenses/"),
         (1, "learning entries waiting for sharing approval", "/learning/manage/"),
     ]
 
