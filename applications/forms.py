@@ -75,8 +75,8 @@ HELP = {
     "hopes": "What you would like to have gained by the end of the six weeks.",
     "challenge": "A specific challenge or question around putting relationships and connections at the heart "
     "of your work. It doesn't have to be perfectly formed: ideas, questions and curiosity are great.",
-    "share_challenge_with_partners": "Your coffee catch-up partners will see it, to start a conversation.",
-    "organisation_support": "Sessions are 6 × 2 hours weekly, plus short coffee catch-ups and a couple of hours "
+    "share_challenge_with_partners": "Your coffee pair will see it, to start a conversation.",
+    "organisation_support": "Sessions are 6 × 2 hours weekly, plus short coffee-pair meetings and a couple of hours "
     "of self-directed learning: 2–3 days over 6 weeks.",
     "team_open_to_ideas": "The group has most impact if you can talk with your team about your learning and try "
     "things out.",
@@ -93,7 +93,7 @@ LABELS = {
     "motivation": "Why do you want to take part?",
     "hopes": "What do you hope to achieve?",
     "challenge": "A challenge or question you would like to bring (optional)",
-    "share_challenge_with_partners": "Share my challenge with my coffee catch-up partners",
+    "share_challenge_with_partners": "Share my challenge with my coffee pair",
     "organisation_support": "My organisation supports me to attend",
     "team_open_to_ideas": "My wider team is open to new ideas",
     "accessibility_needs": "Accessibility needs (optional)",

@@ -179,6 +179,9 @@ class Cohort(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        # "group" on screen, the admin included (docs: STYLE.md practice 15); "cohort" stays the code's word.
+        verbose_name = "group"
+        verbose_name_plural = "groups"
         ordering = ["programme", "number"]
         constraints = [models.UniqueConstraint(fields=["programme", "number"], name="cohort_number_unique")]
 
@@ -211,7 +214,12 @@ class Application(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="applications")
     cohort = models.ForeignKey(
-        Cohort, on_delete=models.PROTECT, null=True, blank=True, related_name="applications"
+        Cohort,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name="group",
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -315,7 +323,7 @@ class ApplicationStatusChange(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=20, choices=ApplicationStatus.choices)
     to_status = models.CharField(max_length=20, choices=ApplicationStatus.choices)
-    cohort = models.ForeignKey(Cohort, on_delete=models.SET_NULL, null=True, blank=True)
+    cohort = models.ForeignKey(Cohort, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="group")
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     changed_at = models.DateTimeField(default=timezone.now)
     note = BoundedTextField(max_length=2000, blank=True)

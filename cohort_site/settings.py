@@ -136,6 +136,16 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 # A sign-in code dies after this many wrong guesses (allauth's default, stated like the rate limits below).
 ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+# How long a sign-in code works, in seconds (allauth's default); the pages and the email say it in minutes.
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 180
+# allauth's forms with our words: what to do after a wrong code, and how long to wait after too many tries.
+ACCOUNT_FORMS = {
+    "login": "cohort_site.core.sign_in.PasswordSignInForm",
+    "request_login_code": "cohort_site.core.sign_in.SignInRequestCodeForm",
+    "confirm_login_code": "cohort_site.core.sign_in.SignInConfirmCodeForm",
+    "request_reauthentication_code": "cohort_site.core.sign_in.ReauthenticationRequestCodeForm",
+    "confirm_reauthentication_code": "cohort_site.core.sign_in.ReauthenticationConfirmCodeForm",
+}
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # Changing the address that sign-in codes go to, or a password, asks who you are again (within the last 5 minutes):
 # members by a code emailed to them (they have no password), staff by their password or, if they prefer, a code.

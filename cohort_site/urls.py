@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from applications.views import CurrentProgrammeView
+from cohort_site.core import sign_in
 from cohort_site.core import urls as core_urls
 from cohort_site.members.views import PrivacyView
 
@@ -20,6 +21,9 @@ core_patterns = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # allauth's two sign-in pages, open even while a code is pending (cohort_site/core/sign_in.py); the rest is its own.
+    path("accounts/login/", sign_in.SignInView.as_view(), name="account_login"),
+    path("accounts/login/code/", sign_in.SignInRequestCodeView.as_view(), name="account_request_login_code"),
     path("accounts/", include("allauth.urls")),
     path("", include((core_patterns, core_urls.app_name))),
     path("", include("cohort_site.dashboards.urls")),

@@ -34,7 +34,9 @@ class Entry(models.Model):
     """
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="learning_entries")
-    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="learning_entries")
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.PROTECT, related_name="learning_entries", verbose_name="group"
+    )
     kind = models.CharField(max_length=20, choices=EntryKind.choices, default=EntryKind.STORY)
     title = models.CharField(max_length=200)
     # A long blog post or practice story (about 3,000 words).

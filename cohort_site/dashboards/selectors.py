@@ -364,9 +364,7 @@ def manager_actions(*, now: datetime.datetime) -> list[Action]:
         Action(
             emails.get(EmailStatus.DRAFT, 0), "decision emails waiting as drafts", f"{outbox}?status=draft"
         ),
-        Action(
-            expenses_awaiting_decision_count(), "expense claims to review", reverse("members:expense_review")
-        ),
+        Action(expenses_awaiting_decision_count(), "expenses to review", reverse("members:expense_review")),
         Action(
             entries_awaiting_approval().count(),
             "learning entries waiting for sharing approval",

@@ -323,7 +323,7 @@ def test_privacy_page_states_the_enforced_periods(client, db, settings):
         "Attendance, apologies and feedback",
         "Coffee pairs",
         "Learning entries",
-        "Expense claims and receipts",
+        "Expenses and receipts",
         "Emails we send you",
         "Sign-in records",
         "Backups",

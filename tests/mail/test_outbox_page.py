@@ -15,7 +15,7 @@ OUTBOX = "/staff/outbox/"
 
 
 @pytest.mark.parametrize("who", ["anonymous", "member"])
-def test_outbox_pages_are_404_for_non_staff(client, db, who):
+def test_outbox_pages_are_404_for_non_staff_and_ask_the_signed_out_to_sign_in(client, db, who):
     email = queue_plain()
     if who == "member":
         client.force_login(UserFactory())
@@ -27,7 +27,8 @@ def test_outbox_pages_are_404_for_non_staff(client, db, who):
         client.post(OUTBOX, {"action": "send_drafts", "emails": [email.pk]}),
     ]
 
-    assert [r.status_code for r in responses] == [404, 404, 404, 404]
+    # Signed out: to sign in first (and back); signed in but not staff: nothing there.
+    assert [r.status_code for r in responses] == [302 if who == "anonymous" else 404] * 4
 
 
 @pytest.mark.parametrize("count", [1, 3])

@@ -45,7 +45,7 @@ def test_introduction_goes_to_everyone_in_each_group_once_when_the_round_opens(
         for membership in group:
             partners = [m.member for m in group if m.pk != membership.pk]
             expected[membership.member.email] = (
-                f"Your coffee catch-up: meet {' and '.join(p.name for p in partners)}"
+                f"Your coffee pair: meet {' and '.join(p.name for p in partners)}"
             )
     assert {m.to[0]: m.subject for m in mail.outbox} == expected
     assert len(mail.outbox) == 6

@@ -162,7 +162,10 @@ def test_member_sign_in_is_rate_limited_by_allauth(client, manager, settings):
     response = client.post(reverse("account_login"), {"login": manager.email, "password": PASSWORD})
 
     assert response.status_code == 200
-    assert response.context["form"].non_field_errors() == ["Too many failed login attempts. Try again later."]
+    assert response.context["form"].non_field_errors() == [
+        "Too many wrong passwords for this email address. Wait 5 minutes, then try again, "
+        "or sign in with an emailed code instead."
+    ]
     assert "_auth_user_id" not in client.session
 
 

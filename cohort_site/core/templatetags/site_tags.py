@@ -1,6 +1,7 @@
 from django import forms, template
 from django.utils.safestring import mark_safe
 
+from cohort_site.core import sign_in
 from cohort_site.core.links import web_link
 from cohort_site.core.markdown import render_markdown
 
@@ -48,3 +49,26 @@ def aria_current(context, url: str, section: bool = False) -> str:
     if section and path.startswith(url):
         return mark_safe(' aria-current="true"')
     return ""
+
+
+@register.simple_tag
+def sign_in_code_lifetime() -> str:
+    """How long a sign-in code works, in words ("3 minutes")."""
+    return sign_in.code_lifetime()
+
+
+@register.simple_tag
+def sign_in_code_max_tries() -> int:
+    return sign_in.code_max_tries()
+
+
+@register.simple_tag
+def sign_in_code_tries_left_sentence(view) -> str:
+    """ "You have 2 tries left with this code." on a page asking for an emailed code."""
+    return f"You have {sign_in.tries_text(sign_in.code_tries_left(view))} left with this code."
+
+
+@register.filter
+def plain_message(message) -> str:
+    """A flash message, with allauth's stock sentences in our words."""
+    return sign_in.plain_message(message)
