@@ -160,7 +160,6 @@ ACCOUNT_LOGOUT_ON_GET = False
 # LOGIN_CODES_PER_CLIENT_PER_HOUR (nobody sprays codes at many inboxes). The code page says so.
 LOGIN_CODES_PER_ADDRESS_PER_HOUR = env.int("LOGIN_CODES_PER_ADDRESS_PER_HOUR", default=5)
 LOGIN_CODES_PER_CLIENT_PER_HOUR = env.int("LOGIN_CODES_PER_CLIENT_PER_HOUR", default=30)
-ACCOUNT_FORMS = {"request_login_code": "cohort_site.core.account_forms.RequestLoginCodeForm"}
 # allauth's rate limits are on by default; stated here so nobody turns them off by accident.
 ACCOUNT_RATE_LIMITS = {
     "request_login_code": (

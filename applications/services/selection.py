@@ -130,7 +130,6 @@ def waitlist_move(*, application: Application, up: bool) -> Application:
     return me
 
 
-@transaction.atomic
 def cohort_size_refusal(cohort: Cohort, size: int) -> str | None:
     """A group cannot be made smaller than the places already offered or confirmed in it."""
     taken = places_taken(cohort) if cohort.pk else 0
@@ -139,6 +138,7 @@ def cohort_size_refusal(cohort: Cohort, size: int) -> str | None:
     return None
 
 
+@transaction.atomic
 def cohort_create_next(*, programme: Programme) -> Cohort:
     """The next group of a programme, running after the last one (the brief: "multiple groups consecutively")."""
     Programme.objects.select_for_update().get(pk=programme.pk)

@@ -15,13 +15,14 @@ from allauth.account.forms import (
     ConfirmLoginCodeForm,
     ConfirmReauthenticationCodeForm,
     LoginForm,
-    RequestLoginCodeForm,
     RequestReauthenticationCodeForm,
 )
 from allauth.account.views import LoginView, RequestLoginCodeView
 from allauth.core.internal.ratelimit import get_rates
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from .account_forms import RequestLoginCodeForm as LimitedRequestLoginCodeForm
 
 STOCK = DefaultAccountAdapter.error_messages
 
@@ -126,9 +127,6 @@ class _EmailAddressField:
         }
         email.widget.attrs.pop("placeholder", None)
 
-    def full_clean(self):
-        super().full_clean()
-        _reword(self, "email", {"too_many_login_attempts": codes_requested_too_often})
 
 
 class _CodeField:
@@ -145,8 +143,8 @@ class _CodeField:
         _reword(self, "code", {"incorrect_code": lambda: INCORRECT_CODE})
 
 
-class SignInRequestCodeForm(_EmailAddressField, RequestLoginCodeForm):
-    pass
+class SignInRequestCodeForm(_EmailAddressField, LimitedRequestLoginCodeForm):
+    """Our words for the address; at the limit, the hourly limit's words (account_forms)."""
 
 
 class SignInConfirmCodeForm(_CodeField, ConfirmLoginCodeForm):

@@ -80,11 +80,11 @@ print("RESULT", json.dumps({{
 """
 DASHBOARD_HEADINGS = [
     "Hello, Ada",
+    "To do",
     "Next session",
     "The whole schedule",
-    "Coffee catch-up",
+    "Your coffee pair",
     "Latest from your group",
-    "To do",
     "Your calendar feed",
     "Your profile",
 ]

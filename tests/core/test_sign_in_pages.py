@@ -163,7 +163,9 @@ def test_a_new_code_starts_afresh_and_signs_in(client, sam, django_capture_on_co
     assert int(client.session["_auth_user_id"]) == sam.pk
 
 
-def test_asking_for_codes_too_often_says_how_long_to_wait(client, sam, django_capture_on_commit_callbacks):
+def test_asking_for_codes_too_often_says_what_the_limit_is_and_what_to_do(
+    client, sam, django_capture_on_commit_callbacks
+):
     for _ in range(3):
         request_code(client, "sam@example.org", django_capture_on_commit_callbacks)
 
@@ -171,8 +173,8 @@ def test_asking_for_codes_too_often_says_how_long_to_wait(client, sam, django_ca
 
     assert response.context["form"].errors == {
         "email": [
-            "You have asked for several codes for this email address in a short time. Wait 1 minute, then ask "
-            "again. The last code we sent still works for 3 minutes after it was sent."
+            "We send at most 5 sign-in codes an hour to one address, and a few a minute. We have sent as many as "
+            "we can for now: use the latest code we emailed, or ask for a new one within the hour."
         ]
     }
 

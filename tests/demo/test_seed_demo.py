@@ -114,7 +114,9 @@ def test_the_public_home_page_still_shows_the_open_call(client, db, debug_on):
     assert client.get("/").context["programme"].slug == open_call.SLUG
 
 
-def test_demo_reset_starts_the_demo_over(db, debug_on):
+def test_demo_reset_starts_the_demo_over(transactional_db, debug_on):
+    """(transactional: PostgreSQL will not flush tables with pending constraint checks inside a test's
+    transaction)"""
     call_command("seed_demo")
     Programme.objects.filter(slug=open_call.SLUG).update(title="Changed while trying it")
     User.objects.create_user(email="visitor@example.org")

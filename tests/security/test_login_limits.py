@@ -97,7 +97,10 @@ def test_a_strangers_failures_do_not_lock_the_owner_out_of_the_main_sign_in(clie
     )
 
     assert "_auth_user_id" not in stranger.session
-    assert blocked.context["form"].non_field_errors() == ["Too many failed login attempts. Try again later."]
+    assert blocked.context["form"].non_field_errors() == [
+        "Too many wrong passwords for this email address. Wait 5 minutes, then try again, or sign in with an "
+        "emailed code instead."
+    ]
     assert (owner.status_code, owner["Location"]) == (302, reverse("core:after_login"))
     assert int(client.session["_auth_user_id"]) == manager.pk
 
