@@ -9,7 +9,7 @@ from .enums import EmailKind, EmailStatus, OptionalEmail, SkipReason
 
 
 class OutgoingEmail(models.Model):
-    """One message to one person. Created by `email_queue`, sent by the `email_send` task, never twice.
+    """One message to one person. Created by `email_queue`, sent by the `emails_send` task, never twice.
     Its status changes only through `emails_set_status` (mail/services/status.py).
 
     `key` names the message's purpose and subject (e.g. ``session-reminder:12:34``); a second message with the

@@ -1,9 +1,10 @@
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from cohort_site.mail.enums import EmailKind, EmailStatus
 from cohort_site.mail.models import OutgoingEmail
-from cohort_site.mail.services import email_store
+from cohort_site.mail.services import email_store, unsubscribe_url
 from tests.factories import StaffFactory, UserFactory
 from tests.mail.test_queue import queue_plain
 
@@ -103,3 +104,19 @@ def test_outbox_names_each_kind_in_plain_words(client, db):
     assert "<td>Offer of a place</td>" in page.content.decode()
     assert "decision-offered" not in page.content.decode().split("<tbody>")[1]
     assert '<dd class="col-sm-9">Offer of a place</dd>' in detail
+
+
+def test_html_of_a_text_only_kind_is_laid_out_from_its_text_when_sent_and_shown(
+    client, db, django_capture_on_commit_callbacks
+):
+    client.force_login(StaffFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        email = queue_plain(kind=EmailKind.LEARNING_SURVEY_REMINDER)
+
+    shown = client.get(reverse("mail:outbox_email_html", args=[email.pk])).content.decode()
+    sent_html, mimetype = mail.outbox[0].alternatives[0]
+
+    assert email.body_html == ""
+    assert (sent_html, mimetype) == (shown, "text/html")
+    assert '<div style="white-space: pre-wrap;">Hello Sam,' in shown
+    assert f'<a href="{unsubscribe_url(email="sam@example.org", kind="learning-survey-reminder")}">' in shown

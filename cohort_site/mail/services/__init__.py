@@ -29,6 +29,7 @@ from .opt_outs import (
 from .queue import (
     Attachment,
     NewEmail,
+    email_html,
     email_queue,
     email_store,
     emails_publish,
@@ -47,6 +48,7 @@ __all__ = [
     "Attachment",
     "NewEmail",
     "email_deliver",
+    "email_html",
     "email_preferences_set",
     "email_queue",
     "email_store",

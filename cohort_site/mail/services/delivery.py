@@ -25,7 +25,7 @@ from ..enums import RETRY_DELAYS_MINUTES, EmailStatus, SkipReason
 from ..models import OutgoingEmail
 from ..smtp import TRACED_BACKENDS, DeliveryTrace, Phase
 from .opt_outs import unsubscribe_url
-from .queue import emails_publish
+from .queue import email_html, emails_publish
 from .status import emails_set_status
 
 logger = logging.getLogger(__name__)
@@ -82,8 +82,7 @@ def _build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
         reply_to=[email.reply_to] if email.reply_to else None,
         headers=headers,
     )
-    if email.body_html:
-        message.attach_alternative(email.body_html, "text/html")
+    message.attach_alternative(email_html(email), "text/html")
     for attachment in email.attachments.all():
         message.attach(attachment.filename, bytes(attachment.content), attachment.mimetype)
     return message

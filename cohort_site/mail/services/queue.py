@@ -43,12 +43,29 @@ class NewEmail:
 
 
 def _render(template: str, context: dict) -> tuple[str, str]:
+    """The text, and the HTML when the kind has its own (else "": see email_html)."""
     text = render_to_string(f"emails/{template}.txt", context).strip() + "\n"
     try:
         html = render_to_string(f"emails/{template}.html", context)
     except TemplateDoesNotExist:
-        html = render_to_string("emails/base.html", {**context, "body_text": text})
+        html = ""
     return text, html
+
+
+def email_html(email: OutgoingEmail) -> str:
+    """The HTML version of a stored message: its own, or else its text laid out by templates/emails/base.html.
+    Made when it is sent or shown rather than stored, so it always says what the text says (after an erasure
+    too), and queuing thousands of reminders does not lay each one out twice."""
+    if email.body_html:
+        return email.body_html
+    return render_to_string(
+        "emails/base.html",
+        {
+            "subject": email.subject,
+            "body_text": email.body_text,
+            "unsubscribe_url": unsubscribe_url(email=email.to, kind=email.kind) if email.optional else "",
+        },
+    )
 
 
 def email_queue(
@@ -222,13 +239,18 @@ def _enqueue_after_commit(email_ids: list[int]) -> None:
         transaction.on_commit(lambda: emails_publish(email_ids))
 
 
-def emails_publish(email_ids: list[int]) -> None:
-    """Publish one send task per email, all over one broker connection."""
-    from ..tasks import email_send
+# Emails sent by one task: few enough that the workers share a batch evenly, enough that publishing 10,000
+# is a few hundred messages to the broker rather than 10,000.
+EMAILS_PER_TASK = 25
 
-    with email_send.app.producer_or_acquire() as producer:
-        for email_id in email_ids:
-            email_send.apply_async((email_id,), producer=producer)
+
+def emails_publish(email_ids: list[int]) -> None:
+    """Publish send tasks for the emails, EMAILS_PER_TASK to a task, all over one broker connection."""
+    from ..tasks import emails_send
+
+    with emails_send.app.producer_or_acquire() as producer:
+        for chunk in batched(list(email_ids), EMAILS_PER_TASK):
+            emails_send.apply_async((chunk,), producer=producer)
 
 
 def _requeue(*, email_ids: Iterable[int], current: EmailStatus, **reset) -> int:
