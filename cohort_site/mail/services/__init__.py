@@ -10,6 +10,7 @@
 
 from .delivery import (
     LOST_QUEUED_AFTER,
+    REPUBLISH_AFTER,
     email_deliver,
     is_temporary_failure,
     message_id,
@@ -43,6 +44,7 @@ from .status import TRANSITIONS, emails_set_status, initial_status
 __all__ = [
     "ERASED_BODY",
     "LOST_QUEUED_AFTER",
+    "REPUBLISH_AFTER",
     "TRANSITIONS",
     "UNSUBSCRIBE_SALT",
     "Attachment",

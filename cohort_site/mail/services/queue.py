@@ -1,6 +1,7 @@
 """Storing a message: `email_queue` renders and stores a row; the worker sends it after commit.
 `emails_queue_many` does the same for thousands at once (the reminder dispatcher)."""
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from cohort_site.core.data_subjects import is_erased_address
 
@@ -18,6 +20,8 @@ from ..models import EmailAttachment, OutgoingEmail
 from ..selectors import email_keys_existing
 from .opt_outs import is_opted_out, opted_out_addresses, unsubscribe_url
 from .status import emails_set_status, initial_status
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -234,9 +238,11 @@ def _row(email: NewEmail, opted_out: dict[EmailKind, set[str]]) -> OutgoingEmail
 
 
 def _enqueue_after_commit(email_ids: list[int]) -> None:
-    """Publish the emails' send tasks once the transaction commits (at once outside one)."""
+    """Publish the emails' send tasks once the transaction commits (at once outside one). Robustly: the work is
+    committed whatever happens to the broker, so a failure here is logged, never the caller's error page; the
+    emails stay queued and the sweeper publishes them."""
     if email_ids:
-        transaction.on_commit(lambda: emails_publish(email_ids))
+        transaction.on_commit(lambda: emails_publish(email_ids), robust=True)
 
 
 # Emails sent by one task: few enough that the workers share a batch evenly, enough that publishing 10,000
@@ -244,13 +250,32 @@ def _enqueue_after_commit(email_ids: list[int]) -> None:
 EMAILS_PER_TASK = 25
 
 
-def emails_publish(email_ids: list[int]) -> None:
-    """Publish send tasks for the emails, EMAILS_PER_TASK to a task, all over one broker connection."""
+# A broker that cannot be reached is tried once more, at once, then left to the sweeper: a web request that
+# queued an email does not wait for it.
+PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+
+
+def emails_publish(email_ids: list[int]) -> list[int]:
+    """Publish send tasks for the emails, EMAILS_PER_TASK to a task, all over one broker connection, and record
+    when (`published_at`). When the broker cannot be reached this logs and stops: the emails not published
+    stay queued without `published_at`, and the sweeper publishes them once it can. Returns the ids published."""
     from ..tasks import emails_send
 
-    with emails_send.app.producer_or_acquire() as producer:
-        for chunk in batched(list(email_ids), EMAILS_PER_TASK):
-            emails_send.apply_async((chunk,), producer=producer)
+    published: list[int] = []
+    try:
+        with emails_send.app.producer_or_acquire() as producer:
+            for chunk in batched(list(email_ids), EMAILS_PER_TASK):
+                emails_send.apply_async((chunk,), producer=producer, retry_policy=PUBLISH_RETRY_POLICY)
+                published.extend(chunk)
+    except Exception:
+        logger.exception(
+            "Could not publish send tasks for %d of %d emails; the sweeper will publish them.",
+            len(email_ids) - len(published),
+            len(email_ids),
+        )
+    if published:
+        OutgoingEmail.objects.filter(pk__in=published).update(published_at=timezone.now())
+    return published
 
 
 def _requeue(*, email_ids: Iterable[int], current: EmailStatus, **reset) -> int:
