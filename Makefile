@@ -14,7 +14,7 @@ LOCK_BENCH := requirements-bench.lock
 UV_COMPILE = $(BIN)/uv pip compile pyproject.toml - --universal --python-version 3.11 --generate-hashes --quiet \
 	--custom-compile-command "make lock" --upgrade
 
-.PHONY: install run test lint format worker beat lock bench-deps
+.PHONY: install run demo-reset screenshots test lint format worker beat lock bench-deps
 
 $(STAMP): $(LOCK_DEV)
 	@test -n "$(PY_VERSION)" || { echo "$(PYTHON) not found: install Python 3.11 to 3.13, or set PYTHON=" >&2; exit 1; }
@@ -32,12 +32,22 @@ run: export DEBUG ?= 1
 run: $(STAMP)
 	$(BIN)/python manage.py devserver
 
+# Start the demo over (DEBUG databases only): every row deleted, the demo seeded afresh; then `make run`.
+demo-reset: export DEBUG ?= 1
+demo-reset: $(STAMP)
+	$(BIN)/python manage.py demo_reset
+
 test: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The README's screenshots, taken from the seeded demo in Chromium (commit them with the template change).
+screenshots: $(STAMP)
+	UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q tests/browser/test_readme_screenshots.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint templates --check --quiet
 

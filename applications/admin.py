@@ -193,6 +193,43 @@ ANSWER_FIELDS = [
 ]
 
 
+# The applications CSV, one (heading, value) per column, so a heading and its value cannot drift apart.
+APPLICATION_CSV_COLUMNS = [
+    ("Submitted", lambda a, availability: local_text(a.submitted_at, None, ISO_MINUTE)),
+    ("Programme", lambda a, availability: a.programme.title),
+    ("Status", lambda a, availability: a.get_status_display()),
+    ("Group", lambda a, availability: a.cohort.name if a.cohort else ""),
+    ("Name", lambda a, availability: a.name),
+    ("Email", lambda a, availability: a.email),
+    ("Organisation", lambda a, availability: a.organisation),
+    ("Role", lambda a, availability: a.role),
+    ("Role type", lambda a, availability: a.get_role_type_display()),
+    ("Pandemic work", lambda a, availability: a.pandemic_work),
+    ("Learning gained", lambda a, availability: a.learning_gained),
+    ("Why take part", lambda a, availability: a.motivation),
+    ("Hopes", lambda a, availability: a.hopes),
+    ("Challenge", lambda a, availability: a.challenge),
+    ("Share challenge", lambda a, availability: _yes_no(a.share_challenge_with_partners)),
+    ("Organisation supports", lambda a, availability: _yes_no(a.organisation_support)),
+    ("Team open to ideas", lambda a, availability: _yes_no(a.team_open_to_ideas)),
+    ("Commits to openness", lambda a, availability: _yes_no(a.commits_to_openness)),
+    ("Commits to sharing", lambda a, availability: _yes_no(a.commits_to_sharing)),
+    ("Accessibility needs", lambda a, availability: a.accessibility_needs),
+    (
+        "Times answered yes",
+        lambda a, availability: sum(1 for answer in availability if answer.answer == "yes"),
+    ),
+    (
+        "Availability",
+        lambda a, availability: "; ".join(
+            f"{x.candidate_time.label}: {x.get_answer_display()}" for x in availability
+        ),
+    ),
+    ("Score", lambda a, availability: "" if a.score is None else a.score),
+    ("Notes", lambda a, availability: a.manager_notes),
+]
+
+
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
     list_display = ["name", "organisation", "role_type", "status", "cohort", "submitted_at", "score"]
@@ -274,64 +311,15 @@ class ApplicationAdmin(admin.ModelAdmin):
         queryset = queryset.select_related("programme", "cohort").prefetch_related(
             Prefetch("availability", queryset=answers)
         )
-        header = [
-            "Submitted",
-            "Programme",
-            "Status",
-            "Group",
-            "Name",
-            "Email",
-            "Organisation",
-            "Role",
-            "Role type",
-            "Pandemic work",
-            "Learning gained",
-            "Why take part",
-            "Hopes",
-            "Challenge",
-            "Share challenge",
-            "Organisation supports",
-            "Team open to ideas",
-            "Commits to openness",
-            "Commits to sharing",
-            "Accessibility needs",
-            "Times answered yes",
-            "Availability",
-            "Score",
-            "Notes",
-        ]
 
         def rows():
-            for a in queryset.order_by("submitted_at", "pk"):
-                availability = list(a.availability.all())
-                yield [
-                    local_text(a.submitted_at, None, ISO_MINUTE),
-                    a.programme.title,
-                    a.get_status_display(),
-                    a.cohort.name if a.cohort else "",
-                    a.name,
-                    a.email,
-                    a.organisation,
-                    a.role,
-                    a.get_role_type_display(),
-                    a.pandemic_work,
-                    a.learning_gained,
-                    a.motivation,
-                    a.hopes,
-                    a.challenge,
-                    _yes_no(a.share_challenge_with_partners),
-                    _yes_no(a.organisation_support),
-                    _yes_no(a.team_open_to_ideas),
-                    _yes_no(a.commits_to_openness),
-                    _yes_no(a.commits_to_sharing),
-                    a.accessibility_needs,
-                    sum(1 for answer in availability if answer.answer == "yes"),
-                    "; ".join(f"{x.candidate_time.label}: {x.get_answer_display()}" for x in availability),
-                    "" if a.score is None else a.score,
-                    a.manager_notes,
-                ]
+            for application in queryset.order_by("submitted_at", "pk"):
+                availability = list(application.availability.all())
+                yield [value(application, availability) for _heading, value in APPLICATION_CSV_COLUMNS]
 
-        return csv_response("applications.csv", header, rows())
+        return csv_response(
+            "applications.csv", [heading for heading, _value in APPLICATION_CSV_COLUMNS], rows()
+        )
 
 
 def _yes_no(value: bool) -> str:

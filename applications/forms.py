@@ -4,6 +4,8 @@ import uuid
 
 from django import forms
 
+from cohort_site.core.forms import FreeTextMixin
+
 from .enums import AvailabilityAnswer, RoleType
 from .models import Application, Programme
 from .services import availability_refusal
@@ -11,9 +13,9 @@ from .services import availability_refusal
 REQUIRED = "required"
 
 
-class PublicFormMixin(forms.Form):
+class PublicFormMixin(FreeTextMixin, forms.Form):
     """A honeypot for bots (hidden from people by CSS, never shown to screen readers) and a submission token
-    that makes a double-clicked or retried post recognisable."""
+    that makes a double-clicked or retried post recognisable. Free text is bounded as everywhere (FreeTextMixin)."""
 
     website = forms.CharField(
         label="Leave this field empty", required=False, widget=forms.TextInput(attrs={"autocomplete": "off"})
@@ -73,8 +75,8 @@ HELP = {
     "hopes": "What you would like to have gained by the end of the six weeks.",
     "challenge": "A specific challenge or question around putting relationships and connections at the heart "
     "of your work. It doesn't have to be perfectly formed: ideas, questions and curiosity are great.",
-    "share_challenge_with_partners": "Your coffee catch-up partners will see it, to start a conversation.",
-    "organisation_support": "Sessions are 6 × 2 hours weekly, plus short coffee catch-ups and a couple of hours "
+    "share_challenge_with_partners": "Your coffee pair will see it, to start a conversation.",
+    "organisation_support": "Sessions are 6 × 2 hours weekly, plus short coffee-pair meetings and a couple of hours "
     "of self-directed learning: 2–3 days over 6 weeks.",
     "team_open_to_ideas": "The group has most impact if you can talk with your team about your learning and try "
     "things out.",
@@ -91,7 +93,7 @@ LABELS = {
     "motivation": "Why do you want to take part?",
     "hopes": "What do you hope to achieve?",
     "challenge": "A challenge or question you would like to bring (optional)",
-    "share_challenge_with_partners": "Share my challenge with my coffee catch-up partners",
+    "share_challenge_with_partners": "Share my challenge with my coffee pair",
     "organisation_support": "My organisation supports me to attend",
     "team_open_to_ideas": "My wider team is open to new ideas",
     "accessibility_needs": "Accessibility needs (optional)",
@@ -163,21 +165,16 @@ class ApplicationForm(PublicFormMixin, forms.ModelForm):
             "challenge": forms.Textarea(attrs={"rows": 3}),
             "accessibility_needs": forms.Textarea(attrs={"rows": 2}),
         }
+        # Set here rather than in __init__, so FreeTextMixin adds each limit to the help text it finds.
+        labels = {**LABELS, "name": "Your name", "role": "Your role"}
+        help_texts = {name: text for name, text in HELP.items() if text}
+        error_messages = {name: {REQUIRED: message} for name, message in MESSAGES.items()}
 
     def __init__(self, *args, programme: Programme, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.programme = programme
         self.editing = editing
         self.candidate_times = list(programme.candidate_times.select_related("programme"))
-        for name, field in self.fields.items():
-            if name in LABELS:
-                field.label = LABELS[name]
-            if HELP.get(name):
-                field.help_text = HELP[name]
-            if name in MESSAGES:
-                field.error_messages[REQUIRED] = MESSAGES[name]
-        self.fields["name"].label = "Your name"
-        self.fields["role"].label = "Your role"
         self.fields["role_type"].choices = RoleType.choices
         for name in REQUIRED_TICKS:
             self.fields[name].required = True

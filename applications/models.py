@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohort_site.core.dates import DAY_TIME, local_text
+from cohort_site.core.fields import BoundedTextField
 from cohort_site.core.models import validate_timezone
 
 from .enums import (
@@ -22,17 +23,22 @@ from .enums import (
     Weekday,
 )
 
+# An application answer: room for a few careful paragraphs (about 450 words), far more than selection needs.
+ANSWER_MAX = 3000
+
 
 class Programme(models.Model):
     """A call for a community of practice: what it is, who it is for, and its timeline."""
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
-    summary = models.TextField(help_text="One or two sentences shown at the top of the programme page.")
-    who_it_is_for = models.TextField()
-    what_to_expect = models.TextField()
-    time_commitment = models.TextField()
-    location = models.TextField(help_text="Where sessions happen, e.g. online.")
+    summary = BoundedTextField(
+        max_length=1000, help_text="One or two sentences shown at the top of the programme page."
+    )
+    who_it_is_for = BoundedTextField(max_length=5000)
+    what_to_expect = BoundedTextField(max_length=5000)
+    time_commitment = BoundedTextField(max_length=5000)
+    location = BoundedTextField(max_length=1000, help_text="Where sessions happen, e.g. online.")
     contact_name = models.CharField(max_length=150)
     contact_email = models.EmailField()
     timezone = models.CharField(max_length=64, default="Europe/London", validators=[validate_timezone])
@@ -103,7 +109,7 @@ class ProgrammeSection(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="sections")
     key = models.SlugField(max_length=60, help_text="A stable name, e.g. aims, about-you.")
     heading = models.CharField(max_length=200)
-    body = models.TextField(help_text="Markdown.")
+    body = BoundedTextField(max_length=20000, help_text="Markdown.")
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -173,6 +179,9 @@ class Cohort(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        # "group" on screen, the admin included (docs: STYLE.md practice 15); "cohort" stays the code's word.
+        verbose_name = "group"
+        verbose_name_plural = "groups"
         ordering = ["programme", "number"]
         constraints = [models.UniqueConstraint(fields=["programme", "number"], name="cohort_number_unique")]
 
@@ -205,7 +214,12 @@ class Application(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="applications")
     cohort = models.ForeignKey(
-        Cohort, on_delete=models.PROTECT, null=True, blank=True, related_name="applications"
+        Cohort,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name="group",
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -226,17 +240,17 @@ class Application(models.Model):
     organisation = models.CharField(max_length=200)
     role = models.CharField("your role", max_length=200)
     role_type = models.CharField(max_length=20, choices=RoleType.choices)
-    pandemic_work = models.TextField("what your organisation did during the pandemic")
-    motivation = models.TextField("why you want to take part")
-    hopes = models.TextField("what you hope to achieve")
-    learning_gained = models.TextField("learning you or your organisation gained")
-    challenge = models.TextField("a challenge or question to bring", blank=True)
+    pandemic_work = BoundedTextField("what your organisation did during the pandemic", max_length=ANSWER_MAX)
+    motivation = BoundedTextField("why you want to take part", max_length=ANSWER_MAX)
+    hopes = BoundedTextField("what you hope to achieve", max_length=ANSWER_MAX)
+    learning_gained = BoundedTextField("learning you or your organisation gained", max_length=ANSWER_MAX)
+    challenge = BoundedTextField("a challenge or question to bring", max_length=ANSWER_MAX, blank=True)
     share_challenge_with_partners = models.BooleanField(
         "share my challenge with my coffee partners", default=False
     )
     organisation_support = models.BooleanField("my organisation supports me to attend", default=False)
     team_open_to_ideas = models.BooleanField("my wider team is open to new ideas", default=False)
-    accessibility_needs = models.TextField(blank=True)
+    accessibility_needs = BoundedTextField(max_length=1000, blank=True)
     commits_to_openness = models.BooleanField(
         "I commit to showing up with openness, honesty, a lack of judgement, playfulness and positivity",
         default=False,
@@ -250,7 +264,7 @@ class Application(models.Model):
 
     submitted_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
-    manager_notes = models.TextField(blank=True)
+    manager_notes = BoundedTextField(max_length=5000, blank=True)
     score = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(10)])
     next_group_interest_at = models.DateTimeField(
         null=True, blank=True, help_text="When a declined applicant asked to be considered for a later group."
@@ -309,10 +323,10 @@ class ApplicationStatusChange(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=20, choices=ApplicationStatus.choices)
     to_status = models.CharField(max_length=20, choices=ApplicationStatus.choices)
-    cohort = models.ForeignKey(Cohort, on_delete=models.SET_NULL, null=True, blank=True)
+    cohort = models.ForeignKey(Cohort, on_delete=models.SET_NULL, null=True, blank=True, verbose_name="group")
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     changed_at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
+    note = BoundedTextField(max_length=2000, blank=True)
 
     class Meta:
         ordering = ["changed_at", "pk"]

@@ -1,13 +1,17 @@
 """A per-client-address limit on posts to the public forms, counted in the Django cache."""
 
+import logging
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
+from redis import RedisError
 
 from cohort_site.core.requests import client_ip
+
+logger = logging.getLogger(__name__)
 
 PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -40,11 +44,16 @@ def rate_limit_exceeded(request, *, scope: str) -> bool:
     rate = parse_rate(settings.PUBLIC_FORM_RATE_LIMIT)
     window = int(time.time() // rate.seconds)
     key = f"ratelimit:{scope}:{client_ip(request)}:{window}"
-    cache.add(key, 0, timeout=rate.seconds + 1)
     try:
-        count = cache.incr(key)
-    except ValueError:
-        # The key expired between add and incr: this is the first post of a new window.
-        cache.set(key, 1, timeout=rate.seconds + 1)
-        count = 1
+        cache.add(key, 0, timeout=rate.seconds + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            # The key expired between add and incr: this is the first post of a new window.
+            cache.set(key, 1, timeout=rate.seconds + 1)
+            count = 1
+    except (RedisError, OSError):
+        # Fails open: with the cache unreachable, an application is worth more than the limit it escapes.
+        logger.warning("Rate limit not counted for %s: the cache is unreachable", scope, exc_info=True)
+        return False
     return count > rate.count

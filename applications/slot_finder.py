@@ -16,10 +16,14 @@ Times equal on (1) and (2) share a rank, so the manager sees a tie as a tie. A m
 from __future__ import annotations
 
 import datetime
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import holidays
+
+# A candidate time's key and a member may be anything hashable (ids, model instances): the finder only compares them.
+Hashable = Any
 
 YES = "yes"
 IF_NEED_BE = "if_need_be"
@@ -113,37 +117,10 @@ def rank_times(
     first session's week), each time also carries its `weeks` dates and the bank holidays among them.
     """
     keys = [candidate.key for candidate in candidates]
-    yes: dict[Hashable, list] = {key: [] for key in keys}
-    maybe: dict[Hashable, list] = {key: [] for key in keys}
-    left: dict[Hashable, list] = {key: [] for key in keys}
-    silent: dict[Hashable, list] = {key: [] for key in keys}
-    for member, member_answers in answers.items():
-        get = member_answers.get
-        for key in keys:
-            answer = get(key)
-            if answer == YES:
-                yes[key].append(member)
-            elif answer == IF_NEED_BE:
-                maybe[key].append(member)
-            else:
-                left[key].append(member)
-                if answer is None:
-                    silent[key].append(member)
-
-    holiday_dates: dict[Hashable, tuple[datetime.date, ...]] = {}
-    clashes: dict[Hashable, tuple[BankHoliday, ...]] = {}
-    if first_week is not None:
-        for candidate in candidates:
-            holiday_dates[candidate.key] = weekly_dates(first_week, candidate.weekday, weeks)
-        everyday = [day for dates in holiday_dates.values() for day in dates]
-        found = {
-            bank_holiday.date: bank_holiday
-            for bank_holiday in bank_holidays_on(
-                everyday, country=holiday_country, subdivision=holiday_subdivision
-            )
-        }
-        for key, dates in holiday_dates.items():
-            clashes[key] = tuple(found[day] for day in dates if day in found)
+    yes, maybe, left, silent = _answers_by_time(keys, answers)
+    dates, clashes = _dates_and_bank_holidays(
+        candidates, first_week, weeks, country=holiday_country, subdivision=holiday_subdivision
+    )
 
     def order(position: int):
         key = keys[position]
@@ -167,9 +144,50 @@ def rank_times(
                 yes=tuple(yes[key]),
                 if_need_be=tuple(maybe[key]),
                 left_out=tuple(left[key]),
-                dates=holiday_dates.get(key, ()),
+                dates=dates.get(key, ()),
                 bank_holidays=clashes.get(key, ()),
                 unanswered=tuple(silent[key]),
             )
         )
     return ranked
+
+
+def _answers_by_time(keys: list[Hashable], answers: Mapping[Hashable, Mapping[Hashable, str]]):
+    """For each time: who said yes, who said if need be, who is left out (no, or no answer) and who gave none."""
+    yes: dict[Hashable, list] = {key: [] for key in keys}
+    maybe: dict[Hashable, list] = {key: [] for key in keys}
+    left: dict[Hashable, list] = {key: [] for key in keys}
+    silent: dict[Hashable, list] = {key: [] for key in keys}
+    for member, member_answers in answers.items():
+        get = member_answers.get
+        for key in keys:
+            answer = get(key)
+            if answer == YES:
+                yes[key].append(member)
+            elif answer == IF_NEED_BE:
+                maybe[key].append(member)
+            else:
+                left[key].append(member)
+                if answer is None:
+                    silent[key].append(member)
+    return yes, maybe, left, silent
+
+
+def _dates_and_bank_holidays(
+    candidates: Sequence[Candidate],
+    first_week: datetime.date | None,
+    weeks: int,
+    *,
+    country: str,
+    subdivision: str | None,
+) -> tuple[dict[Hashable, tuple[datetime.date, ...]], dict[Hashable, tuple[BankHoliday, ...]]]:
+    """Each time's session dates from `first_week`, and the bank holidays among them (nothing without a week)."""
+    if first_week is None:
+        return {}, {}
+    dates = {candidate.key: weekly_dates(first_week, candidate.weekday, weeks) for candidate in candidates}
+    everyday = [day for days in dates.values() for day in days]
+    found = {
+        bank_holiday.date: bank_holiday
+        for bank_holiday in bank_holidays_on(everyday, country=country, subdivision=subdivision)
+    }
+    return dates, {key: tuple(found[day] for day in days if day in found) for key, days in dates.items()}

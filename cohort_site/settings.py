@@ -79,6 +79,8 @@ MIDDLEWARE = [
     # Before the headers, so a timed-out staff member's redirect still carries them.
     "cohort_site.core.middleware.StaffIdleTimeoutMiddleware",
     "cohort_site.core.middleware.SecurityHeadersMiddleware",
+    # Inside the headers, so its 400 page carries them too; before any view reads the request's data.
+    "cohort_site.core.middleware.NulByteMiddleware",
     # Last, so it sees the outcome of authentication (django-axes' requirement).
     "axes.middleware.AxesMiddleware",
 ]
@@ -148,6 +150,16 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 # A sign-in code dies after this many wrong guesses (allauth's default, stated like the rate limits below).
 ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+# How long a sign-in code works, in seconds (allauth's default); the pages and the email say it in minutes.
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 180
+# allauth's forms with our words: what to do after a wrong code, and how long to wait after too many tries.
+ACCOUNT_FORMS = {
+    "login": "cohort_site.core.sign_in.PasswordSignInForm",
+    "request_login_code": "cohort_site.core.sign_in.SignInRequestCodeForm",
+    "confirm_login_code": "cohort_site.core.sign_in.SignInConfirmCodeForm",
+    "request_reauthentication_code": "cohort_site.core.sign_in.ReauthenticationRequestCodeForm",
+    "confirm_reauthentication_code": "cohort_site.core.sign_in.ReauthenticationConfirmCodeForm",
+}
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # Changing the address that sign-in codes go to, or a password, asks who you are again (within the last 5 minutes):
 # members by a code emailed to them (they have no password), staff by their password or, if they prefer, a code.
@@ -157,8 +169,17 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_GET = False
+# Each request for a sign-in code emails one. Beside allauth's per-minute limits, one address is sent at most
+# LOGIN_CODES_PER_ADDRESS_PER_HOUR an hour (nobody fills a member's inbox with codes) and one client at most
+# LOGIN_CODES_PER_CLIENT_PER_HOUR (nobody sprays codes at many inboxes). The code page says so.
+LOGIN_CODES_PER_ADDRESS_PER_HOUR = env.int("LOGIN_CODES_PER_ADDRESS_PER_HOUR", default=5)
+LOGIN_CODES_PER_CLIENT_PER_HOUR = env.int("LOGIN_CODES_PER_CLIENT_PER_HOUR", default=30)
+ACCOUNT_FORMS = {"request_login_code": "cohort_site.core.account_forms.RequestLoginCodeForm"}
 # allauth's rate limits are on by default; stated here so nobody turns them off by accident.
 ACCOUNT_RATE_LIMITS = {
+    "request_login_code": (
+        f"20/m/ip,3/m/key,{LOGIN_CODES_PER_ADDRESS_PER_HOUR}/h/key,{LOGIN_CODES_PER_CLIENT_PER_HOUR}/h/ip"
+    ),
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/3m/key",
@@ -169,12 +190,16 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
 }
 
-# django-axes guards the Django admin's password login, which allauth's limits do not cover.
+# django-axes guards every password sign-in (its backend comes first above), the Django admin's included, which
+# allauth's limits do not cover. It locks a client address that fails for one account, and a client address
+# that fails for any accounts; never an account from everywhere, which would let a stranger lock the manager
+# out. The owner is told by email instead (mail/signin_alerts.py).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The client's address as everything else reads it (TRUSTED_PROXY_COUNT hops from the right).
+AXES_CLIENT_IP_CALLABLE = "cohort_site.core.requests.client_ip"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_VERBOSE = False
 # A page that says what happened and for how long, instead of axes' one line of plain text.
@@ -186,6 +211,9 @@ AXES_USERNAME_CALLABLE = "cohort_site.core.lockout.client_username"
 # EMAIL_URL: smtp://user:pass@host:587 (+tls), consolemail://, filemail:///path. Dev default prints to the console.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
 vars().update(EMAIL_CONFIG)
+if DEBUG and "EMAIL_URL" not in env:
+    # Development without a mail server: one line per email in the terminal (the whole message is in the outbox).
+    EMAIL_BACKEND = "cohort_site.mail.backends.TerminalEmailBackend"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Connection Coalition <noreply@cohort.example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -202,7 +230,7 @@ if REDIS_URL:
     # worker (cohort_site/broker.py).
     CELERY_BROKER_TRANSPORT = "cohort_site.broker:Transport"
 elif EMBEDDED_BROKER_DIR:
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS |= {
         "data_folder_in": str(BASE_DIR / EMBEDDED_BROKER_DIR / "queue"),
         "data_folder_out": str(BASE_DIR / EMBEDDED_BROKER_DIR / "queue"),
@@ -262,6 +290,18 @@ EMAIL_BODY_RETENTION = timedelta(days=env.int("EMAIL_BODY_RETENTION_DAYS", defau
 # Sign-in records (successful and failed attempts, lockouts) are deleted this long after the attempt.
 SIGNIN_LOG_RETENTION = timedelta(days=env.int("SIGNIN_LOG_RETENTION_DAYS", default=90))
 
+# --- Backups: manage.py backup / restore; docker-compose's `backup` service runs `backup --nightly` -------------
+# Where archives are written (never inside MEDIA_ROOT). They hold everyone's personal data: copy them off the
+# server to storage you control (README), and keep those copies no longer than these archives are kept.
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(BASE_DIR / "var" / "backups")))
+# Pruning keeps the newest archive of each of the last BACKUP_KEEP_DAILY days and of each of the last
+# BACKUP_KEEP_WEEKLY weeks: erased or expired data leaves the backups within max(daily, 7 x weekly) days, which the
+# privacy page states.
+BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=14)
+BACKUP_KEEP_WEEKLY = env.int("BACKUP_KEEP_WEEKLY", default=8)
+# When `backup --nightly` runs, UK time (HH:MM); before enforce_retention's 03:30.
+BACKUP_TIME = env("BACKUP_TIME", default="02:30")
+
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -273,7 +313,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "cohort_site.core.storage.CompleteFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -305,6 +345,8 @@ if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # How many proxies sit in front of the app; the client IP is read that many hops from the right.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# allauth's per-client limits read the same hop (otherwise, behind a proxy, every visitor would share one count).
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from applications.views import CurrentProgrammeView
+from cohort_site.core import sign_in
 from cohort_site.core import urls as core_urls
 from cohort_site.members.views import PrivacyView
 
@@ -20,6 +21,9 @@ core_patterns = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # allauth's two sign-in pages, open even while a code is pending (cohort_site/core/sign_in.py); the rest is its own.
+    path("accounts/login/", sign_in.SignInView.as_view(), name="account_login"),
+    path("accounts/login/code/", sign_in.SignInRequestCodeView.as_view(), name="account_request_login_code"),
     path("accounts/", include("allauth.urls")),
     path("", include((core_patterns, core_urls.app_name))),
     path("", include("cohort_site.dashboards.urls")),
@@ -31,6 +35,7 @@ urlpatterns = [
     path("", include("pairings.urls")),
 ]
 
+handler400 = "cohort_site.core.views.bad_request"
 handler404 = "cohort_site.core.views.page_not_found"
 handler403 = "cohort_site.core.views.permission_denied"
 handler500 = "cohort_site.core.views.server_error"

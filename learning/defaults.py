@@ -1,5 +1,7 @@
 """Defaults a programme starts with: the brief's reading list and the survey questions (the manager edits them)."""
 
+from typing import Any
+
 from .enums import QuestionKind, SurveyKind
 
 # The brief's "Find out more" links.
@@ -19,7 +21,7 @@ READING_LIST = [
     },
 ]
 
-SURVEYS = {
+SURVEYS: dict[SurveyKind, dict[str, Any]] = {
     SurveyKind.MIDPOINT: {
         "title": "Mid-point check-in",
         "intro": "Half way through: tell us how it is going, so we can shape the sessions that are left.",

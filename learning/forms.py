@@ -4,10 +4,20 @@ from django.db.models import Q
 from django.utils.text import Truncator
 
 from applications.enums import ApplicationStatus
+from cohort_site.core.forms import FreeTextMixin, WebLinkField
 from sessions_app.models import Session
 
 from .enums import RATING_CHOICES, EntryKind, QuestionKind, Visibility
-from .models import WIDER_AUDIENCE_CHOICES, ReadingItem, Survey, SurveyQuestion, Topic
+from .models import (
+    WIDER_AUDIENCE_CHOICES,
+    Entry,
+    ReadingItem,
+    SessionFeedback,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    Topic,
+)
 from .selectors import cohorts_for_writing
 
 User = get_user_model()
@@ -29,30 +39,61 @@ class AuthorsField(forms.ModelMultipleChoiceField):
         return f"{obj.name or obj.email}" + (" (manager)" if obj.is_staff else "")
 
 
-class EntryForm(forms.Form):
-    cohort = CohortChoiceField(queryset=None, label="Group", empty_label=None)
-    kind = forms.ChoiceField(label="What is it?", choices=EntryKind.choices)
-    title = forms.CharField(max_length=200)
+class EntryForm(FreeTextMixin, forms.Form):
+    cohort = CohortChoiceField(
+        queryset=None,
+        label="Group",
+        empty_label=None,
+        error_messages={
+            "required": "Choose the group the entry belongs to.",
+            "invalid_choice": "Choose one of your groups from the list.",
+        },
+    )
+    kind = forms.ChoiceField(
+        label="What is it?",
+        choices=EntryKind.choices,
+        error_messages={
+            "required": "Choose what the entry is, for example a blog post.",
+            "invalid_choice": "Choose what the entry is from the list.",
+        },
+    )
+    title = forms.CharField(
+        max_length=200,
+        error_messages={
+            "required": "Enter a title.",
+            "max_length": "Shorten the title to 200 characters or fewer.",
+        },
+    )
     body = forms.CharField(
+        max_length=Entry._meta.get_field("body").max_length,
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text="Markdown: *emphasis*, **strong**, - lists, [links](https://…) and ## headings.",
+        error_messages={"required": "Write the text of the entry: a few lines are enough."},
     )
-    link = forms.URLField(
-        max_length=500, required=False, assume_scheme="https", help_text="For a resource: where to find it."
+    link = WebLinkField(
+        max_length=500,
+        required=False,
+        help_text="For a resource: where to find it.",
+        error_messages={"max_length": "Shorten the link to 500 characters or fewer."},
     )
     topics = forms.CharField(
         max_length=300,
         required=False,
         help_text="Separate topics with commas, e.g. volunteers, digital inclusion.",
+        error_messages={"max_length": "Shorten the topics to 300 characters or fewer."},
     )
     session = SessionChoiceField(
-        queryset=None, required=False, help_text="Optional: the session it came from."
+        queryset=None,
+        required=False,
+        help_text="Optional: the session it came from.",
+        error_messages={"invalid_choice": "Choose one of the group's sessions, or leave it empty."},
     )
     authors = AuthorsField(
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Everyone named must consent before it is shared beyond the group.",
+        error_messages={"invalid_choice": "Choose authors from the list: people in the group."},
     )
 
     def __init__(self, *args, user, entry=None, **kwargs):
@@ -97,7 +138,7 @@ class EntryForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("kind", self.entry.kind if self.entry else None)
-        if kind == EntryKind.RESOURCE and not cleaned.get("link"):
+        if kind == EntryKind.RESOURCE and not cleaned.get("link") and "link" not in self.errors:
             self.add_error("link", "A resource needs a link to where people can find it.")
         return cleaned
 
@@ -160,23 +201,33 @@ class AudienceForm(forms.Form):
 SHARING_ACTIONS = ["publish", "request", "consent", "withdraw", "approve", "decline"]
 
 
-class SessionFeedbackForm(forms.Form):
+class SessionFeedbackForm(FreeTextMixin, forms.Form):
     rating = forms.TypedChoiceField(
         label="Overall, how was the session?",
         choices=RATING_CHOICES,
         coerce=int,
         widget=forms.RadioSelect,
         help_text="1 is poor, 5 is excellent.",
+        error_messages={
+            "required": "Choose a rating from 1 (poor) to 5 (excellent).",
+            "invalid_choice": "Choose a rating from 1 (poor) to 5 (excellent).",
+        },
     )
     what_worked = forms.CharField(
-        label="What worked?", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label="What worked?",
+        required=False,
+        max_length=SessionFeedback._meta.get_field("what_worked").max_length,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     what_to_change = forms.CharField(
-        label="What would you change?", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label="What would you change?",
+        required=False,
+        max_length=SessionFeedback._meta.get_field("what_to_change").max_length,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
-class SurveyAnswerForm(forms.Form):
+class SurveyAnswerForm(FreeTextMixin, forms.Form):
     """One field per active question: `q<id>`."""
 
     def __init__(self, *args, questions, **kwargs):
@@ -192,23 +243,28 @@ class SurveyAnswerForm(forms.Form):
                     empty_value=None,
                 )
             else:
-                field = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+                field = forms.CharField(
+                    widget=forms.Textarea(attrs={"rows": 4}),
+                    required=False,
+                    max_length=SurveyAnswer._meta.get_field("text").max_length,
+                )
             field.label = question.text
             field.help_text = question.help_text
             self.fields[f"q{question.pk}"] = field
+        self.describe_text_fields()
 
     def answers(self) -> dict[int, int | str | None]:
         return {question.pk: self.cleaned_data.get(f"q{question.pk}") for question in self.questions}
 
 
-class SurveySettingsForm(forms.ModelForm):
+class SurveySettingsForm(FreeTextMixin, forms.ModelForm):
     class Meta:
         model = Survey
         fields = ["title", "intro", "opens_after_session"]
         widgets = {"intro": forms.Textarea(attrs={"rows": 3})}
 
 
-class SurveyQuestionForm(forms.Form):
+class SurveyQuestionForm(FreeTextMixin, forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     text = forms.CharField(label="Question", max_length=300)
     help_text = forms.CharField(label="Hint", max_length=300, required=False)
@@ -226,8 +282,8 @@ def question_initial(questions: list[SurveyQuestion]) -> list[dict]:
     ]
 
 
-class ReadingItemForm(forms.ModelForm):
-    url = forms.URLField(label="Link", max_length=500, assume_scheme="https")
+class ReadingItemForm(FreeTextMixin, forms.ModelForm):
+    url = WebLinkField(label="Link", max_length=500)
 
     class Meta:
         model = ReadingItem

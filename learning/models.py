@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Application, Cohort, Programme
+from cohort_site.core.fields import BoundedTextField
 from sessions_app.models import Session
 
 from .enums import EntryKind, QuestionKind, SurveyKind, Visibility
@@ -33,10 +34,15 @@ class Entry(models.Model):
     """
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="learning_entries")
-    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="learning_entries")
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.PROTECT, related_name="learning_entries", verbose_name="group"
+    )
     kind = models.CharField(max_length=20, choices=EntryKind.choices, default=EntryKind.STORY)
     title = models.CharField(max_length=200)
-    body = models.TextField(help_text="Markdown: *emphasis*, **strong**, lists, links and headings.")
+    # A long blog post or practice story (about 3,000 words).
+    body = BoundedTextField(
+        max_length=20000, help_text="Markdown: *emphasis*, **strong**, lists, links and headings."
+    )
     link = models.URLField(max_length=500, blank=True, help_text="For a resource: where to find it.")
     topics = models.ManyToManyField(Topic, blank=True, related_name="entries")
     session = models.ForeignKey(
@@ -138,7 +144,7 @@ class ReadingItem(models.Model):
     title = models.CharField(max_length=200)
     source = models.CharField(max_length=150, blank=True, help_text="Who published it.")
     url = models.URLField(max_length=500)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(max_length=1000, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -167,8 +173,8 @@ class SessionFeedback(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="feedback")
     member = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="session_feedback")
     rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
-    what_worked = models.TextField(blank=True)
-    what_to_change = models.TextField(blank=True)
+    what_worked = BoundedTextField(max_length=2000, blank=True)
+    what_to_change = BoundedTextField(max_length=2000, blank=True)
     submitted_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -195,7 +201,7 @@ class Survey(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="surveys")
     kind = models.CharField(max_length=12, choices=SurveyKind.choices)
     title = models.CharField(max_length=200)
-    intro = models.TextField(blank=True, help_text="Shown above the questions. Markdown.")
+    intro = BoundedTextField(max_length=2000, blank=True, help_text="Shown above the questions. Markdown.")
     opens_after_session = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1)],
         help_text="Opens for a group when its session with this number ends.",
@@ -247,7 +253,7 @@ class SurveyAnswer(models.Model):
     rating = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    text = models.TextField(blank=True)
+    text = BoundedTextField(max_length=3000, blank=True)
 
     class Meta:
         ordering = ["response", "question__order", "pk"]

@@ -159,6 +159,7 @@ def survey_opening_sessions(survey: Survey) -> QuerySet[Session]:
 
 
 def survey_opened_at(survey: Survey, member: Application) -> datetime.datetime | None:
+    assert member.cohort_id is not None  # a member's place is in a group
     session = survey_opening_sessions(survey).filter(cohort_id=member.cohort_id).first()
     return session.ends_at if session else None
 
@@ -178,7 +179,7 @@ def survey_due(survey: Survey, *, now: datetime.datetime, opened_after: datetime
         .select_related("user", "cohort")
         .order_by("pk")
     )
-    return [(member, opened[member.cohort_id]) for member in members]
+    return [(member, opened[member.cohort_id]) for member in members if member.cohort_id is not None]
 
 
 @dataclass

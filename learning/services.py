@@ -69,7 +69,7 @@ def _validate_entry(
             errors["session"] = "Session notes are for one session: choose it."
         elif (
             Entry.objects.filter(kind=EntryKind.SESSION_NOTES, session=session)
-            .exclude(pk=entry.pk if entry else None)
+            .exclude(pk__in=[entry.pk] if entry else [])
             .exists()
         ):
             errors["session"] = "This session has notes already; edit those instead."
@@ -189,7 +189,7 @@ def entry_visibility_sync(*, entry: Entry, by: User | None = None, publish: bool
     return entry
 
 
-entry_visibility_sync.alters_data = True
+entry_visibility_sync.alters_data = True  # type: ignore[attr-defined]
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from cohort_site.core.charts import rating_distribution_svg
 from cohort_site.core.csv import csv_response
 from cohort_site.core.dates import ISO_DAY, ISO_MINUTE, local_text
 from cohort_site.core.markdown import render_markdown
-from cohort_site.core.mixins import StaffRequiredMixin
+from cohort_site.core.mixins import StaffRequiredMixin, staff_required
 from cohort_site.core.rules import is_active_staff
 from sessions_app.models import Session
 
@@ -569,6 +569,7 @@ class SurveyEditView(StaffRequiredMixin, TemplateView):
         return redirect("learning:survey_edit", pk=self.survey.pk)
 
 
+@staff_required
 def programme_feedback_csv(request, slug: str):
     if not rules.can_see_results(request.user):
         raise Http404
@@ -601,6 +602,7 @@ def programme_feedback_csv(request, slug: str):
     return csv_response(f"{programme.slug}-session-feedback.csv", header, rows)
 
 
+@staff_required
 def survey_csv(request, pk: int):
     if not rules.can_see_results(request.user):
         raise Http404

@@ -13,9 +13,9 @@ def coffee_windows(user):
         partners = ", ".join(window.partner_names)
         yield CalendarEvent(
             uid=f"coffee-round-{window.round.pk}-{user.pk}@{uid_domain()}",
-            summary=f"Coffee catch-up with {partners}",
+            summary=f"Coffee pair: meet {partners}",
             starts_at=window.opens_at,
             ends_at=window.closes_at,
             tzid=programme.timezone,
-            description=f"Any time in this window: a short one-to-one catch-up with {partners}.",
+            description=f"Any time in this window: half an hour with your coffee pair, {partners}.",
         )

@@ -9,7 +9,9 @@ from .enums import RoundStatus
 class Round(models.Model):
     """The gap between two sessions: opens when session `number` ends, closes when session `number + 1` starts."""
 
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="coffee_rounds")
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="coffee_rounds", verbose_name="group"
+    )
     number = models.PositiveSmallIntegerField(help_text="Round n falls between session n and session n + 1.")
     opens_at = models.DateTimeField()
     closes_at = models.DateTimeField()

@@ -245,7 +245,27 @@ def plan_pairs(
     free = [r for r in range(rounds) if r not in fixed]
     available = {r: [p for p in order if p not in sit_outs.get(r, ())] for r in free}
 
-    # 1. Trios, in time order, from those with the fewest trios so far.
+    trio_of, unmatched = _place_trios(state, rounds, fixed, available)
+    pairs = _seat_pairs(state, free, order, available, trio_of)
+    _improve_rounds(state, free, pairs, exact=len(ids) <= EXACT_LIMIT)
+
+    result: list[list[Group]] = []
+    for r in range(rounds):
+        if r in fixed:
+            result.append(list(fixed[r]))
+            continue
+        groups = [pair_key(*p) for p in pairs[r]]
+        if r in trio_of:
+            groups.append(tuple(sorted(trio_of[r])))
+        result.append(sorted(groups))
+    return Plan(rounds=result, unmatched=unmatched)
+
+
+def _place_trios(
+    state: _State, rounds: int, fixed: dict[int, list[Group]], available: dict[int, list[int]]
+) -> tuple[dict[int, Group], dict[int, int]]:
+    """Step 1: a round with an odd number of people has one trio, chosen in time order from those with the fewest
+    trios so far; a round with one person leaves them unmatched."""
     trio_of: dict[int, Group] = {}
     unmatched: dict[int, int] = {}
     trios: Counter[int] = Counter()
@@ -263,8 +283,17 @@ def plan_pairs(
             trio_of[r] = trio
             trios.update(trio)
             state.add([trio])
+    return trio_of, unmatched
 
-    # 2. Pairs: the circle baseline, with the people it cannot seat matched among themselves.
+
+def _seat_pairs(
+    state: _State,
+    free: list[int],
+    order: list[int],
+    available: dict[int, list[int]],
+    trio_of: dict[int, Group],
+) -> dict[int, list[Group]]:
+    """Step 2: the circle baseline, with the people it cannot seat matched among themselves."""
     pairs: dict[int, list[Group]] = {}
     for turn, r in enumerate(free):
         in_trio = set(trio_of.get(r, ()))
@@ -280,11 +309,14 @@ def plan_pairs(
             displaced = []
         pairs[r] = kept + _match(state, displaced)
         state.add(pairs[r])
+    return pairs
 
-    # 3. Coordinate descent: re-solve each round given all the others until none gets cheaper. A round is
-    # re-solved only when the cost of a pair among its people changed since it was last solved (otherwise its
-    # last solution is still optimal), which keeps the passes after the first cheap.
-    exact = len(ids) <= EXACT_LIMIT
+
+def _improve_rounds(state: _State, free: list[int], pairs: dict[int, list[Group]], *, exact: bool) -> None:
+    """Step 3, in place: coordinate descent, re-solving each round given all the others until none gets cheaper.
+
+    A round is re-solved only when the cost of a pair among its people changed since it was last solved
+    (otherwise its last solution is still optimal), which keeps the passes after the first cheap."""
     people = {r: {p for pair in pairs[r] for p in pair} for r in free}
     dirty = set(free)
     for _ in range(MAX_PASSES if exact else 1):
@@ -299,15 +331,7 @@ def plan_pairs(
                 continue
             state.add(current, -1)
             before = state.round_cost(current)
-            best = current
-            if exact:
-                if state.worth_exact_solve(current):
-                    best = _match(state, [p for pair in current for p in pair])
-                best = _swap_search(state, best)
-            else:
-                focus = {i for i, pair in enumerate(current) if state.pair_cost(*pair) >= state.O}
-                if focus:
-                    best = _swap_search(state, current, focus=focus)
+            best = _resolved_round(state, current, exact=exact)
             if state.round_cost(best) < before:
                 changed_pairs = set(current) ^ set(best)
                 pairs[r] = best
@@ -318,16 +342,19 @@ def plan_pairs(
                         dirty.add(other)
             state.add(pairs[r])
 
-    result: list[list[Group]] = []
-    for r in range(rounds):
-        if r in fixed:
-            result.append(list(fixed[r]))
-            continue
-        groups = [pair_key(*p) for p in pairs[r]]
-        if r in trio_of:
-            groups.append(tuple(sorted(trio_of[r])))
-        result.append(sorted(groups))
-    return Plan(rounds=result, unmatched=unmatched)
+
+def _resolved_round(state: _State, current: list[Group], *, exact: bool) -> list[Group]:
+    """The round's pairs re-solved given every other round: exactly for small groups, else by swaps around the
+    pairs that repeat a meeting."""
+    if exact:
+        best = (
+            _match(state, [p for pair in current for p in pair])
+            if state.worth_exact_solve(current)
+            else current
+        )
+        return _swap_search(state, best)
+    focus = {i for i, pair in enumerate(current) if state.pair_cost(*pair) >= state.O}
+    return _swap_search(state, current, focus=focus) if focus else current
 
 
 def plan_repeats(plan: Plan, past_pairs: Iterable[Sequence[int]] = ()) -> int:

@@ -113,6 +113,7 @@ def pair_memberships_of(member: Application) -> QuerySet[PairMember]:
 
 def next_unpublished_round(member: Application, now: datetime | None = None) -> Round | None:
     """The next round a member could still ask to skip: not announced yet and not closed."""
+    assert member.cohort_id is not None  # a member's place is in a group
     now = now or timezone.now()
     return (
         Round.objects.filter(cohort_id=member.cohort_id, status=RoundStatus.PLANNED, closes_at__gt=now)
@@ -139,7 +140,7 @@ def catch_up_windows_for(user) -> list[CatchUpWindow]:
             round=membership.round,
             opens_at=membership.round.opens_at,
             closes_at=membership.round.closes_at,
-            partner_names=[m.member.name for m in membership.pair.everyone if m.member_id != member.pk],
+            partner_names=[m.member.name for m in membership.pair.everyone if m.member_id != member.pk],  # type: ignore[attr-defined]  # a Prefetch's to_attr
         )
         for membership in pair_memberships_of(member)
     ]
@@ -181,6 +182,7 @@ def coffee_overview(member: Application, *, now: datetime) -> CoffeeOverview:
         (m for m in mine if m.round.opens_at > now), None
     )
     partners = others[current.pair_id] if current else []
+    assert member.cohort_id is not None  # a member's place is in a group
     next_round = (
         Round.objects.filter(cohort_id=member.cohort_id, status=RoundStatus.PLANNED, closes_at__gt=now)
         .annotate(skipping=Exists(SkipRequest.objects.filter(round=OuterRef("pk"), member=member)))

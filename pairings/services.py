@@ -40,17 +40,17 @@ def rounds_sync(*, cohort: Cohort) -> list[Round]:
             if number not in gaps and round_.status == RoundStatus.PLANNED:
                 round_.delete()
         for number, (opens_at, closes_at) in gaps.items():
-            round_ = existing.get(number)
-            if round_ is None:
+            known = existing.get(number)
+            if known is None:
                 Round.objects.create(cohort=cohort, number=number, opens_at=opens_at, closes_at=closes_at)
-            elif (round_.opens_at, round_.closes_at) != (opens_at, closes_at):
-                round_.opens_at, round_.closes_at = opens_at, closes_at
-                round_.save(update_fields=["opens_at", "closes_at"])
+            elif (known.opens_at, known.closes_at) != (opens_at, closes_at):
+                known.opens_at, known.closes_at = opens_at, closes_at
+                known.save(update_fields=["opens_at", "closes_at"])
     return list(Round.objects.filter(cohort=cohort).order_by("number"))
 
 
 def _planner_members(members: list[Application]) -> list[Member]:
-    yes = {}
+    yes: dict[int, set[int]] = {}
     for application_id, time_id in Availability.objects.filter(
         application__in=members, answer=AvailabilityAnswer.YES
     ).values_list("application_id", "candidate_time_id"):
@@ -77,7 +77,7 @@ def pairs_plan(*, cohort: Cohort, seed: int | None = None, now: datetime | None 
         index = {r.pk: i for i, r in enumerate(rounds)}
         members = list(cohort_members(cohort))
         fixed: dict[int, list[tuple[int, ...]]] = {}
-        groups_by_pair: dict[int, list[int]] = {}
+        groups_by_pair: dict[tuple[int, int], list[int]] = {}
         for pair_id, round_id, member_id in PairMember.objects.filter(
             round__in=[r for r in rounds if r.is_published]
         ).values_list("pair_id", "round_id", "member_id"):

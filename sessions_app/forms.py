@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from applications.models import CandidateTime
+from cohort_site.core.forms import FreeTextMixin
 from cohort_site.core.widgets import DateInput
 
 from .enums import AttendanceStatus
@@ -26,7 +27,7 @@ class CandidateTimeChoiceField(forms.ModelChoiceField):
         return obj.label
 
 
-class ScheduleConfirmForm(forms.Form):
+class ScheduleConfirmForm(FreeTextMixin, forms.Form):
     candidate_time = CandidateTimeChoiceField(
         queryset=CandidateTime.objects.none(), widget=forms.RadioSelect, label="Weekly time", empty_label=None
     )
@@ -83,13 +84,13 @@ class SessionMoveForm(LocalTimeForm):
     pass
 
 
-class SessionAddForm(LocalTimeForm):
+class SessionAddForm(FreeTextMixin, LocalTimeForm):
     topic = forms.CharField(required=False, max_length=200)
     join_url = forms.URLField(label="Join link", required=False, assume_scheme="https")
     venue = forms.CharField(required=False, max_length=200)
 
 
-class SessionDetailsForm(forms.ModelForm):
+class SessionDetailsForm(FreeTextMixin, forms.ModelForm):
     join_url = forms.URLField(label="Join link", required=False, assume_scheme="https")
 
     class Meta:
@@ -102,7 +103,7 @@ class SessionDetailsForm(forms.ModelForm):
         }
 
 
-class SessionCancelForm(forms.Form):
+class SessionCancelForm(FreeTextMixin, forms.Form):
     reason = forms.CharField(
         required=False,
         max_length=500,
@@ -112,7 +113,7 @@ class SessionCancelForm(forms.Form):
     confirm = forms.BooleanField(label="Yes, cancel this session and tell everyone", required=True)
 
 
-class GuestForm(forms.ModelForm):
+class GuestForm(FreeTextMixin, forms.ModelForm):
     class Meta:
         model = Guest
         fields = ["name", "email", "topic"]
@@ -132,7 +133,7 @@ class GuestForm(forms.ModelForm):
         pass
 
 
-class ApologiesForm(forms.Form):
+class ApologiesForm(FreeTextMixin, forms.Form):
     note = forms.CharField(
         label="Note for the manager (optional)", required=False, max_length=300, widget=forms.TextInput()
     )

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from applications.enums import Weekday
 from applications.models import Application, CandidateTime, Cohort
+from cohort_site.core.fields import BoundedTextField
 
 from .enums import AttendanceStatus, SessionKind, SessionStatus
 
@@ -12,7 +13,9 @@ from .enums import AttendanceStatus, SessionKind, SessionStatus
 class Session(models.Model):
     """One meeting of a cohort. Numbered from 1; times are aware, computed from the cohort's local weekly time."""
 
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions")
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="sessions", verbose_name="group"
+    )
     number = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=12, choices=SessionKind.choices, default=SessionKind.SESSION)
     status = models.CharField(max_length=10, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED)
@@ -21,8 +24,8 @@ class Session(models.Model):
     topic = models.CharField(max_length=200, blank=True, help_text="Set later, with the group.")
     join_url = models.URLField(blank=True)
     venue = models.CharField(max_length=200, blank=True, help_text="Where to meet face to face, if at all.")
-    agenda = models.TextField(blank=True)
-    manager_notes = models.TextField(blank=True)
+    agenda = BoundedTextField(max_length=5000, blank=True)
+    manager_notes = BoundedTextField(max_length=5000, blank=True)
     # Rises on every change, so calendar apps replace the old event (RFC 5545 SEQUENCE).
     sequence = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
@@ -77,7 +80,9 @@ class Attendance(models.Model):
 class CohortSchedule(models.Model):
     """The weekly time the manager confirmed for a cohort; its sessions were created from it."""
 
-    cohort = models.OneToOneField(Cohort, on_delete=models.CASCADE, related_name="schedule")
+    cohort = models.OneToOneField(
+        Cohort, on_delete=models.CASCADE, related_name="schedule", verbose_name="group"
+    )
     candidate_time = models.ForeignKey(
         CandidateTime, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -87,6 +92,10 @@ class CohortSchedule(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     confirmed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "group schedule"
+        verbose_name_plural = "group schedules"
 
     def __str__(self) -> str:
         return f"{self.cohort.name}: {Weekday(self.weekday).label}s at {self.start_time:%H:%M}"

@@ -89,11 +89,12 @@ def member_schedule(user, *, now: datetime.datetime) -> MemberSchedule:
     upcoming = [s for s in sessions if s.status == SessionStatus.SCHEDULED and s.ends_at > now]
     past = [s for s in sessions if s not in upcoming]
     for session in sessions:
-        record = session.my_attendance[0] if session.my_attendance else None
-        session.my_status = record.status if record else ""
-        session.sent_apologies = bool(record and record.status == AttendanceStatus.APOLOGIES)
-        session.can_apologise = session.status == SessionStatus.SCHEDULED and session.starts_at > now
-    programme = memberships[0].cohort.programme if memberships else None
+        # Per-member marks the page reads beside each session (my_attendance is a Prefetch's to_attr).
+        record = session.my_attendance[0] if session.my_attendance else None  # type: ignore[attr-defined]
+        session.my_status = record.status if record else ""  # type: ignore[attr-defined]
+        session.sent_apologies = bool(record and record.status == AttendanceStatus.APOLOGIES)  # type: ignore[attr-defined]
+        session.can_apologise = session.status == SessionStatus.SCHEDULED and session.starts_at > now  # type: ignore[attr-defined]
+    programme = memberships[0].cohort.programme if memberships and memberships[0].cohort else None
     return MemberSchedule(
         memberships=memberships,
         next_session=upcoming[0] if upcoming else None,

@@ -17,7 +17,7 @@ from applications.models import Application, CandidateTime, Cohort
 from applications.selectors import cohort_members
 from cohort_site.core.calendar import build_calendar
 from cohort_site.core.dates import DAY, local_text
-from cohort_site.core.models import new_calendar_token
+from cohort_site.core.models import User, new_calendar_token
 from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.selectors import email_keys_existing
 from cohort_site.mail.services import Attachment, NewEmail, email_queue
@@ -42,7 +42,7 @@ class Recipient:
 
 
 def _member_recipient(member: Application) -> Recipient:
-    programme = member.cohort.programme if member.cohort_id else member.programme
+    programme = member.cohort.programme if member.cohort is not None else member.programme
     user = member.user
     return Recipient(
         key=f"member:{member.pk}",
@@ -138,7 +138,12 @@ def session_email_queue(*, method: str | None, **fields) -> None:
 
 
 def schedule_confirm(
-    *, cohort: Cohort, candidate_time: CandidateTime, by=None, join_url: str = "", venue: str = ""
+    *,
+    cohort: Cohort,
+    candidate_time: CandidateTime,
+    by: User | None = None,
+    join_url: str = "",
+    venue: str = "",
 ) -> CohortSchedule:
     """Fix the cohort's weekly time and create its sessions (first orientation, last review) from its first
     week, at that weekday and local time in the programme's zone; then invite every member. Once only."""
@@ -251,7 +256,9 @@ def _send_updates(session: Session, *, change: str) -> None:
         )
 
 
-def session_move(*, session: Session, starts_at: datetime.datetime, by=None, now=None) -> Session:
+def session_move(
+    *, session: Session, starts_at: datetime.datetime, by: User | None = None, now=None
+) -> Session:
     """Move a session to another start (same length). Sends each person an update once; moving it to where
     it already is changes nothing."""
     now = now or timezone.now()
@@ -274,7 +281,7 @@ def session_move(*, session: Session, starts_at: datetime.datetime, by=None, now
     return session
 
 
-def session_update(*, session: Session, by=None, **fields) -> Session:
+def session_update(*, session: Session, by: User | None = None, **fields) -> Session:
     """Change a session's topic, join link, venue, agenda or notes. A change people's calendars show raises
     the SEQUENCE and sends an update; a change to the manager's notes alone does not."""
     unknown = set(fields) - set(DETAIL_FIELDS)
@@ -300,7 +307,7 @@ def session_update(*, session: Session, by=None, **fields) -> Session:
     return session
 
 
-def session_cancel(*, session: Session, by=None, reason: str = "") -> Session:
+def session_cancel(*, session: Session, by: User | None = None, reason: str = "") -> Session:
     """Cancel a session: its SEQUENCE rises and everyone concerned gets one METHOD:CANCEL. Twice is once."""
     with transaction.atomic():
         session = _locked(session)
@@ -328,7 +335,7 @@ def session_add(
     *,
     cohort: Cohort,
     starts_at: datetime.datetime,
-    by=None,
+    by: User | None = None,
     topic: str = "",
     join_url: str = "",
     venue: str = "",
@@ -363,35 +370,38 @@ def session_add(
 # --- Guests --------------------------------------------------------------------------------------------
 
 
-def guest_invite(*, session: Session, name: str, email: str, topic: str = "", by=None) -> Guest:
+def guest_invite(
+    *, session: Session, name: str, email: str, topic: str = "", by: User | None = None
+) -> Guest:
     """Invite an external contributor to one session: they are sent that session's invite and join link only."""
     if session.status != SessionStatus.SCHEDULED:
         raise ValidationError("Guests can only be invited to a session that is going ahead.")
     email = email.strip()
     try:
+        # The guest and their invite are one: never one stored without the other.
         with transaction.atomic():
             guest = Guest.objects.create(
                 session=session, name=name.strip(), email=email, topic=topic.strip(), invited_by=by
             )
+            guest = Guest.objects.select_related("session__cohort__programme").get(pk=guest.pk)
+            session = guest.session
+            recipient = _guest_recipient(guest)
+            day = local_text(session.starts_at, recipient.tz, DAY)
+            session_email_queue(
+                key=f"session-guest-invite:{guest.pk}",
+                kind=EmailKind.SESSION_GUEST_INVITE,
+                subject=f"Invitation: {session.cohort.programme.title}, {day}",
+                session=session,
+                recipient=recipient,
+                method="REQUEST",
+                context={"guest": guest},
+            )
     except IntegrityError as error:
         raise ValidationError({"email": "This person is already invited to this session."}) from error
-    guest = Guest.objects.select_related("session__cohort__programme").get(pk=guest.pk)
-    session = guest.session
-    recipient = _guest_recipient(guest)
-    day = local_text(session.starts_at, recipient.tz, DAY)
-    session_email_queue(
-        key=f"session-guest-invite:{guest.pk}",
-        kind=EmailKind.SESSION_GUEST_INVITE,
-        subject=f"Invitation: {session.cohort.programme.title}, {day}",
-        session=session,
-        recipient=recipient,
-        method="REQUEST",
-        context={"guest": guest},
-    )
     return guest
 
 
-def guest_remove(*, guest: Guest, by=None) -> None:
+def guest_remove(*, guest: Guest, by: User | None = None) -> None:
     """Withdraw a guest's invitation: their calendar gets a cancel, and they are no longer shown."""
     guest = Guest.objects.select_related("session__cohort__programme").get(pk=guest.pk)
     session = guest.session
@@ -465,7 +475,12 @@ def apologies_withdraw(*, session: Session, member: Application, now=None) -> No
 
 
 def attendance_record(
-    *, session: Session, statuses: dict[int, str], notes: dict[int, str] | None = None, by=None, now=None
+    *,
+    session: Session,
+    statuses: dict[int, str],
+    notes: dict[int, str] | None = None,
+    by: User | None = None,
+    now=None,
 ) -> list[Attendance]:
     """The manager records, after the session has started, who attended. `statuses` maps application id to an
     AttendanceStatus. Recording again overwrites; apologies sent beforehand stay noted."""

@@ -6,6 +6,9 @@ with the reason, except in CI (CI set), where a missing service fails the test: 
 
 import os
 import shutil
+import socket
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -119,3 +122,57 @@ def screenshot_dir(request) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     return folder
+
+
+# --- A Redis of the test's own, to stop: outages are real, and the shared Redis is never touched ----------------
+
+REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
+
+
+def spare_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def private_redis():
+    """A redis-server of the test's own; yields its URL and a function that stops it."""
+    if not Path(REDIS_SERVER).exists():
+        reason = "needs redis-server (apt-get install redis-server)"
+        if IN_CI:
+            pytest.fail(f"CI must run this test, but it {reason}", pytrace=False)
+        pytest.skip(reason)
+    port = spare_port()
+    server = subprocess.Popen(
+        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    import redis
+
+    for _ in range(50):
+        try:
+            redis.Redis.from_url(url).ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.1)
+
+    def stop():
+        server.terminate()
+        server.wait(timeout=10)
+
+    yield url, stop
+    if server.poll() is None:
+        stop()
+
+
+@pytest.fixture
+def site_on(settings, private_redis):
+    """The site's cache and broker on the private Redis; yields the function that stops it."""
+    url, stop = private_redis
+    settings.REDIS_URL = url
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    settings.CELERY_BROKER_URL = url
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    yield stop

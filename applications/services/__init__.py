@@ -50,7 +50,6 @@ from .selection import (
 )
 from .status import (
     ALLOWED_TRANSITIONS,
-    DECISION_EMAILS,
     S,
     TransitionRefused,
     application_set_status,
@@ -63,7 +62,6 @@ from .status import (
 __all__ = [
     "ALLOWED_TRANSITIONS",
     "APPLICANT_FIELDS",
-    "DECISION_EMAILS",
     "KEPT_STATUSES",
     "ApplicationsNotOpen",
     "BulkOutcome",

@@ -91,10 +91,11 @@ def interest_register(
                     consented_at=now,
                     created_at=now,
                 )
+                # In the same transaction: interest is never stored without its confirmation.
+                interest_confirmation_queue(interest=interest, now=now)
         except IntegrityError:
             existing = ExpressionOfInterest.objects.get(programme=programme, email__iexact=email)
         else:
-            interest_confirmation_queue(interest=interest, now=now)
             return interest, True
     email_queue(
         key=f"interest-again:{existing.pk}",
@@ -236,14 +237,18 @@ def application_submit(
                 Availability(application=application, candidate_time_id=time_id, answer=answer)
                 for time_id, answer in availability.items()
             )
+            # In the same transaction: an application is never stored without its confirmation.
+            _application_email(application, kind=EmailKind.APPLICATION_RECEIVED, key_suffix="")
     except IntegrityError:
         existing = Application.objects.filter(submission_token=submission_token).first()
         if existing is not None:
+            # The same post again (a retry after an error page, a double click): its confirmation is queued
+            # again, which the email's key makes a no-op when the first one was stored.
+            _application_email(existing, kind=EmailKind.APPLICATION_RECEIVED, key_suffix="")
             return SubmitResult(existing, created=False)
         existing = Application.objects.get(programme=programme, email__iexact=email)
         _application_email(existing, kind=EmailKind.APPLICATION_AGAIN, key_suffix="")
         return SubmitResult(existing, created=False)
-    _application_email(application, kind=EmailKind.APPLICATION_RECEIVED, key_suffix="")
     return SubmitResult(application, created=True)
 
 
@@ -289,11 +294,11 @@ def application_update(
             Availability.objects.update_or_create(
                 application=application, candidate_time_id=time_id, defaults={"answer": answer}
             )
-    _application_email(
-        application,
-        kind=EmailKind.APPLICATION_UPDATED,
-        key_suffix=f":{application.updated_at:%Y%m%dT%H%M%S%f}",
-    )
+        _application_email(
+            application,
+            kind=EmailKind.APPLICATION_UPDATED,
+            key_suffix=f":{application.updated_at:%Y%m%dT%H%M%S%f}",
+        )
     return application
 
 

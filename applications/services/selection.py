@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from django.db import transaction
 
+from cohort_site.core.models import User
+
 from ..enums import (
     Notify,
 )
@@ -30,7 +32,7 @@ def applications_offer(
     *,
     applications: list[Application],
     cohort: Cohort,
-    by=None,
+    by: User | None = None,
     notify: str = Notify.SEND,
     offer_expires_at: datetime.datetime | None = None,
     note: str = "",
@@ -72,7 +74,12 @@ def applications_offer(
 
 
 def applications_set_status(
-    *, applications: list[Application], status: str, by=None, notify: str = Notify.SEND, note: str = ""
+    *,
+    applications: list[Application],
+    status: str,
+    by: User | None = None,
+    notify: str = Notify.SEND,
+    note: str = "",
 ) -> BulkOutcome:
     """Waitlist or decline several applicants; each move stands alone, and refusals are reported."""
     outcome = BulkOutcome()
@@ -151,7 +158,7 @@ def cohort_create_next(*, programme: Programme) -> Cohort:
 
 
 def waitlist_offer_into(
-    *, cohort: Cohort, count: int, by=None, notify: str = Notify.SEND, offer_expires_at=None
+    *, cohort: Cohort, count: int, by: User | None = None, notify: str = Notify.SEND, offer_expires_at=None
 ) -> BulkOutcome:
     """Offer places in `cohort` to the first `count` people on the waitlist, in order."""
     waiting = list(

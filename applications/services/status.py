@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohort_site.core.dates import DAY, DAY_AT_TIME, local_text
+from cohort_site.core.models import User
 from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.services import email_queue
 
@@ -104,6 +105,7 @@ def _decision_email(*, application: Application, change: ApplicationStatusChange
         context["next_group_link"] = next_group_url(application=application)
         subject = f"Your application to {programme.title}"
     elif change.to_status == S.CONFIRMED:
+        assert cohort is not None  # a confirmed place is always in a group (a check constraint says so)
         context["sign_in_url"] = settings.SITE_URL + reverse("account_login")
         subject = f"Welcome to {cohort.name}: your place is confirmed"
     elif change.to_status == S.WITHDRAWN:
@@ -128,7 +130,7 @@ def application_set_status(
     *,
     application: Application,
     status: str,
-    by=None,
+    by: User | None = None,
     cohort: Cohort | None = None,
     note: str = "",
     notify: str = Notify.SEND,
@@ -258,7 +260,7 @@ def _place_freed(*, cohort: Cohort, change: ApplicationStatusChange, now: dateti
 def waitlist_promote(
     *,
     cohort: Cohort,
-    by=None,
+    by: User | None = None,
     notify: str = Notify.SEND,
     note: str = "Offered from the waitlist.",
     now: datetime.datetime | None = None,

@@ -1,9 +1,11 @@
 """The public pages: the programme, the expression-of-interest and application forms."""
 
+import logging
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,6 +26,14 @@ from ..services import (
     applications_closed_refusal,
     deadline_text,
     interest_register,
+)
+
+logger = logging.getLogger(__name__)
+
+# A database fault between the record and its confirmation email rolls both back: nothing was kept, so say so.
+NOT_STORED = (
+    "We could not save this just now, so nothing was sent or kept. Your answers are still below: please send "
+    "them again in a minute."
 )
 
 
@@ -98,13 +108,18 @@ class InterestView(ProgrammeMixin, View):
             return redirect("applications:interest_thanks", slug=slug)
         if not form.is_valid():
             return self.render_form(form)
-        interest_register(
-            programme=self.programme,
-            name=form.cleaned_data["name"],
-            email=form.cleaned_data["email"],
-            organisation=form.cleaned_data["organisation"],
-            role=form.cleaned_data["role"],
-        )
+        try:
+            interest_register(
+                programme=self.programme,
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                organisation=form.cleaned_data["organisation"],
+                role=form.cleaned_data["role"],
+            )
+        except DatabaseError:
+            logger.exception("An expression of interest could not be stored")
+            form.add_error(None, NOT_STORED)
+            return self.render_form(form, status=503)
         # The same page whether the address was new or known, so it reveals nothing about who registered.
         return redirect("applications:interest_thanks", slug=slug)
 
@@ -157,6 +172,10 @@ class ApplyView(ProgrammeMixin, View):
             for message in error.messages:
                 form.add_error(None, message)
             return self.render_form(form)
+        except DatabaseError:
+            logger.exception("An application could not be stored")
+            form.add_error(None, NOT_STORED)
+            return self.render_form(form, status=503)
         # Same page for a new application and a repeat: the address's inbox is told which it was.
         return redirect("applications:apply_thanks", slug=slug)
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import BadRequest
 from django.shortcuts import resolve_url
 from django.utils import timezone
 
@@ -83,3 +84,27 @@ def staff_activity_start(sender, request, user, **kwargs):
     """Signing in starts the idle clock afresh (and saves the first request a session write)."""
     if user.is_staff and request is not None and hasattr(request, "session"):
         request.session[StaffIdleTimeoutMiddleware.SESSION_KEY] = timezone.now().timestamp()
+
+
+class NulByteMiddleware:
+    """A NUL character in the path, the query string or a posted form is refused with 400 (handler400).
+
+    No page has a use for one, and PostgreSQL refuses it in a query parameter with a ValueError, so a filter such
+    as the admin's `?status=%00` answered 500. Refusing it here, once, covers every page and form.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            "\x00" in request.path
+            or _holds_nul(request.GET)
+            or (request.method == "POST" and _holds_nul(request.POST))
+        ):
+            raise BadRequest("A NUL character in the address or the form.")
+        return self.get_response(request)
+
+
+def _holds_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in data.lists())

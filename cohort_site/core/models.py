@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone as django_timezone
 
+from .fields import BoundedTextField
+
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -63,7 +65,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         validators=[validate_timezone],
         help_text="Times are shown in this zone. Empty means the programme's own time zone.",
     )
-    accessibility_needs = models.TextField(blank=True)
+    accessibility_needs = BoundedTextField(max_length=1000, blank=True)
     calendar_token = models.CharField(max_length=64, default=new_calendar_token, unique=True, editable=False)
     is_staff = models.BooleanField(default=False, help_text="Staff manage programmes and can use the admin.")
     is_active = models.BooleanField(default=True)

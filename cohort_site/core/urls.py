@@ -9,4 +9,5 @@ app_name = "core"
 urlpatterns = [
     path("after-login/", views.after_login, name="after_login"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
 ]

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from applications.enums import ApplicationStatus
 from applications.links import offer_url
 from applications.models import Application, Cohort, ExpressionOfInterest, Programme
+from applications.selectors import active_member_place
 from applications.services import current_offer
 from cohort_site.core.charts import Bar, bars_svg
 from cohort_site.core.models import Heartbeat
@@ -92,7 +93,7 @@ def member_todo(user, *, now: datetime.datetime) -> ToDo:
         offers=member_offers(user),
         feedback_due=[item for item in unanswered if item.kind == "session"],
         surveys_due=[item for item in unanswered if item.kind == "survey"],
-        reading_done=sum(1 for item in reading if item.done),
+        reading_done=sum(1 for item in reading if item.done),  # type: ignore[attr-defined,misc]  # an annotation
         reading_total=len(reading),
         claims_open=list(
             expenses_of(user).filter(status__in=[ExpenseStatus.SUBMITTED, ExpenseStatus.APPROVED])
@@ -120,7 +121,9 @@ def member_dashboard(user, *, now: datetime.datetime) -> MemberDashboard:
         schedule=schedule,
         coffee=coffee_overview(member, now=now) if member is not None else None,
         todo=member_todo(user, now=now),
-        latest_entries=latest_group_entries(user, [m.cohort_id for m in schedule.memberships]),
+        latest_entries=latest_group_entries(
+            user, [m.cohort_id for m in schedule.memberships if m.cohort_id is not None]
+        ),
     )
 
 
@@ -255,6 +258,15 @@ def programme_pipelines(*, now: datetime.datetime) -> list[ProgrammePipeline]:
     for cohort_pipeline in cohorts.values():
         pipelines[cohort_pipeline.cohort.programme_id].cohorts.append(cohort_pipeline)
 
+    _count_recruitment(pipelines, cohorts, programmes)
+    _count_active_members(cohorts)
+    _add_session_health(cohorts, now)
+    _add_coffee_health(cohorts, now)
+    return list(pipelines.values())
+
+
+def _count_recruitment(pipelines: dict, cohorts: dict, programmes: list) -> None:
+    """Interest, applications by status, and each cohort's offers and confirmed places: two grouped counts."""
     interest = ExpressionOfInterest.objects.filter(programme__in=programmes).values("programme")
     for row in interest.annotate(n=Count("pk")).order_by():
         pipelines[row["programme"]].interest = row["n"]
@@ -270,11 +282,13 @@ def programme_pipelines(*, now: datetime.datetime) -> list[ProgrammePipeline]:
             cohort.offered += count
         elif row["status"] == ApplicationStatus.CONFIRMED and cohort is not None:
             cohort.confirmed += count
+
+
+def _count_active_members(cohorts: dict) -> None:
+    """Members who have attended at least one session, per cohort."""
     active = (
         Application.objects.filter(
-            cohort__in=list(cohorts),
-            status=ApplicationStatus.CONFIRMED,
-            attendance__status=AttendanceStatus.ATTENDED,
+            active_member_place(), cohort__in=list(cohorts), attendance__status=AttendanceStatus.ATTENDED
         )
         .values("cohort")
         .annotate(n=Count("pk", distinct=True))
@@ -283,6 +297,9 @@ def programme_pipelines(*, now: datetime.datetime) -> list[ProgrammePipeline]:
     for row in active:
         cohorts[row["cohort"]].active = row["n"]
 
+
+def _add_session_health(cohorts: dict, now: datetime.datetime) -> None:
+    """Each cohort's sessions with attendance and feedback, and its next session."""
     ratings = SessionFeedback.objects.filter(session=OuterRef("pk")).order_by().values("session")
     sessions = (
         Session.objects.filter(cohort__in=list(cohorts))
@@ -309,6 +326,9 @@ def programme_pipelines(*, now: datetime.datetime) -> list[ProgrammePipeline]:
         if cohort.next_session is None and session.ends_at > now:
             cohort.next_session = session
 
+
+def _add_coffee_health(cohorts: dict, now: datetime.datetime) -> None:
+    """Each cohort's published coffee rounds, with how many of their pairs have met."""
     rounds = (
         Round.objects.filter(cohort__in=list(cohorts), status=RoundStatus.PUBLISHED, opens_at__lte=now)
         .annotate(
@@ -319,7 +339,6 @@ def programme_pipelines(*, now: datetime.datetime) -> list[ProgrammePipeline]:
     )
     for round_ in rounds:
         cohorts[round_.cohort_id].rounds.append(RoundHealth(round_, round_.groups, round_.met))
-    return list(pipelines.values())
 
 
 def manager_actions(*, now: datetime.datetime) -> list[Action]:
@@ -345,9 +364,7 @@ def manager_actions(*, now: datetime.datetime) -> list[Action]:
         Action(
             emails.get(EmailStatus.DRAFT, 0), "decision emails waiting as drafts", f"{outbox}?status=draft"
         ),
-        Action(
-            expenses_awaiting_decision_count(), "expense claims to review", reverse("members:expense_review")
-        ),
+        Action(expenses_awaiting_decision_count(), "expenses to review", reverse("members:expense_review")),
         Action(
             entries_awaiting_approval().count(),
             "learning entries waiting for sharing approval",

@@ -80,7 +80,8 @@ def pilot_first_week(today: datetime.date) -> datetime.date:
 
 @transaction.atomic
 def pilot_seed(*, manager, now: datetime.datetime | None = None) -> tuple[Programme, bool]:
-    """The pilot programme and its group, once; returns it and whether it was made now."""
+    """The pilot programme and its group, once; returns it and whether it was made now. Everything after the
+    programme is made through the real services (offers accepted, time confirmed, attendance, coffee, entries)."""
     existing = Programme.objects.filter(slug=SLUG).first()
     if existing is not None:
         return existing, False
@@ -112,6 +113,23 @@ def pilot_seed(*, manager, now: datetime.datetime | None = None) -> tuple[Progra
         size=programme.group_size,
         first_session_week=first_week,
     )
+    applications = _pilot_applications(programme, tuesday, thursday)
+    applications_offer(applications=applications, cohort=cohort, by=manager, notify=Notify.NONE)
+    members = []
+    for application in applications:
+        application.refresh_from_db()
+        members.append(offer_accept(application=application, offer_id=current_offer(application).pk, now=now))
+
+    schedule_confirm(cohort=cohort, candidate_time=tuesday, by=manager, join_url=JOIN_URL)
+    held = list(cohort.sessions.filter(ends_at__lte=now).order_by("number"))
+    _record_sessions_held(held, members, manager)
+    _run_coffee_rounds(cohort, programme, held, now)
+    _write_entries(cohort, held, manager, ada=members[0].user, ben=members[1].user)
+    return programme, True
+
+
+def _pilot_applications(programme: Programme, tuesday: CandidateTime, thursday: CandidateTime) -> list:
+    """The six pilot members' applications: all can come on Tuesdays, half only if need be on Thursdays."""
     applications = []
     for index, (name, email, organisation, role, challenge) in enumerate(MEMBERS):
         application = Application.objects.create(
@@ -140,14 +158,11 @@ def pilot_seed(*, manager, now: datetime.datetime | None = None) -> tuple[Progra
         answer = AvailabilityAnswer.YES if index % 2 else AvailabilityAnswer.IF_NEED_BE
         Availability.objects.create(application=application, candidate_time=thursday, answer=answer)
         applications.append(application)
-    applications_offer(applications=applications, cohort=cohort, by=manager, notify=Notify.NONE)
-    members = []
-    for application in applications:
-        application.refresh_from_db()
-        members.append(offer_accept(application=application, offer_id=current_offer(application).pk, now=now))
+    return applications
 
-    schedule_confirm(cohort=cohort, candidate_time=tuesday, by=manager, join_url=JOIN_URL)
-    held = list(cohort.sessions.filter(ends_at__lte=now).order_by("number"))
+
+def _record_sessions_held(held: list, members: list, manager) -> None:
+    """Everyone attended every session held but the last member missed session 2; the four in between rate each."""
     for session in held:
         statuses = {m.pk: AttendanceStatus.ATTENDED for m in members}
         statuses[members[-1].pk] = (
@@ -158,6 +173,10 @@ def pilot_seed(*, manager, now: datetime.datetime | None = None) -> tuple[Progra
             session_feedback_save(
                 session=session, member=member, rating=rating, what_worked="Hearing how others adapted."
             )
+
+
+def _run_coffee_rounds(cohort: Cohort, programme: Programme, held: list, now: datetime.datetime) -> None:
+    """Rounds planned and published up to the current one; in those already over every pair but one met."""
     rounds = rounds_sync(cohort=cohort)
     pairs_plan(cohort=cohort, seed=1, now=programme.applications_close_at)
     for round_ in rounds[: len(held) + 1]:
@@ -167,7 +186,9 @@ def pilot_seed(*, manager, now: datetime.datetime | None = None) -> tuple[Progra
         for pair in list(round_.pairs.order_by("pk"))[:-1]:
             pair_mark_met(membership=pair.memberships.first(), now=round_.closes_at - timedelta(days=1))
 
-    ada, ben = members[0].user, members[1].user
+
+def _write_entries(cohort: Cohort, held: list, manager, *, ada, ben) -> None:
+    """The manager's notes of session 1 and a story two members wrote together, both published."""
     notes = entry_create(
         cohort=cohort,
         created_by=manager,
@@ -188,4 +209,3 @@ def pilot_seed(*, manager, now: datetime.datetime | None = None) -> tuple[Progra
         topic_names=["Reaching people"],
     )
     entry_publish(entry=story, by=ben)
-    return programme, True

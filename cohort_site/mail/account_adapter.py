@@ -10,6 +10,15 @@ from django.contrib.auth import get_user_model
 from .enums import EmailKind
 from .services import email_store
 
+# What allauth puts in its emails' context that would let whoever reads it act as the recipient, and what the
+# outbox calls it instead (the stored email holds a placeholder; see email_store's `secrets`).
+SECRETS = {
+    "code": "sign-in code",
+    "password_reset_url": "password reset link",
+    "activate_url": "confirmation link",
+    "key": "key",
+}
+
 
 @dataclass(frozen=True)
 class SiteFromSettings:
@@ -33,11 +42,22 @@ class AccountAdapter(DefaultAccountAdapter):
     """Accounts are made when an applicant confirms their place, never by open sign-up.
 
     allauth's own messages (sign-in codes, address confirmations) go through our email engine like every
-    other message: stored as a row, sent by the worker, visible in the manager's outbox.
+    other message: stored as a row, sent by the worker, visible in the manager's outbox, but with each code or
+    link replaced by a placeholder there (`SECRETS`): only the recipient's copy carries it.
     """
 
     def is_open_for_signup(self, request):
         return False
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        # allauth's key for its "login_failed" limit (5 failures in 5 minutes) is the address signed in with, so
+        # a stranger's wrong passwords locked the owner out too. Counted per client and address, as django-axes
+        # counts (settings.AXES_LOCKOUT_PARAMETERS); allauth's per-client limit stays. allauth reads this private
+        # hook in pre_authenticate and when a password reset clears the count; tests/security/test_login_limits.py
+        # fails if it stops doing so.
+        return (
+            f"{self.get_client_ip(request)}:{super()._get_login_attempts_cache_key(request, **credentials)}"
+        )
 
     def send_mail(self, template_prefix, email, context):
         # What allauth's own send_mail gives its templates; the site that greets and signs off is ours, from
@@ -71,4 +91,6 @@ class AccountAdapter(DefaultAccountAdapter):
             body_text=message.body,
             body_html=html,
             user=user,
+            # Staff read the outbox; a live code or link there would let them sign in as the recipient.
+            secrets={label: str(context[name]) for name, label in SECRETS.items() if context.get(name)},
         )

@@ -11,3 +11,9 @@ class MailConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("reminders")
+
+        from django.contrib.auth.signals import user_login_failed
+
+        from .signin_alerts import failed_sign_in_noted
+
+        user_login_failed.connect(failed_sign_in_noted, dispatch_uid="mail.signin_alerts")

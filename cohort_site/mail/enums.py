@@ -67,6 +67,8 @@ class EmailKind(models.TextChoices):
     ACCOUNT_PASSWORD_SET = "account-password-set", "Password set"
     ACCOUNT_ALREADY_EXISTS = "account-account-already-exists", "Sign-up for an address that has an account"
     ACCOUNT_UNKNOWN = "account-unknown-account", "Sign-in attempt for an unknown address"
+    # The account owner's alert (mail/signin_alerts.py)
+    SIGNIN_FAILURES = "signin-failures", "Repeated failed sign-ins on an account"
 
     @property
     def template(self) -> str:

@@ -26,6 +26,10 @@ class OutgoingEmail(models.Model):
     subject = models.CharField(max_length=300)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    # What only the recipient may read (a sign-in code, a password reset link): stored apart from the text,
+    # which carries a placeholder instead, put back into the message as it is sent and forgotten once it is sent
+    # or has failed. Never shown: not in the outbox, not in the admin (not editable), not in a data export.
+    secrets = models.JSONField(default=dict, blank=True, editable=False)
     optional = models.BooleanField(
         default=False, help_text="Optional nudges carry an unsubscribe link; essential messages do not."
     )

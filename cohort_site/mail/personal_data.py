@@ -42,7 +42,8 @@ class EmailData:
             email.to = erased_email(email.pk)
             email.subject = "(erased)"
             email.body_text = email.body_html = email.last_error = ""
-            email.save(update_fields=["to", "subject", "body_text", "body_html", "last_error"])
+            email.secrets = {}
+            email.save(update_fields=["to", "subject", "body_text", "body_html", "last_error", "secrets"])
             email.attachments.all().delete()
         EmailOptOut.objects.filter(email__iexact=subject.email).delete()
 

@@ -42,5 +42,6 @@ def email_bodies(now: datetime.datetime, dry_run: bool) -> Counts:
                 body_text="",
                 body_html="",
                 last_error="",
+                secrets={},
             )
     return {"emails": count}

@@ -1,11 +1,14 @@
 import math
 import uuid
 import zoneinfo
+from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.core.validators import MinValueValidator
 
+from cohort_site.core.forms import FreeTextMixin
 from cohort_site.core.models import User
 from cohort_site.core.widgets import DateInput
 from cohort_site.mail.enums import OptionalEmail
@@ -15,7 +18,7 @@ from .models import Expense
 from .receipts import MAX_RECEIPT_BYTES, receipt_type
 
 
-class ExpenseForm(forms.ModelForm):
+class ExpenseForm(FreeTextMixin, forms.ModelForm):
     submission_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
     class Meta:
@@ -31,13 +34,44 @@ class ExpenseForm(forms.ModelForm):
             "description": "What it was for, e.g. train from Leeds to the session in Manchester.",
             "receipt": "A PDF, JPEG or PNG of at most 5 MB.",
         }
+        error_messages = {
+            "category": {
+                "required": "Choose what the expense was for: travel, care, equipment or other.",
+                "invalid_choice": "Choose what the expense was for from the list.",
+            },
+            "amount": {
+                "required": "Enter the amount in pounds, like 12.50.",
+                "invalid": "Enter the amount as a number of pounds, like 12.50.",
+                "min_value": "Enter an amount of at least £0.01.",
+                "max_digits": "Enter an amount below £1,000,000.",
+                "max_whole_digits": "Enter an amount below £1,000,000.",
+                "max_decimal_places": "Enter pounds and pence with two digits after the point, like 12.50.",
+            },
+            "spent_on": {
+                "required": "Enter the date of the expense.",
+                "invalid": "Enter the date of the expense as a real date, like 25/02/2031.",
+            },
+            "description": {"required": "Say what the expense was for, like a train to the session."},
+            "receipt": {
+                "required": "Attach the receipt: a photo or scan, as a PDF, JPEG or PNG.",
+                "empty": "The receipt file is empty: choose the photo or scan again.",
+                "invalid": "Attach the receipt: a photo or scan, as a PDF, JPEG or PNG.",
+            },
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["submission_token"].initial = uuid.uuid4()
+        self.fields["submission_token"].error_messages = {
+            "required": "This form has expired: send your claim again.",
+            "invalid": "This form has expired: send your claim again.",
+        }
+        # On the form field too, so a too-small amount is reported with the other answers' problems.
+        self.fields["amount"].validators.append(MinValueValidator(Decimal("0.01")))
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "Send claim"))
-        self.helper.attrs = {"enctype": "multipart/form-data"}
+        # The site's messages, not the browser's pop-ups: every problem is explained in the error summary.
+        self.helper.attrs = {"enctype": "multipart/form-data", "novalidate": ""}
 
     def clean_receipt(self):
         receipt = self.cleaned_data["receipt"]
@@ -56,8 +90,22 @@ class ExpenseForm(forms.ModelForm):
         receipt.name = f"receipt.{extension}"
         return receipt
 
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors and "receipt" in cleaned:
+            # A browser cannot keep a chosen file when the page comes back: say so where the receipt is asked for,
+            # so nobody sends the claim again without it.
+            self.add_error("receipt", RECEIPT_AGAIN)
+        return cleaned
 
-class ExpenseDecisionForm(forms.Form):
+
+RECEIPT_AGAIN = (
+    "Choose the receipt file again: it was fine, but a browser forgets a chosen file when the page comes back "
+    "with something to correct."
+)
+
+
+class ExpenseDecisionForm(FreeTextMixin, forms.Form):
     status = forms.ChoiceField(
         choices=[
             (ExpenseStatus.APPROVED, "Approve"),
@@ -66,7 +114,10 @@ class ExpenseDecisionForm(forms.Form):
         ]
     )
     reason = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Reason (if rejecting)"
+        required=False,
+        max_length=Expense._meta.get_field("rejection_reason").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason (if rejecting)",
     )
 
     def clean(self):
@@ -80,7 +131,7 @@ def timezone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(FreeTextMixin, forms.ModelForm):
     timezone = forms.ChoiceField(
         required=False, help_text="Session times are shown in this zone. Leave empty to use the programme's."
     )
@@ -102,11 +153,18 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, opted_out: set[str] = frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["timezone"].choices = [("", "The programme's time zone"), *timezone_choices()]
+        # Your group knows you by it: a profile without a name cannot be saved.
+        self.fields["name"].required = True
+        self.fields["name"].error_messages["required"] = (
+            "Enter your name, as you would like your group to see it."
+        )
+        self.fields["timezone"].error_messages["invalid_choice"] = "Choose a time zone from the list."
         self.fields["emails_wanted"].initial = [
             kind for kind in OptionalEmail.values if kind not in opted_out
         ]
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "Save profile"))
+        self.helper.attrs = {"novalidate": ""}
 
 
 class StaffErasureForm(forms.Form):

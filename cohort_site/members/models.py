@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from applications.models import Programme
+from cohort_site.core.fields import BoundedTextField
 
 from .enums import ExpenseCategory, ExpenseStatus
 
@@ -28,11 +29,11 @@ class Expense(models.Model):
         "amount (£)", max_digits=8, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
     spent_on = models.DateField("date of the expense")
-    description = models.TextField()
+    description = BoundedTextField(max_length=1000)
     receipt = models.FileField(upload_to=receipt_path, max_length=200)
     receipt_mimetype = models.CharField(max_length=40)
     status = models.CharField(max_length=10, choices=ExpenseStatus.choices, default=ExpenseStatus.SUBMITTED)
-    rejection_reason = models.TextField(blank=True)
+    rejection_reason = BoundedTextField(max_length=1000, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

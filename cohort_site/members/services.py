@@ -6,11 +6,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cohort_site.core.models import User
 from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.services import email_preferences_set, email_queue
 
 from .enums import ExpenseStatus
 from .models import Expense
+
+RECEIPT_NOT_SAVED = "We could not save your receipt. Nothing was sent: please try again in a few minutes."
 
 E = ExpenseStatus
 
@@ -64,11 +67,14 @@ def expense_submit(
             _email_claimant(expense)
     except IntegrityError:
         return Expense.objects.get(submission_token=submission_token, claimant=claimant), False
+    except OSError as error:
+        # The disk refused the receipt (full, or a quota): nothing was stored, and the storage left no file.
+        raise ValidationError({"receipt": RECEIPT_NOT_SAVED}) from error
     return expense, True
 
 
 @transaction.atomic
-def expense_set_status(*, expense: Expense, status: str, by, reason: str = "") -> Expense:
+def expense_set_status(*, expense: Expense, status: str, by: User, reason: str = "") -> Expense:
     """The one place an expense's status changes; the claimant is emailed at each step."""
     locked = Expense.objects.select_for_update().get(pk=expense.pk)
     if status not in EXPENSE_TRANSITIONS[locked.status]:
@@ -91,7 +97,7 @@ def expense_set_status(*, expense: Expense, status: str, by, reason: str = "") -
 
 
 def _email_claimant(expense: Expense) -> None:
-    subjects = {
+    subjects: dict[str, str] = {
         E.SUBMITTED: "We have your expense claim",
         E.APPROVED: "Your expense claim is approved",
         E.REJECTED: "Your expense claim was not approved",

@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -11,7 +9,8 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView, UpdateView
 
 from applications.selectors import programme_current
-from cohort_site.core.csv import safe_csv_row
+from cohort_site.core.backups.services import backup_retention
+from cohort_site.core.csv import csv_response
 from cohort_site.core.data_subjects import (
     DataSubject,
     personal_data_erase,
@@ -69,17 +68,21 @@ class ExpenseListCreateView(MemberRequiredMixin, FormView):
 
     def form_valid(self, form):
         programme = programme_of_member(self.request.user)
-        expense, created = expense_submit(
-            claimant=self.request.user,
-            programme=programme,
-            category=form.cleaned_data["category"],
-            amount=form.cleaned_data["amount"],
-            spent_on=form.cleaned_data["spent_on"],
-            description=form.cleaned_data["description"],
-            receipt=form.cleaned_data["receipt"],
-            receipt_mimetype=form.receipt_mimetype,
-            submission_token=form.cleaned_data["submission_token"],
-        )
+        try:
+            expense, created = expense_submit(
+                claimant=self.request.user,
+                programme=programme,
+                category=form.cleaned_data["category"],
+                amount=form.cleaned_data["amount"],
+                spent_on=form.cleaned_data["spent_on"],
+                description=form.cleaned_data["description"],
+                receipt=form.cleaned_data["receipt"],
+                receipt_mimetype=form.receipt_mimetype,
+                submission_token=form.cleaned_data["submission_token"],
+            )
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+            return self.form_invalid(form)
         if created:
             messages.success(
                 self.request, f"Your claim for £{expense.amount} is sent; we'll email you the decision."
@@ -152,43 +155,36 @@ class ExpenseCsvView(StaffRequiredMixin, View):
     """For the finance team: every claim, one row each."""
 
     def get(self, request):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="expenses.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
+        header = [
+            "id",
+            "claimant",
+            "email",
+            "programme",
+            "category",
+            "amount_gbp",
+            "date",
+            "description",
+            "status",
+            "decided_at",
+            "paid_at",
+        ]
+        rows = (
             [
-                "id",
-                "claimant",
-                "email",
-                "programme",
-                "category",
-                "amount_gbp",
-                "date",
-                "description",
-                "status",
-                "decided_at",
-                "paid_at",
+                expense.pk,
+                expense.claimant.name,
+                expense.claimant.email,
+                expense.programme.title,
+                expense.get_category_display(),
+                f"{expense.amount:.2f}",
+                expense.spent_on.isoformat(),
+                expense.description,
+                expense.get_status_display(),
+                expense.decided_at.isoformat() if expense.decided_at else "",
+                expense.paid_at.isoformat() if expense.paid_at else "",
             ]
+            for expense in expenses_for_review().order_by("created_at", "pk")
         )
-        for expense in expenses_for_review().order_by("created_at", "pk"):
-            writer.writerow(
-                safe_csv_row(
-                    [
-                        expense.pk,
-                        expense.claimant.name,
-                        expense.claimant.email,
-                        expense.programme.title,
-                        expense.get_category_display(),
-                        f"{expense.amount:.2f}",
-                        expense.spent_on.isoformat(),
-                        expense.description,
-                        expense.get_status_display(),
-                        expense.decided_at.isoformat() if expense.decided_at else "",
-                        expense.paid_at.isoformat() if expense.paid_at else "",
-                    ]
-                )
-            )
-        return response
+        return csv_response("expenses.csv", header, rows)
 
 
 class MyDataView(LoginRequiredMixin, View):
@@ -243,5 +239,6 @@ class PrivacyView(TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "rules": retention_rules(),
+            "backups": backup_retention(),
             "programme": programme_current(),
         }

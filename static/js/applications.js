@@ -1,4 +1,4 @@
-// The public forms: one submission per click, and the error summary announced when the page comes back.
+// The public forms: one submission per click (the error summary is site.js's, for every form).
 document.addEventListener("submit", (event) => {
   const form = event.target;
   const button = form.querySelector("[data-submit-once]");
@@ -11,9 +11,4 @@ document.addEventListener("submit", (event) => {
   button.setAttribute("aria-disabled", "true");
   button.classList.add("disabled");
   button.textContent = button.dataset.sendingText || "Sending…";
-});
-
-document.addEventListener("DOMContentLoaded", () => {
-  const summary = document.getElementById("form-errors");
-  if (summary) summary.focus();
 });

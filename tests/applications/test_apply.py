@@ -104,7 +104,7 @@ def test_apply_empty_form_gives_each_required_field_its_message(client, programm
     [
         ("email", "not-an-address", "Enter an email address like name@example.org."),
         ("role_type", "manager", "Select a valid choice. manager is not one of the available choices."),
-        ("name", "x" * 151, "Ensure this value has at most 150 characters (it has 151)."),
+        ("name", "x" * 151, "Please shorten this to 150 characters or fewer (it has 151)."),
     ],
 )
 def test_apply_invalid_value_message(client, programme, during_applications, field, value, message):
@@ -112,6 +112,84 @@ def test_apply_invalid_value_message(client, programme, during_applications, fie
 
     assert response.context["form"].errors == {field: [message]}
     assert Application.objects.count() == 0
+
+
+ANSWERS = ("pandemic_work", "learning_gained", "motivation", "hopes", "challenge", "accessibility_needs")
+MEGABYTE = "x" * 1_000_000
+
+
+@pytest.mark.parametrize("field", ANSWERS)
+def test_apply_refuses_a_megabyte_answer_and_says_how_long_it_may_be(
+    client, programme, during_applications, field
+):
+    response = client.post(apply_url(programme), apply_data(programme, **{field: MEGABYTE}))
+
+    limit = {"accessibility_needs": "1,000"}.get(field, "3,000")
+    assert response.context["form"].errors == {
+        field: [f"Please shorten this to {limit} characters or fewer (it has 1000000)."]
+    }
+    assert Application.objects.count() == 0
+
+
+def test_apply_form_shows_each_answer_box_its_limit(client, programme, during_applications):
+    page = client.get(apply_url(programme)).content.decode()
+
+    assert page.count('maxlength="3000"') == 5
+    assert page.count("Up to 3,000 characters.") == 5
+    assert page.count('maxlength="1000"') == page.count("Up to 1,000 characters.") == 1
+    assert '<script src="/static/js/text-limit.js"></script>' in page
+
+
+def test_apply_counts_a_line_break_once_as_the_browser_does(client, programme, during_applications):
+    """Browsers send each line break as CR LF but count it as one character against `maxlength`."""
+    response = client.post(apply_url(programme), apply_data(programme, motivation="a\r\n" * 1499 + "ab"))
+
+    assert response.status_code == 302
+    assert Application.objects.get().motivation == "a\n" * 1499 + "ab"
+
+
+def test_confirmation_email_quotes_only_an_excerpt_of_each_answer(
+    client, programme, during_applications, django_capture_on_commit_callbacks
+):
+    """Anyone may type any address: what we send there is bounded, whatever was written."""
+    answers = {field: "y" * Application._meta.get_field(field).max_length for field in ANSWERS}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(apply_url(programme), apply_data(programme, **answers))
+
+    assert response.status_code == 302
+    body = mail.outbox[0].body
+    assert f"Why you want to take part:\n{'y' * 199}…\n" in body
+    assert (
+        "Long answers are shortened here (to 200 characters); your private link shows them in full." in body
+    )
+    assert len(body) < 4000
+
+
+RLO_MESSAGE = (
+    "Please remove the hidden control or text-direction character (U+202E) from this text: it can disguise "
+    "what is written."
+)
+
+
+@pytest.mark.parametrize("field", ["name", "organisation", "role", *ANSWERS])
+def test_apply_refuses_control_and_text_direction_characters(client, programme, during_applications, field):
+    response = client.post(apply_url(programme), apply_data(programme, **{field: "Ada\u202egnp.exe"}))
+
+    assert response.context["form"].errors == {field: [RLO_MESSAGE]}
+    assert Application.objects.count() == 0
+
+
+@pytest.mark.parametrize("character", ["\x0b", "\x85"])
+def test_apply_refuses_a_control_character_in_a_name(client, programme, during_applications, character):
+    response = client.post(apply_url(programme), apply_data(programme, name=f"Asha{character}Patel"))
+
+    code = f"U+{ord(character):04X}"
+    assert response.context["form"].errors == {
+        "name": [
+            f"Please remove the hidden control or text-direction character ({code}) from this text: it can "
+            "disguise what is written."
+        ]
+    }
 
 
 def test_apply_optional_fields_may_be_empty(client, programme, during_applications):

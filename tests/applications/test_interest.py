@@ -252,3 +252,16 @@ def test_interest_unpublished_programme_is_404(client, programme):
 
     assert client.get(interest_url(programme)).status_code == 404
     assert client.get(reverse("applications:apply", kwargs={"slug": programme.slug})).status_code == 404
+
+
+@pytest.mark.parametrize("field", ["name", "organisation", "role"])
+def test_interest_refuses_a_text_direction_override(client, programme, during_applications, field):
+    response = client.post(interest_url(programme), interest_data(**{field: "Ben\u202eOkafor"}))
+
+    assert response.context["form"].errors == {
+        field: [
+            "Please remove the hidden control or text-direction character (U+202E) from this text: it can "
+            "disguise what is written."
+        ]
+    }
+    assert ExpressionOfInterest.objects.count() == 0

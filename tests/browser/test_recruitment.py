@@ -67,7 +67,7 @@ def test_register_interest_then_apply_by_labels_with_no_serious_accessibility_vi
 
     # Sent empty first: the errors must be announced and accessible too.
     page.get_by_role("button", name="Send my application").click()
-    assert page.get_by_role("alert").locator("h2").inner_text() == "Please check your answers"
+    assert page.get_by_role("alert").locator("h2").inner_text() == "There is a problem"
     assert page.evaluate("document.activeElement.id") == "form-errors"
     page.screenshot(path=screenshot_dir / "4-application-errors.png", full_page=True)
     assert serious_violations(page) == []

@@ -56,11 +56,13 @@ def test_staff_signs_in_with_password(client, db):
     assert int(client.session["_auth_user_id"]) == staff.pk
 
 
-def test_open_sign_up_is_closed(client, db):
+def test_open_sign_up_is_closed_and_says_how_to_get_an_account(client, db):
     response = client.get(reverse("account_signup"))
 
     assert response.status_code == 200
-    assert "Sign Up Closed" in response.content.decode()
+    page = response.content.decode()
+    assert '<h1 class="h2 mb-3">How to get an account</h1>' in page
+    assert f'<a href="{reverse("core:home")}">Read about the programme and how to apply</a>' in page
 
 
 def test_code_email_names_the_site_from_settings(client, db, django_capture_on_commit_callbacks):
@@ -71,8 +73,8 @@ def test_code_email_names_the_site_from_settings(client, db, django_capture_on_c
 
     message = mail.outbox[0]
     assert message.subject == "Your sign-in code for Connection Coalition cohorts"
-    assert message.body.startswith("Hello from Connection Coalition cohorts!\n")
-    assert message.body.rstrip().endswith("Thank you for using Connection Coalition cohorts!\n127.0.0.1:8000")
+    assert message.body.startswith("Hello,\n\nHere is your code to sign in:\n")
+    assert message.body.endswith("\n\nConnection Coalition cohorts\nhttp://127.0.0.1:8000/")
 
 
 def test_code_email_names_the_site_settings_give(client, db, settings, django_capture_on_commit_callbacks):
@@ -85,7 +87,4 @@ def test_code_email_names_the_site_settings_give(client, db, settings, django_ca
 
     message = mail.outbox[0]
     assert message.subject == "Your sign-in code for Peer learning at Example Trust"
-    assert message.body.startswith("Hello from Peer learning at Example Trust!\n")
-    assert message.body.rstrip().endswith(
-        "Thank you for using Peer learning at Example Trust!\ncohorts.example.org"
-    )
+    assert message.body.endswith("\n\nPeer learning at Example Trust\nhttps://cohorts.example.org/")

@@ -76,6 +76,8 @@ def test_command_reports_each_rule_and_a_second_run_finds_nothing(db):
         "expense_receipts (30 days after the claim was paid or rejected): removed 0 receipts.",
         "email_bodies (30 days after the email was sent (or failed)): removed 0 emails.",
         "signin_logs (30 days after the attempt): removed 0 sign-in records, 0 expired sessions.",
+        "backups (at most 56 days after the archive was made): archives made before this run keep what it removed "
+        "until pruning deletes them.",
     ]
 
 
@@ -321,11 +323,32 @@ def test_privacy_page_states_the_enforced_periods(client, db, settings):
         "Attendance, apologies and feedback",
         "Coffee pairs",
         "Learning entries",
-        "Expense claims and receipts",
+        "Expenses and receipts",
         "Emails we send you",
         "Sign-in records",
+        "Backups",
     ):
         assert f">{heading}</h2>" in content, heading
+
+
+def test_privacy_page_and_enforce_retention_state_how_long_backups_keep_what_was_removed(
+    client, db, settings
+):
+    settings.BACKUP_KEEP_DAILY = 10
+    settings.BACKUP_KEEP_WEEKLY = 3
+
+    content = " ".join(client.get(reverse("core:privacy")).content.decode().split())
+    output = enforce(T, "--dry-run")
+
+    assert (
+        "We keep the copy of each of the last 10 days and one for each of the last 3 weeks, and delete each copy at "
+        "most 21 days after it was made. So what you erase, and what is deleted when its period above ends, is gone "
+        "from the backups too at most 21 days later."
+    ) in content
+    assert output.splitlines()[-1] == (
+        "backups (at most 21 days after the archive was made): archives made before this run keep what it removed "
+        "until pruning deletes them."
+    )
 
 
 def test_privacy_page_is_linked_from_every_page_footer_and_my_data(client, db):

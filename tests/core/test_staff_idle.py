@@ -43,7 +43,8 @@ def test_staff_signed_out_with_a_message_after_idle_hours(staff_client, clock):
         "You were signed out after 4 hours without activity. Please sign in again."
     ]
     assert "_auth_user_id" not in staff_client.session
-    assert staff_client.get(outbox).status_code == 404
+    again = staff_client.get(outbox)
+    assert (again.status_code, again["Location"]) == (302, f"{reverse('account_login')}?next=/staff/outbox/")
 
 
 def test_timed_out_admin_goes_to_admin_sign_in(staff_client, clock):

@@ -115,7 +115,7 @@ def test_outstanding_actions_are_listed_with_where_to_act(client, world, django_
         (1, "offers expire within two days", offers),
         (1, "offers not answered yet", offers),
         (1, "decision emails waiting as drafts", "/staff/outbox/?status=draft"),
-        (1, "expense claims to review", "/staff/expenses/"),
+        (1, "expenses to review", "/staff/expenses/"),
         (1, "learning entries waiting for sharing approval", "/learning/manage/"),
     ]
 
@@ -145,12 +145,16 @@ def test_silent_workers_are_flagged_when_tasks_go_through_a_broker(client, db, s
     assert fresh == []
 
 
-def test_manager_dashboard_is_404_to_members_and_anonymous(client, world):
+def test_manager_dashboard_is_404_to_members_and_asks_anonymous_to_sign_in(client, world):
     anonymous = client.get(reverse("dashboards:manager"))
     client.force_login(world.me.user)
     member = client.get(reverse("dashboards:manager"))
 
-    assert (anonymous.status_code, member.status_code) == (404, 404)
+    assert (anonymous.status_code, anonymous["Location"], member.status_code) == (
+        302,
+        f"{reverse('account_login')}?next={reverse('dashboards:manager')}",
+        404,
+    )
 
 
 @pytest.mark.parametrize("size", [1, 20])
@@ -163,3 +167,17 @@ def test_manager_dashboard_queries_do_not_grow_with_the_cohort(client, db, size,
             response = client.get(reverse("dashboards:manager"))
 
     assert response.context["pipelines"][0].confirmed == size
+
+
+def test_a_signed_out_manager_signs_in_and_comes_back_to_the_staff_page(client, db):
+    """A manager whose session timed out follows a bookmark to /staff/: sign in, then back where they were."""
+    StaffFactory(email="manager@example.org")
+
+    asked = client.get("/staff/")
+    signed_in = client.post(
+        asked["Location"], {"login": "manager@example.org", "password": "staff-password-for-tests"}
+    )
+
+    assert asked["Location"] == f"{reverse('account_login')}?next=/staff/"
+    assert signed_in["Location"] == "/staff/"
+    assert client.get("/staff/").status_code == 200

@@ -26,7 +26,9 @@ def test_member_sees_next_session_first_with_its_join_link(client, world):
     assert [s.number for s in schedule.later_sessions] == [4, 5, 6]
     assert [(s.number, s.my_status) for s in schedule.past_sessions] == [(2, "attended"), (1, "attended")]
     page = response.content.decode()
-    assert page.index("Next session") < page.index("The whole schedule") < page.index("Coffee catch-up")
+    assert page.index("Next session") < page.index("The whole schedule") < page.index("Your coffee pair")
+    # "To do" comes first in reading order (and so first on a phone).
+    assert page.index('<h2 id="todo-heading"') < page.index('<h2 id="next-heading"')
     assert '<a class="btn btn-primary" href="https://meet.example.org/cohort-session"' in page
     assert "Topic 3" in page
 

@@ -112,3 +112,24 @@ def test_the_public_home_page_still_shows_the_open_call(client, db, debug_on):
     call_command("seed_demo")
 
     assert client.get("/").context["programme"].slug == open_call.SLUG
+
+
+def test_demo_reset_starts_the_demo_over(db, debug_on):
+    call_command("seed_demo")
+    Programme.objects.filter(slug=open_call.SLUG).update(title="Changed while trying it")
+    User.objects.create_user(email="visitor@example.org")
+
+    call_command("demo_reset")
+
+    assert sorted(Programme.objects.values_list("title", flat=True)) == sorted(
+        [open_call.TITLE, "Pilot: relationships and connections at the heart of our work"]
+    )
+    assert not User.objects.filter(email="visitor@example.org").exists()
+
+
+def test_demo_reset_refuses_with_debug_off(db, settings):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="never in production"):
+        call_command("demo_reset")

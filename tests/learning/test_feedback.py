@@ -147,7 +147,7 @@ def test_rating_is_required_and_text_is_kept(client, session, attendees):
         response = client.post(url, {"what_worked": "Kept words"})
 
     assert response.status_code == 200
-    assert response.context["form"].errors == {"rating": ["This field is required."]}
+    assert response.context["form"].errors == {"rating": ["Choose a rating from 1 (poor) to 5 (excellent)."]}
     assert "Kept words" in response.content.decode()
 
 

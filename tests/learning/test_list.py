@@ -127,3 +127,13 @@ def test_hostile_body_renders_inert_in_the_feed_and_the_list(client, cohort, peo
     assert ("script" in feed, "onerror" in feed, "javascript" in feed, "alert" in feed) == (False,) * 4
     excerpt = listing.split('<p class="card-text">')[1].split("</p>")[0]
     assert excerpt == "Hello click me and fine"
+
+
+@pytest.mark.parametrize(("count", "said"), [(1, "1 entry"), (3, "3 entries")])
+def test_the_list_counts_its_entries_in_words(client, cohort, people, count, said):
+    make_entries(cohort, count, people["author"])
+    client.force_login(people["same_cohort"])
+
+    response = client.get(reverse("learning:list"))
+
+    assert f'<p class="visually-hidden" aria-live="polite">{said}</p>' in response.content.decode()

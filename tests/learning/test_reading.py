@@ -91,3 +91,33 @@ def test_members_cannot_add_items(client, cohort, people):
 
     assert response.status_code == 404
     assert ReadingItem.objects.count() == 0
+
+
+def test_manager_cannot_add_a_link_that_is_not_a_web_address(client, cohort, people):
+    client.force_login(people["manager"])
+
+    response = client.post(
+        reverse("learning:reading"),
+        {"programme": cohort.programme.pk, "title": "Old files", "url": "ftp://example.org/files"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "url": [
+            "Enter the link as a web address, like https://example.org/guide (it must start with https:// or http://)."
+        ]
+    }
+    assert ReadingItem.objects.count() == 0
+
+
+def test_reading_list_shows_a_stored_javascript_link_as_text(client, cohort):
+    member = MemberFactory(cohort=cohort)
+    ReadingItemFactory(programme=cohort.programme, title="Click me", url="javascript:alert(1)")
+    ReadingItemFactory(programme=cohort.programme, title="A good read", url="https://example.org/read")
+    client.force_login(member.user)
+
+    page = client.get(reverse("learning:reading")).content.decode()
+
+    assert "javascript:" not in page
+    assert '<a href="https://example.org/read" rel="noopener noreferrer">A good read</a>' in page
+    assert "Click me" in page

@@ -326,6 +326,90 @@ def test_create_page_keeps_what_was_typed_on_error(client, cohort, two_authors):
     assert Entry.objects.count() == 0
 
 
+def test_create_page_refuses_a_megabyte_body_with_a_message(client, cohort, two_authors):
+    ada, _ = two_authors
+    client.force_login(ada)
+
+    response = client.post(
+        reverse("learning:create"),
+        {"cohort": cohort.pk, "kind": EntryKind.STORY, "title": "A story", "body": "x" * 1_000_000},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "body": ["Please shorten this to 20,000 characters or fewer (it has 1000000)."]
+    }
+    assert Entry.objects.count() == 0
+
+
+@pytest.mark.parametrize("field", ["title", "body", "topics"])
+def test_create_page_refuses_a_text_direction_override(client, cohort, two_authors, field):
+    ada, _ = two_authors
+    client.force_login(ada)
+    data = {
+        "cohort": cohort.pk,
+        "kind": EntryKind.STORY,
+        "title": "A story",
+        "body": "Text.",
+        "topics": "care",
+    }
+
+    response = client.post(reverse("learning:create"), {**data, field: "Ada\u2066evil\u2069"})
+
+    assert response.context["form"].errors == {
+        field: [
+            "Please remove the hidden control or text-direction character (U+2066) from this text: it can "
+            "disguise what is written."
+        ]
+    }
+    assert Entry.objects.count() == 0
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(document.cookie)", "ftp://example.org/guide.pdf"])
+def test_create_page_refuses_a_link_that_is_not_a_web_address(client, cohort, two_authors, link):
+    ada, _ = two_authors
+    client.force_login(ada)
+
+    response = client.post(
+        reverse("learning:create"),
+        {"cohort": cohort.pk, "kind": EntryKind.RESOURCE, "title": "A guide", "body": "Read.", "link": link},
+    )
+
+    assert response.context["form"].errors == {
+        "link": [
+            "Enter the link as a web address, like https://example.org/guide (it must start with https:// or http://)."
+        ]
+    }
+    assert Entry.objects.count() == 0
+
+
+def test_a_stored_javascript_link_is_shown_inert(client, cohort, two_authors):
+    """A link that reached the database another way (the admin, an older row) is never rendered as a link."""
+    ada, _ = two_authors
+    entry = EntryFactory(
+        cohort=cohort, kind=EntryKind.RESOURCE, link="javascript:alert(document.cookie)", authors=[ada]
+    )
+    client.force_login(ada)
+
+    page = client.get(entry.get_absolute_url()).content.decode()
+
+    assert 'href="javascript:' not in page
+    assert "Open the resource" not in page
+    assert "Resource (not a web address, so not linked)" in page
+
+
+def test_a_web_link_is_shown_as_a_button(client, cohort, two_authors):
+    ada, _ = two_authors
+    entry = EntryFactory(
+        cohort=cohort, kind=EntryKind.RESOURCE, link="https://example.org/guide", authors=[ada]
+    )
+    client.force_login(ada)
+
+    page = client.get(entry.get_absolute_url()).content.decode()
+
+    assert 'href="https://example.org/guide"' in page
+
+
 def test_members_cannot_choose_session_notes(client, cohort, two_authors):
     ada, _ = two_authors
     client.force_login(ada)

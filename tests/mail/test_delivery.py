@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cohort_site.mail.enums import EmailStatus
 from cohort_site.mail.models import OutgoingEmail
-from cohort_site.mail.services import email_deliver, emails_send_drafts, outbox_sweep
+from cohort_site.mail.services import email_deliver, email_store, emails_send_drafts, outbox_sweep
 from cohort_site.mail.tasks import email_send
 from tests.core.test_celery import wait_for
 from tests.mail.test_queue import queue_plain
@@ -189,3 +189,33 @@ def test_same_key_queued_by_two_workers_at_once_gives_one_row_and_one_message(tr
     assert len(set(ids)) == 1
     assert OutgoingEmail.objects.count() == 1
     assert len(server.accepted) == 1
+
+
+def test_a_secret_outlives_a_temporary_failure_and_is_forgotten_once_sent(db, smtp_server):
+    server = smtp_server(["451 4.3.0 Try again later"])
+    email = email_store(
+        key="code:1",
+        kind="account-login-code",
+        to="sam@example.org",
+        subject="Your code",
+        body_text="Your code:\n\nABC-123\n",
+        body_html="<p>Your code: <b>ABC-123</b></p>",
+        secrets={"sign-in code": "ABC-123"},
+    )
+    placeholder = "[sign-in code: sent only to the recipient]"
+    assert (email.body_text, email.body_html) == (
+        f"Your code:\n\n{placeholder}\n",
+        f"<p>Your code: <b>{placeholder}</b></p>",
+    )
+
+    assert email_deliver(email_id=email.pk) == EmailStatus.QUEUED
+    email.refresh_from_db()
+    assert email.secrets == {placeholder: "ABC-123"}  # the retry still sends the code
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        assert email_deliver(email_id=email.pk) == EmailStatus.SENT
+
+    email.refresh_from_db()
+    assert email.secrets == {}
+    assert b"ABC-123" in server.accepted[0]
+    assert placeholder.encode() not in server.accepted[0]

@@ -1,5 +1,8 @@
+import re
+
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from cohort_site.mail.enums import EmailKind, EmailStatus
@@ -12,7 +15,7 @@ OUTBOX = "/staff/outbox/"
 
 
 @pytest.mark.parametrize("who", ["anonymous", "member"])
-def test_outbox_pages_are_404_for_non_staff(client, db, who):
+def test_outbox_pages_are_404_for_non_staff_and_ask_the_signed_out_to_sign_in(client, db, who):
     email = queue_plain()
     if who == "member":
         client.force_login(UserFactory())
@@ -24,7 +27,8 @@ def test_outbox_pages_are_404_for_non_staff(client, db, who):
         client.post(OUTBOX, {"action": "send_drafts", "emails": [email.pk]}),
     ]
 
-    assert [r.status_code for r in responses] == [404, 404, 404, 404]
+    # Signed out: to sign in first (and back); signed in but not staff: nothing there.
+    assert [r.status_code for r in responses] == [302 if who == "anonymous" else 404] * 4
 
 
 @pytest.mark.parametrize("count", [1, 3])
@@ -83,6 +87,75 @@ def test_html_preview_is_sandboxed(client, db):
     assert response["Content-Security-Policy"] == (
         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox"
     )
+
+
+# --- Staff never see what would let them sign in as someone else ------------------------------------------------
+
+
+def staff_views_of(client, email) -> str:
+    """Everything staff can open about a stored email: the outbox, its page and HTML, and the admin's pages."""
+    pages = [
+        OUTBOX,
+        reverse("mail:outbox_email", args=[email.pk]),
+        reverse("mail:outbox_email_html", args=[email.pk]),
+        reverse("admin:mail_outgoingemail_changelist"),
+        reverse("admin:mail_outgoingemail_change", args=[email.pk]),
+    ]
+    responses = [client.get(page) for page in pages]
+    assert [response.status_code for response in responses] == [200] * len(pages)
+    return "".join(response.content.decode() for response in responses)
+
+
+def test_the_outbox_never_shows_a_live_sign_in_code(client, db, django_capture_on_commit_callbacks):
+    member = UserFactory(email="sam@example.org")
+    client.force_login(StaffFactory(is_superuser=True))
+    with django_capture_on_commit_callbacks() as sending:
+        Client().post(reverse("account_request_login_code"), {"email": member.email})
+    stored = OutgoingEmail.objects.get(kind="account-login-code")
+    (code,) = stored.secrets.values()
+
+    assert "[sign-in code: sent only to the recipient]" in stored.body_text
+    assert code not in stored.body_text + stored.body_html + stored.subject
+    assert code not in staff_views_of(client, stored)  # while it waits to be sent
+
+    for send in sending:
+        send()
+
+    stored.refresh_from_db()
+    assert (stored.status, stored.secrets) == (EmailStatus.SENT, {})
+    assert code in mail.outbox[0].body  # the member's copy carries it
+    assert code not in staff_views_of(client, stored)
+
+
+def test_the_outbox_never_shows_a_live_password_reset_link(client, db, django_capture_on_commit_callbacks):
+    manager = StaffFactory(email="manager@example.org", is_superuser=True)
+    client.force_login(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(reverse("account_reset_password"), {"email": manager.email})
+
+    link = re.search(r"https?://\S+/accounts/password/reset/key/\S+/", mail.outbox[0].body).group()
+    stored = OutgoingEmail.objects.get(kind="account-password-reset-key")
+    assert "[password reset link: sent only to the recipient]" in stored.body_text
+    assert link.rsplit("/", 2)[-2] not in staff_views_of(client, stored)
+
+
+def test_the_recipients_html_carries_the_link_the_outbox_preview_hides(
+    client, db, django_capture_on_commit_callbacks
+):
+    """allauth's messages are text only: their HTML is laid out when sent, from the text the recipient gets."""
+    manager = StaffFactory(email="manager@example.org", is_superuser=True)
+    client.force_login(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(reverse("account_reset_password"), {"email": manager.email})
+
+    link = re.search(r"https?://\S+/accounts/password/reset/key/\S+/", mail.outbox[0].body).group()
+    sent_html, _ = mail.outbox[0].alternatives[0]
+    stored = OutgoingEmail.objects.get(kind="account-password-reset-key")
+    preview = client.get(reverse("mail:outbox_email_html", args=[stored.pk])).content.decode()
+
+    assert f'<a href="{link}"' in sent_html
+    assert link not in preview
+    assert "[password reset link: sent only to the recipient]" in preview
 
 
 def test_outbox_names_each_kind_in_plain_words(client, db):

@@ -1,4 +1,5 @@
 import csv
+import errno
 import io
 import uuid
 from decimal import Decimal
@@ -200,7 +201,8 @@ def test_csv_export_neutralises_formulas(client, member):
 
     response = client.get(reverse("members:expense_csv"))
 
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.content.startswith("\ufeff".encode())  # core's csv_response, so Excel reads UTF-8
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][5:8] == ["amount_gbp", "date", "description"]
     assert rows[1][5:8] == ["12.50", "2026-11-20", '\'=HYPERLINK("http://evil.example")']
 
@@ -217,3 +219,39 @@ def test_review_list_runs_constant_queries(client, db, count, django_assert_num_
         response = client.get(reverse("members:expense_review"))
 
     assert len(response.context["expenses"]) == count
+
+
+class FullDisk:
+    """A file on a disk with room for `room` bytes: writing more fails as a full disk does (ENOSPC)."""
+
+    def __init__(self, handle, room: int):
+        self.handle, self.room = handle, room
+
+    def write(self, data):
+        if len(data) > self.room:
+            self.handle.write(data[: self.room])
+            self.handle.flush()
+            raise OSError(errno.ENOSPC, "No space left on device")
+        self.room -= len(data)
+        return self.handle.write(data)
+
+    def close(self):
+        self.handle.close()
+
+
+def test_receipt_on_a_full_disk_says_try_again_and_leaves_no_file(client, member, media_root, monkeypatch):
+    import django.core.files.storage.filesystem as filesystem
+
+    real_fdopen = filesystem.os.fdopen
+    monkeypatch.setattr(filesystem.os, "fdopen", lambda fd, mode: FullDisk(real_fdopen(fd, mode), room=10))
+    client.force_login(member)
+
+    response = claim(client, description="Keep what I typed")
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["receipt"] == [
+        "We could not save your receipt. Nothing was sent: please try again in a few minutes."
+    ]
+    assert response.context["form"]["description"].value() == "Keep what I typed"
+    assert (Expense.objects.count(), len(mail.outbox)) == (0, 0)
+    assert [path for path in media_root.rglob("*") if path.is_file()] == []

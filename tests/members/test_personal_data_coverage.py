@@ -381,7 +381,7 @@ def test_export_has_every_section_with_the_exact_rows(world):
         f"Invitation: {world['cohort'].programme.title}, Tuesday 14 April",
         "We have your expense claim",
         "Welcome, Morwenna Trelawney",
-        "Your coffee catch-up: meet Pip Partner",
+        "Your coffee pair: meet Pip Partner",
     ]
     assert [row["kind"] for row in emails["email_opt_outs"]] == ["coffee-nudge"]
 
@@ -470,7 +470,7 @@ def test_after_erasure_nothing_names_the_person_and_counts_remain(world):
     assert list(SessionFeedback.objects.filter(member=partner).values_list("what_worked", flat=True)) == [
         "Pip liked it"
     ]
-    assert intro.subject == "Your coffee catch-up: meet Erased person"
+    assert intro.subject == "Your coffee pair: meet Erased person"
     assert intro.body_text.startswith("Hello Pip Partner,")
     # The account is closed; the manager's account is not.
     user.refresh_from_db()

@@ -56,9 +56,7 @@ def test_bad_timezone_is_refused_next_to_the_field_and_keeps_what_was_typed(clie
     response = client.post(reverse("members:profile"), {**PROFILE, "timezone": "Mars/Olympus"})
 
     assert response.status_code == 200
-    assert response.context["form"].errors == {
-        "timezone": ["Select a valid choice. Mars/Olympus is not one of the available choices."]
-    }
+    assert response.context["form"].errors == {"timezone": ["Choose a time zone from the list."]}
     assert response.context["form"]["name"].value() == "Sam Okafor"
     member.refresh_from_db()
     assert member.name == "Sam O"
@@ -73,3 +71,31 @@ def test_profile_needs_sign_in(client, db):
 def test_email_of_an_unlisted_kind_is_a_programming_error(db):
     with pytest.raises(ValueError, match="'made-up' is not a valid EmailKind"):
         email_queue(key="x:1", kind="made-up", to="a@example.org", subject="Hi")
+
+
+def test_profile_refuses_a_megabyte_accessibility_note_with_a_message(client, member):
+    response = client.post(
+        reverse("members:profile"), {**PROFILE, "accessibility_needs": "x" * 1_000_000, "emails_wanted": []}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "accessibility_needs": ["Please shorten this to 1,000 characters or fewer (it has 1000000)."]
+    }
+    member.refresh_from_db()
+    assert member.accessibility_needs == ""
+    assert "Up to 1,000 characters." in response.content.decode()
+
+
+@pytest.mark.parametrize("field", ["name", "pronouns", "organisation", "role", "accessibility_needs"])
+def test_profile_refuses_control_characters(client, member, field):
+    response = client.post(reverse("members:profile"), {**PROFILE, field: "Sam\x0bO", "emails_wanted": []})
+
+    assert response.context["form"].errors == {
+        field: [
+            "Please remove the hidden control or text-direction character (U+000B) from this text: it can "
+            "disguise what is written."
+        ]
+    }
+    member.refresh_from_db()
+    assert member.name == "Sam O"

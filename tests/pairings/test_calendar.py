@@ -18,7 +18,7 @@ def test_feed_holds_the_coffee_window_of_a_published_round_with_partner_names(co
     feed = Calendar.from_ical(member_calendar(member.user))
 
     coffee = [event for event in feed.walk("VEVENT") if str(event["UID"]).startswith("coffee-round-")]
-    assert [str(event["SUMMARY"]) for event in coffee] == [f"Coffee catch-up with {', '.join(partners)}"]
+    assert [str(event["SUMMARY"]) for event in coffee] == [f"Coffee pair: meet {', '.join(partners)}"]
     assert (coffee[0].decoded("DTSTART"), coffee[0].decoded("DTEND")) == (
         published.opens_at,
         published.closes_at,

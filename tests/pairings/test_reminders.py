@@ -45,7 +45,7 @@ def test_introduction_goes_to_everyone_in_each_group_once_when_the_round_opens(
         for membership in group:
             partners = [m.member for m in group if m.pk != membership.pk]
             expected[membership.member.email] = (
-                f"Your coffee catch-up: meet {' and '.join(p.name for p in partners)}"
+                f"Your coffee pair: meet {' and '.join(p.name for p in partners)}"
             )
     assert {m.to[0]: m.subject for m in mail.outbox} == expected
     assert len(mail.outbox) == 6
@@ -104,3 +104,24 @@ def test_nothing_is_sent_for_a_planned_round_or_after_it_closes(cohort_with_sess
     round_publish(round_=round_)
     reminders_dispatch(now=round_.closes_at)
     assert OutgoingEmail.objects.count() == 0
+
+
+def test_introduction_quotes_an_excerpt_of_a_long_challenge(
+    cohort_with_sessions, members, django_capture_on_commit_callbacks
+):
+    members[1].challenge = "z" * 3000
+    members[1].share_challenge_with_partners = True
+    members[1].save()
+    pairs_plan(cohort=cohort_with_sessions)
+    round_ = round_publish(round_=Round.objects.get(cohort=cohort_with_sessions, number=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_dispatch(now=round_.opens_at)
+
+    mine = PairMember.objects.get(round=round_, member=members[1])
+    partners = PairMember.objects.filter(round=round_, pair_id=mine.pair_id).exclude(pk=mine.pk)
+    excerpt = f"The challenge they bring: {'z' * 299}…\n"
+    assert sorted(m.to[0] for m in mail.outbox if excerpt in m.body) == sorted(
+        partners.values_list("member__email", flat=True)
+    )
+    assert "z" * 300 not in "".join(m.body for m in mail.outbox)

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -42,7 +44,7 @@ def test_cohort_plan_page_is_staff_only(client, planned, members, who):
     if who == "staff":
         client.force_login(StaffFactory())
     response = client.get(url)
-    expected = {"anonymous": 404, "member": 404, "staff": 200}[who]
+    expected = {"anonymous": 302, "member": 404, "staff": 200}[who]  # signed out: to sign in first
     assert response.status_code == expected
     if who == "staff":
         assert response.context["summaries"][0][0].repeats == 0
@@ -124,3 +126,28 @@ def test_skip_next_round_then_undo(client, planned, members):
 def test_my_pairs_is_404_for_someone_not_in_a_group(client):
     client.force_login(UserFactory())
     assert client.get(reverse("pairings:my_pairs")).status_code == 404
+
+
+def test_my_pairs_heading_reads_as_a_phrase_and_a_met_pair_counts_as_met(
+    client, planned, members, time_machine
+):
+    """Was "Next round : round 1", and "People you have met: Nobody yet" under "You said you met"."""
+    ada = members[0]
+    round_publish(round_=planned[0])
+    time_machine.move_to(planned[0].opens_at)
+    client.force_login(ada.user)
+    client.post(
+        reverse("pairings:mark_met", kwargs={"pk": PairMember.objects.get(round=planned[0], member=ada).pk})
+    )
+
+    response = client.get(reverse("pairings:my_pairs"))
+
+    html = response.content.decode()
+    heading = re.search(r'<h2 id="current-heading">(.*?)</h2>', html, re.S).group(1)
+    assert " ".join(heading.split()) == "Round 1, open now"
+    met = re.search(r'<h2 id="past-heading".*?</section>', html, re.S).group(0)
+    partners = [p.name for p in response.context["partners"]]
+    assert "Nobody yet" not in met
+    assert " ".join(re.sub(r"<[^>]+>", " ", met).split()).startswith(
+        f"People you have met Round 1: {partners[0]} ("
+    )

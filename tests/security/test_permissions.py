@@ -22,7 +22,8 @@ def everyone(result):
 
 
 def staff_only(result=200):
-    return (404, 404, 404, 404, result)
+    """Signed out: to sign in and back (a manager whose session timed out); signed in but not staff: 404."""
+    return (LOGIN, 404, 404, 404, result)
 
 
 # GET outcomes, in ROLES order:  anonymous, applicant, other_member, member, staff.
@@ -31,6 +32,7 @@ EXPECTED: dict[str, tuple] = {
     # --- Public pages -----------------------------------------------------------------------------------------
     "core:home": everyone(200),
     "core:healthz": everyone(200),
+    "core:readyz": everyone(200),
     "core:after_login": (
         LOGIN,
         "→dashboards:member",

@@ -53,6 +53,7 @@ BUDGETS: dict[str, int] = {
     "applications:data_export": 30,
     "applications:erase": 4,
     "core:healthz": 2,
+    "core:readyz": 3,
     "core:home": 6,
     "core:privacy": 3,
     "dashboards:manager": 15,

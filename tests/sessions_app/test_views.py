@@ -77,7 +77,7 @@ def staff_url(name, session):
 
 
 @pytest.mark.parametrize("page", STAFF_PAGES)
-def test_staff_pages_are_404_for_anyone_else(client, db, page):
+def test_staff_pages_ask_the_signed_out_to_sign_in_and_are_404_for_others(client, db, page):
     session = SessionFactory()
     member = MemberFactory(cohort=session.cohort).user
     statuses = []
@@ -87,7 +87,7 @@ def test_staff_pages_are_404_for_anyone_else(client, db, page):
             client.force_login(user)
         statuses.append(client.get(staff_url(page, session)).status_code)
 
-    assert statuses == [404, 404, 200]
+    assert statuses == [302, 404, 200]  # signed out: to sign in first
 
 
 def test_my_schedule_asks_to_sign_in(client, db):

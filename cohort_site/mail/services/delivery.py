@@ -12,6 +12,7 @@ import socket
 import time
 from datetime import timedelta
 from email.utils import parseaddr
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -25,7 +26,7 @@ from ..enums import RETRY_DELAYS_MINUTES, EmailStatus, SkipReason
 from ..models import OutgoingEmail
 from ..smtp import TRACED_BACKENDS, DeliveryTrace, Phase
 from .opt_outs import unsubscribe_url
-from .queue import email_html, emails_publish
+from .queue import email_html, emails_publish, reveal_secrets
 from .status import emails_set_status
 
 logger = logging.getLogger(__name__)
@@ -78,15 +79,21 @@ def _build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
         link = unsubscribe_url(email=email.to, kind=email.kind)
         headers["List-Unsubscribe"] = f"<{link}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    subject = reveal_secrets(email.subject, email.secrets)
+    body_text = reveal_secrets(email.body_text, email.secrets)
     message = EmailMultiAlternatives(
-        subject=email.subject,
-        body=email.body_text,
+        subject=subject,
+        body=body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
         reply_to=[email.reply_to] if email.reply_to else None,
         headers=headers,
     )
-    message.attach_alternative(email_html(email), "text/html")
+    if email.body_html:
+        html = reveal_secrets(email.body_html, email.secrets, html=True)
+    else:
+        html = email_html(email, subject=subject, text=body_text)  # laid out from the text the recipient gets
+    message.attach_alternative(html, "text/html")
     for attachment in email.attachments.all():
         message.attach(attachment.filename, bytes(attachment.content), attachment.mimetype)
     return message
@@ -163,6 +170,7 @@ def email_deliver(*, email_id: int) -> str | None:
     except AttemptSuperseded:
         return None
     except Exception as error:
+        change: dict[str, Any]
         if trace.phase == Phase.ACCEPTED:
             # The server took it; only saying goodbye failed.
             status, change = S.SENT, {"sent_at": timezone.now(), "next_attempt_at": None}
@@ -171,6 +179,9 @@ def email_deliver(*, email_id: int) -> str | None:
             change["last_error"] = f"{type(error).__name__}: {error}"[:2000]
     else:
         status, change = S.SENT, {"sent_at": timezone.now(), "next_attempt_at": None}
+    if status in (S.SENT, S.FAILED):
+        # Sent, or failed for good: nobody needs the secrets again (an unknown one may still be resent).
+        change["secrets"] = {}
     current = [S.SENDING, S.UNKNOWN] if status == S.SENT else [S.SENDING]
     moved = _record(emails=attempt, status=status, current=current, **change)
     return status if moved else None

@@ -2,7 +2,7 @@
 `emails_queue_many` does the same for thousands at once (the reminder dispatcher)."""
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +12,7 @@ from django.db import IntegrityError, models, transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import escape
 
 from cohort_site.core.data_subjects import is_erased_address
 
@@ -56,17 +57,18 @@ def _render(template: str, context: dict) -> tuple[str, str]:
     return text, html
 
 
-def email_html(email: OutgoingEmail) -> str:
+def email_html(email: OutgoingEmail, *, subject: str | None = None, text: str | None = None) -> str:
     """The HTML version of a stored message: its own, or else its text laid out by templates/emails/base.html.
     Made when it is sent or shown rather than stored, so it always says what the text says (after an erasure
-    too), and queuing thousands of reminders does not lay each one out twice."""
+    too), and queuing thousands of reminders does not lay each one out twice. `subject` and `text` replace the
+    stored ones (the copy sent carries its secrets; the outbox shows their placeholders)."""
     if email.body_html:
         return email.body_html
     return render_to_string(
         "emails/base.html",
         {
-            "subject": email.subject,
-            "body_text": email.body_text,
+            "subject": email.subject if subject is None else subject,
+            "body_text": email.body_text if text is None else text,
             "unsubscribe_url": unsubscribe_url(email=email.to, kind=email.kind) if email.optional else "",
         },
     )
@@ -119,6 +121,34 @@ def _render_kind(kind: EmailKind, *, to: str, subject: str, context: dict | None
     return _render(kind.template, context)
 
 
+def secret_placeholder(label: str) -> str:
+    """What the outbox shows where a secret was: `[sign-in code: sent only to the recipient]`."""
+    return f"[{label}: sent only to the recipient]"
+
+
+def _hide_secrets(
+    secrets: Mapping[str, str], *, subject: str, body_text: str, body_html: str
+) -> tuple[dict[str, str], str, str, str]:
+    """Replace each secret (label -> value) by its placeholder, longest first (a link holds its key)."""
+    stored = {}
+    for label, value in sorted(secrets.items(), key=lambda item: len(item[1]), reverse=True):
+        if not value:
+            continue
+        placeholder = secret_placeholder(label)
+        stored[placeholder] = value
+        subject = subject.replace(value, placeholder)
+        body_text = body_text.replace(value, placeholder)
+        body_html = body_html.replace(escape(value), placeholder).replace(value, placeholder)
+    return stored, subject, body_text, body_html
+
+
+def reveal_secrets(text: str, secrets: Mapping[str, str], *, html: bool = False) -> str:
+    """The stored text with its secrets put back: only for the message handed to the mail server."""
+    for placeholder, value in secrets.items():
+        text = text.replace(placeholder, escape(value) if html else value)
+    return text
+
+
 def email_store(
     *,
     key: str,
@@ -132,9 +162,17 @@ def email_store(
     reply_to: str = "",
     attachments: Iterable[Attachment] = (),
     draft: bool = False,
+    secrets: Mapping[str, str] | None = None,
 ) -> OutgoingEmail:
-    """Store an already rendered message; `email_queue` is the usual door. Same key, same message."""
+    """Store an already rendered message; `email_queue` is the usual door. Same key, same message.
+
+    `secrets` (label -> value, e.g. {"sign-in code": "ABC-123"}) are what only the recipient may read: the stored
+    text holds a placeholder for each, and the values are put back only into the message as it is sent.
+    """
     kind = EmailKind(kind)
+    hidden, subject, body_text, body_html = _hide_secrets(
+        secrets or {}, subject=subject, body_text=body_text, body_html=body_html
+    )
     status, skip_reason = initial_status(
         draft=draft,
         opted_out=kind.optional and is_opted_out(email=to, kind=kind),
@@ -151,6 +189,7 @@ def email_store(
                 subject=subject,
                 body_text=body_text,
                 body_html=body_html,
+                secrets=hidden,
                 optional=kind.optional,
                 status=status,
                 skip_reason=skip_reason,

@@ -69,7 +69,9 @@ def emails_set_status(
     )
     refused = [s for s in sources if status not in TRANSITIONS[s]]
     if refused:
-        raise ValueError(f"An email that is {refused[0].label.lower()} cannot become {status.label.lower()}.")
+        raise ValueError(
+            f"An email that is {S(refused[0]).label.lower()} cannot become {status.label.lower()}."
+        )
     if (status == S.SKIPPED) != bool(skip_reason):
         raise ValueError("A skipped email says why (skip_reason), and only a skipped one.")
     if {"status", "status_changed_at", "skip_reason"} & set(fields):

@@ -32,12 +32,11 @@ class Command(BaseCommand):
         manager = self.seed_manager(password)
         added, _known = member_organisations_import(names=open_call.MEMBER_ORGANISATIONS)
         pilot, pilot_created = pilot_seed(manager=manager)
-        verb = "Created" if created else "Kept the existing"
-        self.stdout.write(f"{verb} demo programme “{programme.title}”.")
-        self.stdout.write(f"{'Created' if pilot_created else 'Kept'} “{pilot.title}”, half-way through.")
-        self.stdout.write(f"Added {added} member organisations.")
-        self.stdout.write(f"Manager sign-in: {manager.email} / {password}")
-        self.stdout.write(f"Member sign-in: {MEMBER_EMAIL}, with the code emailed (printed where emails go)")
+        if created or pilot_created or options["verbosity"] > 1:
+            self.stdout.write(
+                f"Demo ready: an open call, “{pilot.title}” half-way through, {added} member organisations; "
+                f"sign in as {manager.email} / {password} or {MEMBER_EMAIL} (by code)."
+            )
 
     def seed_programme(self) -> tuple[Programme, bool]:
         existing = Programme.objects.filter(slug=open_call.SLUG).first()

@@ -39,20 +39,30 @@ class Command(BaseCommand):
             for folder in ("queue", "control"):
                 Path(state_dir, folder).mkdir(parents=True, exist_ok=True)
         state_dir.mkdir(parents=True, exist_ok=True)
-        call_command("migrate", interactive=False, verbosity=options["verbosity"])
+        applied = pending_migrations()
+        call_command("migrate", interactive=False, verbosity=max(0, options["verbosity"] - 1))
+        if applied:
+            self.stdout.write(f"Database ready ({applied} migrations applied).")
         if not no_demo:
-            call_command("seed_demo")
-        environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
+            call_command("seed_demo", verbosity=options["verbosity"])
+        environment = {
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            # A demo started as root (a container, CI) would print Celery's warning against root workers at every
+            # start; production runs its worker as its own user (the Dockerfile's), where the warning stays.
+            "PYTHONWARNINGS": "ignore:You're running the worker with superuser privileges",
+        }
         manage = str(Path(settings.BASE_DIR, "manage.py"))
         worker = [
-            *(sys.executable, "-m", "celery", "-A", "cohort_site", "worker", "--beat"),
-            *("--schedule", str(state_dir / "celerybeat-schedule"), "--pool", "solo", "--loglevel", "INFO"),
+            *(sys.executable, "-m", "celery", "-A", "cohort_site", "--quiet", "worker", "--beat"),
+            *("--schedule", str(state_dir / "celerybeat-schedule"), "--pool", "solo"),
+            # Quiet: emails print one line each; problems still show (WARNING and above).
+            *("--loglevel", "WARNING"),
             # One worker on one machine: nobody to gossip with or synchronise with at start.
             *("--without-gossip", "--without-mingle"),
         ]
         web = [sys.executable, manage, "runserver", addrport]
-        self.stdout.write(f"Starting the web server on http://{addrport}/ and a Celery worker with beat.")
-        self.stdout.write("Emails are printed here as they are sent. Press Ctrl-C to stop.")
+        self.stdout.write(banner(addrport, demo=not no_demo))
         processes = [subprocess.Popen(command, env=environment) for command in (worker, web)]
         try:
             while all(process.poll() is None for process in processes):
@@ -62,6 +72,35 @@ class Command(BaseCommand):
         finally:
             stop(processes)
         raise CommandError("The web server or the worker stopped (see above), so the other was stopped too.")
+
+
+def pending_migrations() -> int:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+def banner(addrport: str, *, demo: bool) -> str:
+    from cohort_site.demo.open_call import MANAGER_EMAIL
+    from cohort_site.demo.pilot import MEMBER_EMAIL
+
+    lines = [
+        "",
+        f"  {settings.SITE_NAME} is starting on http://{addrport}/ (with a Celery worker and beat beside it)",
+    ]
+    if demo:
+        lines += [
+            f"  Manager: sign in as {MANAGER_EMAIL} with the password connect-and-share",
+            f"  Member:  sign in as {MEMBER_EMAIL} with the code emailed to them (shown below)",
+        ]
+    lines += [
+        "  Emails:  one line each below; each in full at /staff/outbox/ (signed in as the manager)",
+        "  Stop:    Ctrl-C",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def stop(processes: list[subprocess.Popen]) -> None:

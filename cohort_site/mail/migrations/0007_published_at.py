@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mail', '0004_unknown_status'),
+        ('mail', '0006_signin_failures_kind'),
     ]
 
     operations = [
