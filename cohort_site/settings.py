@@ -6,12 +6,22 @@ whatever sets DEBUG off, and then SECRET_KEY and ALLOWED_HOSTS must be given or 
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def redis_needs_password(url: str) -> bool:
+    """Whether a Redis URL reaches another host (not loopback, not a Unix socket) without a password."""
+    parts = urlsplit(url)
+    return parts.scheme in ("redis", "rediss") and parts.hostname not in LOOPBACK_HOSTS and not parts.password
+
 
 env = environ.Env()
 if (BASE_DIR / ".env").is_file():
@@ -104,6 +114,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL and not DEBUG and redis_needs_password(REDIS_URL):
+    # Anyone who can write to the broker can make the workers run tasks: in production, Redis on another host
+    # is reached with a password (redis://:PASSWORD@host:6379/0), or start-up stops.
+    raise ImproperlyConfigured("REDIS_URL names a Redis on another host without a password: add one.")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
@@ -211,6 +225,9 @@ EMBEDDED_BROKER_DIR = env("EMBEDDED_BROKER_DIR", default="")
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    # kombu's Redis transport, except that a malformed message is logged and discarded instead of stopping the
+    # worker (cohort_site/broker.py).
+    CELERY_BROKER_TRANSPORT = "cohort_site.broker:Transport"
 elif EMBEDDED_BROKER_DIR:
     CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS |= {

@@ -78,7 +78,7 @@ class EmailKind(models.TextChoices):
     @property
     def optional(self) -> bool:
         """Optional kinds carry an unsubscribe link and may be turned off; every other kind is essential."""
-        return self.value in OptionalEmail.values
+        return self.value in _OPTIONAL_VALUES
 
 
 class OptionalEmail(models.TextChoices):
@@ -102,6 +102,9 @@ class OptionalEmail(models.TextChoices):
         EmailKind.LEARNING_SURVEY_REMINDER.value,
         "A reminder to answer the mid-point check-in or evaluation",
     )
+
+
+_OPTIONAL_VALUES = frozenset(OptionalEmail.values)
 
 
 class EmailStatus(models.TextChoices):

@@ -9,7 +9,7 @@ from .enums import EmailKind, EmailStatus, OptionalEmail, SkipReason
 
 
 class OutgoingEmail(models.Model):
-    """One message to one person. Created by `email_queue`, sent by the `email_send` task, never twice.
+    """One message to one person. Created by `email_queue`, sent by the `emails_send` task, never twice.
     Its status changes only through `emails_set_status` (mail/services/status.py).
 
     `key` names the message's purpose and subject (e.g. ``session-reminder:12:34``); a second message with the
@@ -42,6 +42,12 @@ class OutgoingEmail(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a send task for it was last published: the sweeper publishes again only what was never "
+        "published (the broker was down), fell due since, or was published so long ago that the task was lost.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     status_changed_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -15,6 +15,7 @@ from .models import OutgoingEmail
 from .selectors import outbox_counts, outbox_emails, outbox_kinds
 from .services import (
     UNSUBSCRIBE_SALT,
+    email_html,
     emails_resend_unknown,
     emails_retry_failed,
     emails_send_drafts,
@@ -77,7 +78,7 @@ class OutboxEmailHtmlView(StaffRequiredMixin, View):
 
     def get(self, request, pk):
         email = get_object_or_404(OutgoingEmail, pk=pk)
-        response = HttpResponse(email.body_html or "", content_type="text/html; charset=utf-8")
+        response = HttpResponse(email_html(email), content_type="text/html; charset=utf-8")
         response["Content-Security-Policy"] = (
             "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox"
         )

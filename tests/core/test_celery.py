@@ -65,4 +65,4 @@ def test_periodic_tasks_have_a_queue_of_their_own_that_every_worker_consumes():
     # A worker started without -Q (devserver's, docker-compose's, the tests') consumes every queue listed here.
     assert sorted(app.amqp.queues) == ["celery", "periodic"]
     assert {queue_of(entry["task"]) for entry in settings.CELERY_BEAT_SCHEDULE.values()} == {"periodic"}
-    assert queue_of("cohort_site.mail.tasks.email_send") == "celery"
+    assert queue_of("cohort_site.mail.tasks.emails_send") == "celery"

@@ -31,7 +31,9 @@ def test_compose_app_services_share_one_environment():
 
     assert environments[0] is environments[1] is environments[2] is environments[3]
     assert environments[0]["DATABASE_URL"] == "postgres://cohort:${POSTGRES_PASSWORD:-cohort}@db:5432/cohort"
-    assert environments[0]["REDIS_URL"] == "redis://redis:6379/0"
+    assert (
+        environments[0]["REDIS_URL"] == "redis://:${REDIS_PASSWORD:?set REDIS_PASSWORD in .env}@redis:6379/0"
+    )
     assert environments[0]["EMAIL_URL"] == "${EMAIL_URL:-smtp://mailpit:1025}"
 
 

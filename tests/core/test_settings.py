@@ -76,6 +76,29 @@ def test_production_refuses_to_start_without_allowed_hosts():
     assert "ImproperlyConfigured: Set the ALLOWED_HOSTS environment variable" in result.stderr
 
 
+def test_production_refuses_a_redis_on_another_host_without_a_password():
+    production = {"SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "cohort.example.org"}
+
+    refused = run_with_settings({**production, "REDIS_URL": "redis://redis:6379/0"}, "manage.py", "check")
+    with_password = run_with_settings(
+        {**production, "REDIS_URL": "redis://:s3cret@redis:6379/0"}, "manage.py", "check"
+    )
+    loopback = run_with_settings(
+        {**production, "REDIS_URL": "redis://127.0.0.1:6379/0"}, "manage.py", "check"
+    )
+
+    assert refused.returncode == 1
+    assert (
+        "ImproperlyConfigured: REDIS_URL names a Redis on another host without a password" in refused.stderr
+    )
+    assert (with_password.returncode, loopback.returncode) == (0, 0), with_password.stderr + loopback.stderr
+
+
+def test_celery_reads_redis_through_the_transport_that_survives_malformed_messages():
+    env = {"DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:6379/0"}
+    assert settings_value(env, "settings.CELERY_BROKER_TRANSPORT") == "cohort_site.broker:Transport"
+
+
 def test_deploy_check_is_clean_with_production_settings():
     env = {"SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "cohort.example.org"}
     result = run_with_settings(env, "manage.py", "check", "--deploy", "--fail-level", "WARNING")

@@ -1,9 +1,11 @@
+import contextlib
 import socket
 import threading
 import time
 
 import pytest
 from aiosmtpd.controller import Controller
+from kombu import pools
 
 # Scripted instead of a reply: close the connection without answering (the server had the whole text).
 DROP = "drop"
@@ -75,3 +77,42 @@ def smtp_server(settings):
     yield start
     for controller in controllers:
         controller.stop()
+
+
+@contextlib.contextmanager
+def celery_broker(url: str, *, transport: str | None = None):
+    """Publish tasks to the broker at `url` instead of running them at once (the tests' default), then go back.
+    A closed port is a broker that cannot be reached; memory:// keeps what is published, for counting."""
+    from cohort_site.celery import app
+
+    saved = (app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport)
+    app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport = False, url, transport
+    reset_broker_pools(app)
+    try:
+        yield app
+    finally:
+        app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_transport = saved
+        reset_broker_pools(app)
+
+
+def reset_broker_pools(app) -> None:
+    """Close and forget the connections made for the previous broker URL (kombu keeps them by URL)."""
+    pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def published_tasks(app, queue: str = "celery") -> list[list[int]]:
+    """The email ids of each send task waiting on the in-memory broker's `queue`."""
+    with app.connection_for_write() as connection:
+        waiting = connection.SimpleQueue(queue)
+        tasks = []
+        while True:
+            try:
+                message = waiting.get(block=False)
+            except waiting.Empty:
+                break
+            tasks.append(message.payload[0][0])
+            message.ack()
+        waiting.close()
+    return tasks

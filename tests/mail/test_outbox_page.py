@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from cohort_site.mail.enums import EmailKind, EmailStatus
 from cohort_site.mail.models import OutgoingEmail
-from cohort_site.mail.services import email_store
+from cohort_site.mail.services import email_store, unsubscribe_url
 from tests.factories import StaffFactory, UserFactory
 from tests.mail.test_queue import queue_plain
 
@@ -139,6 +139,25 @@ def test_the_outbox_never_shows_a_live_password_reset_link(client, db, django_ca
     assert link.rsplit("/", 2)[-2] not in staff_views_of(client, stored)
 
 
+def test_the_recipients_html_carries_the_link_the_outbox_preview_hides(
+    client, db, django_capture_on_commit_callbacks
+):
+    """allauth's messages are text only: their HTML is laid out when sent, from the text the recipient gets."""
+    manager = StaffFactory(email="manager@example.org", is_superuser=True)
+    client.force_login(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(reverse("account_reset_password"), {"email": manager.email})
+
+    link = re.search(r"https?://\S+/accounts/password/reset/key/\S+/", mail.outbox[0].body).group()
+    sent_html, _ = mail.outbox[0].alternatives[0]
+    stored = OutgoingEmail.objects.get(kind="account-password-reset-key")
+    preview = client.get(reverse("mail:outbox_email_html", args=[stored.pk])).content.decode()
+
+    assert f'<a href="{link}"' in sent_html
+    assert link not in preview
+    assert "[password reset link: sent only to the recipient]" in preview
+
+
 def test_outbox_names_each_kind_in_plain_words(client, db):
     client.force_login(StaffFactory())
     offer = queue_plain(key="decision:1", kind=EmailKind.DECISION_OFFERED, draft=True)
@@ -158,3 +177,19 @@ def test_outbox_names_each_kind_in_plain_words(client, db):
     assert "<td>Offer of a place</td>" in page.content.decode()
     assert "decision-offered" not in page.content.decode().split("<tbody>")[1]
     assert '<dd class="col-sm-9">Offer of a place</dd>' in detail
+
+
+def test_html_of_a_text_only_kind_is_laid_out_from_its_text_when_sent_and_shown(
+    client, db, django_capture_on_commit_callbacks
+):
+    client.force_login(StaffFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        email = queue_plain(kind=EmailKind.LEARNING_SURVEY_REMINDER)
+
+    shown = client.get(reverse("mail:outbox_email_html", args=[email.pk])).content.decode()
+    sent_html, mimetype = mail.outbox[0].alternatives[0]
+
+    assert email.body_html == ""
+    assert (sent_html, mimetype) == (shown, "text/html")
+    assert '<div style="white-space: pre-wrap;">Hello Sam,' in shown
+    assert f'<a href="{unsubscribe_url(email="sam@example.org", kind="learning-survey-reminder")}">' in shown

@@ -10,6 +10,7 @@
 
 from .delivery import (
     LOST_QUEUED_AFTER,
+    REPUBLISH_AFTER,
     email_deliver,
     is_temporary_failure,
     message_id,
@@ -29,6 +30,7 @@ from .opt_outs import (
 from .queue import (
     Attachment,
     NewEmail,
+    email_html,
     email_queue,
     email_store,
     emails_publish,
@@ -42,11 +44,13 @@ from .status import TRANSITIONS, emails_set_status, initial_status
 __all__ = [
     "ERASED_BODY",
     "LOST_QUEUED_AFTER",
+    "REPUBLISH_AFTER",
     "TRANSITIONS",
     "UNSUBSCRIBE_SALT",
     "Attachment",
     "NewEmail",
     "email_deliver",
+    "email_html",
     "email_preferences_set",
     "email_queue",
     "email_store",

@@ -26,14 +26,18 @@ from ..enums import RETRY_DELAYS_MINUTES, EmailStatus, SkipReason
 from ..models import OutgoingEmail
 from ..smtp import TRACED_BACKENDS, DeliveryTrace, Phase
 from .opt_outs import unsubscribe_url
-from .queue import emails_publish, reveal_secrets
+from .queue import email_html, emails_publish, reveal_secrets
 from .status import emails_set_status
 
 logger = logging.getLogger(__name__)
 
 S = EmailStatus
-# A queued message whose task was never delivered (broker down at the time) is re-sent by the sweeper after this.
+# A queued message whose send task was never published (the broker was down) is published by the sweeper once
+# it has waited this long (so it does not race the publishing that follows a commit).
 LOST_QUEUED_AFTER = timedelta(minutes=2)
+# A task published this long ago whose message is still queued is taken to be lost (a broker that lost its data),
+# and published again; a backlog still draining is not re-published every minute.
+REPUBLISH_AFTER = timedelta(minutes=15)
 # The worker's own writes after speaking to the server are retried when the database connection drops: waits
 # between tries, in seconds.
 RECORD_RETRY_WAITS = (0.5, 1, 2, 4)
@@ -75,16 +79,21 @@ def _build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
         link = unsubscribe_url(email=email.to, kind=email.kind)
         headers["List-Unsubscribe"] = f"<{link}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    subject = reveal_secrets(email.subject, email.secrets)
+    body_text = reveal_secrets(email.body_text, email.secrets)
     message = EmailMultiAlternatives(
-        subject=reveal_secrets(email.subject, email.secrets),
-        body=reveal_secrets(email.body_text, email.secrets),
+        subject=subject,
+        body=body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
         reply_to=[email.reply_to] if email.reply_to else None,
         headers=headers,
     )
     if email.body_html:
-        message.attach_alternative(reveal_secrets(email.body_html, email.secrets, html=True), "text/html")
+        html = reveal_secrets(email.body_html, email.secrets, html=True)
+    else:
+        html = email_html(email, subject=subject, text=body_text)  # laid out from the text the recipient gets
+    message.attach_alternative(html, "text/html")
     for attachment in email.attachments.all():
         message.attach(attachment.filename, bytes(attachment.content), attachment.mimetype)
     return message
@@ -190,10 +199,12 @@ def _after_failure(email: OutgoingEmail, error: Exception, *, handed_over: bool)
 
 
 def outbox_sweep(*, now=None) -> list[int]:
-    """Find messages that should be on their way and are not: due retries, tasks lost while the broker was
-    down, and messages whose worker died while sending (`sending` for longer than stuck_sending_after). Of
-    those, a message whose text had begun to go may have been sent: it becomes `unknown`, never re-sent blindly;
-    the others go back to the queue. Returns the ids it queued."""
+    """Find messages that should be on their way and are not, and publish their send tasks: retries that fell
+    due, messages whose task was never published (the broker was down) or was published so long ago it was lost,
+    and messages whose worker died while sending (`sending` for longer than stuck_sending_after). Of the last, a
+    message whose text had begun to go may have been sent: it becomes `unknown`, never re-sent blindly; the
+    others go back to the queue. A task published and not yet run (a backlog draining) is not published again.
+    Returns the ids it published."""
     now = now or timezone.now()
     stuck = OutgoingEmail.objects.filter(status_changed_at__lt=now - stuck_sending_after())
     emails_set_status(
@@ -221,13 +232,17 @@ def outbox_sweep(*, now=None) -> list[int]:
         next_attempt_at=now,
         last_error="The worker sending this stopped before the mail server had the message; trying again.",
     )
-    due = list(
-        OutgoingEmail.objects.filter(status=S.QUEUED)
-        .filter(
-            models.Q(next_attempt_at__lte=now)
-            | models.Q(next_attempt_at__isnull=True, status_changed_at__lt=now - LOST_QUEUED_AFTER)
-        )
+    Q = models.Q
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    unpublished = Q(published_at__isnull=True) & (
+        Q(next_attempt_at__isnull=False) | Q(status_changed_at__lt=now - LOST_QUEUED_AFTER)
+    )
+    retry_fell_due = Q(next_attempt_at__isnull=False, published_at__lt=models.F("next_attempt_at"))
+    lost = Q(published_at__lt=now - REPUBLISH_AFTER)
+    to_publish = list(
+        OutgoingEmail.objects.filter(due, unpublished | retry_fell_due | lost, status=S.QUEUED)
+        .order_by("pk")
         .values_list("pk", flat=True)
     )
-    emails_publish(due)
-    return due
+    emails_publish(to_publish)
+    return to_publish

@@ -1,6 +1,7 @@
 """Storing a message: `email_queue` renders and stores a row; the worker sends it after commit.
 `emails_queue_many` does the same for thousands at once (the reminder dispatcher)."""
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.html import escape
 
 from cohort_site.core.data_subjects import is_erased_address
@@ -19,6 +21,8 @@ from ..models import EmailAttachment, OutgoingEmail
 from ..selectors import email_keys_existing
 from .opt_outs import is_opted_out, opted_out_addresses, unsubscribe_url
 from .status import emails_set_status, initial_status
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -44,12 +48,30 @@ class NewEmail:
 
 
 def _render(template: str, context: dict) -> tuple[str, str]:
+    """The text, and the HTML when the kind has its own (else "": see email_html)."""
     text = render_to_string(f"emails/{template}.txt", context).strip() + "\n"
     try:
         html = render_to_string(f"emails/{template}.html", context)
     except TemplateDoesNotExist:
-        html = render_to_string("emails/base.html", {**context, "body_text": text})
+        html = ""
     return text, html
+
+
+def email_html(email: OutgoingEmail, *, subject: str | None = None, text: str | None = None) -> str:
+    """The HTML version of a stored message: its own, or else its text laid out by templates/emails/base.html.
+    Made when it is sent or shown rather than stored, so it always says what the text says (after an erasure
+    too), and queuing thousands of reminders does not lay each one out twice. `subject` and `text` replace the
+    stored ones (the copy sent carries its secrets; the outbox shows their placeholders)."""
+    if email.body_html:
+        return email.body_html
+    return render_to_string(
+        "emails/base.html",
+        {
+            "subject": email.subject if subject is None else subject,
+            "body_text": email.body_text if text is None else text,
+            "unsubscribe_url": unsubscribe_url(email=email.to, kind=email.kind) if email.optional else "",
+        },
+    )
 
 
 def email_queue(
@@ -255,18 +277,44 @@ def _row(email: NewEmail, opted_out: dict[EmailKind, set[str]]) -> OutgoingEmail
 
 
 def _enqueue_after_commit(email_ids: list[int]) -> None:
-    """Publish the emails' send tasks once the transaction commits (at once outside one)."""
+    """Publish the emails' send tasks once the transaction commits (at once outside one). Robustly: the work is
+    committed whatever happens to the broker, so a failure here is logged, never the caller's error page; the
+    emails stay queued and the sweeper publishes them."""
     if email_ids:
-        transaction.on_commit(lambda: emails_publish(email_ids))
+        transaction.on_commit(lambda: emails_publish(email_ids), robust=True)
 
 
-def emails_publish(email_ids: list[int]) -> None:
-    """Publish one send task per email, all over one broker connection."""
-    from ..tasks import email_send
+# Emails sent by one task: few enough that the workers share a batch evenly, enough that publishing 10,000
+# is a few hundred messages to the broker rather than 10,000.
+EMAILS_PER_TASK = 25
 
-    with email_send.app.producer_or_acquire() as producer:
-        for email_id in email_ids:
-            email_send.apply_async((email_id,), producer=producer)
+
+# A broker that cannot be reached is tried once more, at once, then left to the sweeper: a web request that
+# queued an email does not wait for it.
+PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+
+
+def emails_publish(email_ids: list[int]) -> list[int]:
+    """Publish send tasks for the emails, EMAILS_PER_TASK to a task, all over one broker connection, and record
+    when (`published_at`). When the broker cannot be reached this logs and stops: the emails not published
+    stay queued without `published_at`, and the sweeper publishes them once it can. Returns the ids published."""
+    from ..tasks import emails_send
+
+    published: list[int] = []
+    try:
+        with emails_send.app.producer_or_acquire() as producer:
+            for chunk in batched(list(email_ids), EMAILS_PER_TASK):
+                emails_send.apply_async((chunk,), producer=producer, retry_policy=PUBLISH_RETRY_POLICY)
+                published.extend(chunk)
+    except Exception:
+        logger.exception(
+            "Could not publish send tasks for %d of %d emails; the sweeper will publish them.",
+            len(email_ids) - len(published),
+            len(email_ids),
+        )
+    if published:
+        OutgoingEmail.objects.filter(pk__in=published).update(published_at=timezone.now())
+    return published
 
 
 def _requeue(*, email_ids: Iterable[int], current: EmailStatus, **reset) -> int:
