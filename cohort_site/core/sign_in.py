@@ -128,7 +128,6 @@ class _EmailAddressField:
         email.widget.attrs.pop("placeholder", None)
 
 
-
 class _CodeField:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -50,10 +50,11 @@ class NewEmail:
 def _render(template: str, context: dict) -> tuple[str, str]:
     """The text, and the HTML when the kind has its own (else "": see email_html)."""
     text = render_to_string(f"emails/{template}.txt", context).strip() + "\n"
+    html: str = ""
     try:
         html = render_to_string(f"emails/{template}.html", context)
     except TemplateDoesNotExist:
-        html = ""
+        pass
     return text, html
 
 
