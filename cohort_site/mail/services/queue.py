@@ -1,6 +1,7 @@
 """Storing a message: `email_queue` renders and stores a row; the worker sends it after commit.
 `emails_queue_many` does the same for thousands at once (the reminder dispatcher)."""
 
+import contextlib
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -51,10 +52,8 @@ def _render(template: str, context: dict) -> tuple[str, str]:
     """The text, and the HTML when the kind has its own (else "": see email_html)."""
     text = render_to_string(f"emails/{template}.txt", context).strip() + "\n"
     html: str = ""
-    try:
+    with contextlib.suppress(TemplateDoesNotExist):
         html = render_to_string(f"emails/{template}.html", context)
-    except TemplateDoesNotExist:
-        pass
     return text, html
 
 
