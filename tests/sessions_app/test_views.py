@@ -188,7 +188,13 @@ def test_confirming_the_preselected_time_creates_sessions_and_invites(
     with time_machine.travel(datetime.datetime(2021, 7, 27, 9, 0, tzinfo=UTC), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
-                url, {"candidate_time": brief["tuesday"].pk, "join_url": "meet.example.org/g1", "venue": ""}
+                url,
+                {
+                    "candidate_time": brief["tuesday"].pk,
+                    "join_url": "meet.example.org/g1",
+                    "venue": "",
+                    "action": "confirm",
+                },
             )
         again = client.post(url, {"candidate_time": brief["tuesday"].pk})
         page = client.get(url)
