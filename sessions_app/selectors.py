@@ -122,21 +122,19 @@ def member_schedule(user, *, now: datetime.datetime) -> MemberSchedule:
 
 @dataclass(frozen=True)
 class PlannedSession:
-    """A session as the plan would have it; `session` is the existing one it moves (a change of time)."""
+    """A session as the plan would have it; `session` is the existing one it moves (a change of time), which
+    started at `previous_starts_at` when the plan was made."""
 
     number: int
     kind: str
     starts_at: datetime.datetime
     ends_at: datetime.datetime
     session: Session | None = None
+    previous_starts_at: datetime.datetime | None = None
 
     @property
     def moves(self) -> bool:
-        return self.session is not None and self.session.starts_at != self.starts_at
-
-    @property
-    def previous_starts_at(self) -> datetime.datetime | None:
-        return self.session.starts_at if self.session is not None else None
+        return self.previous_starts_at is not None and self.previous_starts_at != self.starts_at
 
 
 @dataclass(frozen=True)
@@ -215,6 +213,7 @@ def schedule_plan(
                 starts_at,
                 starts_at + (session.ends_at - session.starts_at),
                 session,
+                session.starts_at,
             )
         else:
             number = index + 1
