@@ -581,3 +581,31 @@ def test_changing_the_time_of_a_group_without_one_is_a_404(brief, client):
     response = client.get(reverse("sessions:cohort_retime", kwargs={"pk": brief["cohort"].pk}))
 
     assert response.status_code == 404
+
+
+def test_staff_schedule_lists_sessions_by_date_with_a_cancelled_one_in_its_place(brief, client):
+    services.schedule_confirm(
+        cohort=brief["cohort"],
+        candidate_time=brief["tuesday"],
+        now=datetime.datetime(2021, 7, 27, tzinfo=UTC),
+    )
+    services.session_cancel(session=Session.objects.get(number=2))
+    # Session 4 moves before session 3 (Tuesday 31 August to Monday 23 August).
+    services.session_move(
+        session=Session.objects.get(number=4),
+        starts_at=datetime.datetime(2021, 8, 23, 10, 0, tzinfo=LONDON),
+        now=datetime.datetime(2021, 7, 27, tzinfo=UTC),
+    )
+    with time_machine.travel(datetime.datetime(2021, 7, 27, 9, 0, tzinfo=UTC), tick=False):
+        client.force_login(StaffFactory())
+        response = client.get(reverse("sessions:cohort_schedule", kwargs={"pk": brief["cohort"].pk}))
+
+    assert [(s.number, s.status) for s in response.context["sessions"]] == [
+        (1, SessionStatus.SCHEDULED),
+        (2, SessionStatus.CANCELLED),
+        (4, SessionStatus.SCHEDULED),
+        (3, SessionStatus.SCHEDULED),
+        (5, SessionStatus.SCHEDULED),
+        (6, SessionStatus.SCHEDULED),
+    ]
+    assert response.content.decode().count('class="session-cancelled"') == 1
