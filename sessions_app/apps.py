@@ -6,9 +6,11 @@ class SessionsAppConfig(AppConfig):
     verbose_name = "Schedule"
 
     def ready(self):
-        # The schedule's own calendar source registers on import; other apps add theirs in calendar_sources.py.
+        # The schedule's own calendar source registers on import; other apps add theirs in calendar_sources.py,
+        # and hear of moved sessions in schedule_listeners.py (see changes.py).
         from django.utils.module_loading import autodiscover_modules
 
         from . import calendar  # noqa: F401
 
         autodiscover_modules("calendar_sources")
+        autodiscover_modules("schedule_listeners")

@@ -30,6 +30,7 @@ class EmailKind(models.TextChoices):
     # The schedule (sessions_app)
     SESSION_INVITE = "session-invite", "Invitation to the group's sessions"
     SESSION_UPDATE = "session-update", "Session changed"
+    SESSION_RETIME = "session-retime", "The group's weekly time changed"
     SESSION_CANCEL = "session-cancel", "Session cancelled"
     SESSION_GUEST_INVITE = "session-guest-invite", "Invitation to a guest"
     SESSION_REMINDER = "session-reminder", "Session reminder"

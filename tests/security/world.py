@@ -39,6 +39,7 @@ from tests.factories import (
     AvailabilityFactory,
     CandidateTimeFactory,
     CohortFactory,
+    CohortScheduleFactory,
     EntryFactory,
     MemberFactory,
     ProgrammeFactory,
@@ -125,6 +126,7 @@ class World:
             "sessions:calendar_feed": {"user_id": member.user.pk, "token": member.user.calendar_token},
             "sessions:cohort_schedule": {"pk": self.cohort_a.pk},
             "sessions:cohort_invites": {"pk": self.cohort_a.pk},
+            "sessions:cohort_retime": {"pk": self.cohort_a.pk},
             "sessions:session_add": {"pk": self.cohort_a.pk},
             "sessions:session": {"pk": self.past_session.pk},
             "learning:detail": {"pk": self.entry.pk},
@@ -160,6 +162,8 @@ class World:
             "sessions:apologies": {"note": "Sorry, a funeral."},
             "sessions:calendar_reset": {},
             "sessions:cohort_invites": {},
+            # Shows the new dates (a preview: nothing changes until "confirm").
+            "sessions:cohort_retime": {"candidate_time": self.running.candidate_times.get(weekday=3).pk},
             "sessions:session": {"action": "cancel", "cancel-reason": "Snow.", "cancel-confirm": "on"},
             "pairings:mark_met": {},
             "pairings:skip_next": {},
@@ -248,6 +252,9 @@ def build_world(size: int = 1) -> World:
     other_member = _member(cohort_b, times, name="Olu Other", email="olu@example.org")
 
     sessions_a = _sessions(cohort_a)
+    CohortScheduleFactory(
+        cohort=cohort_a, candidate_time=times[0], weekday=times[0].weekday, start_time=times[0].start_time
+    )
     _sessions(cohort_b)
     past_session, future_session = sessions_a[0], sessions_a[4]
     for person in [member, *peers]:
