@@ -74,10 +74,6 @@ def places_taken(cohort: Cohort) -> int:
     return Application.objects.filter(cohort=cohort, status__in=PLACE_HOLDING_STATUSES).count()
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 # --- The state machine -----------------------------------------------------------------------------------------
 
 
