@@ -25,6 +25,7 @@ from applications.selectors import cohort_best_times, cohort_members
 from cohort_site.core.mixins import StaffRequiredMixin
 from cohort_site.core.models import User
 from cohort_site.core.requests import safe_next
+from cohort_site.core.words import counted
 
 from . import rules, services
 from .calendar import member_calendar
@@ -234,9 +235,7 @@ class CohortInvitesView(StaffRequiredMixin, View):
         cohort = get_object_or_404(Cohort, pk=pk)
         count = services.schedule_invites_send(cohort=cohort)
         if count:
-            messages.success(
-                request, f"Invites sent to {count} member{'s' if count != 1 else ''} who had none."
-            )
+            messages.success(request, f"Invites sent to {counted(count, 'member')} who had none.")
         else:
             messages.info(request, "Every member has their invite already.")
         return redirect("sessions:cohort_schedule", pk=cohort.pk)

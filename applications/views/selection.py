@@ -9,6 +9,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from cohort_site.core.mixins import StaffRequiredMixin
+from cohort_site.core.words import counted
 from cohort_site.mail.services import emails_send_drafts
 
 from ..enums import ApplicationStatus, Notify
@@ -255,7 +256,7 @@ class DecisionEmailsView(StaffRequiredMixin, TemplateView):
         ids = list(decision_drafts(programme.pk).filter(pk__in=chosen).values_list("pk", flat=True))
         sent = emails_send_drafts(email_ids=ids)
         if sent:
-            messages.success(request, f"Sending {sent} email{'s' if sent != 1 else ''}.")
+            messages.success(request, f"Sending {counted(sent, 'email')}.")
         else:
             messages.warning(request, "Nothing sent: choose at least one draft.")
         return redirect("applications:selection_emails", slug=programme.slug)
