@@ -67,6 +67,8 @@ EXPECTED: dict[str, tuple] = {
     "members:my_data": (LOGIN, 200, 200, 200, 200),
     "learning:my_feedback": (LOGIN, 200, 200, 200, 200),
     "sessions:calendar_reset": (LOGIN, 405, 405, 405, 405),
+    # The demo's "sign in as" buttons POST; with DEBUG off (as here) every POST is refused (tests/demo).
+    "demo:sign_in_as": everyone(405),
     # --- Members (a confirmed place); objects of cohort A are the member's --------------------------------------
     "members:expenses": (LOGIN, 404, 200, 200, 404),
     "members:expense_receipt": (LOGIN, 404, 404, 200, 200),
@@ -162,6 +164,7 @@ EXPECTED: dict[str, tuple] = {
 # POSTs, in ROLES order, for every URL that takes one and refuses someone. A refused role's POST is a 404 (or,
 # signed out, the sign-in page) and changes nothing; the allowed role's POST shows the payload does something.
 POSTS: dict[str, tuple] = {
+    "demo:sign_in_as": everyone(404),
     "sessions:apologies": (LOGIN, 404, 404, "→sessions:my_schedule", 404),
     "pairings:mark_met": (LOGIN, 404, 404, "→pairings:my_pairs", 404),
     "pairings:skip_next": (LOGIN, 404, 404, "→pairings:my_pairs", 404),

@@ -74,6 +74,7 @@ class World(SiteWorld):
             "sessions:cohort_schedule": {"pk": self.cohort_a.pk},
             "sessions:cohort_invites": {"pk": self.cohort_a.pk},
             "sessions:cohort_retime": {"pk": self.cohort_a.pk},
+            "demo:sign_in_as": {"role": "manager"},
             "sessions:session_add": {"pk": self.cohort_a.pk},
             "sessions:session": {"pk": self.past_session.pk},
             "learning:detail": {"pk": self.entry.pk},
@@ -108,6 +109,7 @@ class World(SiteWorld):
         return {
             "sessions:apologies": {"note": "Sorry, a funeral."},
             "sessions:calendar_reset": {},
+            "demo:sign_in_as": {},
             "sessions:cohort_invites": {},
             # Shows the new dates (a preview: nothing changes until "confirm").
             "sessions:cohort_retime": {"candidate_time": self.running.candidate_times.get(weekday=3).pk},
