@@ -9,6 +9,6 @@ class SessionsAppConfig(AppConfig):
         # The schedule's own calendar source registers on import; other apps add theirs in calendar_sources.py.
         from django.utils.module_loading import autodiscover_modules
 
-        from . import calendar  # noqa: F401
+        from . import calendar, freed_places  # noqa: F401
 
         autodiscover_modules("calendar_sources")

@@ -236,6 +236,29 @@ def schedule_invites_send(*, cohort: Cohort) -> int:
     return queued
 
 
+def sessions_to_come(*, cohort: Cohort, now: datetime.datetime | None = None) -> list[Session]:
+    """The group's sessions still on and not yet started, in time order."""
+    now = now or timezone.now()
+    return list(
+        Session.objects.filter(cohort=cohort, status=SessionStatus.SCHEDULED, starts_at__gt=now)
+        .select_related("cohort__programme")
+        .order_by("starts_at")
+    )
+
+
+def member_sessions_cancellation(
+    *, member: Application, cohort: Cohort, now: datetime.datetime | None = None
+) -> tuple[list[Session], Attachment | None]:
+    """A member is leaving `cohort`: the sessions still to come, and the calendar file (METHOD:CANCEL) that
+    takes them out of their calendar; no file when they were never sent the invitation or nothing is to come."""
+    recipient = _member_recipient(member)
+    sessions = sessions_to_come(cohort=cohort, now=now)
+    invite = f"session-invite:{cohort.pk}:{recipient.key}"
+    if not sessions or invite not in email_keys_existing([invite]):
+        return sessions, None
+    return sessions, _ics(sessions, recipient, "CANCEL")
+
+
 # --- Changing one session ------------------------------------------------------------------------------
 
 
