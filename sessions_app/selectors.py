@@ -102,3 +102,13 @@ def member_schedule(user, *, now: datetime.datetime) -> MemberSchedule:
         past_sessions=list(reversed(past)),
         tz=member_timezone(user, programme) if programme else timezone.get_current_timezone(),
     )
+
+
+def sessions_to_come(*, cohort: Cohort, now: datetime.datetime | None = None) -> list[Session]:
+    """The group's sessions still on and not yet started, in time order."""
+    now = now or timezone.now()
+    return list(
+        Session.objects.filter(cohort=cohort, status=SessionStatus.SCHEDULED, starts_at__gt=now)
+        .select_related("cohort__programme")
+        .order_by("starts_at")
+    )

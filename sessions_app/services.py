@@ -25,7 +25,7 @@ from cohort_site.mail.services import Attachment, NewEmail, email_queue
 from .calendar import session_event
 from .enums import AttendanceStatus, SessionKind, SessionStatus
 from .models import Attendance, CohortSchedule, Guest, Session
-from .selectors import member_timezone
+from .selectors import member_timezone, sessions_to_come
 
 # Fields whose change people's calendars must hear about; the manager's notes are private.
 CALENDAR_FIELDS = ("topic", "join_url", "venue", "agenda")
@@ -234,16 +234,6 @@ def schedule_invites_send(*, cohort: Cohort) -> int:
         )
         queued += 1
     return queued
-
-
-def sessions_to_come(*, cohort: Cohort, now: datetime.datetime | None = None) -> list[Session]:
-    """The group's sessions still on and not yet started, in time order."""
-    now = now or timezone.now()
-    return list(
-        Session.objects.filter(cohort=cohort, status=SessionStatus.SCHEDULED, starts_at__gt=now)
-        .select_related("cohort__programme")
-        .order_by("starts_at")
-    )
 
 
 def member_sessions_cancellation(

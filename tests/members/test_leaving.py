@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
 from applications.enums import ApplicationStatus, AvailabilityAnswer, WaitlistPromotion
@@ -12,6 +14,7 @@ from cohort_site.mail.dispatch import reminders_dispatch
 from cohort_site.mail.enums import EmailKind, EmailStatus, SkipReason
 from cohort_site.mail.models import OutgoingEmail
 from cohort_site.mail.services import email_store
+from cohort_site.members.selectors import leave_preview
 from cohort_site.members.services import member_leave
 from pairings.models import PairMember, Round
 from pairings.services import pair_mark_met, pairs_plan, round_publish
@@ -337,3 +340,106 @@ def test_the_cut_off_is_the_programmes_setting(cohort, members):
     ]
     waiting.refresh_from_db()
     assert waiting.status == ApplicationStatus.WAITLISTED  # proposed to the manager, who decides
+
+
+# --- Asked once: the page says what will happen and who is emailed ---------------------------------------------
+
+
+def test_the_preview_names_who_is_emailed_as_the_service_then_emails_them(cohort, members, round_one):
+    cohort.programme.waitlist_promotion = WaitlistPromotion.AUTOMATIC
+    cohort.programme.save()
+    application_in(ApplicationStatus.WAITLISTED, programme=cohort.programme, email="wes@example.org")
+    schedule_invites_send(cohort=cohort)
+    now = round_one.opens_at + HOUR
+    partner = partner_of(round_one, "Ada")
+
+    preview = leave_preview(members["Ada"], by_member=False, now=now)
+
+    assert preview.emailed == [
+        "Ada (ada@example.org): a confirmation, with a calendar file that removes the 5 sessions still to come",
+        f"{partner} ({partner.lower()}@example.org): told and introduced to their new coffee pair",
+        "The coffee pair they join: told who joins them",
+        "The next person on the waitlist: an offer of the place",
+    ]
+    assert preview.what_happens == [
+        "Ada’s place in Group 1 is withdrawn and recorded with who did it and why. This cannot be undone: coming "
+        "back means applying again.",
+        "No more reminders, invitations, coffee pairs or surveys go to Ada; those waiting are not sent.",
+        f"In coffee round 1, {partner} joins another coffee pair (a pair of three) or whoever is free.",
+        "Coffee rounds not announced yet are planned again without Ada.",
+        "The place is offered at once to the next person on the waitlist.",
+    ]
+    before = last_email_pk()
+    member_leave(application=members["Ada"], by=StaffFactory(), now=now)
+    assert sorted(to for _, to, _ in emails_after(before)) == sorted(
+        ["ada@example.org", f"{partner.lower()}@example.org", "wes@example.org"]
+        + [
+            f"{n.lower()}@example.org"
+            for n in next(g for g in groups(round_one) if partner in g)
+            if n != partner
+        ]
+    )
+
+
+def test_the_preview_after_the_cut_off_says_the_place_stays_empty_and_the_manager_is_not_asked(
+    cohort, members
+):
+    application_in(ApplicationStatus.WAITLISTED, programme=cohort.programme)
+    session_two = Session.objects.get(cohort=cohort, number=2)
+
+    preview = leave_preview(members["Ada"], by_member=True, now=session_two.starts_at)
+
+    assert preview.what_happens[-1] == (
+        "The place stays empty: Group 1 has reached session 2, after which a freed place is not offered."
+    )
+    assert preview.emailed == [
+        "You (ada@example.org): a confirmation, with a calendar file that removes the 4 sessions still to come"
+    ]
+
+
+def test_the_preview_with_the_manager_choosing_names_the_programme_contact(cohort, members):
+    application_in(ApplicationStatus.WAITLISTED, programme=cohort.programme)
+
+    preview = leave_preview(members["Ada"], by_member=True, now=timezone.now())
+
+    assert (
+        preview.emailed[-1]
+        == "Zoë Cumberland (zoe@example.org), the programme contact: asked to offer the place"
+    )
+
+
+def test_a_member_leaves_from_their_profile_after_confirming(client, cohort, members):
+    client.force_login(members["Ada"].user)
+    profile = client.get(reverse("members:profile"))
+    assert reverse("members:leave") in profile.content.decode()
+
+    page = client.get(reverse("members:leave"))
+    assert page.status_code == 200
+    assert "Are you sure? This is what will happen" in page.content.decode()
+    members["Ada"].refresh_from_db()
+    assert members["Ada"].status == ApplicationStatus.CONFIRMED  # asking changes nothing
+
+    response = client.post(reverse("members:leave"), {"reason": "Moving job."})
+
+    assert (response.status_code, response.url) == (302, reverse("dashboards:member"))
+    change = ApplicationStatusChange.objects.filter(application=members["Ada"]).latest("pk")
+    assert (change.to_status, change.note) == (ApplicationStatus.WITHDRAWN, "Left the group: Moving job.")
+    assert client.get(reverse("members:leave")).status_code == 404
+
+
+def test_staff_withdraw_from_the_group_page(client, cohort, members):
+    client.force_login(StaffFactory())
+    group_page = client.get(
+        reverse("applications:selection_cohort", kwargs={"pk": cohort.pk})
+    ).content.decode()
+    assert group_page.count("/withdraw/") == 6
+
+    response = client.post(reverse("members:withdraw", kwargs={"pk": members["Ben"].pk}), {"reason": ""})
+
+    assert (response.status_code, response.url) == (
+        302,
+        reverse("applications:selection_cohort", kwargs={"pk": cohort.pk}),
+    )
+    members["Ben"].refresh_from_db()
+    assert members["Ben"].status == ApplicationStatus.WITHDRAWN
+    assert client.get(reverse("members:withdraw", kwargs={"pk": members["Ben"].pk})).status_code == 404
