@@ -56,7 +56,7 @@ BUDGETS: dict[str, int] = {
     "core:readyz": 3,
     "core:home": 6,
     "core:privacy": 3,
-    "dashboards:manager": 15,
+    "dashboards:manager": 16,
     "dashboards:member": 19,
     "learning:create": 8,
     "learning:detail": 6,
