@@ -193,6 +193,26 @@ class ExpenseCsvView(StaffRequiredMixin, View):
         return csv_response("expenses.csv", header, rows)
 
 
+# Erasing a person, said before it happens (the "are you sure" panel): nobody is emailed about it.
+ERASE_YOUR_DATA = {
+    "what_happens": [
+        "Your name, email address and everything you wrote (applications, learning entries, feedback, expenses "
+        "and the text of the emails we sent you) are removed, and your account is closed. This cannot be undone.",
+        "Anonymous counts (how many people took part, attendance figures) stay.",
+    ],
+    "emailed": [],
+}
+ERASE_SOMEONE = {
+    "what_happens": [
+        "Every record held about the address is erased: applications and expressions of interest, the account "
+        "and everything in it (learning entries, feedback, expenses), and the text of every email sent to it. "
+        "This cannot be undone.",
+        "Anonymous counts stay, so the programme's figures still add up.",
+    ],
+    "emailed": [],
+}
+
+
 class MyDataView(LoginRequiredMixin, View):
     """Download everything held about you, or ask for it to be erased."""
 
@@ -209,12 +229,12 @@ class MyDataView(LoginRequiredMixin, View):
             response = HttpResponse(personal_data_export_zip(subject), content_type="application/zip")
             response["Content-Disposition"] = 'attachment; filename="my-data.zip"'
             return response
-        return render(request, self.template_name, {"form": ErasureConfirmForm()})
+        return render(request, self.template_name, {"form": ErasureConfirmForm(), "preview": ERASE_YOUR_DATA})
 
     def post(self, request):
         form = ErasureConfirmForm(request.POST)
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form}, status=400)
+            return render(request, self.template_name, {"form": form, "preview": ERASE_YOUR_DATA}, status=400)
         user = request.user
         logout(request)
         personal_data_erase(DataSubject.for_user(user))
@@ -227,6 +247,7 @@ class StaffErasureView(StaffRequiredMixin, FormView):
 
     template_name = "members/staff_erasure.html"
     form_class = StaffErasureForm
+    extra_context = {"preview": ERASE_SOMEONE}
 
     def form_valid(self, form):
         email = form.cleaned_data["email"]
