@@ -168,11 +168,9 @@ def member_leave(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        application = (
-            Application.objects.select_for_update()
-            .select_related("cohort__programme", "user")
-            .get(pk=application.pk)
-        )
+        # Read again, not locked: application_set_status takes the locks in its order (group, then application)
+        # and refuses the move if someone changed the place meanwhile; then all of this rolls back.
+        application = Application.objects.select_related("cohort__programme", "user").get(pk=application.pk)
         cohort = application.cohort
         if application.status != ApplicationStatus.CONFIRMED or cohort is None:
             raise ValidationError(f"{application.name} is not a member of a group.")
