@@ -132,6 +132,7 @@ class ApplicationWithdrawView(PrivateLinkMixin, View):
     def post(self, request, token):
         erase = request.POST.get("erase") == "on"
         programme = self.programme
+        was_member = self.application.status == ApplicationStatus.CONFIRMED
         try:
             remaining = application_withdraw(application=self.application, erase=erase)
         except ValidationError as error:
@@ -139,7 +140,12 @@ class ApplicationWithdrawView(PrivateLinkMixin, View):
             return redirect("applications:private", token=token)
         if remaining is None:
             return render(request, "applications/application_erased.html", {"programme": programme})
-        messages.success(request, "You have withdrawn your application. Thank you for letting us know.")
+        messages.success(
+            request,
+            "You have left your group. We have emailed you a confirmation. Thank you for letting us know."
+            if was_member
+            else "You have withdrawn your application. Thank you for letting us know.",
+        )
         return HttpResponseRedirect(reverse("applications:private", kwargs={"token": token}))
 
 

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from applications.departures import member_leave_handler
 from applications.enums import ApplicationStatus, Notify
 from applications.models import Application
 from applications.services import application_set_status
@@ -151,6 +152,7 @@ GROUP_EMAILS = (
 )
 
 
+@member_leave_handler
 def member_leave(
     *,
     application: Application,

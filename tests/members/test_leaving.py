@@ -9,6 +9,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from applications.enums import ApplicationStatus, AvailabilityAnswer, WaitlistPromotion
+from applications.links import application_token
 from applications.models import Application, ApplicationStatusChange
 from cohort_site.mail.dispatch import reminders_dispatch
 from cohort_site.mail.enums import EmailKind, EmailStatus, SkipReason
@@ -443,3 +444,25 @@ def test_staff_withdraw_from_the_group_page(client, cohort, members):
     members["Ben"].refresh_from_db()
     assert members["Ben"].status == ApplicationStatus.WITHDRAWN
     assert client.get(reverse("members:withdraw", kwargs={"pk": members["Ben"].pk})).status_code == 404
+
+
+def test_a_member_leaving_through_their_application_link_leaves_through_the_same_service(
+    client, cohort, members, round_one
+):
+    """The private link was a member's only way out, and it only changed the status; now it is member_leave."""
+    ada = members["Ada"]
+    partner = partner_of(round_one, "Ada")
+    token = application_token(ada)
+    page = client.get(reverse("applications:withdraw", args=[token])).content.decode()
+    assert "<h1>Leave your group</h1>" in page
+
+    response = client.post(reverse("applications:withdraw", args=[token]), {})
+
+    assert (response.status_code, response.url) == (302, reverse("applications:private", args=[token]))
+    assert "Ada" not in {n for g in groups(round_one) for n in g}
+    assert len(next(g for g in groups(round_one) if partner in g)) == 3
+    assert sorted(
+        OutgoingEmail.objects.filter(
+            kind__in=[EmailKind.MEMBER_LEFT, EmailKind.DECISION_WITHDRAWN]
+        ).values_list("kind", "to")
+    ) == [(EmailKind.MEMBER_LEFT, "ada@example.org")]
