@@ -97,8 +97,8 @@ def decline_preview(applications: list[Application]) -> dict[str, list[str]]:
     return {
         "what_happens": what,
         "emailed": [
-            f"Each of the {people} listed: a “no place this time” email, sent now, saved as a draft for you to "
-            "send, or not sent, as you choose below"
+            f"Each of the {people} listed: a “no place this time” email, sent now or saved as a draft for you "
+            "to check and send, as you choose below"
         ],
     }
 

@@ -59,8 +59,8 @@ def test_declining_says_what_happens_and_who_is_emailed(staff_client):
             "1 of them holds an offered place: it comes free and goes to the waitlist as the programme says.",
         ],
         "emailed": [
-            "Each of the 2 applicants listed: a “no place this time” email, sent now, saved as a draft for you "
-            "to send, or not sent, as you choose below"
+            "Each of the 2 applicants listed: a “no place this time” email, sent now or saved as a draft for you "
+            "to check and send, as you choose below"
         ],
     }
 
