@@ -13,6 +13,7 @@ from applications.enums import AvailabilityAnswer
 from applications.models import Application, Availability, Cohort
 from applications.selectors import cohort_members
 from cohort_site.mail.enums import EmailKind
+from cohort_site.mail.selectors import email_keys_existing
 from cohort_site.mail.services import email_queue, emails_skip_keys
 from sessions_app.enums import SessionStatus
 from sessions_app.models import Session
@@ -216,7 +217,11 @@ def _leave_round(*, round_: Round, leaver: Application, now: datetime) -> None:
     opened = round_.opens_at <= now
     if len(rest) >= 2:  # a trio carries on as a pair
         if opened:
+            # Only those already introduced hear of the change; the others' introduction will be right.
+            introduced = _introduced(pair, [m.member_id for m in rest])
             for m in rest:
+                if m.member_id not in introduced:
+                    continue
                 _change_email(
                     key=f"coffee-change:{pair.pk}:{m.member_id}:left:{leaver.pk}",
                     case="carry_on",
@@ -270,7 +275,10 @@ def _leave_round(*, round_: Round, leaver: Application, now: datetime) -> None:
         partners=joined,
         left=leaver,
     )
+    introduced = _introduced(target, [p.pk for p in joined])
     for person in joined:
+        if person.pk not in introduced:
+            continue  # their introduction, still to come, names everyone
         _change_email(
             key=f"coffee-change:{target.pk}:{person.pk}:joined:{orphan.member_id}",
             case="joined",
@@ -280,6 +288,12 @@ def _leave_round(*, round_: Round, leaver: Application, now: datetime) -> None:
             partners=[p for p in joined if p.pk != person.pk] + [orphan.member],
             newcomer=orphan.member,
         )
+
+
+def _introduced(pair: Pair, member_ids: list[int]) -> set[int]:
+    """Which of these members have already been sent (or queued) their introduction to `pair`."""
+    keys = {f"{EmailKind.COFFEE_INTRODUCTION}:{pair.pk}:{member_id}": member_id for member_id in member_ids}
+    return {keys[key] for key in email_keys_existing(keys)}
 
 
 def _pair_to_join(*, round_: Round, orphan: Application, leaving: Pair) -> Pair | None:

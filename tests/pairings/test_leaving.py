@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from applications.enums import ApplicationStatus
+from cohort_site.mail.dispatch import reminders_dispatch
 from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.models import OutgoingEmail
 from pairings.enums import RoundStatus
@@ -54,11 +55,13 @@ def test_someone_left_alone_is_paired_with_a_person_on_their_own_before_joining_
 ):
     round_ = Round.objects.get(cohort=cohort_with_sessions, number=1)
     set_groups(round_, ("Ada", "Ben"), ("Cal",), ("Dee", "Eve", "Fay"), members=six)
+    reminders_dispatch(now=round_.opens_at)
+    before = OutgoingEmail.objects.order_by("-pk").values_list("pk", flat=True).first()
 
     leave(six["Ada"], now=round_.opens_at + HOUR)
 
     assert groups(round_) == [("Ben", "Cal"), ("Dee", "Eve", "Fay")]
-    assert sorted(OutgoingEmail.objects.values_list("to", "subject")) == [
+    assert sorted(OutgoingEmail.objects.filter(pk__gt=before).values_list("to", "subject")) == [
         (six["Ben"].email, "Your coffee pair has changed: meet Cal"),
         (six["Cal"].email, "Your coffee pair has changed: Ben joins you"),
     ]
@@ -93,6 +96,23 @@ def test_with_nobody_free_the_partner_is_told_and_stays_on_their_own(cohort_with
         EmailKind.COFFEE_CHANGE,
     )
     assert "Ada has left the group, so you have no coffee pair between sessions 1 and 2" in email.body_text
+
+
+def test_before_the_dispatcher_introduced_the_pair_they_join_only_the_partner_is_written_to(
+    cohort_with_sessions, six
+):
+    """The round has opened but the introductions are not out yet: theirs will name everyone, once."""
+    round_ = Round.objects.get(cohort=cohort_with_sessions, number=1)
+    set_groups(round_, ("Ada", "Ben"), ("Cal", "Dee"), members=six)
+
+    leave(six["Ada"], now=round_.opens_at + HOUR)
+    reminders_dispatch(now=round_.opens_at + 2 * HOUR)
+
+    assert sorted(OutgoingEmail.objects.values_list("to", "kind", "subject")) == [
+        (six["Ben"].email, EmailKind.COFFEE_CHANGE, "Your coffee pair has changed: meet Cal and Dee"),
+        (six["Cal"].email, EmailKind.COFFEE_INTRODUCTION, "Your coffee pair: meet Ben and Dee"),
+        (six["Dee"].email, EmailKind.COFFEE_INTRODUCTION, "Your coffee pair: meet Ben and Cal"),
+    ]
 
 
 def test_a_closed_round_is_history_and_stays_as_it_was(cohort_with_sessions, six):
