@@ -76,6 +76,13 @@ class Programme(models.Model):
         default=WaitlistPromotion.PROPOSED,
         help_text="When a member withdraws or an offer expires, what happens to the freed place.",
     )
+    freed_places_until_session = models.PositiveSmallIntegerField(
+        "offer freed places until session",
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text="A place freed before this session of the group starts goes to the waitlist; once it has "
+        "started, a freed place stays empty (joining that late is too late to catch up).",
+    )
     is_published = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -10,7 +10,7 @@ class SessionsAppConfig(AppConfig):
         # and hear of moved sessions in schedule_listeners.py (see changes.py).
         from django.utils.module_loading import autodiscover_modules
 
-        from . import calendar  # noqa: F401
+        from . import calendar, freed_places  # noqa: F401
 
         autodiscover_modules("calendar_sources")
         autodiscover_modules("schedule_listeners")

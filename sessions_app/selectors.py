@@ -222,3 +222,13 @@ def schedule_plan(
             )
     weeks = tuple(PlanWeek(week.date, week.bank_holiday, planned.get(week.date)) for week in series)
     return SchedulePlan(cohort=cohort, candidate_time=candidate_time, weeks=weeks, kept=kept)
+
+
+def sessions_to_come(*, cohort: Cohort, now: datetime.datetime | None = None) -> list[Session]:
+    """The group's sessions still on and not yet started, in time order."""
+    now = now or timezone.now()
+    return list(
+        Session.objects.filter(cohort=cohort, status=SessionStatus.SCHEDULED, starts_at__gt=now)
+        .select_related("cohort__programme")
+        .order_by("starts_at")
+    )

@@ -26,7 +26,7 @@ from .calendar import session_event
 from .changes import sessions_moved
 from .enums import AttendanceStatus, SessionKind, SessionStatus
 from .models import Attendance, CohortSchedule, Guest, Session
-from .selectors import member_timezone, schedule_plan
+from .selectors import member_timezone, schedule_plan, sessions_to_come
 
 # Fields whose change people's calendars must hear about; the manager's notes are private.
 CALENDAR_FIELDS = ("topic", "join_url", "venue", "agenda")
@@ -333,6 +333,19 @@ def schedule_invites_send(*, cohort: Cohort) -> int:
         )
         queued += 1
     return queued
+
+
+def member_sessions_cancellation(
+    *, member: Application, cohort: Cohort, now: datetime.datetime | None = None
+) -> tuple[list[Session], Attachment | None]:
+    """A member is leaving `cohort`: the sessions still to come, and the calendar file (METHOD:CANCEL) that
+    takes them out of their calendar; no file when they were never sent the invitation or nothing is to come."""
+    recipient = _member_recipient(member)
+    sessions = sessions_to_come(cohort=cohort, now=now)
+    invite = f"session-invite:{cohort.pk}:{recipient.key}"
+    if not sessions or invite not in email_keys_existing([invite]):
+        return sessions, None
+    return sessions, _ics(sessions, recipient, "CANCEL")
 
 
 # --- Changing one session ------------------------------------------------------------------------------

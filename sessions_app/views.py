@@ -22,6 +22,7 @@ from django.views.generic import TemplateView
 from applications.enums import ApplicationStatus, Weekday
 from applications.models import Application, Cohort
 from applications.selectors import cohort_best_times, cohort_members
+from cohort_site.core.dates import DAY_TIME, local_text
 from cohort_site.core.mixins import StaffRequiredMixin
 from cohort_site.core.models import User
 from cohort_site.core.requests import safe_next
@@ -288,6 +289,29 @@ class SessionAddView(StaffRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
+def cancel_preview(session: Session, *, members: list, guests: list) -> dict[str, list[str]]:
+    """What cancelling the session does, and who is told: for the "are you sure" panel beside the button."""
+    day = local_text(session.starts_at, session.cohort.programme.tz, DAY_TIME)
+    count = len(members)
+    emailed = (
+        [
+            f"The {count} member{'s' if count != 1 else ''} of {session.cohort.name}: a cancellation, with a "
+            "calendar file that takes it out of their calendar"
+        ]
+        if members
+        else []
+    )
+    emailed += [f"{guest.name} ({guest.email}), a guest: the same cancellation" for guest in guests]
+    return {
+        "what_happens": [
+            f"{session.title} on {day} is cancelled and shown as cancelled on everyone's schedule. It cannot "
+            "be restored: add a new session instead.",
+            "The reason you give, if any, is in the cancellation email.",
+        ],
+        "emailed": emailed,
+    }
+
+
 class SessionManageView(StaffRequiredMixin, TemplateView):
     """One session for the manager: details, move, cancel, guests and, after it starts, attendance."""
 
@@ -322,16 +346,18 @@ class SessionManageView(StaffRequiredMixin, TemplateView):
         session = self.session
         forms, members, existing = self.forms(bound)
         apologised = session_apologies(session)
+        guests = list(session.guests.all())
         context.update(
             session=session,
             cohort=session.cohort,
             programme=session.cohort.programme,
             forms=forms,
             members=[(m, existing.get(m.pk), m.pk in apologised) for m in members],
-            guests=list(session.guests.all()),
+            guests=guests,
             can_change=rules.can_change_session(self.request.user, session),
             can_record=rules.can_record_attendance(self.request.user, session, self.now),
             attendance_labels=dict(AttendanceStatus.choices),
+            cancel_preview=cancel_preview(session, members=members, guests=guests),
         )
         return context
 

@@ -25,6 +25,7 @@ from ..enums import (
     Notify,
     WaitlistPromotion,
 )
+from ..freed_places import freed_place_offered
 from ..links import next_group_url, offer_url
 from ..models import (
     Application,
@@ -269,6 +270,8 @@ def _place_freed(*, cohort: Cohort, change: ApplicationStatusChange, now: dateti
     """A member left or an offer lapsed: offer the place to the next person waiting, or tell the manager."""
     programme = cohort.programme
     leaver = change.application
+    if not freed_place_offered(cohort=cohort, now=now):
+        return  # the group is past its cut-off session: the place stays empty
     if programme.waitlist_promotion == WaitlistPromotion.AUTOMATIC:
         waitlist_promote(
             cohort=cohort,

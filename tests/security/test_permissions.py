@@ -72,6 +72,7 @@ EXPECTED: dict[str, tuple] = {
     # --- Members (a confirmed place); objects of cohort A are the member's --------------------------------------
     "members:expenses": (LOGIN, 404, 200, 200, 404),
     "members:expense_receipt": (LOGIN, 404, 404, 200, 200),
+    "members:leave": (LOGIN, 404, 200, 200, 404),
     "pairings:my_pairs": (LOGIN, 404, 200, 200, 404),
     "pairings:mark_met": (LOGIN, 405, 405, 405, 405),
     "pairings:skip_next": (LOGIN, 405, 405, 405, 405),
@@ -112,6 +113,7 @@ EXPECTED: dict[str, tuple] = {
     "members:expense_decide": staff_only(405),
     "members:expense_csv": staff_only(),
     "members:staff_erasure": staff_only(),
+    "members:withdraw": staff_only(),
     "learning:manage": staff_only(),
     "learning:results": staff_only(),
     "learning:results_csv": staff_only(),
@@ -187,6 +189,8 @@ POSTS: dict[str, tuple] = {
     "pairings:swap": staff_only("→pairings:cohort_plan"),
     "members:expense_decide": staff_only("→members:expense_review"),
     "members:staff_erasure": staff_only("→members:staff_erasure"),
+    "members:leave": (LOGIN, 404, "→dashboards:member", "→dashboards:member", 404),
+    "members:withdraw": staff_only("→applications:selection_cohort"),
     "mail:outbox": staff_only("→mail:outbox"),
 }
 
