@@ -66,6 +66,36 @@ def date_text(day: datetime.date | None, shape: str = DATE) -> str:
     return day.strftime(with_year(shape, day.year, timezone.localdate()))
 
 
+# The zones people in a UK programme are most likely to be in, first in the profile's list, with the names
+# people call them by (never "Europe/London" or "GMT"); a zone not listed is named by its city ("Tokyo time").
+LIKELY_ZONES = [
+    ("Europe/London", "UK", "UK time"),
+    ("Europe/Dublin", "Irish", "Irish time"),
+    ("Europe/Paris", "Central European", "Central European time (Paris, Berlin, Madrid, Rome)"),
+    ("Europe/Athens", "Eastern European", "Eastern European time (Athens, Helsinki, Bucharest)"),
+    ("America/New_York", "US Eastern", "US Eastern time (New York)"),
+    ("America/Chicago", "US Central", "US Central time (Chicago)"),
+    ("America/Los_Angeles", "US Pacific", "US Pacific time (Los Angeles)"),
+    ("Asia/Kolkata", "India", "India time"),
+    ("Australia/Sydney", "Australian Eastern", "Australian Eastern time (Sydney)"),
+]
+ZONE_LABELS = {key: label for key, label, _ in LIKELY_ZONES} | {
+    "Europe/Belfast": "UK",
+    "Europe/Berlin": "Central European",
+    "Europe/Madrid": "Central European",
+    "Europe/Rome": "Central European",
+    "Europe/Amsterdam": "Central European",
+    "Europe/Brussels": "Central European",
+    "Europe/Helsinki": "Eastern European",
+}
+
+
 def zone_label(name: str) -> str:
-    """How a zone is named in a sentence ("9:00 UK time"): UK for Europe/London, otherwise its name."""
-    return "UK" if name == "Europe/London" else name
+    """How a zone is named before "time" in a sentence ("9:00 UK time", "Central European time"): its common
+    name, or else its city ("America/Argentina/Buenos_Aires" is "Buenos Aires")."""
+    return ZONE_LABELS.get(name) or name.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def zone_name(name: str) -> str:
+    """A zone as people say it: "UK time", "US Eastern time", "Tokyo time"."""
+    return f"{zone_label(name)} time"

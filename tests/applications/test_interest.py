@@ -53,7 +53,7 @@ def test_interest_confirmation_gives_drop_in_in_local_time_join_link_how_to_appl
     ]
     message = mail.outbox[0]
     assert (
-        "Wednesday 14 July 2021, 15:00–16:00 (BST), with Zoë Cumberland\n"
+        "Wednesday 14 July 2021, 15:00–16:00 (UK time), with Zoë Cumberland\n"
         "Join the drop-in: https://meet.example.org/drop-in\n"
     ) in message.body
     assert (

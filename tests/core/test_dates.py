@@ -20,6 +20,7 @@ from cohort_site.core.dates import (
     date_text,
     local_text,
     zone_label,
+    zone_name,
 )
 
 # 08:05 UTC on 21 July 2021: 09:05 in London (BST), 04:05 in New York.
@@ -58,8 +59,20 @@ def test_zone_by_name_or_the_sites_zone_and_no_moment_is_empty():
     ) == ("Wednesday 21 July, 04:05", "9:05", "")
 
 
-def test_zone_label_says_uk_for_london_and_the_name_otherwise():
-    assert (zone_label("Europe/London"), zone_label("Europe/Paris")) == ("UK", "Europe/Paris")
+def test_a_zone_is_named_as_people_say_it():
+    assert [
+        zone_name(key)
+        for key in ("Europe/London", "Europe/Dublin", "Europe/Berlin", "America/New_York", "Asia/Tokyo")
+    ] == ["UK time", "Irish time", "Central European time", "US Eastern time", "Tokyo time"]
+    assert zone_label("America/Argentina/Buenos_Aires") == "Buenos Aires"
+
+
+def test_the_zone_name_filter_takes_a_zone_or_its_name():
+    template = Template("{% load site_tags %}{{ zone|zone_name }} | {{ key|zone_name }}")
+
+    text = template.render(Context({"zone": zoneinfo.ZoneInfo("Europe/London"), "key": "America/Chicago"}))
+
+    assert text == "UK time | US Central time"
 
 
 @pytest.mark.parametrize(

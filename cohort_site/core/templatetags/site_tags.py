@@ -85,3 +85,9 @@ def when(value, shape: str = "day") -> str:
     if isinstance(value, datetime.date):
         return dates.date_text(value, dates.SHAPES[shape])
     return ""
+
+
+@register.filter
+def zone_name(zone) -> str:
+    """A time zone (a ZoneInfo or its name) as people say it: "UK time", "US Eastern time" (core/dates.py)."""
+    return dates.zone_name(getattr(zone, "key", zone) or "")
