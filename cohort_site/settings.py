@@ -159,6 +159,9 @@ ACCOUNT_FORMS = {
     "confirm_login_code": "cohort_site.core.sign_in.SignInConfirmCodeForm",
     "request_reauthentication_code": "cohort_site.core.sign_in.ReauthenticationRequestCodeForm",
     "confirm_reauthentication_code": "cohort_site.core.sign_in.ReauthenticationConfirmCodeForm",
+    "change_password": "cohort_site.core.account_forms.ChangePasswordForm",
+    "reset_password": "cohort_site.core.account_forms.ResetPasswordForm",
+    "reset_password_from_key": "cohort_site.core.account_forms.ResetPasswordKeyForm",
 }
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # Changing the address that sign-in codes go to, or a password, asks who you are again (within the last 5 minutes):

@@ -31,3 +31,31 @@ class RequestLoginCodeForm(allauth_forms.RequestLoginCodeForm):
                 "emailed, or ask for a new one within the hour.",
                 code=TOO_MANY,
             ) from error
+
+
+NEW_PASSWORD_HELP = "At least 12 characters, and not one that is easy to guess."
+
+
+class ChangePasswordForm(allauth_forms.ChangePasswordForm):
+    """allauth's, with labels in plain words ("Current Password" in title case was allauth's)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["oldpassword"].label = "Your current password"
+        self.fields["password1"].label = "New password"
+        self.fields["password1"].help_text = NEW_PASSWORD_HELP
+        self.fields["password2"].label = "New password again"
+
+
+class ResetPasswordForm(allauth_forms.ResetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Email address"
+
+
+class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].label = "New password"
+        self.fields["password1"].help_text = NEW_PASSWORD_HELP
+        self.fields["password2"].label = "New password again"
