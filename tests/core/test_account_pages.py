@@ -142,3 +142,11 @@ def test_change_password_labels_are_plain(client, db):
     form = client.get(reverse("account_change_password")).context["form"]
 
     assert [field.label for field in form] == ["Your current password", "New password", "New password again"]
+
+
+def test_password_forms_have_no_placeholder_or_allauths_help(client, db):
+    client.force_login(StaffFactory())
+
+    html = client.get(reverse("account_change_password")).content.decode()
+
+    assert ("placeholder=" in html, "Forgot your password?" in html) == (False, False)
