@@ -14,7 +14,7 @@ from django.urls import reverse
 from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.links import text_to_html
 from cohort_site.mail.models import OutgoingEmail
-from cohort_site.mail.services import email_html
+from cohort_site.mail.services import email_html, unsubscribe_url
 from tests.factories import StaffFactory
 
 SITE = "http://127.0.0.1:8000"
@@ -95,7 +95,7 @@ def rendered(kind: EmailKind) -> OutgoingEmail:
         url=reverse("learning:session_feedback", kwargs={"session_id": 1})
         if "feedback" in kind
         else reverse("learning:survey", kwargs={"pk": 1}),
-        unsubscribe_url=SITE + reverse("mail:unsubscribe", kwargs={"token": "a-token"}),
+        unsubscribe_url=unsubscribe_url(email="ada@example.org", kind=kind),
         private_url=SITE + reverse("applications:private", kwargs={"token": "a-token"}),
         apply_url=SITE + reverse("applications:apply", kwargs=programme),
         programme_url=SITE + reverse("applications:programme", kwargs=programme),
@@ -104,7 +104,9 @@ def rendered(kind: EmailKind) -> OutgoingEmail:
         shared_join_url="",
     )
     text = render_to_string(f"emails/{kind.template}.txt", context)
-    return OutgoingEmail(kind=kind, to="ada@example.org", subject="A subject", body_text=text)
+    return OutgoingEmail(
+        kind=kind, to="ada@example.org", subject="A subject", body_text=text, optional=kind.optional
+    )
 
 
 OUR_KINDS = [kind for kind in EmailKind if not kind.startswith("account-")]
@@ -112,6 +114,7 @@ OUR_KINDS = [kind for kind in EmailKind if not kind.startswith("account-")]
 LINK_TEXTS = {
     "interest-confirmation": ["Join the drop-in", "Join the drop-in", "Apply"],
     "interest-again": ["Read about the programme", "Apply"],
+    # An optional kind's unsubscribe link is said once: the text's footer has it, so the layout adds none.
     "drop-in-reminder": ["Join the drop-in", "stop these reminders"],
     "apply-reminder": ["Apply", "stop these reminders"],
     "application-received": ["See or change your application"],
