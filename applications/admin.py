@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from cohort_site.core.admin import HTTPS_URL_FIELDS
+from cohort_site.core.admin import HTTPS_URL_FIELDS, LabelledModelAdmin, LabelledTabularInline
 from cohort_site.core.csv import csv_response
 from cohort_site.core.dates import ISO_MINUTE, local_text
 
@@ -40,19 +40,19 @@ class ProgrammeSectionInline(admin.StackedInline):
     extra = 0
 
 
-class DropInInline(admin.TabularInline):
+class DropInInline(LabelledTabularInline):
     model = DropIn
     formfield_overrides = HTTPS_URL_FIELDS
     extra = 0
 
 
-class CandidateTimeInline(admin.TabularInline):
+class CandidateTimeInline(LabelledTabularInline):
     model = CandidateTime
     extra = 0
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(LabelledModelAdmin):
     list_display = [
         "title",
         "applications_open_at",
@@ -123,7 +123,7 @@ class CohortSizeForm(forms.ModelForm):
 
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(LabelledModelAdmin):
     form = CohortSizeForm
     list_display = ["name", "programme", "number", "size", "first_session_week", "fill", "selection_link"]
     list_filter = ["programme"]
@@ -147,7 +147,7 @@ class CohortAdmin(admin.ModelAdmin):
         )
 
 
-class AvailabilityInline(admin.TabularInline):
+class AvailabilityInline(LabelledTabularInline):
     model = Availability
     extra = 0
     can_delete = False
@@ -162,7 +162,7 @@ class AvailabilityInline(admin.TabularInline):
         return super().get_queryset(request).select_related("candidate_time__programme")
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(LabelledTabularInline):
     model = ApplicationStatusChange
     extra = 0
     can_delete = False
@@ -231,7 +231,7 @@ APPLICATION_CSV_COLUMNS = [
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(LabelledModelAdmin):
     list_display = ["name", "organisation", "role_type", "status", "cohort", "submitted_at", "score"]
     list_filter = ["programme", "status", "role_type", "cohort", "organisation_support", "submitted_at"]
     search_fields = ["name", "email", "organisation", "role"]
@@ -342,7 +342,7 @@ class AppliedFilter(admin.SimpleListFilter):
 
 
 @admin.register(ExpressionOfInterest)
-class ExpressionOfInterestAdmin(admin.ModelAdmin):
+class ExpressionOfInterestAdmin(LabelledModelAdmin):
     list_display = ["name", "email", "organisation", "role", "programme", "created_at", "has_applied"]
     list_filter = ["programme", AppliedFilter, "created_at"]
     search_fields = ["name", "email", "organisation", "role"]
@@ -428,7 +428,7 @@ class MemberOrganisationImportForm(forms.Form):
 
 
 @admin.register(MemberOrganisation)
-class MemberOrganisationAdmin(admin.ModelAdmin):
+class MemberOrganisationAdmin(LabelledModelAdmin):
     list_display = ["name"]
     search_fields = ["name"]
     change_list_template = "admin/applications/memberorganisation/change_list.html"
@@ -463,7 +463,7 @@ class MemberOrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApplicationStatusChange)
-class ApplicationStatusChangeAdmin(admin.ModelAdmin):
+class ApplicationStatusChangeAdmin(LabelledModelAdmin):
     """The audit trail: every status change, who made it and why. Read-only."""
 
     list_display = ["changed_at", "application", "from_status", "to_status", "cohort", "changed_by", "note"]

@@ -160,10 +160,14 @@ ACCOUNT_FORMS = {
     "confirm_login_code": "cohort_site.core.sign_in.SignInConfirmCodeForm",
     "request_reauthentication_code": "cohort_site.core.sign_in.ReauthenticationRequestCodeForm",
     "confirm_reauthentication_code": "cohort_site.core.sign_in.ReauthenticationConfirmCodeForm",
+    "change_password": "cohort_site.core.account_forms.ChangePasswordForm",
+    "reset_password": "cohort_site.core.account_forms.ResetPasswordForm",
+    "reset_password_from_key": "cohort_site.core.account_forms.ResetPasswordKeyForm",
 }
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-# Changing the address that sign-in codes go to, or a password, asks who you are again (within the last 5 minutes):
-# members by a code emailed to them (they have no password), staff by their password or, if they prefer, a code.
+# allauth's changes that ask who you are again (within the last 5 minutes) do so for members by a code emailed to
+# them (they have no password), staff by their password or, if they prefer, a code. (Setting a password and
+# managing addresses, which asked it of members, are turned away to the profile: cohort_site/urls.py.)
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_METHODS = ("password", "code")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from applications.views import CurrentProgrammeView
 from cohort_site.core import sign_in
@@ -24,6 +25,15 @@ urlpatterns = [
     # allauth's two sign-in pages, open even while a code is pending (cohort_site/core/sign_in.py); the rest is its own.
     path("accounts/login/", sign_in.SignInView.as_view(), name="account_login"),
     path("accounts/login/code/", sign_in.SignInRequestCodeView.as_view(), name="account_request_login_code"),
+    # allauth pages our flows do not use are turned away to the profile rather than shown in allauth's words:
+    # members sign in by emailed code and have no password to set; an address is changed by the programme's
+    # manager (the application and the account both hold it), so there is no page to manage addresses.
+    path(
+        "accounts/password/set/",
+        RedirectView.as_view(pattern_name="members:profile"),
+        name="account_set_password",
+    ),
+    path("accounts/email/", RedirectView.as_view(pattern_name="members:profile"), name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("", include((core_patterns, core_urls.app_name))),
     path("", include("cohort_site.dashboards.urls")),

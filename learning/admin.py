@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from cohort_site.core.admin import HTTPS_URL_FIELDS
+from cohort_site.core.admin import HTTPS_URL_FIELDS, LabelledTabularInline
 
 from .models import (
     Entry,
@@ -14,13 +14,13 @@ from .models import (
 )
 
 
-class AuthorshipInline(admin.TabularInline):
+class AuthorshipInline(LabelledTabularInline):
     model = Entry.authors.through
     extra = 0
     readonly_fields = ["consent_audience", "consented_at"]
 
 
-class SharingEventInline(admin.TabularInline):
+class SharingEventInline(LabelledTabularInline):
     model = SharingEvent
     extra = 0
     can_delete = False
@@ -43,7 +43,7 @@ admin.site.register(Topic)
 admin.site.register(ReadingItem, formfield_overrides=HTTPS_URL_FIELDS)
 
 
-class SurveyQuestionInline(admin.TabularInline):
+class SurveyQuestionInline(LabelledTabularInline):
     model = SurveyQuestion
     extra = 0
 

@@ -7,12 +7,20 @@ from .enums import RoundStatus
 
 
 class Round(models.Model):
-    """The gap between two sessions: opens when session `number` ends, closes when session `number + 1` starts."""
+    """The gap between two sessions: opens when session `after_session` ends, closes when the next session still
+    on (`before_session`) starts. `number` is the round's place in the group's rounds (1, 2, 3, ...): what people
+    see, with no gap where a cancelled session took a round away; `rounds_sync` keeps it so."""
 
     cohort = models.ForeignKey(
         Cohort, on_delete=models.CASCADE, related_name="coffee_rounds", verbose_name="group"
     )
-    number = models.PositiveSmallIntegerField(help_text="Round n falls between session n and session n + 1.")
+    number = models.PositiveSmallIntegerField(
+        help_text="The round's place in the group's rounds: 1, 2, 3, ..."
+    )
+    after_session = models.PositiveSmallIntegerField(help_text="The number of the session the round follows.")
+    before_session = models.PositiveSmallIntegerField(
+        help_text="The number of the session that ends the round."
+    )
     opens_at = models.DateTimeField()
     closes_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=RoundStatus.choices, default=RoundStatus.PLANNED)
@@ -22,7 +30,9 @@ class Round(models.Model):
     class Meta:
         ordering = ["cohort", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["cohort", "number"], name="coffee_round_number_unique"),
+            models.UniqueConstraint(
+                fields=["cohort", "after_session"], name="coffee_round_after_session_unique"
+            ),
             models.CheckConstraint(
                 condition=models.Q(closes_at__gt=models.F("opens_at")), name="coffee_round_closes_after_open"
             ),

@@ -28,28 +28,47 @@ def rounds_sync(*, cohort: Cohort) -> list[Round]:
     """One round per gap between consecutive scheduled sessions; times follow the sessions.
 
     Published rounds keep their members but their times follow a moved session. A planned round whose gap
-    disappeared (a session was cancelled) is deleted with its pairs.
+    disappeared (a session was cancelled) is deleted with its pairs. Rounds are then numbered 1, 2, 3, ... in
+    order, so a cancelled session leaves no missing round.
     """
     sessions = list(
         Session.objects.filter(cohort=cohort, status=SessionStatus.SCHEDULED).order_by("number", "starts_at")
     )
     gaps = {
-        before.number: (before.ends_at, after.starts_at)
+        before.number: (after.number, before.ends_at, after.starts_at)
         for before, after in pairwise(sessions)
         if after.starts_at > before.ends_at
     }
     with transaction.atomic():
-        existing = {r.number: r for r in Round.objects.select_for_update().filter(cohort=cohort)}
-        for number, round_ in existing.items():
-            if number not in gaps and round_.status == RoundStatus.PLANNED:
+        existing = {r.after_session: r for r in Round.objects.select_for_update().filter(cohort=cohort)}
+        for after_session, round_ in list(existing.items()):
+            if after_session not in gaps and round_.status == RoundStatus.PLANNED:
                 round_.delete()
-        for number, (opens_at, closes_at) in gaps.items():
-            known = existing.get(number)
+                del existing[after_session]
+        for after_session, (before_session, opens_at, closes_at) in gaps.items():
+            known = existing.get(after_session)
             if known is None:
-                Round.objects.create(cohort=cohort, number=number, opens_at=opens_at, closes_at=closes_at)
-            elif (known.opens_at, known.closes_at) != (opens_at, closes_at):
-                known.opens_at, known.closes_at = opens_at, closes_at
-                known.save(update_fields=["opens_at", "closes_at"])
+                existing[after_session] = Round.objects.create(
+                    cohort=cohort,
+                    number=0,
+                    after_session=after_session,
+                    before_session=before_session,
+                    opens_at=opens_at,
+                    closes_at=closes_at,
+                )
+            elif (known.before_session, known.opens_at, known.closes_at) != (
+                before_session,
+                opens_at,
+                closes_at,
+            ):
+                known.before_session, known.opens_at, known.closes_at = before_session, opens_at, closes_at
+                known.save(update_fields=["before_session", "opens_at", "closes_at"])
+        renumbered = []
+        for number, round_ in enumerate((existing[key] for key in sorted(existing)), start=1):
+            if round_.number != number:
+                round_.number = number
+                renumbered.append(round_)
+        Round.objects.bulk_update(renumbered, ["number"])
     return list(Round.objects.filter(cohort=cohort).order_by("number"))
 
 

@@ -1,18 +1,18 @@
 from django.contrib import admin
 
-from cohort_site.core.admin import HTTPS_URL_FIELDS
+from cohort_site.core.admin import HTTPS_URL_FIELDS, LabelledModelAdmin, LabelledTabularInline
 
 from .models import Attendance, CohortSchedule, Guest, Session
 
 
-class GuestInline(admin.TabularInline):
+class GuestInline(LabelledTabularInline):
     model = Guest
     extra = 0
     readonly_fields = ["invited_by", "invited_at"]
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(LabelledModelAdmin):
     formfield_overrides = HTTPS_URL_FIELDS
     """Read-mostly: moving, cancelling and inviting go through the schedule pages, which send the emails."""
 
@@ -23,13 +23,13 @@ class SessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(LabelledModelAdmin):
     list_display = ["session", "member", "status", "apologised_at", "recorded_at"]
     list_filter = ["status"]
     raw_id_fields = ["session", "member"]
 
 
 @admin.register(CohortSchedule)
-class CohortScheduleAdmin(admin.ModelAdmin):
+class CohortScheduleAdmin(LabelledModelAdmin):
     list_display = ["cohort", "weekday", "start_time", "confirmed_by", "confirmed_at"]
     readonly_fields = ["cohort", "candidate_time", "weekday", "start_time", "confirmed_by", "confirmed_at"]

@@ -309,6 +309,9 @@ def schedule_invites_send(*, cohort: Cohort) -> int:
         _member_recipient(member) for member in cohort_members(cohort).select_related("cohort__programme")
     ]
     keys = {recipient.key: f"session-invite:{cohort.pk}:{recipient.key}" for recipient in recipients}
+    # One join link for every session (the usual case) is said once, not under each session.
+    join_urls = {session.join_url for session in sessions}
+    shared_join_url = join_urls.pop() if len(join_urls) == 1 else ""
     invited = email_keys_existing(keys.values())
     for recipient in recipients:
         key = keys[recipient.key]
@@ -322,6 +325,7 @@ def schedule_invites_send(*, cohort: Cohort) -> int:
             subject=f"Your sessions: {programme.title}",
             context={
                 "sessions": sessions,
+                "shared_join_url": shared_join_url,
                 "programme": programme,
                 "cohort": cohort,
                 "recipient": recipient,
@@ -355,12 +359,17 @@ def _locked(session: Session) -> Session:
     return Session.objects.select_for_update().select_related("cohort__programme").get(pk=session.pk)
 
 
+# How an update's subject starts: a new session reads as new, not as an update.
+UPDATE_SUBJECTS = {"added": "New session"}
+
+
 def _send_updates(session: Session, *, change: str) -> None:
     for recipient in session_recipients(session):
+        day = local_text(session.starts_at, recipient.tz, DAY)
         session_email_queue(
             key=f"session-update:{session.pk}:{session.sequence}:{recipient.key}",
             kind=EmailKind.SESSION_UPDATE,
-            subject=f"Updated: {session.title}, {local_text(session.starts_at, recipient.tz, DAY)}",
+            subject=f"{UPDATE_SUBJECTS.get(change, 'Updated')}: {session.title}, {day}",
             session=session,
             recipient=recipient,
             method="REQUEST",

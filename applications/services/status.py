@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from cohort_site.core.dates import DAY, DAY_AT_TIME, local_text
+from cohort_site.core.dates import DAY, DAY_AT_TIME, date_text, local_text
 from cohort_site.core.models import User
 from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.services import email_queue
@@ -87,9 +87,7 @@ def _decision_email(*, application: Application, change: ApplicationStatusChange
         "application": application,
         "programme": programme,
         "cohort": cohort,
-        "first_session_week": f"{cohort.first_session_week.day} {cohort.first_session_week:%B}"
-        if cohort
-        else "",
+        "first_session_week": date_text(cohort.first_session_week) if cohort else "",
     }
     if change.to_status == S.OFFERED:
         expires = application.offer_expires_at

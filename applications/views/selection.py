@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
+from cohort_site.core.dates import date_text
 from cohort_site.core.mixins import StaffRequiredMixin
 from cohort_site.core.words import counted
 from cohort_site.mail.services import emails_send_drafts
@@ -245,7 +246,7 @@ class NextCohortView(StaffRequiredMixin, View):
         cohort = cohort_create_next(programme=programme)
         messages.success(
             request,
-            f"Created {cohort.name}, starting the week of {cohort.first_session_week:%-d %B}. "
+            f"Created {cohort.name}, starting the week of {date_text(cohort.first_session_week)}. "
             "Move people in from the waitlist below.",
         )
         return redirect("applications:selection_cohort", pk=cohort.pk)

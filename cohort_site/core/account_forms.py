@@ -31,3 +31,43 @@ class RequestLoginCodeForm(allauth_forms.RequestLoginCodeForm):
                 "emailed, or ask for a new one within the hour.",
                 code=TOO_MANY,
             ) from error
+
+
+NEW_PASSWORD_HELP = "At least 12 characters, and not one that is easy to guess."
+
+
+def without_placeholders(form) -> None:
+    """No placeholder text: allauth's repeat the label in title case, and a placeholder vanishes as you type."""
+    for field in form.fields.values():
+        field.widget.attrs.pop("placeholder", None)
+
+
+class ChangePasswordForm(allauth_forms.ChangePasswordForm):
+    """allauth's, with labels in plain words ("Current Password" in title case was allauth's)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["oldpassword"].label = "Your current password"
+        self.fields[
+            "oldpassword"
+        ].help_text = ""  # allauth's "Forgot your password?": the page links to a reset
+        self.fields["password1"].label = "New password"
+        self.fields["password1"].help_text = NEW_PASSWORD_HELP
+        self.fields["password2"].label = "New password again"
+        without_placeholders(self)
+
+
+class ResetPasswordForm(allauth_forms.ResetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Email address"
+        without_placeholders(self)
+
+
+class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].label = "New password"
+        self.fields["password1"].help_text = NEW_PASSWORD_HELP
+        self.fields["password2"].label = "New password again"
+        without_placeholders(self)

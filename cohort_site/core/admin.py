@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 
 from .models import Heartbeat, User
 
@@ -29,3 +31,45 @@ class HeartbeatAdmin(admin.ModelAdmin):
 
 # Links typed into the admin without a scheme are read as https (Django 6's default; 5.2 warns otherwise).
 HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
+def name_split_inputs(field, *, suffix: str = "") -> None:
+    """Name the date and time inputs of a split date-time field ("Applications open at, date"): Django's admin
+    writes "Date:" and "Time:" beside them as plain text, and its form renderer does not read our templates."""
+    if isinstance(field.widget, forms.MultiWidget):
+        for part, subwidget in zip(("date", "time"), field.widget.widgets, strict=False):
+            subwidget.attrs["aria-label"] = f"{field.label}, {part}{suffix}"
+
+
+class LabelledModelAdmin(admin.ModelAdmin):
+    """A model admin whose split date-time inputs are each named (name_split_inputs)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None:
+            name_split_inputs(formfield)
+        return formfield
+
+
+class LabelledInlineFormSet(BaseInlineFormSet):
+    """A table of inline rows whose every control has a name: a tabular inline shows the field's label once, as a
+    column heading, which a screen reader does not read with each input. Each control is named by its column and
+    row ("Starts at, date, row 2"; "Delete row 2")."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = f"row {index + 1}" if index is not None else "new row"
+        for name, field in form.fields.items():
+            if name == "DELETE":
+                field.widget.attrs["aria-label"] = f"Delete {row}"
+                continue
+            if isinstance(field.widget, forms.MultiWidget):
+                name_split_inputs(field, suffix=f", {row}")
+            elif not isinstance(field.widget, forms.HiddenInput):
+                field.widget.attrs["aria-label"] = f"{field.label or name}, {row}"
+
+
+class LabelledTabularInline(admin.TabularInline):
+    """A tabular inline whose controls are each named (LabelledInlineFormSet)."""
+
+    formset = LabelledInlineFormSet

@@ -34,6 +34,13 @@ def account_email_kind(template_prefix: str) -> EmailKind:
     return EmailKind(f"account-{template_prefix.rsplit('/', 1)[-1].replace('_', '-')}")
 
 
+def on_our_site(url: str) -> str:
+    """`url` on settings.SITE_URL: a link in an email names the site every other email names, never the host a
+    request happened to come in on."""
+    parts = urlsplit(url)
+    return settings.SITE_URL + parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def site_from_settings() -> SiteFromSettings:
     return SiteFromSettings(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
 
@@ -58,6 +65,12 @@ class AccountAdapter(DefaultAccountAdapter):
         return (
             f"{self.get_client_ip(request)}:{super()._get_login_attempts_cache_key(request, **credentials)}"
         )
+
+    def get_reset_password_from_key_url(self, key):
+        return on_our_site(super().get_reset_password_from_key_url(key))
+
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        return on_our_site(super().get_email_confirmation_url(request, emailconfirmation))
 
     def send_mail(self, template_prefix, email, context):
         # What allauth's own send_mail gives its templates; the site that greets and signs off is ours, from

@@ -8,6 +8,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.core.validators import MinValueValidator
 
+from cohort_site.core.dates import LIKELY_ZONES
 from cohort_site.core.forms import FreeTextMixin
 from cohort_site.core.models import User
 from cohort_site.core.widgets import DateInput
@@ -127,8 +128,20 @@ class ExpenseDecisionForm(FreeTextMixin, forms.Form):
         return cleaned
 
 
-def timezone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
+def timezone_choices() -> list:
+    """The likely zones first (UK, Ireland, central Europe, ...), by the names people use, then every other zone
+    by its city, as two labelled groups of the list."""
+    likely = [(key, choice) for key, _, choice in LIKELY_ZONES]
+    chosen = {key for key, _ in likely}
+    others = sorted(
+        (
+            (name, f"{name.rsplit('/', 1)[-1].replace('_', ' ')} ({name.split('/', 1)[0].replace('_', ' ')})")
+            for name in zoneinfo.available_timezones()
+            if "/" in name and name not in chosen
+        ),
+        key=lambda choice: choice[1],
+    )
+    return [("Most likely", likely), ("Every other time zone", others)]
 
 
 class ProfileForm(FreeTextMixin, forms.ModelForm):

@@ -647,3 +647,15 @@ def test_a_decided_application_says_why_it_cannot_be_edited_in_the_page_and_the_
 
     assert [str(m) for m in response.context["messages"]] == [reason]
     assert refused.value.messages == [reason]
+
+
+@pytest.mark.parametrize(("zone", "words"), [("Europe/London", "UK time"), ("Europe/Dublin", "Irish time")])
+def test_apply_form_names_the_programmes_zone_for_the_weekly_times(
+    client, programme, during_applications, zone, words
+):
+    programme.timezone = zone
+    programme.save(update_fields=["timezone"])
+
+    page = client.get(apply_url(programme)).content.decode()
+
+    assert f"For each time ({words}), say whether it suits you." in page

@@ -53,8 +53,8 @@ def test_interest_confirmation_gives_drop_in_in_local_time_join_link_how_to_appl
     ]
     message = mail.outbox[0]
     assert (
-        "Wednesday 14 July 2021, 15:00–16:00 (BST), with Zoë Cumberland\n"
-        "Join: https://meet.example.org/drop-in\n"
+        "Wednesday 14 July 2021, 15:00–16:00 (UK time), with Zoë Cumberland\n"
+        "Join the drop-in: https://meet.example.org/drop-in\n"
     ) in message.body
     assert (
         "How to apply: complete the application form by 9:00 UK time on Wednesday 21 July 2021:\n"

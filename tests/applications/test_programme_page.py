@@ -51,10 +51,10 @@ def test_drop_ins_are_shown_in_the_programmes_local_time_without_the_join_link(c
 
     assert "<strong>Wednesday 14 July 2021, " in content
     assert '<time datetime="2021-07-14T15:00:00+01:00">15:00</time>' in content
-    assert "(BST), online with Zoë Cumberland" in content
-    # After the clock change: still 15:00 local, now GMT.
+    assert "(UK time), online with Zoë Cumberland" in content
+    # After the clock change: still 15:00 local (the offset changes; the words "UK time" do not).
     assert '<time datetime="2021-11-03T15:00:00+00:00">15:00</time>' in content
-    assert "(GMT), online with Sam Host" in content
+    assert "(UK time), online with Sam Host" in content
     assert "https://meet.example.org/drop-in" not in content
 
 

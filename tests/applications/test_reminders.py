@@ -43,7 +43,7 @@ def test_drop_in_reminder_goes_an_hour_before_to_those_registered_before_then(
     ]
     body = mail.outbox[0].body
     assert (
-        "Wednesday 14 July 2021, 15:00–16:00 (BST), with Zoë Cumberland\nJoin: https://meet.example.org/drop-in\n"
+        "Wednesday 14 July 2021, 15:00–16:00 (UK time), with Zoë Cumberland\nJoin the drop-in: https://meet.example.org/drop-in\n"
     ) in body
     assert "To stop these, open: http://127.0.0.1:8000/email/unsubscribe/" in body
     assert OutgoingEmail.objects.get().about == early

@@ -99,3 +99,30 @@ def test_profile_refuses_control_characters(client, member, field):
     }
     member.refresh_from_db()
     assert member.name == "Sam O"
+
+
+def test_time_zone_list_offers_the_likely_zones_first_by_their_common_names(client, member):
+    response = client.get(reverse("members:profile"))
+
+    choices = response.context["form"].fields["timezone"].choices
+    (empty, (likely_label, likely), (others_label, others)) = choices
+    assert empty == ("", "The programme's time zone")
+    assert (likely_label, others_label) == ("Most likely", "Every other time zone")
+    assert [label for _, label in likely] == [
+        "UK time",
+        "Irish time",
+        "Central European time (Paris, Berlin, Madrid, Rome)",
+        "Eastern European time (Athens, Helsinki, Bucharest)",
+        "US Eastern time (New York)",
+        "US Central time (Chicago)",
+        "US Pacific time (Los Angeles)",
+        "India time",
+        "Australian Eastern time (Sydney)",
+    ]
+    assert ("Asia/Tokyo", "Tokyo (Asia)") in others
+    assert [key for key, _ in others if key in dict(likely)] == []
+    html = response.content.decode()
+    assert html.index('<optgroup label="Most likely">') < html.index('<option value="Europe/London"')
+    assert html.index('<option value="Europe/Dublin"') < html.index(
+        '<optgroup label="Every other time zone">'
+    )

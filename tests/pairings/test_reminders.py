@@ -5,6 +5,8 @@ from cohort_site.mail.dispatch import reminders_dispatch
 from cohort_site.mail.models import OutgoingEmail
 from pairings.models import PairMember, Round
 from pairings.services import pair_mark_met, pairs_plan, round_publish
+from sessions_app.enums import SessionStatus
+from sessions_app.models import Session
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +127,18 @@ def test_introduction_quotes_an_excerpt_of_a_long_challenge(
         partners.values_list("member__email", flat=True)
     )
     assert "z" * 300 not in "".join(m.body for m in mail.outbox)
+
+
+def test_introduction_names_the_sessions_either_side_of_a_cancelled_one(
+    cohort_with_sessions, members, django_capture_on_commit_callbacks
+):
+    Session.objects.filter(cohort=cohort_with_sessions, number=5).update(status=SessionStatus.CANCELLED)
+    pairs_plan(cohort=cohort_with_sessions)
+    last = round_publish(round_=Round.objects.get(cohort=cohort_with_sessions, number=4))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_dispatch(now=last.opens_at)
+
+    body = mail.outbox[0].body
+    assert body.count("Between sessions 4 and 6 of ") == 1
+    assert body.count(" until session 6 on ") == 1

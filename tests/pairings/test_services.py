@@ -15,8 +15,9 @@ from pairings.services import (
     round_skip,
     rounds_sync,
 )
+from sessions_app.enums import SessionStatus
 from sessions_app.models import Session
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 EVERYONE = ["Ada", "Ben", "Cal", "Dee", "Eve", "Fay"]
@@ -32,8 +33,43 @@ def groups(round_):
 def test_rounds_sync_makes_one_round_per_gap_between_sessions(cohort_with_sessions):
     rounds = rounds_sync(cohort=cohort_with_sessions)
     sessions = list(Session.objects.filter(cohort=cohort_with_sessions).order_by("number"))
-    assert [(r.number, r.opens_at, r.closes_at) for r in rounds] == [
-        (n, sessions[n - 1].ends_at, sessions[n].starts_at) for n in range(1, 6)
+    assert [(r.number, r.after_session, r.before_session, r.opens_at, r.closes_at) for r in rounds] == [
+        (n, n, n + 1, sessions[n - 1].ends_at, sessions[n].starts_at) for n in range(1, 6)
+    ]
+
+
+def test_a_cancelled_session_leaves_no_missing_round_number(cohort_with_sessions):
+    rounds_sync(cohort=cohort_with_sessions)
+    Session.objects.filter(cohort=cohort_with_sessions, number=5).update(status=SessionStatus.CANCELLED)
+
+    rounds = rounds_sync(cohort=cohort_with_sessions)
+
+    assert [(r.number, r.after_session, r.before_session) for r in rounds] == [
+        (1, 1, 2),
+        (2, 2, 3),
+        (3, 3, 4),
+        (4, 4, 6),
+    ]
+
+
+def test_a_session_added_after_a_cancelled_one_is_the_next_round(cohort_with_sessions):
+    Session.objects.filter(cohort=cohort_with_sessions, number=3).update(status=SessionStatus.CANCELLED)
+    last = Session.objects.get(cohort=cohort_with_sessions, number=6)
+    SessionFactory(
+        cohort=cohort_with_sessions,
+        number=7,
+        starts_at=last.starts_at + datetime.timedelta(days=7),
+        ends_at=last.ends_at + datetime.timedelta(days=7),
+    )
+
+    rounds = rounds_sync(cohort=cohort_with_sessions)
+
+    assert [(r.number, r.after_session, r.before_session) for r in rounds] == [
+        (1, 1, 2),
+        (2, 2, 4),
+        (3, 4, 5),
+        (4, 5, 6),
+        (5, 6, 7),
     ]
 
 

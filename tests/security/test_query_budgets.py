@@ -19,7 +19,6 @@ PREFERENCE = ("member", "staff", "anonymous", "applicant", "other_member")
 BUDGETS: dict[str, int] = {
     "account_change_password": 2,
     "account_confirm_email": 2,
-    "account_email": 4,
     "account_email_verification_sent": 2,
     "account_inactive": 2,
     "account_login": 0,

@@ -38,7 +38,7 @@ def test_reminder_goes_the_day_before_once_sparing_apologies(autumn, on, django_
         ("ada@example.org", "Reminder: Session 2, Tuesday 26 October, 14:00"),
         ("dee@example.com", "Reminder: Session 2, Tuesday 26 October, 14:00"),
     ]
-    assert "Join: https://meet.example.org/g1" in mail.outbox[0].body
+    assert "Join the session: https://meet.example.org/g1" in mail.outbox[0].body
     assert "session-reminder" in reminder_kinds()
 
 

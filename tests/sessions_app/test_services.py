@@ -107,8 +107,39 @@ def test_confirm_invites_each_member_once_with_an_ics_whose_instants_parse_back_
     assert "DTSTART;TZID=Europe/London:20211102T140000" in str(ada_message.attachments[0][1])
     # Bo reads times in his own zone (New York): 10:00 before both clock changes, 09:00 in between.
     bo_message = next(m for m in mail.outbox if m.to == ["bo@example.org"])
-    assert "Tuesday 19 October 2021, 09:00–11:00 (America/New_York)" in bo_message.body
-    assert "Tuesday 2 November 2021, 10:00–12:00 (America/New_York)" in bo_message.body
+    assert "Tuesday 19 October 2021, 09:00–11:00 (US Eastern time)" in bo_message.body
+    assert "Tuesday 2 November 2021, 10:00–12:00 (US Eastern time)" in bo_message.body
+
+
+def test_invite_says_a_join_link_shared_by_every_session_once(autumn, django_capture_on_commit_callbacks):
+    confirm(autumn, django_capture_on_commit_callbacks)
+
+    body = next(m for m in mail.outbox if m.to == ["ada@example.org"]).body
+
+    assert body.count("https://meet.example.org/group-1") == 1
+    assert (
+        "The join link is the same for every session.\nJoin the session: https://meet.example.org/group-1\n"
+        in body
+    )
+
+
+def test_invite_gives_each_session_its_own_join_link_when_they_differ(
+    autumn, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.schedule_confirm(cohort=autumn["cohort"], candidate_time=autumn["tuesday"])
+        first = Session.objects.get(cohort=autumn["cohort"], number=1)
+        Session.objects.filter(pk=first.pk).update(join_url="https://meet.example.org/welcome")
+        Session.objects.exclude(pk=first.pk).update(join_url="https://meet.example.org/group-1")
+        mail.outbox.clear()
+        OutgoingEmail.objects.all().delete()
+        services.schedule_invites_send(cohort=autumn["cohort"])
+
+    body = next(m for m in mail.outbox if m.to == ["ada@example.org"]).body
+
+    assert "The join link is the same" not in body
+    assert body.count("Join the session: https://meet.example.org/welcome") == 1
+    assert body.count("Join the session: https://meet.example.org/group-1") == 5
 
 
 def test_confirm_twice_is_refused_and_sends_nothing_more(autumn, django_capture_on_commit_callbacks):
@@ -263,7 +294,7 @@ def test_changing_calendar_details_sends_an_update_but_notes_alone_do_not(
         "Updated: Session 2: Volunteers, Tuesday 26 October",
         "Updated: Session 2: Volunteers, Tuesday 26 October",
     ]
-    assert "Join: https://meet.example.org/new" in mail.outbox[0].body
+    assert "Join the session: https://meet.example.org/new" in mail.outbox[0].body
 
 
 def test_adding_a_session_after_the_review_numbers_it_next_and_invites(
@@ -286,8 +317,8 @@ def test_adding_a_session_after_the_review_numbers_it_next_and_invites(
         datetime.datetime(2021, 11, 30, 16, 0, tzinfo=LONDON),
     )
     assert sorted((m.to[0], m.subject) for m in mail.outbox) == [
-        ("ada@example.org", "Updated: Session 7: Next steps, Tuesday 30 November"),
-        ("bo@example.org", "Updated: Session 7: Next steps, Tuesday 30 November"),
+        ("ada@example.org", "New session: Session 7: Next steps, Tuesday 30 November"),
+        ("bo@example.org", "New session: Session 7: Next steps, Tuesday 30 November"),
     ]
     assert "A session has been added." in mail.outbox[0].body
 
@@ -308,7 +339,7 @@ def test_guest_gets_that_sessions_invite_and_join_link_only(autumn, django_captu
         ["dee@example.com"],
         "Invitation: Relationships at the heart of our work, Tuesday 2 November",
     )
-    assert "Join: https://meet.example.org/group-1" in message.body
+    assert "Join the session: https://meet.example.org/group-1" in message.body
     assert "my_schedule" not in message.body and "/schedule/" not in message.body
     calendar = ics_of(message)
     assert [str(e["UID"]) for e in events(calendar)] == [f"session-{session.pk}@127.0.0.1"]

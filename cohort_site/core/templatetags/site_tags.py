@@ -1,7 +1,9 @@
+import datetime
+
 from django import forms, template
 from django.utils.safestring import mark_safe
 
-from cohort_site.core import sign_in
+from cohort_site.core import dates, sign_in
 from cohort_site.core.links import web_link
 from cohort_site.core.markdown import render_markdown
 from cohort_site.core.words import counted
@@ -80,3 +82,20 @@ def sign_in_code_tries_left_sentence(view) -> str:
 def plain_message(message) -> str:
     """A flash message, with allauth's stock sentences in our words."""
     return sign_in.plain_message(message)
+
+
+@register.filter
+def when(value, shape: str = "day") -> str:
+    """A moment in the page's time zone (or a date) in one of core/dates.py's SHAPES, with its year when it is
+    not this year: {{ session.starts_at|when:"day_time" }} is "Tuesday 3 March, 14:00"."""
+    if isinstance(value, datetime.datetime):
+        return dates.local_text(value, None, dates.SHAPES[shape])
+    if isinstance(value, datetime.date):
+        return dates.date_text(value, dates.SHAPES[shape])
+    return ""
+
+
+@register.filter
+def zone_name(zone) -> str:
+    """A time zone (a ZoneInfo or its name) as people say it: "UK time", "US Eastern time" (core/dates.py)."""
+    return dates.zone_name(getattr(zone, "key", zone) or "")
