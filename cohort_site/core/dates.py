@@ -20,6 +20,7 @@ ISO_MINUTE = "%Y-%m-%d %H:%M"  # 2021-07-21 14:00, for spreadsheets
 DATE = "%-d %B"  # 21 July
 DAY_CLOCK = "%A %-d %B, %-H:%M"  # Wednesday 21 July, 9:00
 SHORT_DAY_TIME = "%a %-d %b, %H:%M"  # Wed 21 Jul, 14:00 (tables)
+SHORT_DAY = "%a %-d %b"  # Wed 21 Jul (lists)
 
 # The shapes templates ask for by name: {{ session.starts_at|when:"day_time" }}.
 SHAPES = {
@@ -29,6 +30,7 @@ SHAPES = {
     "day_clock": DAY_CLOCK,
     "date": DATE,
     "short": SHORT_DAY_TIME,
+    "short_day": SHORT_DAY,
     "clock": CLOCK,
 }
 

@@ -31,6 +31,7 @@ LINK_WORDS = {
     "sessions:session": "The session's page",
     "pairings:my_pairs": "Your coffee pairs",
     "members:expenses": "Your expenses",
+    "members:my_data": "Your data",
     "learning:session_feedback": "Give your feedback",
     "learning:survey": "Answer the questions",
 }
