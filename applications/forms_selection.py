@@ -59,9 +59,19 @@ class OfferForm(DecisionForm):
 
 
 class FromWaitlistForm(forms.Form):
+    """Shares the group's page with PromoteForm: each keeps its own ids, so a label ticks its own form's radio."""
+
     count = forms.IntegerField(min_value=1, label="How many people from the top of the waitlist")
     notify = NotifyField()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "from_waitlist_%s")
+        super().__init__(*args, **kwargs)
 
 
 class PromoteForm(forms.Form):
     notify = NotifyField()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "promote_%s")
+        super().__init__(*args, **kwargs)

@@ -180,8 +180,12 @@ class PromoteView(CohortActionView):
 
     def post(self, request, pk):
         form = PromoteForm(request.POST)
-        notify = form.cleaned_data["notify"] if form.is_valid() else Notify.DRAFT
-        offered = waitlist_promote(cohort=self.cohort, by=request.user, notify=notify)
+        if not form.is_valid():
+            messages.error(
+                request, "Nothing was offered: choose whether to send the email now or save it as a draft."
+            )
+            return self.back()
+        offered = waitlist_promote(cohort=self.cohort, by=request.user, notify=form.cleaned_data["notify"])
         if offered is None:
             messages.warning(request, f"No place to offer: {self.cohort.name} is full or nobody is waiting.")
         else:

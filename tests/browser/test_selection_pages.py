@@ -7,7 +7,10 @@ from django.test import Client
 
 from applications.enums import ApplicationStatus, AvailabilityAnswer, Notify, RoleType
 from applications.links import offer_token
+from applications.models import Application
 from applications.services import application_set_status, current_offer
+from cohort_site.mail.enums import EmailKind, EmailStatus
+from cohort_site.mail.models import OutgoingEmail
 from tests.factories import (
     ApplicationFactory,
     AvailabilityFactory,
@@ -70,3 +73,38 @@ def test_cohort_selection_page_and_applicant_confirmation(
     assert page.locator("h1").inner_text() == "Your place"
     page.screenshot(path=screenshot_dir / "my_place.png", full_page=True)
     assert errors == []
+
+
+@pytest.mark.browser
+def test_cohort_page_labels_tick_their_own_forms_radio(live_server, page, screenshot_dir, transactional_db):
+    """The two forms of the group's page each have a "Decision emails" choice: clicking a label in one form
+    changes that form only (once, "Send the emails now" in one ticked the other's, and offers went out as drafts)."""
+    cohort = CohortFactory(name="Group 1", size=3)
+    for name in ("Eve Adams", "Fay Brown"):
+        application_in(S.WAITLISTED, programme=cohort.programme, name=name)
+    sign_in(page, live_server, StaffFactory())
+    page.goto(f"{live_server.url}/selection/groups/{cohort.pk}/")
+    promote = page.locator("form", has=page.get_by_role("button", name="Offer Eve Adams a place"))
+    from_waitlist = page.locator("form", has=page.get_by_role("button", name="Offer them places in Group 1"))
+
+    promote.get_by_text("Send the emails now").click()
+
+    assert promote.get_by_label("Send the emails now").is_checked() is True
+    assert from_waitlist.get_by_label("Send the emails now").is_checked() is False
+    assert (
+        from_waitlist.get_by_label("Save the emails as drafts to preview and send later").is_checked() is True
+    )
+
+    from_waitlist.get_by_text("Send the emails now").click()
+
+    assert from_waitlist.get_by_label("Send the emails now").is_checked() is True
+    assert promote.get_by_label("Send the emails now").is_checked() is True
+    page.screenshot(path=screenshot_dir / "cohort_two_forms.png", full_page=True)
+    promote.get_by_role("button", name="Offer Eve Adams a place").click()
+
+    page.wait_for_url(re.compile(rf".*/selection/groups/{cohort.pk}/$"))
+    eve = Application.objects.get(name="Eve Adams")
+    assert eve.status == S.OFFERED
+    assert list(OutgoingEmail.objects.filter(to=eve.email).values_list("kind", "status")) == [
+        (EmailKind.DECISION_OFFERED, EmailStatus.SENT)
+    ]
