@@ -9,6 +9,7 @@ from cohort_site.core.widgets import DateInput
 
 from .enums import Notify
 from .models import Cohort, Programme
+from .services.offer_terms import offer_expiry_on
 
 
 class NotifyField(forms.ChoiceField):
@@ -54,8 +55,7 @@ class OfferForm(DecisionForm):
         return day
 
     def expires_at(self) -> datetime.datetime:
-        day = self.cleaned_data["expires_on"]
-        return datetime.datetime.combine(day, datetime.time(23, 59), tzinfo=self.programme.tz)
+        return offer_expiry_on(programme=self.programme, day=self.cleaned_data["expires_on"])
 
 
 class FromWaitlistForm(forms.Form):

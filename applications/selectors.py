@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from cohort_site.mail.enums import EmailStatus
+from cohort_site.mail.enums import EmailKind, EmailStatus
 from cohort_site.mail.models import OutgoingEmail
-from cohort_site.mail.selectors import emails_about
+from cohort_site.mail.selectors import email_about_exists, emails_about
 
 from . import slot_finder
 from .enums import DECISION_EMAILS, PLACE_HOLDING_STATUSES, ApplicationStatus, RoleType
@@ -141,6 +141,32 @@ def decision_drafts(programme_id: int) -> QuerySet[OutgoingEmail]:
     ).order_by("created_at", "pk")
 
 
+def _offer_drafted():
+    return email_about_exists(Application, kinds=[EmailKind.DECISION_OFFERED], statuses=[EmailStatus.DRAFT])
+
+
+def offers_sent() -> QuerySet[Application]:
+    """Offered applications whose offer email has gone: their clock runs (reminders, expiry)."""
+    return Application.objects.filter(status=ApplicationStatus.OFFERED).exclude(_offer_drafted())
+
+
+def offers_drafted() -> QuerySet[Application]:
+    """Offered applications whose offer email still waits in the manager's drafts: nobody has told them, and
+    their clock starts when it is sent."""
+    return Application.objects.filter(status=ApplicationStatus.OFFERED).filter(_offer_drafted())
+
+
+def offer_counts(*, expiring_before) -> dict[str, int]:
+    """Offers awaiting an answer, in one query: `unanswered` (emailed), `expiring` (emailed, lapsing before
+    `expiring_before`) and `drafted` (their email still in the drafts, so nobody has been told)."""
+    drafted = _offer_drafted()
+    return Application.objects.filter(status=ApplicationStatus.OFFERED).aggregate(
+        unanswered=Count("pk", filter=~drafted),
+        expiring=Count("pk", filter=~drafted & Q(offer_expires_at__lte=expiring_before)),
+        drafted=Count("pk", filter=drafted),
+    )
+
+
 @dataclass
 class CohortOverview:
     cohort: Cohort
@@ -151,6 +177,7 @@ class CohortOverview:
     role_types: list[tuple[str, int]]
     best_times: list[tuple[slot_finder.RankedTime, CandidateTime]]
     draft_count: int
+    drafted_offer_ids: frozenset[int] = frozenset()
 
     @property
     def free(self) -> int:
@@ -168,6 +195,7 @@ class CohortOverview:
 def cohort_overview(cohort: Cohort) -> CohortOverview:
     """Everything the selection page shows, in a fixed number of queries whatever the group's size."""
     places = list(cohort_places(cohort))
+    drafts = list(decision_drafts(cohort.programme_id).values_list("kind", "about_id"))
     ranking, times = cohort_best_times(cohort, places)
     organisations = Counter(a.organisation.strip() for a in places)
     roles = Counter(a.role_type for a in places)
@@ -179,7 +207,12 @@ def cohort_overview(cohort: Cohort) -> CohortOverview:
         organisations=sorted(organisations.items(), key=lambda item: (-item[1], item[0].lower())),
         role_types=[(RoleType(value).label, roles.get(value, 0)) for value in RoleType.values],
         best_times=[(ranked, times[ranked.candidate.key]) for ranked in ranking],
-        draft_count=decision_drafts(cohort.programme_id).count(),
+        draft_count=len(drafts),
+        drafted_offer_ids=frozenset(
+            about_id
+            for kind, about_id in drafts
+            if kind == EmailKind.DECISION_OFFERED and about_id is not None
+        ),
     )
 
 

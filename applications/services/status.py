@@ -13,7 +13,6 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from cohort_site.core.dates import DAY, DAY_AT_TIME, local_text
 from cohort_site.core.models import User
 from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.services import email_queue
@@ -25,13 +24,14 @@ from ..enums import (
     Notify,
     WaitlistPromotion,
 )
-from ..links import next_group_url, offer_url
+from ..links import next_group_url
 from ..models import (
     Application,
     ApplicationStatusChange,
     Cohort,
     Programme,
 )
+from .offer_terms import offer_email, offer_expiry_default
 
 S = ApplicationStatus
 
@@ -95,10 +95,8 @@ def _decision_email(*, application: Application, change: ApplicationStatusChange
         else "",
     }
     if change.to_status == S.OFFERED:
-        expires = application.offer_expires_at
-        deadline = local_text(expires, programme.tz, DAY_AT_TIME)
-        context |= {"deadline": deadline, "link": offer_url(application=application, offer=change)}
-        subject = f"[Action required] Confirm your place by {local_text(expires, programme.tz, DAY)}"
+        subject, offer_context = offer_email(application=application, change=change)
+        context |= offer_context
     elif change.to_status == S.WAITLISTED:
         subject = f"You are on the waitlist for {programme.title}"
     elif change.to_status == S.DECLINED:
@@ -182,7 +180,7 @@ def application_set_status(
         taken = places_taken(target)
         if taken >= target.size:
             raise TransitionRefused(f"No places left in {target.name}: {taken} of {target.size} are taken.")
-        expires = offer_expires_at or now + locked.programme.offer_valid_for
+        expires = offer_expires_at or offer_expiry_default(programme=locked.programme, now=now)
         if expires <= now:
             raise TransitionRefused("The offer must expire in the future.")
         locked.cohort = target

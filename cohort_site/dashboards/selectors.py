@@ -14,11 +14,11 @@ from django.utils.safestring import mark_safe
 from applications.enums import ApplicationStatus
 from applications.links import offer_url
 from applications.models import Application, Cohort, ExpressionOfInterest, Programme
-from applications.selectors import active_member_place
+from applications.selectors import active_member_place, offer_counts
 from applications.services import current_offer
 from cohort_site.core.charts import Bar, bars_svg
 from cohort_site.core.models import Heartbeat
-from cohort_site.mail.enums import EmailStatus
+from cohort_site.mail.enums import EmailKind, EmailStatus
 from cohort_site.mail.selectors import outbox_counts
 from cohort_site.members.enums import ExpenseStatus
 from cohort_site.members.models import Expense
@@ -343,10 +343,7 @@ def _add_coffee_health(cohorts: dict, now: datetime.datetime) -> None:
 
 def manager_actions(*, now: datetime.datetime) -> list[Action]:
     """What is waiting for the manager, only the kinds with something waiting, most pressing first."""
-    offers = Application.objects.filter(status=ApplicationStatus.OFFERED).aggregate(
-        unanswered=Count("pk"),
-        expiring=Count("pk", filter=Q(offer_expires_at__lte=now + OFFER_EXPIRY_WARNING)),
-    )
+    offers = offer_counts(expiring_before=now + OFFER_EXPIRY_WARNING)
     emails = outbox_counts()
     outbox = reverse("mail:outbox")
     actions = [
@@ -360,6 +357,11 @@ def manager_actions(*, now: datetime.datetime) -> list[Action]:
             offers["unanswered"],
             "offers not answered yet",
             reverse("admin:applications_application_changelist") + "?status__exact=offered",
+        ),
+        Action(
+            offers["drafted"],
+            "offers not emailed yet: saved as drafts, their time to answer starts when sent",
+            f"{outbox}?status=draft&kind={EmailKind.DECISION_OFFERED.value}",
         ),
         Action(
             emails.get(EmailStatus.DRAFT, 0), "decision emails waiting as drafts", f"{outbox}?status=draft"
