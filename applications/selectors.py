@@ -10,7 +10,8 @@ from cohort_site.mail.models import OutgoingEmail
 from cohort_site.mail.selectors import email_about_exists, emails_about
 
 from . import slot_finder
-from .enums import DECISION_EMAILS, PLACE_HOLDING_STATUSES, ApplicationStatus, RoleType
+from .enums import DECISION_EMAILS, PLACE_HOLDING_STATUSES, ApplicationStatus, AvailabilityAnswer, RoleType
+from .group_times import ConfirmedTime, cohort_confirmed_time
 from .models import (
     Application,
     Availability,
@@ -110,6 +111,45 @@ def waitlist(programme_id: int) -> QuerySet[Application]:
     ).order_by("waitlist_position")
 
 
+@dataclass
+class WaitlistFit:
+    """The waitlist as a group with a confirmed weekly time sees it: who said they can come (yes or if need be),
+    in waitlist order, and who cannot (said no, or gave no answer for that time)."""
+
+    time: ConfirmedTime | None
+    can_come: list[Application]
+    cannot_come: list[Application]
+
+    @property
+    def passed_over(self) -> list[Application]:
+        """Those ahead of the first who can come (all who cannot, when nobody can)."""
+        if not self.can_come:
+            return list(self.cannot_come)
+        first = self.can_come[0].waitlist_position or 0
+        return [a for a in self.cannot_come if (a.waitlist_position or 0) < first]
+
+
+def waitlist_fit(cohort: Cohort, waiting: Sequence[Application]) -> WaitlistFit:
+    """Sort `waiting` (in waitlist order) by whether they can make `cohort`'s confirmed time. A group with no
+    confirmed time yet, or one at a time nobody was asked about, takes everyone in order."""
+    time = cohort_confirmed_time(cohort)
+    candidate = time.candidate_time(cohort) if time is not None else None
+    if candidate is None:
+        return WaitlistFit(time=None, can_come=list(waiting), cannot_come=[])
+    able = set(
+        Availability.objects.filter(
+            candidate_time=candidate,
+            application__in=[a.pk for a in waiting],
+            answer__in=[AvailabilityAnswer.YES, AvailabilityAnswer.IF_NEED_BE],
+        ).values_list("application_id", flat=True)
+    )
+    return WaitlistFit(
+        time=time,
+        can_come=[a for a in waiting if a.pk in able],
+        cannot_come=[a for a in waiting if a.pk not in able],
+    )
+
+
 def cohort_places(cohort: Cohort) -> QuerySet[Application]:
     """Everyone holding a place in a cohort (confirmed members, then offers awaiting an answer)."""
     return (
@@ -178,6 +218,7 @@ class CohortOverview:
     best_times: list[tuple[slot_finder.RankedTime, CandidateTime]]
     draft_count: int
     drafted_offer_ids: frozenset[int] = frozenset()
+    waitlist_fit: WaitlistFit | None = None
 
     @property
     def free(self) -> int:
@@ -196,6 +237,7 @@ def cohort_overview(cohort: Cohort) -> CohortOverview:
     """Everything the selection page shows, in a fixed number of queries whatever the group's size."""
     places = list(cohort_places(cohort))
     drafts = list(decision_drafts(cohort.programme_id).values_list("kind", "about_id"))
+    waiting = list(waitlist(cohort.programme_id))
     ranking, times = cohort_best_times(cohort, places)
     organisations = Counter(a.organisation.strip() for a in places)
     roles = Counter(a.role_type for a in places)
@@ -203,7 +245,8 @@ def cohort_overview(cohort: Cohort) -> CohortOverview:
         cohort=cohort,
         taken=len(places),
         places=places,
-        waitlist=list(waitlist(cohort.programme_id)),
+        waitlist=waiting,
+        waitlist_fit=waitlist_fit(cohort, waiting),
         organisations=sorted(organisations.items(), key=lambda item: (-item[1], item[0].lower())),
         role_types=[(RoleType(value).label, roles.get(value, 0)) for value in RoleType.values],
         best_times=[(ranked, times[ranked.candidate.key]) for ranked in ranking],

@@ -6,9 +6,10 @@ class SessionsAppConfig(AppConfig):
     verbose_name = "Schedule"
 
     def ready(self):
-        # The schedule's own calendar source registers on import; other apps add theirs in calendar_sources.py.
+        # The schedule's own calendar source, and the group's confirmed time selection asks for, register on
+        # import; other apps add their calendar sources in calendar_sources.py.
         from django.utils.module_loading import autodiscover_modules
 
-        from . import calendar  # noqa: F401
+        from . import calendar, group_times  # noqa: F401
 
         autodiscover_modules("calendar_sources")

@@ -53,6 +53,7 @@ from .selection import (
 )
 from .status import (
     ALLOWED_TRANSITIONS,
+    Promotion,
     S,
     TransitionRefused,
     application_set_status,
@@ -60,6 +61,7 @@ from .status import (
     places_taken,
     transition_refusal,
     waitlist_promote,
+    waitlist_promotion,
 )
 
 __all__ = [
@@ -70,6 +72,7 @@ __all__ = [
     "ApplicationsNotOpen",
     "BulkOutcome",
     "OfferNotCurrent",
+    "Promotion",
     "PurgeResult",
     "S",
     "SubmitResult",
@@ -109,4 +112,5 @@ __all__ = [
     "waitlist_move",
     "waitlist_offer_into",
     "waitlist_promote",
+    "waitlist_promotion",
 ]

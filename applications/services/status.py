@@ -5,6 +5,7 @@ cohort rows (by pk) → the programme row (waitlist changes) → application row
 """
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from ..enums import (
     Notify,
     WaitlistPromotion,
 )
+from ..group_times import ConfirmedTime
 from ..links import next_group_url
 from ..models import (
     Application,
@@ -31,6 +33,7 @@ from ..models import (
     Cohort,
     Programme,
 )
+from ..selectors import WaitlistFit, waitlist, waitlist_fit
 from .offer_terms import offer_email, offer_expiry_default
 
 S = ApplicationStatus
@@ -72,6 +75,12 @@ def transition_refusal(*, current: str, target: str) -> str | None:
 
 def places_taken(cohort: Cohort) -> int:
     return Application.objects.filter(cohort=cohort, status__in=PLACE_HOLDING_STATUSES).count()
+
+
+def names_text(applications: list[Application]) -> str:
+    """ "Eve Adams", "Eve Adams and Fay Brown", "Eve Adams, Fay Brown and Gus Clark"."""
+    names = [a.name for a in applications]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _plural(count: int, word: str) -> str:
@@ -229,24 +238,35 @@ def _place_freed(*, cohort: Cohort, change: ApplicationStatusChange, now: dateti
     """A member left or an offer lapsed: offer the place to the next person waiting, or tell the manager."""
     programme = cohort.programme
     leaver = change.application
-    if programme.waitlist_promotion == WaitlistPromotion.AUTOMATIC:
-        waitlist_promote(
+    automatic = programme.waitlist_promotion == WaitlistPromotion.AUTOMATIC
+    if automatic:
+        promotion = waitlist_promotion(
             cohort=cohort,
             now=now,
             note=f"Offered automatically: {leaver.name}'s place came free ({S(change.to_status).label.lower()}).",
         )
-        return
-    if not Application.objects.filter(programme=programme, status=S.WAITLISTED).exists():
-        return
+        if promotion.offered is not None or not promotion.skipped:
+            return
+        fit = WaitlistFit(time=promotion.time, can_come=[], cannot_come=promotion.skipped)
+    else:
+        fit = waitlist_fit(cohort, list(waitlist(programme.pk)))
+        if not fit.can_come and not fit.cannot_come:
+            return
+    # The manager decides: the programme proposes rather than offers, or nobody waiting can come at the group's
+    # time.
     email_queue(
         key=f"place-freed:{change.pk}",
         kind=EmailKind.PLACE_FREED,
         to=programme.contact_email,
-        subject=f"A place is free in {cohort.name}: offer it to the next person on the waitlist?",
+        subject=f"A place is free in {cohort.name}: offer it to the next person on the waitlist?"
+        if fit.can_come
+        else f"A place is free in {cohort.name}: nobody on the waitlist can come at the group's time",
         context={
             "cohort": cohort,
             "leaver": leaver,
             "change": change,
+            "automatic": automatic,
+            "fit": fit,
             "selection_url": settings.SITE_URL
             + reverse("applications:selection_cohort", kwargs={"pk": cohort.pk}),
         },
@@ -254,7 +274,62 @@ def _place_freed(*, cohort: Cohort, change: ApplicationStatusChange, now: dateti
     )
 
 
+@dataclass
+class Promotion:
+    """What promoting from the waitlist did: who was offered the place (None: nobody), and who was passed over
+    because they said they cannot come at the group's confirmed weekly time."""
+
+    offered: Application | None = None
+    skipped: list[Application] = field(default_factory=list)
+    time: ConfirmedTime | None = None
+
+    @property
+    def skipped_text(self) -> str:
+        """Who was passed over, in words ("" when nobody):
+        "Skipped Eve Adams and Fay Brown, who cannot come on Tuesdays at 14:00, the group's time."."""
+        if not self.skipped or self.time is None:
+            return ""
+        return f"Skipped {names_text(self.skipped)}, who cannot come on {self.time.label}, the group's time."
+
+
 @transaction.atomic
+def waitlist_promotion(
+    *,
+    cohort: Cohort,
+    by: User | None = None,
+    notify: str = Notify.SEND,
+    note: str = "Offered from the waitlist.",
+    now: datetime.datetime | None = None,
+) -> Promotion:
+    """Offer a free place in `cohort` to the first person on the programme's waitlist who said they can come
+    (yes or if need be) at the group's confirmed weekly time, passing over those who cannot. Nobody is offered
+    when the group is full, nobody is waiting, or nobody waiting can come then."""
+    cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    if places_taken(cohort) >= cohort.size:
+        return Promotion()
+    fit = waitlist_fit(cohort, list(waitlist(cohort.programme_id)))
+    for candidate in fit.can_come[:5]:
+        ahead = [
+            a for a in fit.cannot_come if (a.waitlist_position or 0) < (candidate.waitlist_position or 0)
+        ]
+        promotion = Promotion(offered=None, skipped=ahead, time=fit.time)
+        try:
+            with transaction.atomic():
+                promotion.offered = application_set_status(
+                    application=candidate,
+                    status=S.OFFERED,
+                    cohort=cohort,
+                    by=by,
+                    notify=notify,
+                    note=" ".join(part for part in (note, promotion.skipped_text) if part),
+                    now=now,
+                )
+            return promotion
+        except TransitionRefused:
+            continue  # someone else moved them a moment ago: the next in line
+    return Promotion(skipped=fit.cannot_come, time=fit.time)
+
+
 def waitlist_promote(
     *,
     cohort: Cohort,
@@ -263,29 +338,8 @@ def waitlist_promote(
     note: str = "Offered from the waitlist.",
     now: datetime.datetime | None = None,
 ) -> Application | None:
-    """Offer a free place in `cohort` to the first person on the programme's waitlist. None when the cohort
-    is full or nobody is waiting."""
-    cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
-    if places_taken(cohort) >= cohort.size:
-        return None
-    waiting = Application.objects.filter(programme_id=cohort.programme_id, status=S.WAITLISTED).order_by(
-        "waitlist_position"
-    )
-    for candidate in waiting[:5]:
-        try:
-            with transaction.atomic():
-                return application_set_status(
-                    application=candidate,
-                    status=S.OFFERED,
-                    cohort=cohort,
-                    by=by,
-                    notify=notify,
-                    note=note,
-                    now=now,
-                )
-        except TransitionRefused:
-            continue  # someone else moved them a moment ago: the next in line
-    return None
+    """Who `waitlist_promotion` offered the place to, or None."""
+    return waitlist_promotion(cohort=cohort, by=by, notify=notify, note=note, now=now).offered
 
 
 def current_offer(application: Application) -> ApplicationStatusChange | None:

@@ -91,6 +91,8 @@ class ApplicationPrivateView(PrivateLinkMixin, View):
         """An offer emailed and still open: its group, deadline and the buttons of the offer email's page, so the
         answer never depends on finding that one email. A draft nobody has sent yet is not shown."""
         application = self.application
+        if application.status != ApplicationStatus.OFFERED:
+            return {}
         if not offers_sent().filter(pk=application.pk, offer_expires_at__gt=timezone.now()).exists():
             return {}
         offer = current_offer(application)

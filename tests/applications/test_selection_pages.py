@@ -118,7 +118,7 @@ def test_cohort_page_queries_do_not_grow_with_the_group(client, db, django_asser
     fill_cohort(cohort, members)
     client.force_login(StaffFactory())
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(reverse("applications:selection_cohort", args=[cohort.pk]))
 
     overview = response.context["overview"]

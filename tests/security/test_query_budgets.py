@@ -45,7 +45,7 @@ BUDGETS: dict[str, int] = {
     "applications:privacy": 3,
     "applications:private": 4,
     "applications:programme": 5,
-    "applications:selection_cohort": 8,
+    "applications:selection_cohort": 9,
     "applications:selection_decide": 9,
     "applications:selection_emails": 4,
     "applications:selection_programme": 7,
