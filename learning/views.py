@@ -92,6 +92,7 @@ class EntryDetailView(TemplateView):
         if rules.can_see_sharing_history(user, entry):
             context["show_sharing"] = True
             context["sharing_events"] = entry.sharing_events.select_related("user")
+            context["consent_awaited"] = selectors.consent_awaited(entry)
             context["my_authorship"] = next(
                 (a for a in entry.authorships.all() if a.user_id == user.pk), None
             )
@@ -234,11 +235,19 @@ def entry_share(request, pk: int):
         raise Http404
     _, run, message = steps[action]
     try:
-        run()
+        changed = run()
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, message)
+        if action == "request":
+            awaited = selectors.consent_awaited(
+                selectors.entries_with_related(Entry.objects.filter(pk=changed.pk)).get()
+            )
+            if awaited:
+                people = [a.user.name or a.user.email for a in awaited]
+                names = people[0] if len(people) == 1 else f"{', '.join(people[:-1])} and {people[-1]}"
+                messages.info(request, f"We have emailed {names} to ask for their consent.")
     return redirect(entry)
 
 

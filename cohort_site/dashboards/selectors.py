@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from applications.enums import ApplicationStatus
 from applications.links import offer_url
 from applications.models import Application, Cohort, ExpressionOfInterest, Programme
-from applications.selectors import active_member_place, offer_counts
+from applications.selectors import active_member_place, offer_counts, offers_sent
 from applications.services import current_offer
 from cohort_site.core.charts import Bar, bars_svg
 from cohort_site.core.models import Heartbeat
@@ -26,6 +26,7 @@ from cohort_site.members.selectors import expenses_awaiting_decision_count, expe
 from learning.enums import Visibility
 from learning.models import Entry, SessionFeedback
 from learning.selectors import (
+    consent_requests_for,
     entries_awaiting_approval,
     entries_visible_to,
     entries_with_related,
@@ -58,11 +59,19 @@ class ToDo:
     reading_done: int
     reading_total: int
     claims_open: list[Expense]
+    consents_due: list[Entry] = field(default_factory=list)  # entries awaiting the member's consent to share
 
     @property
     def is_empty(self) -> bool:
         reading_left = self.reading_total > self.reading_done
-        return not (self.offers or self.feedback_due or self.surveys_due or reading_left or self.claims_open)
+        return not (
+            self.offers
+            or self.feedback_due
+            or self.surveys_due
+            or reading_left
+            or self.claims_open
+            or self.consents_due
+        )
 
 
 @dataclass(frozen=True)
@@ -74,10 +83,10 @@ class MemberDashboard:
 
 
 def member_offers(user) -> list[Offer]:
-    """Places offered to the user and not yet answered, each with the link that confirms or declines it."""
-    offered = Application.objects.filter(user=user, status=ApplicationStatus.OFFERED).select_related(
-        "programme", "cohort"
-    )
+    """Places offered to the user and not yet answered, each with the link that confirms or declines it. An offer
+    whose email still waits in the manager's drafts is not shown: nobody has told them, and its clock has not
+    started."""
+    offered = offers_sent().filter(user=user).select_related("programme", "cohort")
     offers = []
     for application in offered:
         offer = current_offer(application)
@@ -98,6 +107,7 @@ def member_todo(user, *, now: datetime.datetime) -> ToDo:
         claims_open=list(
             expenses_of(user).filter(status__in=[ExpenseStatus.SUBMITTED, ExpenseStatus.APPROVED])
         ),
+        consents_due=consent_requests_for(user),
     )
 
 

@@ -45,6 +45,14 @@ class EmailKind(models.TextChoices):
     )
     LEARNING_SURVEY = "learning-survey", "Check-in or evaluation invitation"
     LEARNING_SURVEY_REMINDER = "learning-survey-reminder", "Check-in or evaluation reminder"
+    LEARNING_SHARING_CONSENT = (
+        "learning-sharing-consent",
+        "Request to consent to sharing an entry more widely",
+    )
+    LEARNING_SHARING_CONSENT_REMINDER = (
+        "learning-sharing-consent-reminder",
+        "Reminder to consent to sharing an entry more widely",
+    )
     # Expenses (members)
     EXPENSE_SUBMITTED = "expense-submitted", "Expense claim received"
     EXPENSE_APPROVED = "expense-approved", "Expense claim approved"

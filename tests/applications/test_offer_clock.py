@@ -18,7 +18,7 @@ from applications.services import (
     offer_expiry_default,
     waitlist_promote,
 )
-from cohort_site.dashboards.selectors import manager_actions
+from cohort_site.dashboards.selectors import manager_actions, member_offers
 from cohort_site.mail.enums import EmailKind, EmailStatus
 from cohort_site.mail.models import OutgoingEmail
 from cohort_site.mail.services import emails_send_drafts
@@ -209,3 +209,14 @@ def test_the_group_page_marks_a_draft_offer(client, db, drafted):
         '<span class="badge text-bg-warning">Draft</span> Offered, but not emailed yet' in page
     ) == drafted
     assert (page.count("Offered, until ") == 1) == (not drafted)
+
+
+def test_the_member_dashboard_shows_only_offers_that_were_emailed(db):
+    cohort = CohortFactory(size=5)
+    user = StaffFactory(is_staff=False, email="sam@example.org")
+    drafted = draft_offer(cohort, email="sam@example.org", user=user)
+    assert member_offers(user) == []
+
+    emails_send_drafts(email_ids=[offer_email_of(drafted).pk], now=at(4, 9))
+
+    assert [offer.application for offer in member_offers(user)] == [drafted]

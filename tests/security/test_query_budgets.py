@@ -57,7 +57,7 @@ BUDGETS: dict[str, int] = {
     "core:home": 6,
     "core:privacy": 3,
     "dashboards:manager": 15,
-    "dashboards:member": 19,
+    "dashboards:member": 20,
     "learning:create": 8,
     "learning:detail": 6,
     "learning:edit": 7,
