@@ -416,3 +416,33 @@ def survey_questions_answered(survey: Survey) -> QuerySet[SurveyQuestion]:
         .distinct()
         .order_by("order", "pk")
     )
+
+
+@dataclass
+class MemberAnswers:
+    """One member's response to a survey, beside what they hoped to achieve when they applied (as the member's own
+    survey page shows it): each answered question with the answer as text ("" when skipped)."""
+
+    response: SurveyResponse
+    hopes: str
+    answers: list[tuple[SurveyQuestion, str]]
+
+
+def survey_answers_by_member(survey: Survey) -> tuple[list[SurveyQuestion], list[MemberAnswers]]:
+    """The questions answered (in order), and every response with its member's hopes and answers. Three queries."""
+    questions = list(survey_questions_answered(survey))
+    members = []
+    for response in survey_responses(survey):
+        given = {a.question_id: a for a in response.answers.all()}
+        answers = []
+        for question in questions:
+            answer = given.get(question.pk)
+            if answer is None:
+                text = ""
+            elif question.kind == QuestionKind.RATING:
+                text = str(answer.rating) if answer.rating is not None else ""
+            else:
+                text = answer.text
+            answers.append((question, text))
+        members.append(MemberAnswers(response=response, hopes=response.member.hopes, answers=answers))
+    return questions, members

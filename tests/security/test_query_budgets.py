@@ -73,7 +73,7 @@ BUDGETS: dict[str, int] = {
     "learning:survey": 8,
     "learning:survey_csv": 6,
     "learning:survey_edit": 4,
-    "learning:survey_results": 6,
+    "learning:survey_results": 8,
     "mail:outbox": 6,
     "mail:outbox_email": 4,
     "mail:outbox_email_html": 3,
