@@ -6,7 +6,7 @@ from django.conf import settings
 from django.test import Client
 
 from applications.enums import ApplicationStatus, AvailabilityAnswer, Notify, RoleType
-from applications.links import offer_token
+from applications.links import application_token, offer_token
 from applications.models import Application
 from applications.services import application_set_status, current_offer
 from cohort_site.mail.enums import EmailKind, EmailStatus
@@ -16,6 +16,7 @@ from tests.factories import (
     AvailabilityFactory,
     CandidateTimeFactory,
     CohortFactory,
+    CohortScheduleFactory,
     MemberFactory,
     StaffFactory,
     application_in,
@@ -108,3 +109,42 @@ def test_cohort_page_labels_tick_their_own_forms_radio(live_server, page, screen
     assert list(OutgoingEmail.objects.filter(to=eve.email).values_list("kind", "status")) == [
         (EmailKind.DECISION_OFFERED, EmailStatus.SENT)
     ]
+
+
+@pytest.mark.browser
+def test_offer_on_the_private_page_and_a_draft_offer_on_the_group_page(
+    live_server, page, screenshot_dir, transactional_db
+):
+    """An emailed offer can be answered from the applicant's private page; a drafted one is marked on the group's
+    page, where the waitlist proposal passes over someone who cannot come at the group's time."""
+    cohort = CohortFactory(name="Group 1", size=4)
+    tuesday = CandidateTimeFactory(programme=cohort.programme, weekday=1, start_time=datetime.time(14))
+    CohortScheduleFactory(cohort=cohort, candidate_time=tuesday, weekday=1, start_time=datetime.time(14))
+    for name, answer in (("Eve Adams", AvailabilityAnswer.NO), ("Fay Brown", AvailabilityAnswer.YES)):
+        waiting = application_in(S.WAITLISTED, programme=cohort.programme, name=name)
+        AvailabilityFactory(application=waiting, candidate_time=tuesday, answer=answer)
+    drafted = ApplicationFactory(programme=cohort.programme, name="Dee Draft")
+    application_set_status(application=drafted, status=S.OFFERED, cohort=cohort, notify=Notify.DRAFT)
+    emailed = ApplicationFactory(programme=cohort.programme, name="Sam Okafor")
+    application_set_status(application=emailed, status=S.OFFERED, cohort=cohort, notify=Notify.SEND)
+    sign_in(page, live_server, StaffFactory())
+
+    page.goto(f"{live_server.url}/selection/groups/{cohort.pk}/")
+
+    assert page.locator("#proposal-heading").inner_text() == (
+        "2 places free: next on the waitlist who can come on Tuesdays at 14:00 is Fay Brown"
+    )
+    row = page.get_by_role("row", name=re.compile("Dee Draft"))
+    assert row.get_by_role("cell").last.inner_text() == (
+        "Draft Offered, but not emailed yet: their time to answer starts when you send the email"
+    )
+    page.screenshot(path=screenshot_dir / "cohort_draft_offer.png", full_page=True)
+
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/my-application/{application_token(emailed)}/")
+    assert page.locator("#offer-heading").inner_text() == "We are offering you a place in Group 1"
+    page.screenshot(path=screenshot_dir / "private_offer.png", full_page=True)
+    page.get_by_role("button", name="Confirm my place").click()
+    page.wait_for_url(re.compile(r".*/my-place/$"))
+    emailed.refresh_from_db()
+    assert emailed.status == S.CONFIRMED
