@@ -167,6 +167,6 @@ def test_the_proposer_sees_who_has_not_answered(client, entry, authors):
         "We have emailed Ben and Cy to ask for their consent.",
     ]
     assert (
-        "<strong>Not answered yet:</strong> Cy . We have emailed them, and remind them once after three days."
+        "<strong>Not answered yet:</strong> Cy. We have emailed them, and remind them once after three days."
         in page
     )
