@@ -245,22 +245,28 @@ def _place_freed(*, cohort: Cohort, change: ApplicationStatusChange, now: dateti
             now=now,
             note=f"Offered automatically: {leaver.name}'s place came free ({S(change.to_status).label.lower()}).",
         )
-        if promotion.offered is not None or not promotion.skipped:
-            return
-        fit = WaitlistFit(time=promotion.time, can_come=[], cannot_come=promotion.skipped)
+        if not promotion.skipped:
+            return  # offered to the first in line, or nobody waiting: nothing for the manager to know
+        offered = [promotion.offered] if promotion.offered is not None else []
+        fit = WaitlistFit(time=promotion.time, can_come=offered, cannot_come=promotion.skipped)
     else:
         fit = waitlist_fit(cohort, list(waitlist(programme.pk)))
         if not fit.can_come and not fit.cannot_come:
             return
-    # The manager decides: the programme proposes rather than offers, or nobody waiting can come at the group's
-    # time.
+    # The manager is told: the programme proposes rather than offers, or someone was passed over because they
+    # cannot come at the group's time (the place offered to the next who can, or to nobody).
     email_queue(
         key=f"place-freed:{change.pk}",
         kind=EmailKind.PLACE_FREED,
         to=programme.contact_email,
-        subject=f"A place is free in {cohort.name}: offer it to the next person on the waitlist?"
-        if fit.can_come
-        else f"A place is free in {cohort.name}: nobody on the waitlist can come at the group's time",
+        subject=(
+            f"{fit.can_come[0].name} was offered the place free in {cohort.name}; "
+            f"{len(fit.cannot_come)} {'person' if len(fit.cannot_come) == 1 else 'people'} passed over"
+            if automatic and fit.can_come
+            else f"A place is free in {cohort.name}: offer it to the next person on the waitlist?"
+            if fit.can_come
+            else f"A place is free in {cohort.name}: nobody on the waitlist can come at the group's time"
+        ),
         context={
             "cohort": cohort,
             "leaver": leaver,

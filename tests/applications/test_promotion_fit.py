@@ -125,7 +125,7 @@ def test_an_automatic_promotion_with_nobody_able_tells_the_manager(db):
     )
 
 
-def test_an_automatic_promotion_offers_the_first_who_can_come_and_emails_only_them(
+def test_an_automatic_promotion_offers_the_first_who_can_come_and_tells_the_manager_who_was_passed_over(
     db, django_capture_on_commit_callbacks
 ):
     cohort, tuesday, thursday = group_meeting_on_tuesdays(WaitlistPromotion.AUTOMATIC, size=1)
@@ -138,7 +138,21 @@ def test_an_automatic_promotion_offers_the_first_who_can_come_and_emails_only_th
 
     fay.refresh_from_db()
     assert (fay.status, fay.cohort) == (S.OFFERED, cohort)
-    assert [m.to for m in mail.outbox] == [[fay.email]]
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (
+            [fay.email],
+            f"[Action required] Confirm your place by {fay.offer_expires_at:%A} {fay.offer_expires_at.day} {fay.offer_expires_at:%B}",
+        ),
+        (
+            [cohort.programme.contact_email],
+            "Fay Brown was offered the place free in Group 1; 1 person passed over",
+        ),
+    ]
+    assert mail.outbox[1].body.splitlines()[2] == (
+        "The programme offers freed places automatically: it has been offered to Fay Brown, the first on the "
+        "waitlist who said they can come on Tuesdays at 14:00, the group's time. Passed over, because they cannot "
+        "come then: Eve Adams. If you would rather offer them a place anyway, see the group here:"
+    )
     assert ApplicationStatusChange.objects.get(application=fay, to_status=S.OFFERED).note == (
         "Offered automatically: Ann Lee's place came free (withdrawn). "
         "Skipped Eve Adams, who cannot come on Tuesdays at 14:00, the group's time."
