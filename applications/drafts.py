@@ -11,15 +11,15 @@ from .services import offer_clock_start
 
 
 @before_draft_sent(EmailKind.DECISION_OFFERED)
-def offers_start_their_clock(drafts: list[DraftSent], now: datetime.datetime) -> dict[int, Redraft]:
+def offers_start_their_clock(drafts: list[DraftSent], now: datetime.datetime) -> dict[int, Redraft | None]:
     """An offer's clock starts when its email is sent: its deadline moves on by the days the draft waited, and
-    the email states the new one. Its key is the status change that made the offer (`decision:<pk>`)."""
+    the email states the new one. An offer taken back (or answered) before its email went is out of date: the
+    email is not sent. Its key is the status change that made the offer (`decision:<pk>`)."""
     by_offer = {int(d.key.removeprefix("decision:")): d for d in drafts if d.key.startswith("decision:")}
     offers = ApplicationStatusChange.objects.filter(pk__in=by_offer, to_status=ApplicationStatus.OFFERED)
-    redrafts = {}
+    redrafts: dict[int, Redraft | None] = {}
     for offer in offers.select_related("cohort").order_by("pk"):
         message = offer_clock_start(offer=offer, now=now)
-        if message is not None:
-            subject, context = message
-            redrafts[by_offer[offer.pk].email_id] = Redraft(subject=subject, context=context)
+        email_id = by_offer[offer.pk].email_id
+        redrafts[email_id] = Redraft(subject=message[0], context=message[1]) if message is not None else None
     return redrafts

@@ -122,7 +122,7 @@ def offer_clock_start(
 ) -> tuple[str, dict] | None:
     """The offer's email is being sent (it waited in the manager's drafts): the offer's last day moves on by the
     days it waited, so the applicant has the time the manager gave. Returns the email's subject and context as
-    they now read, or None when the application has moved on from this offer (its email is sent unchanged)."""
+    they now read, or None when the application has moved on from this offer (its email is out of date)."""
     now = now or timezone.now()
     application = (
         Application.objects.select_for_update(of=("self",))

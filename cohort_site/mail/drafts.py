@@ -3,7 +3,8 @@
 A decision email may wait in the manager's drafts for days; what it says may depend on when it goes (an offer's
 clock starts when its email is sent, so the deadline it states moves on). An app registers, for a kind of email,
 a function called inside the transaction that moves the drafts to the queue, with the drafts of that kind just
-moved and the moment; it returns, for the drafts to rewrite, their new subject and template context:
+moved and the moment; it returns, for the drafts to rewrite, their new subject and template context, or None
+for a draft that is out of date (it is skipped, not sent):
 
     @before_draft_sent(EmailKind.DECISION_OFFERED)
     def offers_start_their_clock(drafts, now):
@@ -34,7 +35,7 @@ class Redraft:
     context: dict = field(default_factory=dict)
 
 
-DraftHook = Callable[[list[DraftSent], datetime.datetime], Mapping[int, Redraft]]
+DraftHook = Callable[[list[DraftSent], datetime.datetime], Mapping[int, Redraft | None]]
 _DRAFT_HOOKS: dict[EmailKind, DraftHook] = {}
 
 

@@ -131,6 +131,7 @@ class SkipReason(models.TextChoices):
 
     UNSUBSCRIBED = "unsubscribed", "Not sent: unsubscribed"
     ERASED = "erased", "Not sent: the address was erased"
+    OUT_OF_DATE = "out_of_date", "Not sent: out of date (what it said changed before it was sent)"
 
 
 # Waits between attempts after a temporary SMTP failure: 1, 5, 15 and 60 minutes, then the email fails.

@@ -19,7 +19,7 @@ from applications.services import (
     waitlist_promote,
 )
 from cohort_site.dashboards.selectors import manager_actions, member_offers
-from cohort_site.mail.enums import EmailKind, EmailStatus
+from cohort_site.mail.enums import EmailKind, EmailStatus, SkipReason
 from cohort_site.mail.models import OutgoingEmail
 from cohort_site.mail.services import emails_send_drafts
 from tests.factories import ApplicationFactory, CohortFactory, ProgrammeFactory, StaffFactory, application_in
@@ -144,20 +144,22 @@ def test_the_outbox_sending_a_draft_offer_starts_its_clock_too(
     assert offer_email_of(application).status == EmailStatus.SENT
 
 
-def test_a_draft_of_an_offer_taken_back_is_sent_as_written(db, django_capture_on_commit_callbacks):
+def test_a_draft_of_an_offer_taken_back_is_not_sent(db, django_capture_on_commit_callbacks):
     cohort = CohortFactory()
     application = draft_offer(cohort)
+    other = draft_offer(cohort)
     email = offer_email_of(application)
     application_set_status(application=application, status=S.DECLINED, notify=Notify.NONE)
-    before = (email.subject, email.body_text)
 
     with django_capture_on_commit_callbacks(execute=True):
-        emails_send_drafts(email_ids=[email.pk], now=at(6, 16))
+        sent = emails_send_drafts(email_ids=[email.pk, offer_email_of(other).pk], now=at(6, 16))
 
     application.refresh_from_db()
     email.refresh_from_db()
+    assert sent == 1
     assert (application.status, application.offer_expires_at) == (S.DECLINED, None)
-    assert (email.subject, email.body_text) == before
+    assert (email.status, email.skip_reason) == (EmailStatus.SKIPPED, SkipReason.OUT_OF_DATE)
+    assert [m.to for m in mail.outbox] == [[other.email]]
 
 
 def test_offers_drafted_and_sent_are_told_apart(db, django_assert_num_queries):

@@ -5,7 +5,7 @@ import pytest
 
 from cohort_site.mail import drafts
 from cohort_site.mail.drafts import DraftSent, Redraft, before_draft_sent
-from cohort_site.mail.enums import EmailKind, EmailStatus
+from cohort_site.mail.enums import EmailKind, EmailStatus, SkipReason
 from cohort_site.mail.models import OutgoingEmail
 from cohort_site.mail.services import email_store, emails_send_drafts
 
@@ -66,3 +66,22 @@ def test_drafts_of_other_kinds_are_sent_as_they_are(db, rewrites, django_capture
 
     other.refresh_from_db()
     assert (other.status, other.subject, other.body_text, rewrites) == (EmailStatus.QUEUED, "Old", "x", [])
+
+
+def test_a_draft_its_app_finds_out_of_date_is_skipped_not_sent(db, django_capture_on_commit_callbacks):
+    stale, fresh = draft("stale"), draft("fresh")
+
+    @before_draft_sent(KIND)
+    def hook(sent, now):
+        return {d.email_id: None if d.key == "stale" else Redraft(subject="Fresh", context={}) for d in sent}
+
+    try:
+        with django_capture_on_commit_callbacks(execute=False) as published:
+            queued = emails_send_drafts(email_ids=[stale.pk, fresh.pk])
+    finally:
+        del drafts._DRAFT_HOOKS[KIND]
+
+    rows = dict(OutgoingEmail.objects.values_list("key", "status"))
+    assert (queued, len(published)) == (1, 1)
+    assert rows == {"stale": EmailStatus.SKIPPED, "fresh": EmailStatus.QUEUED}
+    assert OutgoingEmail.objects.get(key="stale").skip_reason == SkipReason.OUT_OF_DATE
