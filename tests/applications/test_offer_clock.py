@@ -222,3 +222,19 @@ def test_the_member_dashboard_shows_only_offers_that_were_emailed(db):
     emails_send_drafts(email_ids=[offer_email_of(drafted).pk], now=at(4, 9))
 
     assert [offer.application for offer in member_offers(user)] == [drafted]
+
+
+def test_the_decision_emails_page_says_when_an_offers_clock_starts(client, db):
+    cohort = CohortFactory()
+    draft_offer(cohort)
+    client.force_login(StaffFactory())
+
+    page = client.get(reverse("applications:selection_emails", args=[cohort.programme.slug])).content.decode()
+
+    assert (
+        " ".join(page.split()).count(
+            "An offer's time to answer starts when its email is sent: if it has waited here for days, its deadline "
+            "moves on by as many days as it is sent, and the email says the new date."
+        )
+        == 1
+    )
