@@ -65,3 +65,11 @@ class ProgrammePhase(models.TextChoices):
     NOT_YET_OPEN = "not_yet_open", "Applications not yet open"
     OPEN = "open", "Applications open"
     CLOSED = "closed", "Applications closed"
+
+
+class HolidayNation(models.TextChoices):
+    """Where a programme's sessions keep bank holidays: the `holidays` package's UK subdivision codes."""
+
+    ENGLAND_AND_WALES = "ENG", "England and Wales"
+    SCOTLAND = "SCT", "Scotland"
+    NORTHERN_IRELAND = "NIR", "Northern Ireland"

@@ -178,12 +178,26 @@ class ApplicationForm(PublicFormMixin, forms.ModelForm):
         self.fields["role_type"].choices = RoleType.choices
         for name in REQUIRED_TICKS:
             self.fields[name].required = True
+        self._add_autocomplete()
+        self._add_availability_fields()
+        self.order_fields(self._field_order())
+        if editing:
+            self._lock_identity()
+        elif not self.is_bound:
+            self.fields["submission_token"].initial = uuid.uuid4()
+
+    def _add_autocomplete(self) -> None:
+        """So a browser (and a password manager) can fill in who the applicant is."""
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["organisation"].widget.attrs.update(
             autocomplete="organization", list="member-organisations"
         )
         self.fields["role"].widget.attrs["autocomplete"] = "organization-title"
+
+    def _add_availability_fields(self) -> None:
+        """One yes / if need be / no question per candidate time; an application being edited shows its
+        answers (and its address and consent as given)."""
         answers = {}
         if self.instance.pk:
             answers = dict(self.instance.availability.values_list("candidate_time_id", "answer"))
@@ -197,34 +211,34 @@ class ApplicationForm(PublicFormMixin, forms.ModelForm):
                 initial=answers.get(time.pk),
                 error_messages={REQUIRED: f"Choose yes, if need be or no for {time.label}."},
             )
-        self.order_fields(
-            [
-                "name",
-                "email",
-                "organisation",
-                "role",
-                "role_type",
-                "pandemic_work",
-                "learning_gained",
-                "motivation",
-                "hopes",
-                "challenge",
-                "share_challenge_with_partners",
-                *(f"{AVAILABILITY_PREFIX}{time.pk}" for time in self.candidate_times),
-                *REQUIRED_TICKS[:1],
-                "team_open_to_ideas",
-                *REQUIRED_TICKS[1:],
-                "accessibility_needs",
-                "consent",
-            ]
-        )
-        if editing:
-            # The address is who the application belongs to; to change it, withdraw and apply again.
-            self.fields["email"].disabled = True
-            self.fields["email"].help_text = "To use another address, withdraw and apply again."
-            self.fields["consent"].disabled = True
-        elif not self.is_bound:
-            self.fields["submission_token"].initial = uuid.uuid4()
+
+    def _field_order(self) -> list[str]:
+        """About the applicant, their work and hopes, when they can meet, the commitments, then consent."""
+        return [
+            "name",
+            "email",
+            "organisation",
+            "role",
+            "role_type",
+            "pandemic_work",
+            "learning_gained",
+            "motivation",
+            "hopes",
+            "challenge",
+            "share_challenge_with_partners",
+            *(f"{AVAILABILITY_PREFIX}{time.pk}" for time in self.candidate_times),
+            *REQUIRED_TICKS[:1],
+            "team_open_to_ideas",
+            *REQUIRED_TICKS[1:],
+            "accessibility_needs",
+            "consent",
+        ]
+
+    def _lock_identity(self) -> None:
+        """The address is who the application belongs to; to change it, withdraw and apply again."""
+        self.fields["email"].disabled = True
+        self.fields["email"].help_text = "To use another address, withdraw and apply again."
+        self.fields["consent"].disabled = True
 
     def availability_fields(self):
         return [self[f"{AVAILABILITY_PREFIX}{time.pk}"] for time in self.candidate_times]

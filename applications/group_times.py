@@ -9,7 +9,7 @@ owns it (CohortSchedule). sessions_app registers its source in `group_times.py`:
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .enums import Weekday
 from .models import CandidateTime, Cohort
@@ -20,6 +20,8 @@ class ConfirmedTime:
     weekday: int
     start_time: datetime.time
     candidate_time_id: int | None = None
+    # The candidate time itself, when the source has it to hand (saves a query).
+    candidate: CandidateTime | None = field(default=None, compare=False, repr=False)
 
     @property
     def label(self) -> str:
@@ -28,6 +30,8 @@ class ConfirmedTime:
 
     def candidate_time(self, cohort: Cohort) -> CandidateTime | None:
         """The candidate time applicants answered for this weekly time (None: nobody was asked about it)."""
+        if self.candidate is not None and self.candidate.programme_id == cohort.programme_id:
+            return self.candidate
         times = CandidateTime.objects.filter(programme_id=cohort.programme_id)
         if self.candidate_time_id is not None:
             match = times.filter(pk=self.candidate_time_id).first()

@@ -17,6 +17,7 @@ from .enums import (
     PLACE_HOLDING_STATUSES,
     ApplicationStatus,
     AvailabilityAnswer,
+    HolidayNation,
     ProgrammePhase,
     RoleType,
     WaitlistPromotion,
@@ -42,6 +43,13 @@ class Programme(models.Model):
     contact_name = models.CharField(max_length=150)
     contact_email = models.EmailField()
     timezone = models.CharField(max_length=64, default="Europe/London", validators=[validate_timezone])
+    holiday_nation = models.CharField(
+        "bank holidays of",
+        max_length=3,
+        choices=HolidayNation.choices,
+        default=HolidayNation.ENGLAND_AND_WALES,
+        help_text="Sessions that fall on this nation's bank holidays are flagged, and skipped unless kept.",
+    )
     group_size = models.PositiveSmallIntegerField(default=20, validators=[MinValueValidator(2)])
     session_count = models.PositiveSmallIntegerField(default=6, validators=[MinValueValidator(1)])
     session_length = models.DurationField(default=timedelta(hours=2))
@@ -67,6 +75,13 @@ class Programme(models.Model):
         choices=WaitlistPromotion.choices,
         default=WaitlistPromotion.PROPOSED,
         help_text="When a member withdraws or an offer expires, what happens to the freed place.",
+    )
+    freed_places_until_session = models.PositiveSmallIntegerField(
+        "offer freed places until session",
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text="A place freed before this session of the group starts goes to the waitlist; once it has "
+        "started, a freed place stays empty (joining that late is too late to catch up).",
     )
     is_published = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

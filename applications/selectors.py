@@ -96,7 +96,11 @@ def cohort_best_times(
         answers[by_pk[application_id]][candidate_id] = answer
     candidates = [slot_finder.Candidate(key=t.pk, weekday=t.weekday, start=t.start_time) for t in times]
     ranking = slot_finder.rank_times(
-        candidates, answers, first_week=cohort.first_session_week, weeks=programme.session_count
+        candidates,
+        answers,
+        first_week=cohort.first_session_week,
+        weeks=programme.session_count,
+        holiday_subdivision=programme.holiday_nation,
     )
     return ranking, {t.pk: t for t in times}
 

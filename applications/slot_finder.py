@@ -16,7 +16,7 @@ Times equal on (1) and (2) share a rank, so the manager sees a tie as a tie. A m
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,6 +84,50 @@ def weekly_starts(
     return tuple(
         datetime.datetime.combine(day, start, tzinfo=tz) for day in weekly_dates(first_week, weekday, weeks)
     )
+
+
+def starts_on(
+    dates: Iterable[datetime.date], start: datetime.time, tz: datetime.tzinfo
+) -> tuple[datetime.datetime, ...]:
+    """Aware start instants at the same local time on each of `dates` (see `weekly_starts`)."""
+    return tuple(datetime.datetime.combine(day, start, tzinfo=tz) for day in dates)
+
+
+@dataclass(frozen=True)
+class SeriesDate:
+    """One week of a planned series: its date, the bank holiday on it if any, and whether the week is skipped."""
+
+    date: datetime.date
+    bank_holiday: BankHoliday | None = None
+    skipped: bool = False
+
+
+def series_dates(
+    first: datetime.date,
+    weekday: int,
+    count: int,
+    *,
+    keep: Collection[datetime.date] = (),
+    country: str = DEFAULT_HOLIDAY_COUNTRY,
+    subdivision: str | None = DEFAULT_HOLIDAY_SUBDIVISION,
+) -> tuple[SeriesDate, ...]:
+    """`count` weekly meetings on `weekday`, from the first such day on or after `first`. A week whose day is
+    a bank holiday is skipped (listed, with `skipped`) and the series moves on a week, unless its date is in
+    `keep`: then it is held and only flagged. The meetings are the entries that are not skipped."""
+    day = first + datetime.timedelta(days=(weekday - first.weekday()) % 7)
+    # Enough years for every week the series could take, each skipped week adding one.
+    last_year = (day + datetime.timedelta(weeks=2 * count + 1)).year
+    calendar = holidays.country_holidays(country, subdiv=subdivision, years=range(day.year, last_year + 1))
+    planned: list[SeriesDate] = []
+    held = 0
+    while held < count:
+        name = calendar.get(day)
+        holiday = BankHoliday(day, name) if name else None
+        skipped = holiday is not None and day not in keep
+        planned.append(SeriesDate(day, holiday, skipped))
+        held += not skipped
+        day += datetime.timedelta(weeks=1)
+    return tuple(planned)
 
 
 def bank_holidays_on(

@@ -6,7 +6,8 @@ Run by bench/load.py and bench/spike.py in the server's environment (after migra
 The demo programme from the brief (seed_demo: page sections, a drop-in, ten candidate times, member
 organisations, the reading list and surveys), open for applications; a few hundred applications already in;
 Group 1 with its members half-way through: six weekly sessions from two weeks ago (the first two attended),
-coffee pairs planned for every gap and published for the first two, and learning entries. Each member gets a
+coffee pairs planned for every gap and published for the first two, and learning entries. The group is made with
+the steps of tests/world.py, the builder every test world is made with. Each member gets a
 signed-in session, whose key the clients send as their session cookie.
 """
 
@@ -49,12 +50,9 @@ def seed(*, applications: int, members: int, member_sessions: int) -> dict:
     from applications.models import Availability, Programme
     from cohort_site.demo import open_call
     from learning.enums import EntryKind, Visibility
-    from pairings.models import Round
-    from pairings.services import pairs_plan, round_publish
-    from sessions_app.enums import AttendanceStatus
-    from sessions_app.models import Attendance
     from sessions_app.services import schedule_confirm
-    from tests.factories import ApplicationFactory, EntryFactory, MemberFactory, TopicFactory
+    from tests.factories import ApplicationFactory, EntryFactory, TopicFactory
+    from tests.world import coffee_published, member_with_times, sessions_attended
 
     call_command("seed_demo", "--force", "--password", "bench-manager-password", stdout=StringIO())
     programme = Programme.objects.get(slug=open_call.SLUG)
@@ -62,41 +60,33 @@ def seed(*, applications: int, members: int, member_sessions: int) -> dict:
     answers = [AvailabilityAnswer.YES, AvailabilityAnswer.IF_NEED_BE, AvailabilityAnswer.NO]
     rng = random.Random(2024)
 
-    def availability_for(application) -> list[Availability]:
-        return [
-            Availability(
-                application=application,
-                candidate_time=time,
-                answer=AvailabilityAnswer.YES if i < 3 else rng.choice(answers),
-            )
+    def answers_for() -> dict:
+        """Yes to three of the times, and a mix for the rest (in a random order)."""
+        return {
+            time: AvailabilityAnswer.YES if i < 3 else rng.choice(answers)
             for i, time in enumerate(rng.sample(times, len(times)))
-        ]
+        }
 
     with transaction.atomic():
         rows = []
         for n in range(applications):
             application = ApplicationFactory(programme=programme, email=f"seeded{n}@example.org")
-            rows += availability_for(application)
+            rows += [
+                Availability(application=application, candidate_time=time, answer=answer)
+                for time, answer in answers_for().items()
+            ]
+        Availability.objects.bulk_create(rows)
         cohort = programme.cohorts.get(number=1)
         today = timezone.localdate()
         cohort.first_session_week = today - datetime.timedelta(days=today.weekday(), weeks=2)
         cohort.save(update_fields=["first_session_week"])
-        group = [MemberFactory(cohort=cohort, email=f"member{n}@example.org") for n in range(members)]
-        for member in group:
-            rows += availability_for(member)
-        Availability.objects.bulk_create(rows)
+        group = [
+            member_with_times(cohort, answers_for(), email=f"member{n}@example.org") for n in range(members)
+        ]
 
     schedule_confirm(cohort=cohort, candidate_time=times[2], join_url="https://meet.example.org/group-1")
-    now = timezone.now()
-    past = list(cohort.sessions.filter(ends_at__lt=now))
-    Attendance.objects.bulk_create(
-        Attendance(session=session, member=member, status=AttendanceStatus.ATTENDED)
-        for session in past
-        for member in group
-    )
-    pairs_plan(cohort=cohort)
-    for round_ in Round.objects.filter(cohort=cohort).order_by("number")[:2]:
-        round_publish(round_=round_)
+    sessions_attended(cohort.sessions.filter(ends_at__lt=timezone.now()), group)
+    coffee_published(cohort, published=2)
     topics = [TopicFactory(name=name) for name in ("Volunteers", "Loneliness", "Partnerships", "Evaluation")]
     visibilities = [
         Visibility.GROUP,

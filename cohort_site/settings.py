@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cohort_site.core.context_processors.site",
+                "cohort_site.demo.context_processors.demo_sign_in",
             ],
         },
     },

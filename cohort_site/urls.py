@@ -33,6 +33,8 @@ urlpatterns = [
     path("", include("sessions_app.urls")),
     path("", include("learning.urls")),
     path("", include("pairings.urls")),
+    # The demo's "sign in as" shortcut: every request is refused (404) unless DEBUG is on and the demo is seeded.
+    path("", include("cohort_site.demo.urls")),
 ]
 
 handler400 = "cohort_site.core.views.bad_request"

@@ -345,7 +345,8 @@ class RatingSummary:
 
 
 def programme_session_results(programme: Programme) -> list[dict]:
-    """Per session of every cohort: attended, answered, average rating and distribution. Three queries."""
+    """Per session of every cohort, in date order (a cancelled one in its place, for the page to mark): attended,
+    answered, average rating and distribution. Three queries."""
     sessions = list(
         Session.objects.filter(cohort__programme=programme)
         .select_related("cohort")
@@ -356,7 +357,7 @@ def programme_session_results(programme: Programme) -> list[dict]:
             feedback_count=Count("feedback", distinct=True),
             average_rating=Avg("feedback__rating"),
         )
-        .order_by("cohort__number", "number")
+        .order_by("cohort__number", "starts_at", "number")
     )
     ratings: dict[int, list[int]] = {}
     for session_id, rating in SessionFeedback.objects.filter(session__in=sessions).values_list(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from applications.enums import AvailabilityAnswer
 from applications.models import Application, Availability, CandidateTime, Cohort
 from applications.selectors import memberships_of
+from sessions_app.models import CohortSchedule
 
 from .enums import RoundStatus
 from .models import Pair, PairMember, Round, SkipRequest
@@ -86,9 +87,16 @@ def plan_summary(cohort: Cohort) -> list[RoundSummary]:
 
 
 def shared_times(members: list[Application]) -> list[CandidateTime]:
-    """The candidate times every one of these members said yes to (the times that suit both, or all three)."""
+    """The candidate times every one of these members said yes to (the times that suit both, or all three),
+    except their group's weekly session time, when they meet as a group anyway. Read afresh each time, so a
+    change of the weekly time frees the old one and takes the new one."""
     if not members:
         return []
+    session_time = CohortSchedule.objects.filter(
+        cohort_id__in={m.cohort_id for m in members},
+        weekday=OuterRef("weekday"),
+        start_time=OuterRef("start_time"),
+    )
     counts = Counter(
         Availability.objects.filter(application__in=members, answer=AvailabilityAnswer.YES).values_list(
             "candidate_time_id", flat=True
@@ -96,7 +104,10 @@ def shared_times(members: list[Application]) -> list[CandidateTime]:
     )
     ids = [time_id for time_id, count in counts.items() if count == len(members)]
     return list(
-        CandidateTime.objects.filter(pk__in=ids).select_related("programme").order_by("weekday", "start_time")
+        CandidateTime.objects.filter(pk__in=ids)
+        .exclude(Exists(session_time))
+        .select_related("programme")
+        .order_by("weekday", "start_time")
     )
 
 

@@ -27,10 +27,33 @@ class CandidateTimeChoiceField(forms.ModelChoiceField):
         return obj.label
 
 
-class ScheduleConfirmForm(FreeTextMixin, forms.Form):
+class WeeklyTimeForm(forms.Form):
+    """A choice among the programme's candidate weekly times (changing a confirmed time asks only this)."""
+
     candidate_time = CandidateTimeChoiceField(
         queryset=CandidateTime.objects.none(), widget=forms.RadioSelect, label="Weekly time", empty_label=None
     )
+
+    def __init__(self, *args, programme, labels: dict[int, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["candidate_time"]
+        field.queryset = CandidateTime.objects.filter(programme=programme).select_related("programme")
+        if labels:
+            field.label_from_instance = lambda obj: labels.get(obj.pk, obj.label)
+
+
+def kept_dates(values: list[str]) -> set[datetime.date]:
+    """The bank-holiday dates the manager chose to hold a session on (the preview's ticked boxes)."""
+    kept = set()
+    for value in values:
+        try:
+            kept.add(datetime.date.fromisoformat(value))
+        except ValueError:
+            continue
+    return kept
+
+
+class ScheduleConfirmForm(FreeTextMixin, WeeklyTimeForm):
     join_url = forms.URLField(
         label="Join link",
         required=False,
@@ -40,13 +63,6 @@ class ScheduleConfirmForm(FreeTextMixin, forms.Form):
     venue = forms.CharField(
         label="Venue", required=False, max_length=200, help_text="Only if meeting face to face."
     )
-
-    def __init__(self, *args, programme, labels: dict[int, str] | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["candidate_time"]
-        field.queryset = CandidateTime.objects.filter(programme=programme).select_related("programme")
-        if labels:
-            field.label_from_instance = lambda obj: labels.get(obj.pk, obj.label)
 
 
 class LocalTimeForm(forms.Form):

@@ -8,9 +8,12 @@ from .models import CohortSchedule
 
 @confirmed_time_source
 def from_the_schedule(cohort: Cohort) -> ConfirmedTime | None:
-    schedule = CohortSchedule.objects.filter(cohort=cohort).first()
+    schedule = CohortSchedule.objects.filter(cohort=cohort).select_related("candidate_time").first()
     if schedule is None:
         return None
     return ConfirmedTime(
-        weekday=schedule.weekday, start_time=schedule.start_time, candidate_time_id=schedule.candidate_time_id
+        weekday=schedule.weekday,
+        start_time=schedule.start_time,
+        candidate_time_id=schedule.candidate_time_id,
+        candidate=schedule.candidate_time,
     )

@@ -92,6 +92,8 @@ class CohortSchedule(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     confirmed_at = models.DateTimeField(default=timezone.now)
+    # How many times the weekly time has been changed since it was first confirmed (names each change's emails).
+    revision = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = "group schedule"

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from applications.models import Application, Cohort, Programme
+from applications import slot_finder
+from applications.models import Application, CandidateTime, Cohort, Programme
 from applications.selectors import memberships_of
 
-from .enums import AttendanceStatus, SessionStatus
+from .enums import AttendanceStatus, SessionKind, SessionStatus
 from .models import Attendance, Session
 
 
@@ -39,11 +41,12 @@ def member_timezone(user, programme: Programme) -> zoneinfo.ZoneInfo:
 
 
 def cohort_sessions(cohort: Cohort) -> QuerySet[Session]:
+    """A group's sessions in date order, cancelled ones in their place."""
     return (
         Session.objects.filter(cohort=cohort)
         .select_related("cohort__programme")
         .prefetch_related("guests")
-        .order_by("number")
+        .order_by("starts_at", "number")
     )
 
 
@@ -83,11 +86,21 @@ class MemberSchedule:
 
 def member_schedule(user, *, now: datetime.datetime) -> MemberSchedule:
     """Every session of the user's groups, each marked with the user's own attendance (`my_status`), whether
-    they sent apologies (`sent_apologies`) and whether they still can (`can_apologise`)."""
+    they sent apologies (`sent_apologies`) and whether they still can (`can_apologise`).
+
+    In date order, cancelled sessions in their place: `past_sessions` (latest first) are those before the next
+    session going ahead, `later_sessions` those after it, so past reversed, next, later is the whole series."""
     memberships = list(memberships_of(user).select_related("cohort__programme"))
     sessions = list(member_sessions_with_attendance(user, [m.pk for m in memberships]))
-    upcoming = [s for s in sessions if s.status == SessionStatus.SCHEDULED and s.ends_at > now]
-    past = [s for s in sessions if s not in upcoming]
+    next_session = next(
+        (s for s in sessions if s.status == SessionStatus.SCHEDULED and s.ends_at > now), None
+    )
+    if next_session is not None:
+        position = sessions.index(next_session)
+        before, after = sessions[:position], sessions[position + 1 :]
+    else:
+        before = [s for s in sessions if s.ends_at <= now]
+        after = [s for s in sessions if s.ends_at > now]
     for session in sessions:
         # Per-member marks the page reads beside each session (my_attendance is a Prefetch's to_attr).
         record = session.my_attendance[0] if session.my_attendance else None  # type: ignore[attr-defined]
@@ -97,8 +110,125 @@ def member_schedule(user, *, now: datetime.datetime) -> MemberSchedule:
     programme = memberships[0].cohort.programme if memberships and memberships[0].cohort else None
     return MemberSchedule(
         memberships=memberships,
-        next_session=upcoming[0] if upcoming else None,
-        later_sessions=upcoming[1:],
-        past_sessions=list(reversed(past)),
+        next_session=next_session,
+        later_sessions=after,
+        past_sessions=list(reversed(before)),
         tz=member_timezone(user, programme) if programme else timezone.get_current_timezone(),
+    )
+
+
+# --- Planning a series: what confirming (or changing) the weekly time would do ---------------------------
+
+
+@dataclass(frozen=True)
+class PlannedSession:
+    """A session as the plan would have it; `session` is the existing one it moves (a change of time), which
+    started at `previous_starts_at` when the plan was made."""
+
+    number: int
+    kind: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    session: Session | None = None
+    previous_starts_at: datetime.datetime | None = None
+
+    @property
+    def moves(self) -> bool:
+        return self.previous_starts_at is not None and self.previous_starts_at != self.starts_at
+
+
+@dataclass(frozen=True)
+class PlanWeek:
+    """One week of the series: its date, the bank holiday on it, and the session held then (None: skipped)."""
+
+    date: datetime.date
+    bank_holiday: slot_finder.BankHoliday | None
+    planned: PlannedSession | None
+
+
+@dataclass(frozen=True)
+class SchedulePlan:
+    cohort: Cohort
+    candidate_time: CandidateTime
+    weeks: tuple[PlanWeek, ...]
+    kept: tuple[Session, ...]  # sessions that stay as they are: held already, or cancelled
+
+    @property
+    def sessions(self) -> list[PlannedSession]:
+        return [week.planned for week in self.weeks if week.planned is not None]
+
+    @property
+    def bank_holidays(self) -> list[PlanWeek]:
+        return [week for week in self.weeks if week.bank_holiday is not None]
+
+    @property
+    def skipped(self) -> list[PlanWeek]:
+        return [week for week in self.weeks if week.planned is None]
+
+
+def _kind(number: int, last: int) -> str:
+    if number == 1:
+        return SessionKind.ORIENTATION
+    if number == last and last > 1:
+        return SessionKind.REVIEW
+    return SessionKind.SESSION
+
+
+def schedule_plan(
+    cohort: Cohort,
+    candidate_time: CandidateTime,
+    *,
+    keep: Collection[datetime.date] = (),
+    now: datetime.datetime,
+) -> SchedulePlan:
+    """The dates confirming `candidate_time` would give the group's sessions, before anything is written.
+
+    A group with no sessions yet gets the programme's N sessions from its first week. A group whose time is
+    confirmed keeps the sessions already held (and any cancelled) as they are, and its sessions to come move
+    to the new weekday and time from tomorrow, in their order. Either way a week whose day is a bank holiday
+    in the programme's nation is skipped (the series moves on a week) unless its date is in `keep`."""
+    programme = cohort.programme
+    tz = programme.tz
+    existing = list(Session.objects.filter(cohort=cohort).order_by("number"))
+    if existing:
+        moving = [s for s in existing if s.status == SessionStatus.SCHEDULED and s.starts_at > now]
+        kept = tuple(s for s in existing if s not in moving)
+        first = timezone.localtime(now, tz).date() + datetime.timedelta(days=1)
+        count = len(moving)
+    else:
+        moving, kept = [], ()
+        first, count = cohort.first_session_week, programme.session_count
+    series = slot_finder.series_dates(
+        first, candidate_time.weekday, count, keep=keep, subdivision=programme.holiday_nation
+    )
+    held = [week for week in series if not week.skipped]
+    starts = slot_finder.starts_on([week.date for week in held], candidate_time.start_time, tz)
+    planned: dict[datetime.date, PlannedSession] = {}
+    for index, (week, starts_at) in enumerate(zip(held, starts, strict=True)):
+        if moving:
+            session = moving[index]
+            planned[week.date] = PlannedSession(
+                session.number,
+                session.kind,
+                starts_at,
+                starts_at + (session.ends_at - session.starts_at),
+                session,
+                session.starts_at,
+            )
+        else:
+            number = index + 1
+            planned[week.date] = PlannedSession(
+                number, _kind(number, count), starts_at, starts_at + programme.session_length
+            )
+    weeks = tuple(PlanWeek(week.date, week.bank_holiday, planned.get(week.date)) for week in series)
+    return SchedulePlan(cohort=cohort, candidate_time=candidate_time, weeks=weeks, kept=kept)
+
+
+def sessions_to_come(*, cohort: Cohort, now: datetime.datetime | None = None) -> list[Session]:
+    """The group's sessions still on and not yet started, in time order."""
+    now = now or timezone.now()
+    return list(
+        Session.objects.filter(cohort=cohort, status=SessionStatus.SCHEDULED, starts_at__gt=now)
+        .select_related("cohort__programme")
+        .order_by("starts_at")
     )

@@ -5,6 +5,7 @@ concerned once (the email keys carry the sequence)."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -12,20 +13,20 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from applications import slot_finder
 from applications.models import Application, CandidateTime, Cohort
 from applications.selectors import cohort_members
 from cohort_site.core.calendar import build_calendar
-from cohort_site.core.dates import DAY, local_text
+from cohort_site.core.dates import DAY, local_text, zone_label
 from cohort_site.core.models import User, new_calendar_token
 from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.selectors import email_keys_existing
 from cohort_site.mail.services import Attachment, NewEmail, email_queue
 
 from .calendar import session_event
+from .changes import sessions_moved
 from .enums import AttendanceStatus, SessionKind, SessionStatus
 from .models import Attendance, CohortSchedule, Guest, Session
-from .selectors import member_timezone
+from .selectors import member_timezone, schedule_plan, sessions_to_come
 
 # Fields whose change people's calendars must hear about; the manager's notes are private.
 CALENDAR_FIELDS = ("topic", "join_url", "venue", "agenda")
@@ -144,9 +145,13 @@ def schedule_confirm(
     by: User | None = None,
     join_url: str = "",
     venue: str = "",
+    keep: Collection[datetime.date] = (),
+    now: datetime.datetime | None = None,
 ) -> CohortSchedule:
-    """Fix the cohort's weekly time and create its sessions (first orientation, last review) from its first
-    week, at that weekday and local time in the programme's zone; then invite every member. Once only."""
+    """Fix the cohort's weekly time and create its sessions (first orientation, last review) as the manager
+    previewed them (`schedule_plan`): from its first week, at that weekday and local time in the programme's
+    zone, skipping bank-holiday weeks except those in `keep`; then invite every member. Once only."""
+    now = now or timezone.now()
     programme = cohort.programme
     if candidate_time.programme_id != programme.pk:
         raise ValidationError({"candidate_time": "That time is not one this programme offered."})
@@ -161,37 +166,131 @@ def schedule_confirm(
                 weekday=candidate_time.weekday,
                 start_time=candidate_time.start_time,
                 confirmed_by=by,
+                confirmed_at=now,
             )
-            starts = slot_finder.weekly_starts(
-                cohort.first_session_week,
-                candidate_time.weekday,
-                candidate_time.start_time,
-                programme.session_count,
-                programme.tz,
-            )
-            last = len(starts)
+            plan = schedule_plan(cohort, candidate_time, keep=keep, now=now)
             Session.objects.bulk_create(
                 Session(
                     cohort=cohort,
-                    number=number,
-                    kind=(
-                        SessionKind.ORIENTATION
-                        if number == 1
-                        else SessionKind.REVIEW
-                        if number == last and last > 1
-                        else SessionKind.SESSION
-                    ),
-                    starts_at=starts_at,
-                    ends_at=starts_at + programme.session_length,
+                    number=planned.number,
+                    kind=planned.kind,
+                    starts_at=planned.starts_at,
+                    ends_at=planned.ends_at,
                     join_url=join_url,
                     venue=venue,
                 )
-                for number, starts_at in enumerate(starts, start=1)
+                for planned in plan.sessions
             )
             schedule_invites_send(cohort=cohort)
     except IntegrityError as error:
         raise ValidationError("This group's time is already confirmed.") from error
     return schedule
+
+
+def schedule_retime(
+    *,
+    cohort: Cohort,
+    candidate_time: CandidateTime,
+    by: User | None = None,
+    keep: Collection[datetime.date] = (),
+    now: datetime.datetime | None = None,
+) -> list[Session]:
+    """Change a confirmed group's weekly time: the sessions to come move to `candidate_time` as the manager
+    previewed them (`schedule_plan`); sessions already held, and cancelled ones, stay as they are. Each moved
+    session keeps its calendar UID and its SEQUENCE rises, so calendars update in place; each member (and each
+    guest of a moved session) gets one email listing every change, with one calendar file. Returns the moved
+    sessions, in order."""
+    now = now or timezone.now()
+    programme = cohort.programme
+    if candidate_time.programme_id != programme.pk:
+        raise ValidationError({"candidate_time": "That time is not one this programme offered."})
+    with transaction.atomic():
+        Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
+        schedule = CohortSchedule.objects.select_for_update().filter(cohort=cohort).first()
+        if schedule is None:
+            raise ValidationError("This group's time is not confirmed yet.")
+        list(Session.objects.select_for_update().filter(cohort=cohort))
+        plan = schedule_plan(cohort, candidate_time, keep=keep, now=now)
+        changes = [planned for planned in plan.sessions if planned.moves]
+        if not changes:
+            raise ValidationError("The sessions to come are at that time already: nothing to change.")
+        moved = []
+        for planned in changes:
+            session = planned.session
+            assert session is not None  # a planned session that moves is an existing one
+            session.starts_at, session.ends_at = planned.starts_at, planned.ends_at
+            session.sequence += 1
+            moved.append(session)
+        Session.objects.bulk_update(moved, ["starts_at", "ends_at", "sequence"])
+        schedule.candidate_time = candidate_time
+        schedule.weekday, schedule.start_time = candidate_time.weekday, candidate_time.start_time
+        schedule.confirmed_by, schedule.confirmed_at = by, now
+        schedule.revision += 1
+        schedule.save(
+            update_fields=[
+                "candidate_time",
+                "weekday",
+                "start_time",
+                "confirmed_by",
+                "confirmed_at",
+                "revision",
+            ]
+        )
+        moved = list(
+            Session.objects.filter(pk__in=[s.pk for s in moved])
+            .select_related("cohort__programme")
+            .prefetch_related("guests")
+            .order_by("starts_at", "number")
+        )
+        previous = {planned.number: planned.previous_starts_at for planned in changes}
+        _send_retime(cohort, schedule, moved, previous)
+        sessions_moved(cohort)
+    return moved
+
+
+def _send_retime(
+    cohort: Cohort,
+    schedule: CohortSchedule,
+    moved: list[Session],
+    previous: dict[int, datetime.datetime | None],
+) -> None:
+    """One email per person about a change of weekly time: every member, and each guest of a moved session
+    (once, however many of the moved sessions they are invited to), with the calendar file for their sessions."""
+    programme = cohort.programme
+    members = [
+        _member_recipient(member) for member in cohort_members(cohort).select_related("cohort__programme")
+    ]
+    addresses = {recipient.email.lower() for recipient in members}
+    guests: dict[str, tuple[Recipient, list[Session]]] = {}
+    for session in moved:
+        for guest in session.guests.all():
+            address = guest.email.lower()
+            if address in addresses:
+                continue
+            guest.session = session
+            recipient, theirs = guests.setdefault(address, (_guest_recipient(guest), []))
+            theirs.append(session)
+    everyone = [(recipient, moved) for recipient in members] + list(guests.values())
+    for recipient, sessions in everyone:
+        email_queue(
+            key=f"session-retime:{cohort.pk}:{schedule.revision}:{recipient.key}",
+            kind=EmailKind.SESSION_RETIME,
+            to=recipient.email,
+            user=recipient.user,
+            subject=f"New times for your sessions: {programme.title}",
+            context={
+                "changes": [(session, previous[session.number]) for session in sessions],
+                "schedule": schedule,
+                "zone": zone_label(programme.timezone),
+                "programme": programme,
+                "cohort": cohort,
+                "recipient": recipient,
+                "tz": recipient.tz,
+            },
+            about=cohort,
+            reply_to=programme.contact_email,
+            attachments=[_ics(sessions, recipient, "REQUEST")],
+        )
 
 
 def schedule_invites_send(*, cohort: Cohort) -> int:
@@ -236,6 +335,19 @@ def schedule_invites_send(*, cohort: Cohort) -> int:
     return queued
 
 
+def member_sessions_cancellation(
+    *, member: Application, cohort: Cohort, now: datetime.datetime | None = None
+) -> tuple[list[Session], Attachment | None]:
+    """A member is leaving `cohort`: the sessions still to come, and the calendar file (METHOD:CANCEL) that
+    takes them out of their calendar; no file when they were never sent the invitation or nothing is to come."""
+    recipient = _member_recipient(member)
+    sessions = sessions_to_come(cohort=cohort, now=now)
+    invite = f"session-invite:{cohort.pk}:{recipient.key}"
+    if not sessions or invite not in email_keys_existing([invite]):
+        return sessions, None
+    return sessions, _ics(sessions, recipient, "CANCEL")
+
+
 # --- Changing one session ------------------------------------------------------------------------------
 
 
@@ -278,6 +390,7 @@ def session_move(
         session.sequence += 1
         session.save(update_fields=["starts_at", "ends_at", "sequence"])
         _send_updates(session, change="moved")
+        sessions_moved(session.cohort)
     return session
 
 

@@ -14,6 +14,9 @@ urlpatterns = [
     path(
         "staff/schedule/cohorts/<int:pk>/invites/", views.CohortInvitesView.as_view(), name="cohort_invites"
     ),
+    path(
+        "staff/schedule/cohorts/<int:pk>/change-time/", views.CohortRetimeView.as_view(), name="cohort_retime"
+    ),
     path("staff/schedule/cohorts/<int:pk>/add/", views.SessionAddView.as_view(), name="session_add"),
     path("staff/schedule/sessions/<int:pk>/", views.SessionManageView.as_view(), name="session"),
 ]

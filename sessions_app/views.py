@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -20,9 +22,11 @@ from django.views.generic import TemplateView
 from applications.enums import ApplicationStatus, Weekday
 from applications.models import Application, Cohort
 from applications.selectors import cohort_best_times, cohort_members
+from cohort_site.core.dates import DAY_TIME, local_text
 from cohort_site.core.mixins import StaffRequiredMixin
 from cohort_site.core.models import User
 from cohort_site.core.requests import safe_next
+from cohort_site.core.words import counted
 
 from . import rules, services
 from .calendar import member_calendar
@@ -36,11 +40,14 @@ from .forms import (
     SessionCancelForm,
     SessionDetailsForm,
     SessionMoveForm,
+    WeeklyTimeForm,
+    kept_dates,
 )
 from .models import Attendance, Guest, Session
 from .selectors import (
     cohort_sessions,
     member_schedule,
+    schedule_plan,
     session_apologies,
 )
 
@@ -89,8 +96,59 @@ def heatmap(ranking, candidates_by_pk, member_count: int):
     return {"days": [Weekday(day).label for day in weekdays], "rows": rows}
 
 
-class CohortScheduleView(StaffRequiredMixin, TemplateView):
+class WeeklyTimeView(TemplateView):
+    """Choosing a group's weekly time: the best-time finder's ranking of the confirmed members' answers, then a
+    preview of the dates (bank holidays flagged and, unless kept, skipped) that the manager confirms. Nothing
+    is written or sent before `action=confirm`."""
+
+    form_class: type[WeeklyTimeForm] = WeeklyTimeForm
+    cohort: Cohort
+
+    def choice_context(self, form=None, plan=None) -> dict:
+        cohort = self.cohort
+        members = list(cohort_members(cohort))
+        ranking, by_pk = cohort_best_times(cohort, members)
+        member_count = len(members)
+        if form is None:
+            labels = {
+                r.candidate.key: f"{by_pk[r.candidate.key].label} · {r.can_come} of {member_count} can come"
+                for r in ranking
+            }
+            current = getattr(cohort, "schedule", None)
+            if current is not None and current.candidate_time_id:
+                initial = {"candidate_time": current.candidate_time_id}
+            else:
+                initial = {"candidate_time": ranking[0].candidate.key} if ranking else {}
+            form = self.form_class(programme=cohort.programme, labels=labels, initial=initial)
+        return {
+            "ranking": [(r, by_pk[r.candidate.key]) for r in ranking],
+            "member_count": member_count,
+            "heatmap": heatmap(ranking, by_pk, member_count),
+            "form": form,
+            "plan": plan,
+        }
+
+    def choose(self, request, confirm: Callable[[WeeklyTimeForm, set[datetime.date]], str]):
+        """Preview (the default action) or confirm the chosen time; `confirm` writes and returns the message."""
+        form = self.form_class(request.POST, programme=self.cohort.programme)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        keep = kept_dates(request.POST.getlist("keep"))
+        if request.POST.get("action") == "confirm":
+            try:
+                message = confirm(form, keep)
+            except ValidationError as error:
+                messages.error(request, " ".join(_error_messages(error)))
+                return redirect("sessions:cohort_schedule", pk=self.cohort.pk)
+            messages.success(request, message)
+            return redirect("sessions:cohort_schedule", pk=self.cohort.pk)
+        plan = schedule_plan(self.cohort, form.cleaned_data["candidate_time"], keep=keep, now=timezone.now())
+        return self.render_to_response(self.get_context_data(form=form, plan=plan))
+
+
+class CohortScheduleView(StaffRequiredMixin, WeeklyTimeView):
     template_name = "sessions_app/cohort_schedule.html"
+    form_class = ScheduleConfirmForm
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -99,7 +157,7 @@ class CohortScheduleView(StaffRequiredMixin, TemplateView):
     def scheduled(self) -> bool:
         return hasattr(self.cohort, "schedule") or self.cohort.sessions.exists()
 
-    def get_context_data(self, form=None, **kwargs):
+    def get_context_data(self, form=None, plan=None, **kwargs):
         context = super().get_context_data(**kwargs)
         cohort = self.cohort
         context["cohort"] = cohort
@@ -110,47 +168,67 @@ class CohortScheduleView(StaffRequiredMixin, TemplateView):
             context["schedule"] = getattr(cohort, "schedule", None)
             context["add_url"] = reverse("sessions:session_add", kwargs={"pk": cohort.pk})
             return context
-        members = list(cohort_members(cohort))
-        ranking, by_pk = cohort_best_times(cohort, members)
-        member_count = len(members)
-        labels = {
-            r.candidate.key: f"{by_pk[r.candidate.key].label} · {r.can_come} of {member_count} can come"
-            for r in ranking
-        }
-        if form is None:
-            initial = {"candidate_time": ranking[0].candidate.key} if ranking else {}
-            form = ScheduleConfirmForm(programme=cohort.programme, labels=labels, initial=initial)
-        context.update(
-            ranking=[(r, by_pk[r.candidate.key]) for r in ranking],
-            member_count=member_count,
-            heatmap=heatmap(ranking, by_pk, member_count),
-            form=form,
-        )
+        context.update(self.choice_context(form, plan))
         return context
 
     def post(self, request, *args, **kwargs):
         if self.scheduled():
             messages.info(request, "This group's time is already confirmed.")
             return redirect(request.path)
-        form = ScheduleConfirmForm(request.POST, programme=self.cohort.programme)
-        if form.is_valid():
-            try:
-                services.schedule_confirm(
-                    cohort=self.cohort,
-                    candidate_time=form.cleaned_data["candidate_time"],
-                    by=request.user,
-                    join_url=form.cleaned_data["join_url"],
-                    venue=form.cleaned_data["venue"],
-                )
-            except ValidationError as error:
-                messages.error(request, " ".join(_error_messages(error)))
-                return redirect(request.path)
-            messages.success(
-                request,
-                f"{form.cleaned_data['candidate_time'].label} confirmed: the sessions are created and every member is sent an invite.",
+
+        def confirm(form, keep):
+            services.schedule_confirm(
+                cohort=self.cohort,
+                candidate_time=form.cleaned_data["candidate_time"],
+                by=request.user,
+                join_url=form.cleaned_data["join_url"],
+                venue=form.cleaned_data["venue"],
+                keep=keep,
             )
-            return redirect(request.path)
-        return self.render_to_response(self.get_context_data(form=form))
+            return (
+                f"{form.cleaned_data['candidate_time'].label} confirmed: the sessions are created and every "
+                "member is sent an invite."
+            )
+
+        return self.choose(request, confirm)
+
+
+class CohortRetimeView(StaffRequiredMixin, WeeklyTimeView):
+    """Change a confirmed group's weekly time: the sessions already held stay, the ones to come move."""
+
+    template_name = "sessions_app/cohort_retime.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.cohort = get_object_or_404(
+            Cohort.objects.select_related("programme", "schedule"), pk=kwargs["pk"], schedule__isnull=False
+        )
+
+    def get_context_data(self, form=None, plan=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            cohort=self.cohort,
+            programme=self.cohort.programme,
+            schedule=self.cohort.schedule,
+            **self.choice_context(form, plan),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        def confirm(form, keep):
+            moved = services.schedule_retime(
+                cohort=self.cohort,
+                candidate_time=form.cleaned_data["candidate_time"],
+                by=request.user,
+                keep=keep,
+            )
+            count = len(moved)
+            return (
+                f"The weekly time is now {form.cleaned_data['candidate_time'].label}: "
+                f"{count} session{pluralize(count)} moved, and everyone is sent one email with the new dates."
+            )
+
+        return self.choose(request, confirm)
 
 
 class CohortInvitesView(StaffRequiredMixin, View):
@@ -158,9 +236,7 @@ class CohortInvitesView(StaffRequiredMixin, View):
         cohort = get_object_or_404(Cohort, pk=pk)
         count = services.schedule_invites_send(cohort=cohort)
         if count:
-            messages.success(
-                request, f"Invites sent to {count} member{'s' if count != 1 else ''} who had none."
-            )
+            messages.success(request, f"Invites sent to {counted(count, 'member')} who had none.")
         else:
             messages.info(request, "Every member has their invite already.")
         return redirect("sessions:cohort_schedule", pk=cohort.pk)
@@ -213,6 +289,29 @@ class SessionAddView(StaffRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
+def cancel_preview(session: Session, *, members: list, guests: list) -> dict[str, list[str]]:
+    """What cancelling the session does, and who is told: for the "are you sure" panel beside the button."""
+    day = local_text(session.starts_at, session.cohort.programme.tz, DAY_TIME)
+    count = len(members)
+    emailed = (
+        [
+            f"The {count} member{'s' if count != 1 else ''} of {session.cohort.name}: a cancellation, with a "
+            "calendar file that takes it out of their calendar"
+        ]
+        if members
+        else []
+    )
+    emailed += [f"{guest.name} ({guest.email}), a guest: the same cancellation" for guest in guests]
+    return {
+        "what_happens": [
+            f"{session.title} on {day} is cancelled and shown as cancelled on everyone's schedule. It cannot "
+            "be restored: add a new session instead.",
+            "The reason you give, if any, is in the cancellation email.",
+        ],
+        "emailed": emailed,
+    }
+
+
 class SessionManageView(StaffRequiredMixin, TemplateView):
     """One session for the manager: details, move, cancel, guests and, after it starts, attendance."""
 
@@ -247,16 +346,18 @@ class SessionManageView(StaffRequiredMixin, TemplateView):
         session = self.session
         forms, members, existing = self.forms(bound)
         apologised = session_apologies(session)
+        guests = list(session.guests.all())
         context.update(
             session=session,
             cohort=session.cohort,
             programme=session.cohort.programme,
             forms=forms,
             members=[(m, existing.get(m.pk), m.pk in apologised) for m in members],
-            guests=list(session.guests.all()),
+            guests=guests,
             can_change=rules.can_change_session(self.request.user, session),
             can_record=rules.can_record_attendance(self.request.user, session, self.now),
             attendance_labels=dict(AttendanceStatus.choices),
+            cancel_preview=cancel_preview(session, members=members, guests=guests),
         )
         return context
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from cohort_site.core.data_subjects import DataSubject, personal_data_erase
 from cohort_site.mail.services import emails_about_erase
 
+from ..departures import member_leaves
 from ..enums import (
     ApplicationStatus,
 )
@@ -20,11 +21,15 @@ from .status import application_set_status
 
 
 def application_withdraw(*, application: Application, erase: bool = False) -> Application | None:
-    """The applicant withdraws through their private link. With `erase`, their answers are deleted at once.
+    """The applicant withdraws through their private link (a member leaves their group, through the registered
+    `member_leave`). With `erase`, their answers are deleted at once.
 
     Withdrawing twice is harmless. Returns the application, or None once erased.
     """
-    if application.status != ApplicationStatus.WITHDRAWN:
+    if application.status == ApplicationStatus.CONFIRMED:
+        # A member leaves their group: their sessions and coffee pairs are seen to as well.
+        application = member_leaves(application=application, by=application.user)
+    elif application.status != ApplicationStatus.WITHDRAWN:
         application_set_status(
             application=application,
             status=ApplicationStatus.WITHDRAWN,

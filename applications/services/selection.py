@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db import transaction
 
 from cohort_site.core.models import User
+from cohort_site.core.words import counted, plural
 
 from ..enums import (
     Notify,
@@ -16,7 +17,7 @@ from ..models import (
     Cohort,
     Programme,
 )
-from .status import S, TransitionRefused, _plural, application_set_status, places_taken, transition_refusal
+from .status import S, TransitionRefused, application_set_status, places_taken, transition_refusal
 
 # --- Bulk decisions (admin actions and the selection page) ----------------------------------------------------
 
@@ -56,7 +57,7 @@ def applications_offer(
     free = cohort.size - places_taken(cohort)
     if len(offerable) > free:
         raise TransitionRefused(
-            f"{_plural(max(free, 0), 'place')} left in {cohort.name}; you selected {len(offerable)}."
+            f"{counted(max(free, 0), 'place')} left in {cohort.name}; you selected {len(offerable)}."
         )
     for application in offerable:
         outcome.changed.append(
@@ -134,7 +135,10 @@ def cohort_size_refusal(cohort: Cohort, size: int) -> str | None:
     """A group cannot be made smaller than the places already offered or confirmed in it."""
     taken = places_taken(cohort) if cohort.pk else 0
     if size < taken:
-        return f"{taken} places are already offered or confirmed; the size must be at least {taken}."
+        return (
+            f"{counted(taken, 'place')} {plural(taken, 'is', 'are')} already offered or confirmed; "
+            f"the size must be at least {taken}."
+        )
     return None
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cohort_site.core.models import User
+from cohort_site.core.words import counted
 from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.services import email_queue
 
@@ -25,6 +26,7 @@ from ..enums import (
     Notify,
     WaitlistPromotion,
 )
+from ..freed_places import freed_place_offered
 from ..group_times import ConfirmedTime
 from ..links import next_group_url
 from ..models import (
@@ -81,10 +83,6 @@ def names_text(applications: list[Application]) -> str:
     """ "Eve Adams", "Eve Adams and Fay Brown", "Eve Adams, Fay Brown and Gus Clark"."""
     names = [a.name for a in applications]
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 # --- The state machine -----------------------------------------------------------------------------------------
@@ -153,6 +151,39 @@ def application_set_status(
     """
     now = now or timezone.now()
     status = S(status)
+    locked_cohorts, locked = _lock_rows(application=application, status=status, cohort=cohort)
+    _check_transition(current=locked.status, target=status)
+    previous = locked.status
+    freed = locked.cohort_id if _frees_place(previous=previous, status=status) else None
+
+    if status == S.OFFERED:
+        _offer_place(
+            locked=locked,
+            cohort=cohort,
+            locked_cohorts=locked_cohorts,
+            offer_expires_at=offer_expires_at,
+            now=now,
+        )
+    _save_move(locked=locked, status=status, now=now)
+    change = _audit(locked=locked, previous=previous, by=by, note=note, now=now)
+    _decision_email(application=locked, change=change, notify=notify)
+    for name in STATUS_FIELDS:
+        setattr(application, name, getattr(locked, name))  # the caller's copy shows the move too
+    if freed is not None:
+        _place_freed(cohort=locked_cohorts.get(freed) or Cohort.objects.get(pk=freed), change=change, now=now)
+    return locked
+
+
+# The fields a move sets (besides updated_at).
+STATUS_FIELDS = ("status", "status_changed_at", "cohort", "offer_expires_at", "waitlist_position")
+
+
+def _lock_rows(
+    *, application: Application, status: str, cohort: Cohort | None
+) -> tuple[dict[int, Cohort], Application]:
+    """Lock, in the module's order, the cohorts whose places may change (the one offered into, the one held
+    now), the programme when the waitlist grows, then the application. Returns the locked cohorts by pk and
+    the locked application."""
     before = Application.objects.filter(pk=application.pk).values("cohort_id", "status", "programme_id").get()
     cohort_ids = set()
     if status == S.OFFERED and cohort is not None:
@@ -169,35 +200,53 @@ def application_set_status(
         .select_related("programme", "user")
         .get(pk=application.pk)
     )
+    return locked_cohorts, locked
 
-    refusal = transition_refusal(current=locked.status, target=status)
+
+def _check_transition(*, current: str, target: str) -> None:
+    refusal = transition_refusal(current=current, target=target)
     if refusal:
         raise TransitionRefused(refusal)
-    previous = locked.status
-    freed = (
-        locked.cohort_id
-        if previous in PLACE_HOLDING_STATUSES and status not in PLACE_HOLDING_STATUSES
-        else None
-    )
 
-    if status == S.OFFERED:
-        if cohort is None:
-            raise TransitionRefused("Choose the group to offer a place in.")
-        target = locked_cohorts.get(cohort.pk) or Cohort.objects.select_for_update().get(pk=cohort.pk)
-        if target.programme_id != locked.programme_id:
-            raise TransitionRefused(f"{target.name} is a group of another programme.")
-        taken = places_taken(target)
-        if taken >= target.size:
-            raise TransitionRefused(f"No places left in {target.name}: {taken} of {target.size} are taken.")
-        expires = offer_expires_at or offer_expiry_default(programme=locked.programme, now=now)
-        if expires <= now:
-            raise TransitionRefused("The offer must expire in the future.")
-        locked.cohort = target
-        locked.offer_expires_at = expires
-    elif status not in PLACE_HOLDING_STATUSES:
+
+def _frees_place(*, previous: str, status: str) -> bool:
+    """Whether the move gives up a place in a group (leaving, an offer lapsing or taken back)."""
+    return previous in PLACE_HOLDING_STATUSES and status not in PLACE_HOLDING_STATUSES
+
+
+def _offer_place(
+    *,
+    locked: Application,
+    cohort: Cohort | None,
+    locked_cohorts: dict[int, Cohort],
+    offer_expires_at: datetime.datetime | None,
+    now: datetime.datetime,
+) -> None:
+    """An offer needs a group of the same programme with a free place, and a deadline in the future; the
+    place and the deadline are set on the application."""
+    if cohort is None:
+        raise TransitionRefused("Choose the group to offer a place in.")
+    target = locked_cohorts.get(cohort.pk) or Cohort.objects.select_for_update().get(pk=cohort.pk)
+    if target.programme_id != locked.programme_id:
+        raise TransitionRefused(f"{target.name} is a group of another programme.")
+    taken = places_taken(target)
+    if taken >= target.size:
+        raise TransitionRefused(f"No places left in {target.name}: {taken} of {target.size} are taken.")
+    expires = offer_expires_at or offer_expiry_default(programme=locked.programme, now=now)
+    if expires <= now:
+        raise TransitionRefused("The offer must expire in the future.")
+    locked.cohort = target
+    locked.offer_expires_at = expires
+
+
+def _save_move(*, locked: Application, status: str, now: datetime.datetime) -> None:
+    """Set what the new status means for the other fields, and save. Only a place-holding status keeps a
+    group; an offer's deadline stays while it is open, lapsed or (for the record) confirmed; joining the
+    waitlist puts the application last in it."""
+    if status not in PLACE_HOLDING_STATUSES:
         locked.cohort = None
-    if status not in (S.OFFERED, S.OFFER_EXPIRED):
-        locked.offer_expires_at = None if status != S.CONFIRMED else locked.offer_expires_at
+    if status not in (S.OFFERED, S.OFFER_EXPIRED, S.CONFIRMED):
+        locked.offer_expires_at = None
     if status == S.WAITLISTED:
         last = Application.objects.filter(programme_id=locked.programme_id).aggregate(
             m=Max("waitlist_position")
@@ -207,37 +256,30 @@ def application_set_status(
         locked.waitlist_position = None
     locked.status = status
     locked.status_changed_at = now
-    locked.save(
-        update_fields=[
-            "status",
-            "status_changed_at",
-            "cohort",
-            "offer_expires_at",
-            "waitlist_position",
-            "updated_at",
-        ]
-    )
-    change = ApplicationStatusChange.objects.create(
+    locked.save(update_fields=[*STATUS_FIELDS, "updated_at"])
+
+
+def _audit(
+    *, locked: Application, previous: str, by: User | None, note: str, now: datetime.datetime
+) -> ApplicationStatusChange:
+    """The audit entry: who moved the application from what to what, into which group, and why."""
+    return ApplicationStatusChange.objects.create(
         application=locked,
         from_status=previous,
-        to_status=status,
-        cohort=locked.cohort if status in PLACE_HOLDING_STATUSES else None,
+        to_status=locked.status,
+        cohort=locked.cohort if locked.status in PLACE_HOLDING_STATUSES else None,
         changed_by=by if by is not None and by.is_authenticated else None,
         changed_at=now,
         note=note,
     )
-    _decision_email(application=locked, change=change, notify=notify)
-    for name in ("status", "status_changed_at", "cohort", "offer_expires_at", "waitlist_position"):
-        setattr(application, name, getattr(locked, name))
-    if freed is not None:
-        _place_freed(cohort=locked_cohorts.get(freed) or Cohort.objects.get(pk=freed), change=change, now=now)
-    return locked
 
 
 def _place_freed(*, cohort: Cohort, change: ApplicationStatusChange, now: datetime.datetime) -> None:
     """A member left or an offer lapsed: offer the place to the next person waiting, or tell the manager."""
     programme = cohort.programme
     leaver = change.application
+    if not freed_place_offered(cohort=cohort, now=now):
+        return  # the group is past its cut-off session: the place stays empty
     automatic = programme.waitlist_promotion == WaitlistPromotion.AUTOMATIC
     if automatic:
         promotion = waitlist_promotion(
@@ -261,7 +303,7 @@ def _place_freed(*, cohort: Cohort, change: ApplicationStatusChange, now: dateti
         to=programme.contact_email,
         subject=(
             f"{fit.can_come[0].name} was offered the place free in {cohort.name}; "
-            f"{len(fit.cannot_come)} {'person' if len(fit.cannot_come) == 1 else 'people'} passed over"
+            f"{counted(len(fit.cannot_come), 'person', 'people')} passed over"
             if automatic and fit.can_come
             else f"A place is free in {cohort.name}: offer it to the next person on the waitlist?"
             if fit.can_come

@@ -18,6 +18,7 @@ from cohort_site.core.forms import ErasureConfirmForm
 from ..enums import ApplicationStatus
 from ..forms import ApplicationForm
 from ..links import LinkExpired, LinkInvalid, application_from_token, offer_token
+from ..models import Application
 from ..selectors import (
     application_answers,
     member_organisation_names,
@@ -149,6 +150,7 @@ class ApplicationWithdrawView(PrivateLinkMixin, View):
     def post(self, request, token):
         erase = request.POST.get("erase") == "on"
         programme = self.programme
+        was_member = self.application.status == ApplicationStatus.CONFIRMED
         try:
             remaining = application_withdraw(application=self.application, erase=erase)
         except ValidationError as error:
@@ -156,7 +158,12 @@ class ApplicationWithdrawView(PrivateLinkMixin, View):
             return redirect("applications:private", token=token)
         if remaining is None:
             return render(request, "applications/application_erased.html", {"programme": programme})
-        messages.success(request, "You have withdrawn your application. Thank you for letting us know.")
+        messages.success(
+            request,
+            "You have left your group. We have emailed you a confirmation. Thank you for letting us know."
+            if was_member
+            else "You have withdrawn your application. Thank you for letting us know.",
+        )
         return HttpResponseRedirect(reverse("applications:private", kwargs={"token": token}))
 
 
@@ -179,18 +186,39 @@ class ApplicationDataExportView(PrivateLinkMixin, View):
         return response
 
 
+def erase_preview(application: Application) -> dict[str, list[str]]:
+    """What erasing through the private link does, and who is told (nobody): for the "are you sure" panel."""
+    what = [
+        "Your name, email address and answers are removed from your application, any expression of interest "
+        "and every email we sent you. This link then stops working. This cannot be undone.",
+    ]
+    if application.user_id is not None:
+        what.append("Your account is closed, with everything in it: learning entries, feedback and expenses.")
+    what.append("Anonymous counts stay, so the programme's figures still add up.")
+    return {"what_happens": what, "emailed": []}
+
+
 class ApplicationEraseView(PrivateLinkMixin, View):
     """Erase everything held about the applicant (and their account, if any). Only a confirmed POST erases."""
 
     template_name = "applications/application_erase.html"
 
     def get(self, request, token):
-        return render(request, self.template_name, self.base_context(form=applicant_erasure_form()))
+        return render(
+            request,
+            self.template_name,
+            self.base_context(form=applicant_erasure_form(), preview=erase_preview(self.application)),
+        )
 
     def post(self, request, token):
         form = applicant_erasure_form(request.POST)
         if not form.is_valid():
-            return render(request, self.template_name, self.base_context(form=form), status=400)
+            return render(
+                request,
+                self.template_name,
+                self.base_context(form=form, preview=erase_preview(self.application)),
+                status=400,
+            )
         if self.application.user is not None and request.user == self.application.user:
             logout(request)
         programme = self.programme

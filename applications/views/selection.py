@@ -9,9 +9,10 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from cohort_site.core.mixins import StaffRequiredMixin
+from cohort_site.core.words import counted
 from cohort_site.mail.services import emails_send_drafts
 
-from ..enums import ApplicationStatus, Notify
+from ..enums import PLACE_HOLDING_STATUSES, ApplicationStatus, Notify
 from ..forms_selection import DecisionForm, FromWaitlistForm, OfferForm, PromoteForm
 from ..models import Application, Cohort, Programme
 from ..selectors import cohort_overview, cohorts_with_fill, decision_drafts, waitlist
@@ -79,6 +80,30 @@ class CohortSelectionView(StaffRequiredMixin, TemplateView):
         )
 
 
+def decline_preview(applications: list[Application]) -> dict[str, list[str]]:
+    """What declining these applications does, and who is told: for the "are you sure" panel."""
+    count = len(applications)
+    people = f"{count} applicant{'s' if count != 1 else ''}"
+    holding = [a for a in applications if a.status in PLACE_HOLDING_STATUSES]
+    what = [
+        f"The {people} listed {'is' if count == 1 else 'are'} declined: no place this time. The email cannot be "
+        "taken back once sent.",
+        "Each can still say they would like a later group, from the link in the email.",
+    ]
+    if holding:
+        what.append(
+            f"{len(holding)} of them hold{'s' if len(holding) == 1 else ''} an offered place: it comes free and "
+            "goes to the waitlist as the programme says."
+        )
+    return {
+        "what_happens": what,
+        "emailed": [
+            f"Each of the {people} listed: a “no place this time” email, sent now or saved as a draft for you "
+            "to check and send, as you choose below"
+        ],
+    }
+
+
 class DecideView(StaffRequiredMixin, View):
     """Offer, waitlist or decline the applications chosen in the admin list (ids in the query string)."""
 
@@ -118,6 +143,7 @@ class DecideView(StaffRequiredMixin, View):
                 "programme": programme,
                 "cohorts": list(cohorts_with_fill(programme.pk)),
                 "form": form,
+                "decline_preview": decline_preview(applications) if self.action == "decline" else None,
             },
             status=status,
         )
@@ -269,7 +295,7 @@ class DecisionEmailsView(StaffRequiredMixin, TemplateView):
         ids = list(decision_drafts(programme.pk).filter(pk__in=chosen).values_list("pk", flat=True))
         sent = emails_send_drafts(email_ids=ids)
         if sent:
-            messages.success(request, f"Sending {sent} email{'s' if sent != 1 else ''}.")
+            messages.success(request, f"Sending {counted(sent, 'email')}.")
         else:
             messages.warning(request, "Nothing sent: choose at least one draft.")
         return redirect("applications:selection_emails", slug=programme.slug)

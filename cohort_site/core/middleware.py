@@ -6,6 +6,8 @@ from django.core.exceptions import BadRequest
 from django.shortcuts import resolve_url
 from django.utils import timezone
 
+from cohort_site.core.words import counted
+
 # Scripts and styles come only from our own static files: no inline code, no third parties.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -73,8 +75,7 @@ class StaffIdleTimeoutMiddleware:
         logout(request)
         messages.info(
             request,
-            f"You were signed out after {hours:g} hour{'s' if hours != 1 else ''} without activity. "
-            "Please sign in again.",
+            f"You were signed out after {counted(hours, 'hour')} without activity. Please sign in again.",
         )
         login_url = "admin:login" if request.path.startswith("/admin/") else settings.LOGIN_URL
         return redirect_to_login(request.get_full_path(), resolve_url(login_url))

@@ -23,6 +23,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from .account_forms import RequestLoginCodeForm as LimitedRequestLoginCodeForm
+from .words import counted
 
 STOCK = DefaultAccountAdapter.error_messages
 
@@ -30,11 +31,11 @@ STOCK = DefaultAccountAdapter.error_messages
 def minutes_text(seconds: float) -> str:
     """`180` -> "3 minutes"; `60` -> "1 minute"; under a minute -> "1 minute" (never "0 minutes")."""
     minutes = max(1, round(seconds / 60))
-    return f"{minutes} minute{'' if minutes == 1 else 's'}"
+    return counted(minutes, "minute")
 
 
 def tries_text(count: int) -> str:
-    return f"{count} {'try' if count == 1 else 'tries'}"
+    return counted(count, "try", "tries")
 
 
 def times_text(count: int) -> str:

@@ -11,12 +11,20 @@ from django.db.models import Avg, Count, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from applications.enums import ApplicationStatus
+from applications.enums import PLACE_HOLDING_STATUSES, ApplicationStatus
+from applications.freed_places import freed_place_offered
 from applications.links import offer_url
-from applications.models import Application, Cohort, ExpressionOfInterest, Programme
+from applications.models import (
+    Application,
+    ApplicationStatusChange,
+    Cohort,
+    ExpressionOfInterest,
+    Programme,
+)
 from applications.selectors import active_member_place, offer_counts, offers_sent
 from applications.services import current_offer
 from cohort_site.core.charts import Bar, bars_svg
+from cohort_site.core.dates import DAY, local_text
 from cohort_site.core.models import Heartbeat
 from cohort_site.mail.enums import EmailKind, EmailStatus
 from cohort_site.mail.selectors import outbox_counts
@@ -146,6 +154,8 @@ OFFER_EXPIRY_WARNING = datetime.timedelta(days=2)
 ROUND_PUBLISH_WARNING = datetime.timedelta(days=3)
 # The beat records a heartbeat every 5 minutes; this long without one means no worker is running tasks.
 HEARTBEAT_STALE_AFTER = datetime.timedelta(minutes=15)
+# How long a member's departure stays on the manager's list.
+DEPARTURES_SHOWN_FOR = datetime.timedelta(days=14)
 
 
 @dataclass
@@ -390,6 +400,7 @@ def manager_actions(*, now: datetime.datetime) -> list[Action]:
             reverse("sessions:cohorts"),
         ),
     ]
+    actions[1:1] = departure_actions(now=now)
     if not settings.CELERY_TASK_ALWAYS_EAGER:
         beat = Heartbeat.objects.filter(name="worker").values_list("beat_at", flat=True).first()
         if beat is None or beat < now - HEARTBEAT_STALE_AFTER:
@@ -397,3 +408,62 @@ def manager_actions(*, now: datetime.datetime) -> list[Action]:
                 0, Action(1, "no Celery worker has run for 15 minutes: emails are not going out", outbox)
             )
     return [action for action in actions if action.count]
+
+
+def departure_actions(*, now: datetime.datetime) -> list[Action]:
+    """Members who left their group lately (one line each, with why), and, for each of those groups still before
+    its cut-off session, the places it has free while people wait: the manager decides who is offered them."""
+    confirmed_in = ApplicationStatusChange.objects.filter(
+        application=OuterRef("application"), to_status=ApplicationStatus.CONFIRMED
+    ).order_by("-changed_at", "-pk")
+    departures = list(
+        ApplicationStatusChange.objects.filter(
+            from_status=ApplicationStatus.CONFIRMED,
+            to_status=ApplicationStatus.WITHDRAWN,
+            changed_at__gte=now - DEPARTURES_SHOWN_FOR,
+        )
+        .annotate(left_cohort=Subquery(confirmed_in.values("cohort")[:1]))
+        .select_related("application")
+        .order_by("-changed_at", "-pk")
+    )
+    if not departures:
+        return []
+    cohorts = {
+        cohort.pk: cohort
+        for cohort in Cohort.objects.filter(pk__in={d.left_cohort for d in departures})
+        .select_related("programme")
+        .annotate(taken=Count("applications", filter=Q(applications__status__in=PLACE_HOLDING_STATUSES)))
+    }
+    waiting = set(
+        Application.objects.filter(
+            status=ApplicationStatus.WAITLISTED, programme__in={c.programme_id for c in cohorts.values()}
+        ).values_list("programme_id", flat=True)
+    )
+    actions = []
+    for departure in departures:
+        cohort = cohorts.get(departure.left_cohort)
+        if cohort is None:
+            continue
+        staff, _, reason = departure.note.partition(": ")
+        verb = "was withdrawn from" if staff.startswith("Withdrawn by staff") else "left"
+        when = local_text(departure.changed_at, cohort.programme.tz, DAY)
+        label = f"{departure.application.name} {verb} {cohort.name} on {when}"
+        actions.append(
+            Action(
+                1,
+                f"{label}: “{reason.rstrip('.')}”" if reason else label,
+                reverse("applications:selection_cohort", kwargs={"pk": cohort.pk}),
+            )
+        )
+    for cohort in cohorts.values():
+        free = cohort.size - cohort.taken
+        if free <= 0 or cohort.programme_id not in waiting or not freed_place_offered(cohort=cohort, now=now):
+            continue
+        actions.append(
+            Action(
+                free,
+                f"{'place' if free == 1 else 'places'} free in {cohort.name} to offer from the waitlist",
+                reverse("applications:selection_cohort", kwargs={"pk": cohort.pk}),
+            )
+        )
+    return actions

@@ -30,6 +30,7 @@ class EmailKind(models.TextChoices):
     # The schedule (sessions_app)
     SESSION_INVITE = "session-invite", "Invitation to the group's sessions"
     SESSION_UPDATE = "session-update", "Session changed"
+    SESSION_RETIME = "session-retime", "The group's weekly time changed"
     SESSION_CANCEL = "session-cancel", "Session cancelled"
     SESSION_GUEST_INVITE = "session-guest-invite", "Invitation to a guest"
     SESSION_REMINDER = "session-reminder", "Session reminder"
@@ -37,6 +38,7 @@ class EmailKind(models.TextChoices):
     # Coffee pairs (pairings)
     COFFEE_INTRODUCTION = "coffee-introduction", "Coffee pair introduction"
     COFFEE_NUDGE = "coffee-nudge", "Coffee pair nudge"
+    COFFEE_CHANGE = "coffee-change", "Coffee pair changed (someone left)"
     # Learning
     LEARNING_SESSION_FEEDBACK = "learning-session-feedback", "Request for session feedback"
     LEARNING_SESSION_FEEDBACK_REMINDER = (
@@ -58,6 +60,8 @@ class EmailKind(models.TextChoices):
     EXPENSE_APPROVED = "expense-approved", "Expense claim approved"
     EXPENSE_REJECTED = "expense-rejected", "Expense claim not approved"
     EXPENSE_PAID = "expense-paid", "Expense claim paid"
+    # Leaving the group (members)
+    MEMBER_LEFT = "member-left", "Leaving the group confirmed (with a calendar cancellation)"
     # Accounts (allauth's messages, through mail/account_adapter.py: "account-" and the template's name)
     ACCOUNT_LOGIN_CODE = "account-login-code", "Sign-in code"
     ACCOUNT_EMAIL_CONFIRMATION = "account-email-confirmation", "Confirm an email address"
@@ -131,6 +135,7 @@ class SkipReason(models.TextChoices):
 
     UNSUBSCRIBED = "unsubscribed", "Not sent: unsubscribed"
     ERASED = "erased", "Not sent: the address was erased"
+    LEFT_GROUP = "left_group", "Not sent: the member left the group"
     OUT_OF_DATE = "out_of_date", "Not sent: out of date (what it said changed before it was sent)"
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, ListView
 
 from cohort_site.core.mixins import StaffRequiredMixin
+from cohort_site.core.words import counted
 
 from .forms import OutboxActionForm, OutboxFilterForm
 from .models import OutgoingEmail
@@ -55,13 +56,13 @@ class OutboxView(StaffRequiredMixin, ListView):
         action = form.cleaned_data["action"]
         if action == OutboxActionForm.SEND_DRAFTS:
             count = emails_send_drafts(email_ids=ids)
-            messages.success(request, f"{count} draft{'s' if count != 1 else ''} queued to send.")
+            messages.success(request, f"{counted(count, 'draft')} queued to send.")
         elif action == OutboxActionForm.RETRY_FAILED:
             count = emails_retry_failed(email_ids=ids)
-            messages.success(request, f"{count} failed message{'s' if count != 1 else ''} queued again.")
+            messages.success(request, f"{counted(count, 'failed message')} queued again.")
         else:
             count = emails_resend_unknown(email_ids=ids)
-            messages.success(request, f"{count} message{'s' if count != 1 else ''} queued to send again.")
+            messages.success(request, f"{counted(count, 'message')} queued to send again.")
         return redirect(request.get_full_path())
 
 

@@ -175,3 +175,32 @@ class StaffErasureForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "Erase", css_class="btn-danger"))
+
+
+class LeaveForm(FreeTextMixin, forms.Form):
+    """Leaving the group (a member) or withdrawing a member (staff): a reason, optional, kept with the record."""
+
+    reason = forms.CharField(
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, by_member: bool, name: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["reason"]
+        if by_member:
+            field.label = "Why are you leaving? (optional)"
+            field.help_text = "Only the programme team reads this. " + (field.help_text or "")
+        else:
+            field.label = "Why? (optional)"
+            field.help_text = f"Kept in the record; not sent to {name}. " + (field.help_text or "")
+        self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.add_input(
+            Submit(
+                "submit",
+                "Yes, leave the group" if by_member else f"Yes, withdraw {name}",
+                css_class="btn-danger",
+            )
+        )

@@ -1,3 +1,4 @@
+import datetime
 import uuid
 from decimal import Decimal
 
@@ -6,9 +7,16 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from applications.departures import member_leave_handler
+from applications.enums import ApplicationStatus, Notify
+from applications.models import Application
+from applications.services import application_set_status
+from cohort_site.core.dates import zone_label
 from cohort_site.core.models import User
 from cohort_site.mail.enums import EmailKind
-from cohort_site.mail.services import email_preferences_set, email_queue
+from cohort_site.mail.services import email_preferences_set, email_queue, emails_skip_for_leaver
+from pairings.services import pairs_member_leave
+from sessions_app.services import member_sessions_cancellation
 
 from .enums import ExpenseStatus
 from .models import Expense
@@ -124,3 +132,81 @@ def user_profile_update(*, user, data: dict) -> None:
     user.full_clean(validate_unique=False, exclude=["password"])
     user.save(update_fields=fields)
     email_preferences_set(email=user.email, wanted=data["emails_wanted"])
+
+
+# --- Leaving the group ------------------------------------------------------------------------------------
+
+# What a member who has left is sent no more of: the group's sessions, coffee pairs, feedback and surveys.
+GROUP_EMAILS = (
+    EmailKind.SESSION_INVITE,
+    EmailKind.SESSION_UPDATE,
+    EmailKind.SESSION_CANCEL,
+    EmailKind.SESSION_REMINDER,
+    EmailKind.COFFEE_INTRODUCTION,
+    EmailKind.COFFEE_NUDGE,
+    EmailKind.COFFEE_CHANGE,
+    EmailKind.LEARNING_SESSION_FEEDBACK,
+    EmailKind.LEARNING_SESSION_FEEDBACK_REMINDER,
+    EmailKind.LEARNING_SURVEY,
+    EmailKind.LEARNING_SURVEY_REMINDER,
+)
+
+
+@member_leave_handler
+def member_leave(
+    *,
+    application: Application,
+    by: User | None,
+    reason: str = "",
+    now: datetime.datetime | None = None,
+) -> Application:
+    """A member leaves their group, of their own accord (`by` is the member) or withdrawn by staff.
+
+    In one transaction: the place is withdrawn through the application state machine (audited with who and
+    why; the freed place goes to the waitlist if the group is before its cut-off session); messages about the
+    group still waiting for them are skipped; coffee rounds not announced are re-planned and, in announced
+    ones, whoever was paired with them is re-paired and told; and they get one email confirming it, whose
+    calendar file cancels the sessions still to come.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Read again, not locked: application_set_status takes the locks in its order (group, then application)
+        # and refuses the move if someone changed the place meanwhile; then all of this rolls back.
+        application = Application.objects.select_related("cohort__programme", "user").get(pk=application.pk)
+        cohort = application.cohort
+        if application.status != ApplicationStatus.CONFIRMED or cohort is None:
+            raise ValidationError(f"{application.name} is not a member of a group.")
+        by_staff = by is not None and by.pk != application.user_id
+        sessions, calendar_file = member_sessions_cancellation(member=application, cohort=cohort, now=now)
+        emails_skip_for_leaver(to=application.email, user=application.user, kinds=GROUP_EMAILS, now=now)
+        who = "Withdrawn by staff" if by_staff else "Left the group"
+        application_set_status(
+            application=application,
+            status=ApplicationStatus.WITHDRAWN,
+            by=by,
+            note=f"{who}: {reason}" if reason else f"{who}.",
+            notify=Notify.NONE,
+            now=now,
+        )
+        pairs_member_leave(member=application, cohort=cohort, now=now)
+        programme = cohort.programme
+        email_queue(
+            key=f"member-left:{application.pk}:{cohort.pk}",
+            kind=EmailKind.MEMBER_LEFT,
+            to=application.user.email if application.user else application.email,
+            user=application.user,
+            subject=f"You are no longer in {cohort.name} of {programme.title}",
+            context={
+                "application": application,
+                "cohort": cohort,
+                "programme": programme,
+                "by_staff": by_staff,
+                "sessions": sessions if calendar_file else [],
+                "tz": programme.timezone,
+                "zone": zone_label(programme.timezone),
+            },
+            about=application,
+            reply_to=programme.contact_email,
+            attachments=[calendar_file] if calendar_file else [],
+        )
+    return application

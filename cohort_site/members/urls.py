@@ -11,6 +11,8 @@ urlpatterns = [
     path("staff/expenses/", views.ExpenseReviewView.as_view(), name="expense_review"),
     path("staff/expenses/<int:pk>/decide/", views.ExpenseDecideView.as_view(), name="expense_decide"),
     path("me/data/", views.MyDataView.as_view(), name="my_data"),
+    path("me/leave/", views.LeaveView.as_view(), name="leave"),
+    path("staff/members/<int:pk>/withdraw/", views.WithdrawMemberView.as_view(), name="withdraw"),
     path("staff/erasure/", views.StaffErasureView.as_view(), name="staff_erasure"),
     path("staff/expenses.csv", views.ExpenseCsvView.as_view(), name="expense_csv"),
 ]

@@ -5,10 +5,13 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView, UpdateView
 
-from applications.selectors import programme_current
+from applications.enums import ApplicationStatus
+from applications.models import Application, Cohort
+from applications.selectors import is_member, memberships_of, programme_current
 from cohort_site.core.backups.services import backup_retention
 from cohort_site.core.csv import csv_response
 from cohort_site.core.data_subjects import (
@@ -24,11 +27,11 @@ from cohort_site.core.retention import retention_rules
 from cohort_site.mail.services import opted_out_kinds
 
 from .enums import ExpenseStatus
-from .forms import ExpenseDecisionForm, ExpenseForm, ProfileForm, StaffErasureForm
+from .forms import ExpenseDecisionForm, ExpenseForm, LeaveForm, ProfileForm, StaffErasureForm
 from .models import Expense
 from .rules import can_claim_expenses, can_view_expense
-from .selectors import expenses_for_review, expenses_of, programme_of_member
-from .services import expense_set_status, expense_submit, user_profile_update
+from .selectors import expenses_for_review, expenses_of, leave_preview, programme_of_member
+from .services import expense_set_status, expense_submit, member_leave, user_profile_update
 
 
 class ProfileView(LoginRequiredMixin, UpdateView):
@@ -41,6 +44,9 @@ class ProfileView(LoginRequiredMixin, UpdateView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "opted_out": opted_out_kinds(email=self.request.user.email)}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "is_member": is_member(self.request.user)}
 
     def form_valid(self, form):
         user_profile_update(user=self.request.user, data=form.cleaned_data)
@@ -189,6 +195,26 @@ class ExpenseCsvView(StaffRequiredMixin, View):
         return csv_response("expenses.csv", header, rows)
 
 
+# Erasing a person, said before it happens (the "are you sure" panel): nobody is emailed about it.
+ERASE_YOUR_DATA = {
+    "what_happens": [
+        "Your name, email address and everything you wrote (applications, learning entries, feedback, expenses "
+        "and the text of the emails we sent you) are removed, and your account is closed. This cannot be undone.",
+        "Anonymous counts (how many people took part, attendance figures) stay.",
+    ],
+    "emailed": [],
+}
+ERASE_SOMEONE = {
+    "what_happens": [
+        "Every record held about the address is erased: applications and expressions of interest, the account "
+        "and everything in it (learning entries, feedback, expenses), and the text of every email sent to it. "
+        "This cannot be undone.",
+        "Anonymous counts stay, so the programme's figures still add up.",
+    ],
+    "emailed": [],
+}
+
+
 class MyDataView(LoginRequiredMixin, View):
     """Download everything held about you, or ask for it to be erased."""
 
@@ -205,12 +231,12 @@ class MyDataView(LoginRequiredMixin, View):
             response = HttpResponse(personal_data_export_zip(subject), content_type="application/zip")
             response["Content-Disposition"] = 'attachment; filename="my-data.zip"'
             return response
-        return render(request, self.template_name, {"form": ErasureConfirmForm()})
+        return render(request, self.template_name, {"form": ErasureConfirmForm(), "preview": ERASE_YOUR_DATA})
 
     def post(self, request):
         form = ErasureConfirmForm(request.POST)
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form}, status=400)
+            return render(request, self.template_name, {"form": form, "preview": ERASE_YOUR_DATA}, status=400)
         user = request.user
         logout(request)
         personal_data_erase(DataSubject.for_user(user))
@@ -223,6 +249,7 @@ class StaffErasureView(StaffRequiredMixin, FormView):
 
     template_name = "members/staff_erasure.html"
     form_class = StaffErasureForm
+    extra_context = {"preview": ERASE_SOMEONE}
 
     def form_valid(self, form):
         email = form.cleaned_data["email"]
@@ -244,3 +271,100 @@ class PrivacyView(TemplateView):
             "backups": backup_retention(),
             "programme": programme_current(),
         }
+
+
+class LeaveBaseView(View):
+    """Leaving a group, asked once: the page says what will happen and who is emailed; the POST does it."""
+
+    template_name = "members/leave.html"
+    by_member = True
+
+    def application(self) -> Application:
+        raise NotImplementedError
+
+    def back_url(self, application: Application) -> str:
+        raise NotImplementedError
+
+    def done(self, application: Application, cohort: Cohort):
+        raise NotImplementedError
+
+    def render_page(self, application: Application, form, status: int = 200):
+        preview = leave_preview(application, by_member=self.by_member, now=timezone.now())
+        heading = (
+            "Leave your group"
+            if self.by_member
+            else f"Withdraw {application.name} from {preview.cohort.name}"
+        )
+        context = {
+            "preview": preview,
+            "form": form,
+            "heading": heading,
+            "by_member": self.by_member,
+            "back_url": self.back_url(application),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def form(self, application: Application, data=None) -> LeaveForm:
+        return LeaveForm(data, by_member=self.by_member, name=application.name)
+
+    def get(self, request, **kwargs):
+        application = self.application()
+        return self.render_page(application, self.form(application))
+
+    def post(self, request, **kwargs):
+        application = self.application()
+        form = self.form(application, request.POST)
+        if not form.is_valid():
+            return self.render_page(application, form, status=400)
+        cohort = application.cohort
+        assert cohort is not None  # application() finds only members
+        try:
+            member_leave(application=application, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+            return self.render_page(application, form, status=409)
+        return self.done(application, cohort)
+
+
+class LeaveView(LoginRequiredMixin, LeaveBaseView):
+    """A member leaves their group (their most recent place, when they have more than one)."""
+
+    def application(self) -> Application:
+        application = (
+            memberships_of(self.request.user).select_related("cohort__programme").order_by("-pk").first()
+        )
+        if application is None:
+            raise Http404("You are not a member of a group.")
+        return application
+
+    def back_url(self, application: Application) -> str:
+        return reverse("members:profile")
+
+    def done(self, application: Application, cohort: Cohort):
+        messages.success(
+            self.request,
+            f"You have left {cohort.name}. We have emailed you a confirmation. Thank you for taking part.",
+        )
+        return redirect("dashboards:member")
+
+
+class WithdrawMemberView(StaffRequiredMixin, LeaveBaseView):
+    """Staff withdraw a member from their group."""
+
+    by_member = False
+
+    def application(self) -> Application:
+        return get_object_or_404(
+            Application.objects.select_related("cohort__programme"),
+            pk=self.kwargs["pk"],
+            status=ApplicationStatus.CONFIRMED,
+            cohort__isnull=False,
+        )
+
+    def back_url(self, application: Application) -> str:
+        assert application.cohort is not None
+        return reverse("applications:selection_cohort", kwargs={"pk": application.cohort_id})
+
+    def done(self, application: Application, cohort: Cohort):
+        messages.success(self.request, f"{application.name} is withdrawn from {cohort.name}.")
+        return redirect("applications:selection_cohort", pk=cohort.pk)

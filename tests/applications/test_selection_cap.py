@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.enums import ApplicationStatus, Notify
+from applications.cap_trigger import FUNCTION, TRIGGER, cohort_cap_body, cohort_cap_sql
+from applications.enums import PLACE_HOLDING_STATUSES, ApplicationStatus, Notify
 from applications.models import Application, ApplicationStatusChange
 from applications.services import TransitionRefused, application_set_status, applications_offer
 from cohort_site.mail.models import OutgoingEmail
@@ -220,24 +221,38 @@ def test_two_managers_offering_the_same_applicant_at_once_make_one_offer_and_one
 
 @pytest.mark.postgres
 def test_cap_trigger_constraint_and_service_hold_the_same_statuses(db):
-    """The trigger's SQL is written out in a migration; it must name exactly PLACE_HOLDING_STATUSES, as the check
-    constraint and the service's count do, or one of them would let a place through that the others count."""
-    import re
-
-    from applications.enums import PLACE_HOLDING_STATUSES
-
+    """The trigger the migrations installed is the one applications/cap_trigger.py builds from
+    PLACE_HOLDING_STATUSES today, as the check constraint and the service's count use them, or one of them would
+    let a place through that the others count. (Changing the statuses fails here until a migration installs the
+    trigger again.)"""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT t.tgname, p.prosrc FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid "
+            "SELECT t.tgname, p.proname, p.prosrc, pg_get_triggerdef(t.oid) FROM pg_trigger t "
+            "JOIN pg_proc p ON p.oid = t.tgfoid "
             "WHERE t.tgrelid = 'applications_application'::regclass AND NOT t.tgisinternal"
         )
         triggers = cursor.fetchall()
-    assert [name for name, _source in triggers] == ["applications_cohort_cap"]
-    status_lists = re.findall(r"status (?:NOT )?IN \(([^)]*)\)", triggers[0][1])
-    assert len(status_lists) == 3
+    assert triggers == [
+        (
+            TRIGGER,
+            FUNCTION,
+            cohort_cap_body(PLACE_HOLDING_STATUSES),
+            f"CREATE TRIGGER {TRIGGER} BEFORE INSERT OR UPDATE OF status, cohort_id ON public.applications_application "
+            f"FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()",
+        )
+    ]
     expected = sorted(PLACE_HOLDING_STATUSES)
-    assert [sorted(part.strip(" '") for part in found.split(",")) for found in status_lists] == [expected] * 3
 
     (constraint,) = [c for c in Application._meta.constraints if c.name == "application_place_needs_cohort"]
     (negated_in, _cohort_set) = constraint.condition.children
     assert sorted(negated_in.children[0][1]) == expected
+
+
+def test_cap_trigger_sql_names_the_statuses_it_is_given_and_refuses_anything_else():
+    sql = cohort_cap_sql(["offered", "confirmed", "on_hold"])
+
+    assert sql.count("IN ('offered', 'confirmed', 'on_hold')") == 3
+    assert sql.startswith(f"\nCREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger AS $$\nDECLARE")
+    for bad in (["offered'); DROP TABLE x; --"], [], ["Offered"]):
+        with pytest.raises(ValueError):
+            cohort_cap_sql(bad)

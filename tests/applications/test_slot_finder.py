@@ -9,8 +9,11 @@ from applications.slot_finder import (
     YES,
     BankHoliday,
     Candidate,
+    SeriesDate,
     bank_holidays_on,
     rank_times,
+    series_dates,
+    starts_on,
     weekly_dates,
     weekly_starts,
 )
@@ -152,4 +155,81 @@ def test_weekly_starts_keep_local_time_across_the_october_clock_change():
         "19 13:00",
         "26 13:00",
         "02 14:00",
+    ]
+
+
+# --- Planning a series around bank holidays --------------------------------------------------------------
+
+MAY_DAY_2027 = BankHoliday(datetime.date(2027, 5, 3), "May Day")
+SPRING_2027 = BankHoliday(datetime.date(2027, 5, 31), "Spring Bank Holiday")
+
+
+def test_series_skips_each_bank_holiday_week_and_moves_on_a_week():
+    # Mondays from the week of 26 April 2027: May Day (3 May) and the Spring bank holiday (31 May) are skipped.
+    series = series_dates(datetime.date(2027, 4, 26), 0, 6)
+
+    assert series == (
+        SeriesDate(datetime.date(2027, 4, 26)),
+        SeriesDate(datetime.date(2027, 5, 3), MAY_DAY_2027, skipped=True),
+        SeriesDate(datetime.date(2027, 5, 10)),
+        SeriesDate(datetime.date(2027, 5, 17)),
+        SeriesDate(datetime.date(2027, 5, 24)),
+        SeriesDate(datetime.date(2027, 5, 31), SPRING_2027, skipped=True),
+        SeriesDate(datetime.date(2027, 6, 7)),
+        SeriesDate(datetime.date(2027, 6, 14)),
+    )
+
+
+def test_series_holds_a_kept_bank_holiday_and_only_flags_it():
+    series = series_dates(datetime.date(2027, 4, 26), 0, 6, keep={datetime.date(2027, 5, 3)})
+
+    assert [(s.date.isoformat(), s.bank_holiday, s.skipped) for s in series] == [
+        ("2027-04-26", None, False),
+        ("2027-05-03", MAY_DAY_2027, False),
+        ("2027-05-10", None, False),
+        ("2027-05-17", None, False),
+        ("2027-05-24", None, False),
+        ("2027-05-31", SPRING_2027, True),
+        ("2027-06-07", None, False),
+    ]
+
+
+def test_series_starts_on_the_first_such_weekday_on_or_after_the_given_day():
+    # From Wednesday 28 July 2027, Thursdays: 29 July is the first; none is a holiday.
+    assert [s.date.isoformat() for s in series_dates(datetime.date(2027, 7, 28), 3, 2)] == [
+        "2027-07-29",
+        "2027-08-05",
+    ]
+
+
+def test_series_follows_the_nation_scotland_keeps_the_first_monday_of_august():
+    england = series_dates(datetime.date(2027, 8, 2), 0, 5)
+    scotland = series_dates(datetime.date(2027, 8, 2), 0, 5, subdivision="SCT")
+
+    assert [s.date.isoformat() for s in england if s.skipped] == ["2027-08-30"]
+    assert [s.date.isoformat() for s in scotland if s.skipped] == ["2027-08-02"]
+
+
+def test_series_across_new_year_skips_both_years_holidays():
+    # Mondays from 20 December 2027: Christmas Day (a Saturday) is kept on Monday 27th, New Year's Day on the 3rd.
+    series = series_dates(datetime.date(2027, 12, 20), 0, 2)
+
+    assert [(s.date.isoformat(), s.bank_holiday and s.bank_holiday.name, s.skipped) for s in series] == [
+        ("2027-12-20", None, False),
+        ("2027-12-27", "Christmas Day (observed)", True),
+        ("2028-01-03", "New Year's Day (observed)", True),
+        ("2028-01-10", None, False),
+    ]
+
+
+def test_series_of_no_sessions_is_empty():
+    assert series_dates(datetime.date(2027, 4, 26), 0, 0) == ()
+
+
+def test_starts_on_keeps_the_local_time_across_the_clock_change():
+    starts = starts_on([datetime.date(2027, 10, 25), datetime.date(2027, 11, 1)], datetime.time(10), LONDON)
+
+    assert [s.astimezone(datetime.UTC).strftime("%d %b %H:%M") for s in starts] == [
+        "25 Oct 09:00",
+        "01 Nov 10:00",
     ]

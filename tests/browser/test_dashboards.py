@@ -41,10 +41,11 @@ def test_member_signs_in_by_code_and_sees_next_session_and_partner(
         page.get_by_role("link", name="Email me a sign-in code").click()
         page.get_by_label("Email").fill("morgan@example.org")
         page.screenshot(path=screenshot_dir / "request-code.png", full_page=True)
+        already_sent = len(mail.outbox)  # the world's own emails (Morgan's claim was acknowledged)
         page.get_by_role("button", name=re.compile("code", re.IGNORECASE)).click()
         page.wait_for_url(re.compile(r"/accounts/login/code/confirm/"))
         # The code as the member reads it, in the message sent: the stored copy staff see never holds it.
-        (sent,) = [message for message in mail.outbox if message.to == ["morgan@example.org"]]
+        (sent,) = [m for m in mail.outbox[already_sent:] if m.to == ["morgan@example.org"]]
         code = re.search(r"^\s*([A-Z0-9]{3,4}-?[A-Z0-9]{3,4})\s*$", sent.body, re.MULTILINE).group(1)
         page.get_by_label("Code").fill(code)
         page.get_by_role("button", name="Sign in", exact=True).click()

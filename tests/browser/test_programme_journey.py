@@ -367,7 +367,8 @@ def test_the_whole_programme_end_to_end(journey):
         browser.go(f"/staff/schedule/cohorts/{cohort.pk}/", "schedule-best-time")
         assert page.locator("input[name=candidate_time]:checked").get_attribute("value") == str(times[1].pk)
         page.get_by_label("Join link").fill("https://meet.example.org/group-1")
-        page.get_by_role("button", name="Confirm this time").click()
+        page.get_by_role("button", name="Show the dates").click()
+        page.get_by_role("button", name="Confirm these dates and send invites").click()
         assert page.locator("table tbody tr").count() == 6
         browser.shot("schedule-sessions")
         sessions = list(Session.objects.filter(cohort=cohort).order_by("number"))

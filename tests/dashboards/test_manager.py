@@ -163,7 +163,7 @@ def test_manager_dashboard_queries_do_not_grow_with_the_cohort(client, db, size,
     recruitment_around(world)
     with time_machine.travel(world.now, tick=False):
         client.force_login(StaffFactory())
-        with django_assert_num_queries(15):
+        with django_assert_num_queries(16):
             response = client.get(reverse("dashboards:manager"))
 
     assert response.context["pipelines"][0].confirmed == size

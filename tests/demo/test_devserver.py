@@ -12,6 +12,7 @@ import threading
 import time
 import urllib.request
 
+import pytest
 from django.conf import settings
 
 from cohort_site.demo import open_call
@@ -54,6 +55,7 @@ def group_alive(pgid: int) -> bool:
     return True
 
 
+@pytest.mark.slow  # up to two minutes: it waits for beat's next minute and the reminder due within it
 def test_devserver_runs_web_worker_and_beat_and_sends_a_due_reminder(tmp_path):
     port = free_port()
     database = tmp_path / "db.sqlite3"

@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 
 import pytest
@@ -7,7 +8,7 @@ from django.urls import reverse
 from learning import services
 from learning.enums import QuestionKind
 from learning.models import SurveyQuestion
-from sessions_app.enums import AttendanceStatus
+from sessions_app.enums import AttendanceStatus, SessionStatus
 from tests.factories import AttendanceFactory, MemberFactory, SessionFactory, SessionFeedbackFactory
 
 
@@ -41,6 +42,23 @@ def test_programme_results_show_average_and_distribution(client, people, feedbac
     html = response.content.decode()
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == 2
     assert "style=" not in html.split("<main")[1]
+
+
+def test_programme_results_list_sessions_in_date_order_with_a_cancelled_one_marked(client, people, feedback):
+    moved_earlier = SessionFactory(
+        cohort=feedback.cohort, number=3, starts_at=feedback.starts_at - datetime.timedelta(days=1)
+    )
+    SessionFactory(cohort=feedback.cohort, number=2, status=SessionStatus.CANCELLED)
+    client.force_login(people["manager"])
+
+    response = client.get(reverse("learning:results", kwargs={"slug": feedback.cohort.programme.slug}))
+
+    assert [(row["session"].number, row["session"].is_cancelled) for row in response.context["rows"]] == [
+        (moved_earlier.number, False),
+        (1, False),
+        (2, True),
+    ]
+    assert response.content.decode().count('<span class="badge text-bg-danger">Cancelled</span>') == 1
 
 
 def test_session_results_show_open_answers(client, people, feedback):

@@ -41,7 +41,6 @@ from sessions_app.models import Attendance
 from sessions_app.services import apologies_send, guest_invite
 from tests.factories import (
     AttendanceFactory,
-    AvailabilityFactory,
     CandidateTimeFactory,
     CohortFactory,
     EntryFactory,
@@ -49,11 +48,10 @@ from tests.factories import (
     MemberFactory,
     ReadingItemFactory,
     RoundFactory,
-    SessionFactory,
     StaffFactory,
 )
-from tests.members.test_expenses import claim
 from tests.members.test_personal_data import rows_mentioning
+from tests.world import expense_claimed, group_sessions, member_with_times
 
 # Which source exports and erases each model that can hold data about a person. Reviewed by hand: a new model
 # that points at a person (or at one of these rows), or has an email or name field, fails the guard test below
@@ -160,15 +158,17 @@ NAME = "Morwenna Trelawney"
 
 @pytest.fixture
 def world(client, db, django_capture_on_commit_callbacks):
-    """A person with a row in every covered model, and a partner and a manager around them."""
+    """A person with a row in every covered model, and a partner and a manager around them (the group, its
+    sessions, the person and their claim made by tests/world.py's steps; the rest is what only this world needs)."""
     traveller = time_machine.travel(NOW, tick=False)
     traveller.start()
     staff = StaffFactory(name="Zoe Manager", email="zoe@example.org")
     cohort = CohortFactory()
     programme = cohort.programme
-    first, second = SessionFactory(cohort=cohort, number=1), SessionFactory(cohort=cohort, number=2)
-    person = MemberFactory(
-        cohort=cohort,
+    first, second = group_sessions(cohort, count=2)
+    person = member_with_times(
+        cohort,
+        [CandidateTimeFactory(programme=programme)],
         name=NAME,
         email=EMAIL,
         organisation="Kernow Befriending",
@@ -180,7 +180,6 @@ def world(client, db, django_capture_on_commit_callbacks):
     )
     partner = MemberFactory(cohort=cohort, name="Pip Partner", email="pip@example.org", hopes="Pip's hopes")
     user = person.user
-    AvailabilityFactory(application=person, candidate_time=CandidateTimeFactory(programme=programme))
     ExpressionOfInterestFactory(programme=programme, name=NAME, email="Morwenna@Example.org")
     ApplicationStatusChange.objects.create(
         application=person,
@@ -249,9 +248,15 @@ def world(client, db, django_capture_on_commit_callbacks):
     reading_item_tick(item=ReadingItemFactory(programme=programme, title="A good read"), user=user, done=True)
 
     # Expenses, emails, an opt-out.
-    client.force_login(user)
+    client.force_login(user)  # a signed-in session (sessions.Session)
     with django_capture_on_commit_callbacks(execute=True):
-        claim(client, description="Train for Morwenna Trelawney", amount="23.40")
+        expense_claimed(
+            claimant=user,
+            programme=programme,
+            amount=Decimal("23.40"),
+            spent_on=datetime.date(2026, 2, 20),
+            description="Train for Morwenna Trelawney",
+        )
         email_queue(
             key="welcome:1",
             kind=EmailKind.LEARNING_SURVEY,

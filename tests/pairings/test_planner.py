@@ -4,6 +4,7 @@ from collections import Counter
 from itertools import combinations
 
 import networkx as nx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -100,6 +101,7 @@ def assert_trios_rotate(plan, members, away):
         trios_so_far.update(trio)
 
 
+@pytest.mark.slow  # 60 cohorts of up to 60 people and 59 rounds: 15-30 s
 @PROPERTY_SETTINGS
 @given(cohorts())
 def test_plan_guarantees_hold_for_random_cohorts_with_people_away(cohort):
@@ -114,6 +116,7 @@ def test_plan_guarantees_hold_for_random_cohorts_with_people_away(cohort):
     assert_trios_rotate(plan, members, away)
 
 
+@pytest.mark.slow  # 60 cohorts of up to 60 people: 8-16 s
 @PROPERTY_SETTINGS
 @given(cohorts(sit_outs=False))
 def test_plan_never_repeats_a_pair_when_everyone_comes_and_the_count_is_even(cohort):

@@ -67,9 +67,12 @@ EXPECTED: dict[str, tuple] = {
     "members:my_data": (LOGIN, 200, 200, 200, 200),
     "learning:my_feedback": (LOGIN, 200, 200, 200, 200),
     "sessions:calendar_reset": (LOGIN, 405, 405, 405, 405),
+    # The demo's "sign in as" buttons POST; with DEBUG off (as here) every POST is refused (tests/demo).
+    "demo:sign_in_as": everyone(405),
     # --- Members (a confirmed place); objects of cohort A are the member's --------------------------------------
     "members:expenses": (LOGIN, 404, 200, 200, 404),
     "members:expense_receipt": (LOGIN, 404, 404, 200, 200),
+    "members:leave": (LOGIN, 404, 200, 200, 404),
     "pairings:my_pairs": (LOGIN, 404, 200, 200, 404),
     "pairings:mark_met": (LOGIN, 405, 405, 405, 405),
     "pairings:skip_next": (LOGIN, 405, 405, 405, 405),
@@ -96,6 +99,7 @@ EXPECTED: dict[str, tuple] = {
     "sessions:cohorts": staff_only(),
     "sessions:cohort_schedule": staff_only(),
     "sessions:cohort_invites": staff_only(405),
+    "sessions:cohort_retime": staff_only(),
     "sessions:session_add": staff_only(),
     "sessions:session": staff_only(),
     "pairings:cohort_plan": staff_only(),
@@ -109,6 +113,7 @@ EXPECTED: dict[str, tuple] = {
     "members:expense_decide": staff_only(405),
     "members:expense_csv": staff_only(),
     "members:staff_erasure": staff_only(),
+    "members:withdraw": staff_only(),
     "learning:manage": staff_only(),
     "learning:results": staff_only(),
     "learning:results_csv": staff_only(),
@@ -161,6 +166,7 @@ EXPECTED: dict[str, tuple] = {
 # POSTs, in ROLES order, for every URL that takes one and refuses someone. A refused role's POST is a 404 (or,
 # signed out, the sign-in page) and changes nothing; the allowed role's POST shows the payload does something.
 POSTS: dict[str, tuple] = {
+    "demo:sign_in_as": everyone(404),
     "sessions:apologies": (LOGIN, 404, 404, "→sessions:my_schedule", 404),
     "pairings:mark_met": (LOGIN, 404, 404, "→pairings:my_pairs", 404),
     "pairings:skip_next": (LOGIN, 404, 404, "→pairings:my_pairs", 404),
@@ -176,12 +182,15 @@ POSTS: dict[str, tuple] = {
     "applications:selection_waitlist_move": staff_only("→applications:selection_programme"),
     "applications:selection_emails": staff_only("→applications:selection_emails"),
     "sessions:cohort_invites": staff_only("→sessions:cohort_schedule"),
+    "sessions:cohort_retime": staff_only(200),
     "sessions:session": staff_only("→sessions:session"),
     "pairings:plan": staff_only("→pairings:cohort_plan"),
     "pairings:publish": staff_only("→pairings:cohort_plan"),
     "pairings:swap": staff_only("→pairings:cohort_plan"),
     "members:expense_decide": staff_only("→members:expense_review"),
     "members:staff_erasure": staff_only("→members:staff_erasure"),
+    "members:leave": (LOGIN, 404, "→dashboards:member", "→dashboards:member", 404),
+    "members:withdraw": staff_only("→applications:selection_cohort"),
     "mail:outbox": staff_only("→mail:outbox"),
 }
 

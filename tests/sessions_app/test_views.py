@@ -188,7 +188,13 @@ def test_confirming_the_preselected_time_creates_sessions_and_invites(
     with time_machine.travel(datetime.datetime(2021, 7, 27, 9, 0, tzinfo=UTC), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
-                url, {"candidate_time": brief["tuesday"].pk, "join_url": "meet.example.org/g1", "venue": ""}
+                url,
+                {
+                    "candidate_time": brief["tuesday"].pk,
+                    "join_url": "meet.example.org/g1",
+                    "venue": "",
+                    "action": "confirm",
+                },
             )
         again = client.post(url, {"candidate_time": brief["tuesday"].pk})
         page = client.get(url)
@@ -459,3 +465,147 @@ def test_cohort_sessions_list_queries(client, db, count, django_assert_num_queri
         response = client.get(reverse("sessions:cohort_schedule", kwargs={"pk": cohort.pk}))
 
     assert len(response.context["sessions"]) == count
+
+
+# --- Issue 15: the dates are previewed first; a confirmed time can be changed ----------------------------
+
+
+def test_previewing_a_time_shows_its_dates_with_the_bank_holiday_skipped_and_creates_nothing(brief, client):
+    client.force_login(StaffFactory())
+    url = reverse("sessions:cohort_schedule", kwargs={"pk": brief["cohort"].pk})
+
+    with time_machine.travel(datetime.datetime(2021, 7, 27, 9, 0, tzinfo=UTC), tick=False):
+        response = client.post(url, {"candidate_time": brief["monday"].pk, "action": "preview"})
+
+    page = text(response)
+    assert response.status_code == 200
+    assert [
+        (f"{week.date:%d %b}", week.planned and week.planned.number)
+        for week in response.context["plan"].weeks
+    ] == [
+        ("09 Aug", 1),
+        ("16 Aug", 2),
+        ("23 Aug", 3),
+        ("30 Aug", None),
+        ("06 Sep", 4),
+        ("13 Sep", 5),
+        ("20 Sep", 6),
+    ]
+    assert (
+        "Mon 30 Aug 2021 No session Skipped: the sessions move on a week Late Summer Bank Holiday "
+        "Hold a session on Late Summer Bank Holiday (30 August) anyway" in page
+    )
+    assert (Session.objects.count(), len(mail.outbox)) == (0, 0)
+
+
+@pytest.mark.parametrize(("keep", "fourth"), [([], "Mon 06 Sep 10:00"), (["2021-08-30"], "Mon 30 Aug 10:00")])
+def test_confirming_the_preview_creates_those_dates(
+    brief, client, keep, fourth, django_capture_on_commit_callbacks
+):
+    client.force_login(StaffFactory())
+    url = reverse("sessions:cohort_schedule", kwargs={"pk": brief["cohort"].pk})
+
+    with (
+        time_machine.travel(datetime.datetime(2021, 7, 27, 9, 0, tzinfo=UTC), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(url, {"candidate_time": brief["monday"].pk, "keep": keep, "action": "confirm"})
+
+    assert (response.status_code, response["Location"]) == (302, url)
+    assert [f"{s.starts_at.astimezone(LONDON):%a %d %b %H:%M}" for s in Session.objects.order_by("number")][
+        3
+    ] == fourth
+    assert len(mail.outbox) == 3
+
+
+def test_changing_the_time_previews_then_moves_the_sessions_to_come(
+    brief, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.schedule_confirm(
+            cohort=brief["cohort"],
+            candidate_time=brief["tuesday"],
+            now=datetime.datetime(2021, 7, 27, tzinfo=UTC),
+        )
+    mail.outbox.clear()
+    url = reverse("sessions:cohort_retime", kwargs={"pk": brief["cohort"].pk})
+    # Wednesday 18 August: sessions 1 and 2 (10 and 17 August) are held.
+    with time_machine.travel(datetime.datetime(2021, 8, 18, 9, 0, tzinfo=UTC), tick=False):
+        client.force_login(StaffFactory())
+        form_page = client.get(url)
+        preview = client.post(url, {"candidate_time": brief["monday"].pk, "action": "preview"})
+        unchanged = [(s.number, s.starts_at, s.sequence) for s in Session.objects.order_by("number")]
+        with django_capture_on_commit_callbacks(execute=True):
+            done = client.post(url, {"candidate_time": brief["monday"].pk, "action": "confirm"})
+        schedule_page = client.get(reverse("sessions:cohort_schedule", kwargs={"pk": brief["cohort"].pk}))
+
+    assert form_page.context["form"].initial == {"candidate_time": brief["tuesday"].pk}
+    assert [
+        (f"{w.date:%d %b}", w.planned and (w.planned.number, f"{w.planned.previous_starts_at:%d %b}"))
+        for w in preview.context["plan"].weeks
+    ] == [
+        ("23 Aug", (3, "24 Aug")),
+        ("30 Aug", None),
+        ("06 Sep", (4, "31 Aug")),
+        ("13 Sep", (5, "07 Sep")),
+        ("20 Sep", (6, "14 Sep")),
+    ]
+    assert "Staying as they are: Session 1 (Tue 10 Aug), Session 2 (Tue 17 Aug)." in text(preview)
+    assert [s[2] for s in unchanged] == [0, 0, 0, 0, 0, 0]
+    assert (done.status_code, done["Location"]) == (
+        302,
+        reverse("sessions:cohort_schedule", kwargs={"pk": brief["cohort"].pk}),
+    )
+    assert [
+        (s.number, f"{s.starts_at.astimezone(LONDON):%a %d %b %H:%M}", s.sequence)
+        for s in Session.objects.order_by("number")
+    ] == [
+        (1, "Tue 10 Aug 14:00", 0),
+        (2, "Tue 17 Aug 14:00", 0),
+        (3, "Mon 23 Aug 10:00", 1),
+        (4, "Mon 06 Sep 10:00", 1),
+        (5, "Mon 13 Sep 10:00", 1),
+        (6, "Mon 20 Sep 10:00", 1),
+    ]
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        member.user.email for member in brief["cohort"].applications.all()
+    )
+    assert "Weekly on Mondays at 10:00 , changed 18 August 2021. Change the weekly time" in text(
+        schedule_page
+    )
+
+
+def test_changing_the_time_of_a_group_without_one_is_a_404(brief, client):
+    client.force_login(StaffFactory())
+
+    response = client.get(reverse("sessions:cohort_retime", kwargs={"pk": brief["cohort"].pk}))
+
+    assert response.status_code == 404
+
+
+def test_staff_schedule_lists_sessions_by_date_with_a_cancelled_one_in_its_place(brief, client):
+    services.schedule_confirm(
+        cohort=brief["cohort"],
+        candidate_time=brief["tuesday"],
+        now=datetime.datetime(2021, 7, 27, tzinfo=UTC),
+    )
+    services.session_cancel(session=Session.objects.get(number=2))
+    # Session 4 moves before session 3 (Tuesday 31 August to Monday 23 August).
+    services.session_move(
+        session=Session.objects.get(number=4),
+        starts_at=datetime.datetime(2021, 8, 23, 10, 0, tzinfo=LONDON),
+        now=datetime.datetime(2021, 7, 27, tzinfo=UTC),
+    )
+    with time_machine.travel(datetime.datetime(2021, 7, 27, 9, 0, tzinfo=UTC), tick=False):
+        client.force_login(StaffFactory())
+        response = client.get(reverse("sessions:cohort_schedule", kwargs={"pk": brief["cohort"].pk}))
+
+    assert [(s.number, s.status) for s in response.context["sessions"]] == [
+        (1, SessionStatus.SCHEDULED),
+        (2, SessionStatus.CANCELLED),
+        (4, SessionStatus.SCHEDULED),
+        (3, SessionStatus.SCHEDULED),
+        (5, SessionStatus.SCHEDULED),
+        (6, SessionStatus.SCHEDULED),
+    ]
+    assert response.content.decode().count('class="session-cancelled"') == 1

@@ -19,9 +19,10 @@ from django.conf import settings
 from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
-from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+
+from cohort_site.core.words import counted
 
 from .archive import (
     FORMAT,
@@ -227,13 +228,11 @@ def restore_target_refusal(*, using: str = "default") -> str | None:
     problems = []
     contents = database_contents(using)
     if contents:
-        held = [f"{count} {kind}{pluralize(count)}" for kind, count in contents.items()]
+        held = [counted(count, kind) for kind, count in contents.items()]
         problems.append(f"the database already holds {' and '.join(held)}")
     files = len(media_files(Path(settings.MEDIA_ROOT)))
     if files:
-        problems.append(
-            f"the media folder {settings.MEDIA_ROOT} already holds {files} file{pluralize(files)}"
-        )
+        problems.append(f"the media folder {settings.MEDIA_ROOT} already holds {counted(files, 'file')}")
     if not problems:
         return None
     return (
@@ -268,7 +267,7 @@ def backup_restore(*, archive: Path, force: bool = False, using: str = "default"
         if unknown := migrations_unknown(manifest.migrations):
             raise RestoreRefused(
                 f"Refused: the archive was made by a newer version of the site ({manifest.app_version}); its "
-                f"database has {len(unknown)} migration{pluralize(len(unknown))} this code does not have "
+                f"database has {counted(len(unknown), 'migration')} this code does not have "
                 f"({', '.join(unknown)}). Deploy that version or a later one, then restore."
             )
         if force:

@@ -4,6 +4,7 @@ from django.utils.safestring import mark_safe
 from cohort_site.core import sign_in
 from cohort_site.core.links import web_link
 from cohort_site.core.markdown import render_markdown
+from cohort_site.core.words import counted
 
 register = template.Library()
 
@@ -11,6 +12,13 @@ register = template.Library()
 @register.filter(name="markdown")
 def markdown_filter(text):
     return render_markdown(text)
+
+
+@register.filter(name="counted")
+def counted_filter(count, words: str) -> str:
+    """`{{ n|counted:"place" }}` -> "1 place" / "3 places"; `{{ n|counted:"entry,entries" }}` -> "3 entries"."""
+    singular, _, plural = words.partition(",")
+    return counted(count, singular, plural or None)
 
 
 @register.filter(name="web_link")

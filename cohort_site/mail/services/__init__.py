@@ -5,6 +5,7 @@
 - delivery: `email_deliver` sends one stored message once; `outbox_sweep` finds what should be on its way
 - opt_outs: unsubscribe links and the optional kinds a person turned off
 - erasure: blanking the emails about a record that is erased
+- leavers: skipping what still waits for a member who left their group
 - status: the state machine (`emails_set_status` is the only code that changes a status)
 """
 
@@ -18,6 +19,7 @@ from .delivery import (
     stuck_sending_after,
 )
 from .erasure import ERASED_BODY, emails_about_erase
+from .leavers import emails_skip_for_leaver, emails_skip_keys
 from .opt_outs import (
     UNSUBSCRIBE_SALT,
     email_preferences_set,
@@ -61,6 +63,8 @@ __all__ = [
     "emails_retry_failed",
     "emails_send_drafts",
     "emails_set_status",
+    "emails_skip_for_leaver",
+    "emails_skip_keys",
     "initial_status",
     "is_opted_out",
     "is_temporary_failure",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.template.defaultfilters import filesizeformat, pluralize
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from cohort_site.core.backups.archive import BackupError
@@ -24,6 +24,7 @@ from cohort_site.core.backups.services import (
     backups_newest,
     backups_prune,
 )
+from cohort_site.core.words import counted
 
 LONGEST_SLEEP_SECONDS = 300  # wake now and then, so a changed clock (or a suspended host) is noticed
 
@@ -64,8 +65,8 @@ class Command(BaseCommand):
         manifest = result.manifest
         tables, files = len(manifest.row_counts), len(manifest.media_files)
         self.stdout.write(
-            f"Backed up {tables} table{pluralize(tables)} ({sum(manifest.row_counts.values()):,} rows) and "
-            f"{files} file{pluralize(files)} to {result.path}: {filesizeformat(result.size)} in "
+            f"Backed up {counted(tables, 'table')} ({sum(manifest.row_counts.values()):,} rows) and "
+            f"{counted(files, 'file')} to {result.path}: {filesizeformat(result.size)} in "
             f"{result.seconds:.1f} s."
         )
         if prune:
@@ -73,7 +74,7 @@ class Command(BaseCommand):
             retention = backup_retention()
             listed = f": {', '.join(pruned)}" if pruned else ""
             self.stdout.write(
-                f"Pruned {len(pruned)} archive{pluralize(len(pruned))}{listed}. Kept: the newest of each of the last "
+                f"Pruned {counted(len(pruned), 'archive')}{listed}. Kept: the newest of each of the last "
                 f"{retention.daily} days and of each of the last {retention.weekly} weeks (none older than "
                 f"{retention.days} days)."
             )

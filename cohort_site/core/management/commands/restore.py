@@ -3,11 +3,11 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.template.defaultfilters import pluralize
 
 from cohort_site.core.backups.archive import BackupError
 from cohort_site.core.backups.databases import ENGINE_NAMES
 from cohort_site.core.backups.services import RestoreReport, backup_restore
+from cohort_site.core.words import counted
 
 
 class Command(BaseCommand):
@@ -41,7 +41,7 @@ class Command(BaseCommand):
             count = len(report.pending_migrations)
             named = ", ".join(report.pending_migrations[:5]) + (", …" if count > 5 else "")
             self.stdout.write(
-                f"The archive is from an earlier version: {count} migration{pluralize(count)} to apply ({named}). "
+                f"The archive is from an earlier version: {counted(count, 'migration')} to apply ({named}). "
                 "Run manage.py migrate."
             )
         if not report.matches:
@@ -70,7 +70,7 @@ class Command(BaseCommand):
         if report.matches:
             tables, files = len(report.tables), report.files_archived
             self.stdout.write(
-                f"All {tables} table{pluralize(tables)} and {files} file{pluralize(files)} match the archive's "
+                f"All {counted(tables, 'table')} and {counted(files, 'file')} match the archive's "
                 f"manifest ({report.seconds:.1f} s)."
             )
 

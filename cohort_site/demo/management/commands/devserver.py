@@ -94,6 +94,7 @@ def banner(addrport: str, *, demo: bool) -> str:
         lines += [
             f"  Manager: sign in as {MANAGER_EMAIL} with the password connect-and-share",
             f"  Member:  sign in as {MEMBER_EMAIL} with the code emailed to them (shown below)",
+            "           (or the sign-in page's 'Sign in as the demo manager / member' buttons)",
         ]
     lines += [
         "  Emails:  one line each below; each in full at /staff/outbox/ (signed in as the manager)",
