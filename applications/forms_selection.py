@@ -9,6 +9,7 @@ from cohort_site.core.widgets import DateInput
 
 from .enums import Notify
 from .models import Cohort, Programme
+from .services.offer_terms import offer_expiry_on
 
 
 class NotifyField(forms.ChoiceField):
@@ -54,14 +55,23 @@ class OfferForm(DecisionForm):
         return day
 
     def expires_at(self) -> datetime.datetime:
-        day = self.cleaned_data["expires_on"]
-        return datetime.datetime.combine(day, datetime.time(23, 59), tzinfo=self.programme.tz)
+        return offer_expiry_on(programme=self.programme, day=self.cleaned_data["expires_on"])
 
 
 class FromWaitlistForm(forms.Form):
+    """Shares the group's page with PromoteForm: each keeps its own ids, so a label ticks its own form's radio."""
+
     count = forms.IntegerField(min_value=1, label="How many people from the top of the waitlist")
     notify = NotifyField()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "from_waitlist_%s")
+        super().__init__(*args, **kwargs)
 
 
 class PromoteForm(forms.Form):
     notify = NotifyField()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "promote_%s")
+        super().__init__(*args, **kwargs)

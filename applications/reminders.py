@@ -14,14 +14,12 @@ from django.db.models import F
 from cohort_site.core.data_subjects import ERASED_DOMAIN
 from cohort_site.core.dates import DAY_AT_TIME, local_text
 from cohort_site.mail.dispatch import reminder
-from cohort_site.mail.enums import EmailKind, EmailStatus
-from cohort_site.mail.selectors import email_about_exists
+from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.services import NewEmail
 
-from .enums import ApplicationStatus
 from .links import offer_url
-from .models import Application, DropIn
-from .selectors import interests_not_applied, programmes_published
+from .models import DropIn
+from .selectors import interests_not_applied, offers_sent, programmes_published
 from .services import (
     TransitionRefused,
     current_offer,
@@ -38,14 +36,7 @@ logger = logging.getLogger(__name__)
 
 def _offers_sent():
     """Offered applications whose offer email has gone (an offer still in the manager's drafts does not run)."""
-    draft_offer = email_about_exists(
-        Application, kinds=[EmailKind.DECISION_OFFERED], statuses=[EmailStatus.DRAFT]
-    )
-    return (
-        Application.objects.filter(status=ApplicationStatus.OFFERED)
-        .exclude(draft_offer)
-        .select_related("programme", "cohort", "user")
-    )
+    return offers_sent().select_related("programme", "cohort", "user")
 
 
 @reminder("offer-reminder")

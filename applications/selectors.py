@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from cohort_site.mail.enums import EmailStatus
+from cohort_site.mail.enums import EmailKind, EmailStatus
 from cohort_site.mail.models import OutgoingEmail
-from cohort_site.mail.selectors import emails_about
+from cohort_site.mail.selectors import email_about_exists, emails_about
 
 from . import slot_finder
-from .enums import DECISION_EMAILS, PLACE_HOLDING_STATUSES, ApplicationStatus, RoleType
+from .enums import DECISION_EMAILS, PLACE_HOLDING_STATUSES, ApplicationStatus, AvailabilityAnswer, RoleType
+from .group_times import ConfirmedTime, cohort_confirmed_time
 from .models import (
     Application,
     Availability,
@@ -114,6 +115,45 @@ def waitlist(programme_id: int) -> QuerySet[Application]:
     ).order_by("waitlist_position")
 
 
+@dataclass
+class WaitlistFit:
+    """The waitlist as a group with a confirmed weekly time sees it: who said they can come (yes or if need be),
+    in waitlist order, and who cannot (said no, or gave no answer for that time)."""
+
+    time: ConfirmedTime | None
+    can_come: list[Application]
+    cannot_come: list[Application]
+
+    @property
+    def passed_over(self) -> list[Application]:
+        """Those ahead of the first who can come (all who cannot, when nobody can)."""
+        if not self.can_come:
+            return list(self.cannot_come)
+        first = self.can_come[0].waitlist_position or 0
+        return [a for a in self.cannot_come if (a.waitlist_position or 0) < first]
+
+
+def waitlist_fit(cohort: Cohort, waiting: Sequence[Application]) -> WaitlistFit:
+    """Sort `waiting` (in waitlist order) by whether they can make `cohort`'s confirmed time. A group with no
+    confirmed time yet, or one at a time nobody was asked about, takes everyone in order."""
+    time = cohort_confirmed_time(cohort)
+    candidate = time.candidate_time(cohort) if time is not None else None
+    if candidate is None:
+        return WaitlistFit(time=None, can_come=list(waiting), cannot_come=[])
+    able = set(
+        Availability.objects.filter(
+            candidate_time=candidate,
+            application__in=[a.pk for a in waiting],
+            answer__in=[AvailabilityAnswer.YES, AvailabilityAnswer.IF_NEED_BE],
+        ).values_list("application_id", flat=True)
+    )
+    return WaitlistFit(
+        time=time,
+        can_come=[a for a in waiting if a.pk in able],
+        cannot_come=[a for a in waiting if a.pk not in able],
+    )
+
+
 def cohort_places(cohort: Cohort) -> QuerySet[Application]:
     """Everyone holding a place in a cohort (confirmed members, then offers awaiting an answer)."""
     return (
@@ -145,6 +185,32 @@ def decision_drafts(programme_id: int) -> QuerySet[OutgoingEmail]:
     ).order_by("created_at", "pk")
 
 
+def _offer_drafted():
+    return email_about_exists(Application, kinds=[EmailKind.DECISION_OFFERED], statuses=[EmailStatus.DRAFT])
+
+
+def offers_sent() -> QuerySet[Application]:
+    """Offered applications whose offer email has gone: their clock runs (reminders, expiry)."""
+    return Application.objects.filter(status=ApplicationStatus.OFFERED).exclude(_offer_drafted())
+
+
+def offers_drafted() -> QuerySet[Application]:
+    """Offered applications whose offer email still waits in the manager's drafts: nobody has told them, and
+    their clock starts when it is sent."""
+    return Application.objects.filter(status=ApplicationStatus.OFFERED).filter(_offer_drafted())
+
+
+def offer_counts(*, expiring_before) -> dict[str, int]:
+    """Offers awaiting an answer, in one query: `unanswered` (emailed), `expiring` (emailed, lapsing before
+    `expiring_before`) and `drafted` (their email still in the drafts, so nobody has been told)."""
+    drafted = _offer_drafted()
+    return Application.objects.filter(status=ApplicationStatus.OFFERED).aggregate(
+        unanswered=Count("pk", filter=~drafted),
+        expiring=Count("pk", filter=~drafted & Q(offer_expires_at__lte=expiring_before)),
+        drafted=Count("pk", filter=drafted),
+    )
+
+
 @dataclass
 class CohortOverview:
     cohort: Cohort
@@ -155,6 +221,8 @@ class CohortOverview:
     role_types: list[tuple[str, int]]
     best_times: list[tuple[slot_finder.RankedTime, CandidateTime]]
     draft_count: int
+    drafted_offer_ids: frozenset[int] = frozenset()
+    waitlist_fit: WaitlistFit | None = None
 
     @property
     def free(self) -> int:
@@ -172,6 +240,8 @@ class CohortOverview:
 def cohort_overview(cohort: Cohort) -> CohortOverview:
     """Everything the selection page shows, in a fixed number of queries whatever the group's size."""
     places = list(cohort_places(cohort))
+    drafts = list(decision_drafts(cohort.programme_id).values_list("kind", "about_id"))
+    waiting = list(waitlist(cohort.programme_id))
     ranking, times = cohort_best_times(cohort, places)
     organisations = Counter(a.organisation.strip() for a in places)
     roles = Counter(a.role_type for a in places)
@@ -179,11 +249,17 @@ def cohort_overview(cohort: Cohort) -> CohortOverview:
         cohort=cohort,
         taken=len(places),
         places=places,
-        waitlist=list(waitlist(cohort.programme_id)),
+        waitlist=waiting,
+        waitlist_fit=waitlist_fit(cohort, waiting),
         organisations=sorted(organisations.items(), key=lambda item: (-item[1], item[0].lower())),
         role_types=[(RoleType(value).label, roles.get(value, 0)) for value in RoleType.values],
         best_times=[(ranked, times[ranked.candidate.key]) for ranked in ranking],
-        draft_count=decision_drafts(cohort.programme_id).count(),
+        draft_count=len(drafts),
+        drafted_offer_ids=frozenset(
+            about_id
+            for kind, about_id in drafts
+            if kind == EmailKind.DECISION_OFFERED and about_id is not None
+        ),
     )
 
 

@@ -4,6 +4,8 @@
   request, those who have not answered get one reminder.
 - When a survey opens for a cohort (its opening session has ended), each member gets one request; five days
   later, those who have not answered get one reminder.
+- When sharing an entry beyond the group is proposed (or an edit clears the consents), each author whose consent
+  is awaited is asked, and three days later reminded once.
 Nothing is sent for sessions or surveys older than the window, so a late deployment does not email old news.
 """
 
@@ -21,8 +23,8 @@ from cohort_site.mail.selectors import emails_created_at
 from cohort_site.mail.services import NewEmail
 
 from .models import Survey
-from .selectors import feedback_due, survey_due
-from .services import surveys_ensure_defaults
+from .selectors import consents_awaited_since, feedback_due, survey_due
+from .services import consent_request_email, surveys_ensure_defaults
 
 FEEDBACK_WINDOW = timedelta(days=14)
 FEEDBACK_REMINDER_AFTER = timedelta(days=3)
@@ -96,3 +98,21 @@ def survey_requests(now: datetime.datetime) -> Iterator[NewEmail]:
                     reply_to=survey.programme.contact_email,
                     **common,
                 )
+
+
+CONSENT_WINDOW = timedelta(days=30)
+CONSENT_REMINDER_AFTER = timedelta(days=3)
+
+
+@reminder("learning-sharing-consent")
+def sharing_consent_requests(now: datetime.datetime) -> Iterator[NewEmail]:
+    """Each author whose consent to sharing beyond the group is awaited is asked once a round (the proposal, or
+    an edit that cleared the consents; usually at once, by the service) and reminded once three days later."""
+    awaited = consents_awaited_since(started_after=now - CONSENT_WINDOW)
+    keys = [consent_request_email(authorship=a, round_id=round_id).key for a, round_id, _ in awaited]
+    requested = emails_created_at(keys)
+    for (authorship, round_id, started_at), key in zip(awaited, keys, strict=True):
+        if key not in requested:
+            yield consent_request_email(authorship=authorship, round_id=round_id)
+        elif max(requested[key], started_at) <= now - CONSENT_REMINDER_AFTER:
+            yield consent_request_email(authorship=authorship, round_id=round_id, reminder=True)

@@ -12,13 +12,14 @@ from applications.selectors import active_member_place, cohort_members, membersh
 from sessions_app.enums import AttendanceStatus, SessionStatus
 from sessions_app.models import Attendance, Session
 
-from .enums import QuestionKind, Visibility
+from .enums import QuestionKind, Visibility, audience_rank
 from .models import (
     Authorship,
     Entry,
     ReadingItem,
     ReadingTick,
     SessionFeedback,
+    SharingEvent,
     Survey,
     SurveyAnswer,
     SurveyQuestion,
@@ -102,6 +103,80 @@ def entries_awaiting_approval() -> QuerySet[Entry]:
     return entries_with_related(
         Entry.objects.exclude(visibility=Visibility.DRAFT).filter(wants_more).order_by("updated_at", "pk")
     )
+
+
+# --- Sharing consent --------------------------------------------------------------------------------------
+
+CONSENT_ROUND_STARTS = (
+    "requested",
+    "reset",
+)  # SharingEvent actions after which every author is asked (again)
+
+
+def consent_awaited(entry: Entry) -> list[Authorship]:
+    """The entry's authors who have not consented to the audience proposed (uses prefetched authorships)."""
+    if not entry.audience_requested or sharing_declined(entry):
+        return []
+    wanted = audience_rank(entry.audience_requested)
+    return [a for a in entry.authorships.all() if audience_rank(a.consent_audience) < wanted]
+
+
+def sharing_declined(entry: Entry) -> bool:
+    """The manager declined (or withdrew approval): nobody is asked to consent any more."""
+    return entry.approved_at is not None and not entry.approved_audience
+
+
+def _awaiting_consent() -> QuerySet[Authorship]:
+    """Authorships whose consent is awaited: sharing proposed beyond the group, not declined, and the author's
+    consent narrower than the proposal."""
+    narrower = Q(entry__audience_requested=Visibility.NETWORK, consent_audience="") | Q(
+        entry__audience_requested=Visibility.PUBLIC, consent_audience__in=["", Visibility.NETWORK]
+    )
+    declined = Q(entry__approved_at__isnull=False, entry__approved_audience="")
+    return (
+        Authorship.objects.filter(narrower)
+        .exclude(declined)
+        .exclude(entry__visibility=Visibility.DRAFT)
+        .filter(user__is_active=True)
+    )
+
+
+def consent_requests_for(user) -> list[Entry]:
+    """Entries the user is asked to consent to sharing beyond the group, oldest proposal first."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Entry.objects.filter(pk__in=_awaiting_consent().filter(user=user).values("entry_id"))
+        .select_related("cohort")
+        .order_by("updated_at", "pk")
+    )
+
+
+def consents_awaited_since(
+    *, started_after: datetime.datetime
+) -> list[tuple[Authorship, int, datetime.datetime]]:
+    """Every awaited consent with the round of asking it belongs to: (authorship, the id of the sharing event that
+    started the round, when), for rounds started after `started_after`. The author who started the round (by
+    editing the entry) is left out: they are on its page already."""
+    round_start = SharingEvent.objects.filter(
+        entry_id=OuterRef("entry_id"), action__in=CONSENT_ROUND_STARTS
+    ).order_by("-at", "-pk")
+    awaited = (
+        _awaiting_consent()
+        .annotate(
+            round_id=Subquery(round_start.values("pk")[:1]),
+            round_at=Subquery(round_start.values("at")[:1]),
+            round_by=Subquery(round_start.values("user_id")[:1]),
+        )
+        .filter(round_at__gt=started_after)
+        .select_related("entry__cohort__programme", "user")
+        .order_by("entry_id", "pk")
+    )
+    return [
+        (a, a.round_id, a.round_at)  # annotations
+        for a in awaited
+        if a.user_id != a.round_by
+    ]
 
 
 # --- Reading list ----------------------------------------------------------------------------------------
@@ -342,3 +417,33 @@ def survey_questions_answered(survey: Survey) -> QuerySet[SurveyQuestion]:
         .distinct()
         .order_by("order", "pk")
     )
+
+
+@dataclass
+class MemberAnswers:
+    """One member's response to a survey, beside what they hoped to achieve when they applied (as the member's own
+    survey page shows it): each answered question with the answer as text ("" when skipped)."""
+
+    response: SurveyResponse
+    hopes: str
+    answers: list[tuple[SurveyQuestion, str]]
+
+
+def survey_answers_by_member(survey: Survey) -> tuple[list[SurveyQuestion], list[MemberAnswers]]:
+    """The questions answered (in order), and every response with its member's hopes and answers. Three queries."""
+    questions = list(survey_questions_answered(survey))
+    members = []
+    for response in survey_responses(survey):
+        given = {a.question_id: a for a in response.answers.all()}
+        answers = []
+        for question in questions:
+            answer = given.get(question.pk)
+            if answer is None:
+                text = ""
+            elif question.kind == QuestionKind.RATING:
+                text = str(answer.rating) if answer.rating is not None else ""
+            else:
+                text = answer.text
+            answers.append((question, text))
+        members.append(MemberAnswers(response=response, hopes=response.member.hopes, answers=answers))
+    return questions, members

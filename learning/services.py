@@ -9,6 +9,8 @@ from django.utils.text import slugify
 
 from applications.models import Application, Cohort, Programme
 from cohort_site.core.models import User
+from cohort_site.mail.enums import EmailKind
+from cohort_site.mail.services import NewEmail, email_queue
 from sessions_app.models import Session
 
 from .defaults import READING_LIST, SURVEYS
@@ -26,9 +28,14 @@ from .models import (
     SurveyResponse,
     Topic,
 )
-from .selectors import author_candidates
+from .selectors import author_candidates, consent_awaited, entries_with_related
 
 VISIBILITY_BY_RANK = [Visibility.GROUP, Visibility.NETWORK, Visibility.PUBLIC]
+# A wider audience in a sentence: "sharing it beyond your group: with …".
+AUDIENCE_WORDS: dict[str, str] = {
+    Visibility.NETWORK: "the members of every group of the programme",
+    Visibility.PUBLIC: "everyone, on the public pages",
+}
 
 
 # --- Topics ----------------------------------------------------------------------------------------------
@@ -85,8 +92,61 @@ def _validate_entry(
         raise ValidationError(errors)
 
 
-def _log(entry: Entry, user: User | None, action: str, audience: str = "") -> None:
-    SharingEvent.objects.create(entry=entry, user=user, action=action, audience=audience)
+def _log(entry: Entry, user: User | None, action: str, audience: str = "") -> SharingEvent:
+    return SharingEvent.objects.create(entry=entry, user=user, action=action, audience=audience)
+
+
+def consent_request_email(
+    *, authorship: Authorship, round_id: int, reminder: bool = False, asked_by: User | None = None
+) -> NewEmail:
+    """The email asking an author to consent to sharing their entry beyond the group (or reminding them once).
+    Its key names the round of asking (the proposal, or the edit that cleared the consents), so each author is
+    asked once a round and reminded once."""
+    entry = authorship.entry
+    programme = entry.cohort.programme
+    audience = AUDIENCE_WORDS[Visibility(entry.audience_requested)]
+    user = authorship.user
+    return NewEmail(
+        key=f"learning-consent{'-reminder' if reminder else ''}:{round_id}:{user.pk}",
+        kind=EmailKind.LEARNING_SHARING_CONSENT_REMINDER if reminder else EmailKind.LEARNING_SHARING_CONSENT,
+        to=user.email,
+        subject=(
+            f"Reminder: may we share “{entry.title}” more widely?"
+            if reminder
+            else f"May we share “{entry.title}” more widely? Your consent is needed"
+        ),
+        context={
+            "name": user.name,
+            "entry": entry,
+            "audience": audience,
+            "asked_by": asked_by.name if asked_by is not None and asked_by.name else "",
+            "programme": programme,
+            "url": entry.get_absolute_url(),
+        },
+        user=user,
+        about=entry,
+        reply_to=programme.contact_email,
+    )
+
+
+def _ask_for_consent(entry: Entry, *, by: User | None, round_event: SharingEvent) -> list[Authorship]:
+    """Email every author whose consent the proposal now awaits (but the person who asked): each gets a to-do
+    on their dashboard too, and the dispatcher reminds them once after three days (learning/reminders.py)."""
+    entry = entries_with_related(Entry.objects.filter(pk=entry.pk)).select_related("cohort__programme").get()
+    awaited = [a for a in consent_awaited(entry) if a.user_id != (by.pk if by else None) and a.user.is_active]
+    for authorship in awaited:
+        email = consent_request_email(authorship=authorship, round_id=round_event.pk, asked_by=by)
+        email_queue(
+            key=email.key,
+            kind=email.kind,
+            to=email.to,
+            subject=email.subject,
+            context=email.context,
+            user=email.user,
+            about=email.about,
+            reply_to=email.reply_to,
+        )
+    return awaited
 
 
 @transaction.atomic
@@ -153,7 +213,8 @@ def entry_update(
     )
     if content_changed and entry.authorships.exclude(consent_audience="").exists():
         entry.authorships.update(consent_audience="", consented_at=None)
-        _log(entry, by, SharingEvent.Action.RESET)
+        reset = _log(entry, by, SharingEvent.Action.RESET)
+        _ask_for_consent(entry, by=by, round_event=reset)
     return entry_visibility_sync(entry=entry, by=by)
 
 
@@ -212,10 +273,11 @@ def entry_sharing_request(*, entry: Entry, by: User, audience: str) -> Entry:
         raise ValidationError("Share the draft with the group first.")
     entry.audience_requested = audience
     entry.save(update_fields=["audience_requested"])
-    _log(entry, by, SharingEvent.Action.REQUESTED, audience)
+    proposal = _log(entry, by, SharingEvent.Action.REQUESTED, audience)
     authorship = entry.authorships.filter(user=by).first()
     if authorship is not None:
         _consent(entry, authorship, audience)
+    _ask_for_consent(entry, by=by, round_event=proposal)
     return entry_visibility_sync(entry=entry, by=by)
 
 

@@ -92,6 +92,7 @@ class EntryDetailView(TemplateView):
         if rules.can_see_sharing_history(user, entry):
             context["show_sharing"] = True
             context["sharing_events"] = entry.sharing_events.select_related("user")
+            context["consent_awaited"] = selectors.consent_awaited(entry)
             context["my_authorship"] = next(
                 (a for a in entry.authorships.all() if a.user_id == user.pk), None
             )
@@ -234,11 +235,19 @@ def entry_share(request, pk: int):
         raise Http404
     _, run, message = steps[action]
     try:
-        run()
+        changed = run()
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, message)
+        if action == "request":
+            awaited = selectors.consent_awaited(
+                selectors.entries_with_related(Entry.objects.filter(pk=changed.pk)).get()
+            )
+            if awaited:
+                people = [a.user.name or a.user.email for a in awaited]
+                names = people[0] if len(people) == 1 else f"{', '.join(people[:-1])} and {people[-1]}"
+                messages.info(request, f"We have emailed {names} to ask for their consent.")
     return redirect(entry)
 
 
@@ -500,7 +509,8 @@ class SurveyResultsView(StaffRequiredMixin, TemplateView):
         for result in results:
             if result["summary"] is not None:
                 result["chart"] = _chart(result["summary"], result["question"].text)
-        context.update(survey=survey, results=results, response_count=survey.responses.count())
+        _, members = selectors.survey_answers_by_member(survey)
+        context.update(survey=survey, results=results, response_count=len(members), members=members)
         return context
 
 
@@ -607,28 +617,29 @@ def survey_csv(request, pk: int):
     if not rules.can_see_results(request.user):
         raise Http404
     survey = get_object_or_404(Survey.objects.select_related("programme"), pk=pk)
-    questions = list(selectors.survey_questions_answered(survey))
-    header = ["Group", "Member", "Organisation", "Answered", *(q.text for q in questions)]
+    questions, members = selectors.survey_answers_by_member(survey)
+    header = [
+        "Group",
+        "Member",
+        "Organisation",
+        "What they hoped to achieve",
+        "Answered",
+        *(q.text for q in questions),
+    ]
 
     def rows():
-        for response in selectors.survey_responses(survey):
-            answers = {a.question_id: a for a in response.answers.all()}
-            cells = []
-            for question in questions:
-                answer = answers.get(question.pk)
-                if answer is None:
-                    cells.append("")
-                elif question.kind == QuestionKind.RATING:
-                    cells.append(answer.rating if answer.rating is not None else "")
-                else:
-                    cells.append(answer.text)
-            answered = local_text(response.submitted_at, survey.programme.tz, ISO_MINUTE)
+        for member in members:
+            response = member.response
             yield [
                 response.member.cohort.name,
                 response.member.name,
                 response.member.organisation,
-                answered,
-                *cells,
+                member.hopes,
+                local_text(response.submitted_at, survey.programme.tz, ISO_MINUTE),
+                *(
+                    int(text) if question.kind == QuestionKind.RATING and text else text
+                    for question, text in member.answers
+                ),
             ]
 
     return csv_response(f"{survey.programme.slug}-{survey.kind}.csv", header, rows())

@@ -2,7 +2,8 @@
 
 - status: the state machine (`application_set_status` is the only code that assigns a status)
 - selection: the manager's bulk decisions, the waitlist's order, further groups
-- offers: the applicant's answer to an offer, and offers that run out
+- offers: the applicant's answer to an offer, offers that run out, an offer's clock starting when its email goes
+- offer_terms: when an offer lapses and what its email says
 - recruitment: expressions of interest, applications, the applicant's own changes
 - erasure: withdrawing with erasure, an applicant's erasure, recruitment records past their retention
 """
@@ -15,10 +16,12 @@ from .erasure import (
     application_withdraw,
     recruitment_purge,
 )
+from .offer_terms import OFFER_LAPSES_AT, offer_email, offer_expiry_default, offer_expiry_on
 from .offers import (
     OfferNotCurrent,
     next_group_interest_record,
     offer_accept,
+    offer_clock_start,
     offer_decline,
     offer_expire,
 )
@@ -50,6 +53,7 @@ from .selection import (
 )
 from .status import (
     ALLOWED_TRANSITIONS,
+    Promotion,
     S,
     TransitionRefused,
     application_set_status,
@@ -57,15 +61,18 @@ from .status import (
     places_taken,
     transition_refusal,
     waitlist_promote,
+    waitlist_promotion,
 )
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
     "APPLICANT_FIELDS",
     "KEPT_STATUSES",
+    "OFFER_LAPSES_AT",
     "ApplicationsNotOpen",
     "BulkOutcome",
     "OfferNotCurrent",
+    "Promotion",
     "PurgeResult",
     "S",
     "SubmitResult",
@@ -93,12 +100,17 @@ __all__ = [
     "member_organisations_import",
     "next_group_interest_record",
     "offer_accept",
+    "offer_clock_start",
     "offer_decline",
+    "offer_email",
     "offer_expire",
+    "offer_expiry_default",
+    "offer_expiry_on",
     "places_taken",
     "recruitment_purge",
     "transition_refusal",
     "waitlist_move",
     "waitlist_offer_into",
     "waitlist_promote",
+    "waitlist_promotion",
 ]

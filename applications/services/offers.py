@@ -13,6 +13,7 @@ from ..models import (
     Application,
     ApplicationStatusChange,
 )
+from .offer_terms import offer_email, offer_expiry_after_wait
 from .status import S, TransitionRefused, application_set_status, current_offer
 
 # --- The applicant's answer -------------------------------------------------------------------------------------
@@ -110,3 +111,39 @@ def offer_expire(*, application: Application, now: datetime.datetime) -> Applica
         note=f"No reply by {expired}.",
         now=now,
     )
+
+
+# --- An offer whose email waited in the drafts ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def offer_clock_start(
+    *, offer: ApplicationStatusChange, now: datetime.datetime | None = None
+) -> tuple[str, dict] | None:
+    """The offer's email is being sent (it waited in the manager's drafts): the offer's last day moves on by the
+    days it waited, so the applicant has the time the manager gave. Returns the email's subject and context as
+    they now read, or None when the application has moved on from this offer (its email is out of date)."""
+    now = now or timezone.now()
+    application = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("programme", "cohort")
+        .get(pk=offer.application_id)
+    )
+    latest = current_offer(application)
+    if (
+        application.status != S.OFFERED
+        or application.offer_expires_at is None
+        or latest is None
+        or latest.pk != offer.pk
+    ):
+        return None
+    expires = offer_expiry_after_wait(
+        programme=application.programme,
+        expires_at=application.offer_expires_at,
+        drafted_at=offer.changed_at,
+        now=now,
+    )
+    if expires != application.offer_expires_at:
+        application.offer_expires_at = expires
+        application.save(update_fields=["offer_expires_at", "updated_at"])
+    return offer_email(application=application, change=offer)

@@ -5,6 +5,7 @@ cohort rows (by pk) → the programme row (waitlist changes) → application row
 """
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,8 +14,9 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from cohort_site.core.dates import DAY, DAY_AT_TIME, date_text, local_text
+from cohort_site.core.dates import date_text
 from cohort_site.core.models import User
+from cohort_site.core.words import counted
 from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.services import email_queue
 
@@ -26,13 +28,16 @@ from ..enums import (
     WaitlistPromotion,
 )
 from ..freed_places import freed_place_offered
-from ..links import next_group_url, offer_url
+from ..group_times import ConfirmedTime
+from ..links import next_group_url
 from ..models import (
     Application,
     ApplicationStatusChange,
     Cohort,
     Programme,
 )
+from ..selectors import WaitlistFit, waitlist, waitlist_fit
+from .offer_terms import offer_email, offer_expiry_default
 
 S = ApplicationStatus
 
@@ -75,6 +80,12 @@ def places_taken(cohort: Cohort) -> int:
     return Application.objects.filter(cohort=cohort, status__in=PLACE_HOLDING_STATUSES).count()
 
 
+def names_text(applications: list[Application]) -> str:
+    """ "Eve Adams", "Eve Adams and Fay Brown", "Eve Adams, Fay Brown and Gus Clark"."""
+    names = [a.name for a in applications]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 # --- The state machine -----------------------------------------------------------------------------------------
 
 
@@ -90,10 +101,8 @@ def _decision_email(*, application: Application, change: ApplicationStatusChange
         "first_session_week": date_text(cohort.first_session_week) if cohort else "",
     }
     if change.to_status == S.OFFERED:
-        expires = application.offer_expires_at
-        deadline = local_text(expires, programme.tz, DAY_AT_TIME)
-        context |= {"deadline": deadline, "link": offer_url(application=application, offer=change)}
-        subject = f"[Action required] Confirm your place by {local_text(expires, programme.tz, DAY)}"
+        subject, offer_context = offer_email(application=application, change=change)
+        context |= offer_context
     elif change.to_status == S.WAITLISTED:
         subject = f"You are on the waitlist for {programme.title}"
     elif change.to_status == S.DECLINED:
@@ -222,7 +231,7 @@ def _offer_place(
     taken = places_taken(target)
     if taken >= target.size:
         raise TransitionRefused(f"No places left in {target.name}: {taken} of {target.size} are taken.")
-    expires = offer_expires_at or now + locked.programme.offer_valid_for
+    expires = offer_expires_at or offer_expiry_default(programme=locked.programme, now=now)
     if expires <= now:
         raise TransitionRefused("The offer must expire in the future.")
     locked.cohort = target
@@ -270,24 +279,41 @@ def _place_freed(*, cohort: Cohort, change: ApplicationStatusChange, now: dateti
     leaver = change.application
     if not freed_place_offered(cohort=cohort, now=now):
         return  # the group is past its cut-off session: the place stays empty
-    if programme.waitlist_promotion == WaitlistPromotion.AUTOMATIC:
-        waitlist_promote(
+    automatic = programme.waitlist_promotion == WaitlistPromotion.AUTOMATIC
+    if automatic:
+        promotion = waitlist_promotion(
             cohort=cohort,
             now=now,
             note=f"Offered automatically: {leaver.name}'s place came free ({S(change.to_status).label.lower()}).",
         )
-        return
-    if not Application.objects.filter(programme=programme, status=S.WAITLISTED).exists():
-        return
+        if not promotion.skipped:
+            return  # offered to the first in line, or nobody waiting: nothing for the manager to know
+        offered = [promotion.offered] if promotion.offered is not None else []
+        fit = WaitlistFit(time=promotion.time, can_come=offered, cannot_come=promotion.skipped)
+    else:
+        fit = waitlist_fit(cohort, list(waitlist(programme.pk)))
+        if not fit.can_come and not fit.cannot_come:
+            return
+    # The manager is told: the programme proposes rather than offers, or someone was passed over because they
+    # cannot come at the group's time (the place offered to the next who can, or to nobody).
     email_queue(
         key=f"place-freed:{change.pk}",
         kind=EmailKind.PLACE_FREED,
         to=programme.contact_email,
-        subject=f"A place is free in {cohort.name}: offer it to the next person on the waitlist?",
+        subject=(
+            f"{fit.can_come[0].name} was offered the place free in {cohort.name}; "
+            f"{counted(len(fit.cannot_come), 'person', 'people')} passed over"
+            if automatic and fit.can_come
+            else f"A place is free in {cohort.name}: offer it to the next person on the waitlist?"
+            if fit.can_come
+            else f"A place is free in {cohort.name}: nobody on the waitlist can come at the group's time"
+        ),
         context={
             "cohort": cohort,
             "leaver": leaver,
             "change": change,
+            "automatic": automatic,
+            "fit": fit,
             "selection_url": settings.SITE_URL
             + reverse("applications:selection_cohort", kwargs={"pk": cohort.pk}),
         },
@@ -295,7 +321,62 @@ def _place_freed(*, cohort: Cohort, change: ApplicationStatusChange, now: dateti
     )
 
 
+@dataclass
+class Promotion:
+    """What promoting from the waitlist did: who was offered the place (None: nobody), and who was passed over
+    because they said they cannot come at the group's confirmed weekly time."""
+
+    offered: Application | None = None
+    skipped: list[Application] = field(default_factory=list)
+    time: ConfirmedTime | None = None
+
+    @property
+    def skipped_text(self) -> str:
+        """Who was passed over, in words ("" when nobody):
+        "Skipped Eve Adams and Fay Brown, who cannot come on Tuesdays at 14:00, the group's time."."""
+        if not self.skipped or self.time is None:
+            return ""
+        return f"Skipped {names_text(self.skipped)}, who cannot come on {self.time.label}, the group's time."
+
+
 @transaction.atomic
+def waitlist_promotion(
+    *,
+    cohort: Cohort,
+    by: User | None = None,
+    notify: str = Notify.SEND,
+    note: str = "Offered from the waitlist.",
+    now: datetime.datetime | None = None,
+) -> Promotion:
+    """Offer a free place in `cohort` to the first person on the programme's waitlist who said they can come
+    (yes or if need be) at the group's confirmed weekly time, passing over those who cannot. Nobody is offered
+    when the group is full, nobody is waiting, or nobody waiting can come then."""
+    cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    if places_taken(cohort) >= cohort.size:
+        return Promotion()
+    fit = waitlist_fit(cohort, list(waitlist(cohort.programme_id)))
+    for candidate in fit.can_come[:5]:
+        ahead = [
+            a for a in fit.cannot_come if (a.waitlist_position or 0) < (candidate.waitlist_position or 0)
+        ]
+        promotion = Promotion(offered=None, skipped=ahead, time=fit.time)
+        try:
+            with transaction.atomic():
+                promotion.offered = application_set_status(
+                    application=candidate,
+                    status=S.OFFERED,
+                    cohort=cohort,
+                    by=by,
+                    notify=notify,
+                    note=" ".join(part for part in (note, promotion.skipped_text) if part),
+                    now=now,
+                )
+            return promotion
+        except TransitionRefused:
+            continue  # someone else moved them a moment ago: the next in line
+    return Promotion(skipped=fit.cannot_come, time=fit.time)
+
+
 def waitlist_promote(
     *,
     cohort: Cohort,
@@ -304,29 +385,8 @@ def waitlist_promote(
     note: str = "Offered from the waitlist.",
     now: datetime.datetime | None = None,
 ) -> Application | None:
-    """Offer a free place in `cohort` to the first person on the programme's waitlist. None when the cohort
-    is full or nobody is waiting."""
-    cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
-    if places_taken(cohort) >= cohort.size:
-        return None
-    waiting = Application.objects.filter(programme_id=cohort.programme_id, status=S.WAITLISTED).order_by(
-        "waitlist_position"
-    )
-    for candidate in waiting[:5]:
-        try:
-            with transaction.atomic():
-                return application_set_status(
-                    application=candidate,
-                    status=S.OFFERED,
-                    cohort=cohort,
-                    by=by,
-                    notify=notify,
-                    note=note,
-                    now=now,
-                )
-        except TransitionRefused:
-            continue  # someone else moved them a moment ago: the next in line
-    return None
+    """Who `waitlist_promotion` offered the place to, or None."""
+    return waitlist_promotion(cohort=cohort, by=by, notify=notify, note=note, now=now).offered
 
 
 def current_offer(application: Application) -> ApplicationStatusChange | None:

@@ -12,15 +12,17 @@ from django.utils.cache import add_never_cache_headers
 from django.views import View
 
 from cohort_site.core.data_subjects import personal_data_export_json
+from cohort_site.core.dates import DAY_AT_TIME, local_text, zone_label
 from cohort_site.core.forms import ErasureConfirmForm
 
 from ..enums import ApplicationStatus
 from ..forms import ApplicationForm
-from ..links import LinkExpired, LinkInvalid, application_from_token
+from ..links import LinkExpired, LinkInvalid, application_from_token, offer_token
 from ..models import Application
 from ..selectors import (
     application_answers,
     member_organisation_names,
+    offers_sent,
 )
 from ..services import (
     ALLOWED_TRANSITIONS,
@@ -29,6 +31,7 @@ from ..services import (
     application_edit_refusal,
     application_update,
     application_withdraw,
+    current_offer,
     deadline_text,
 )
 
@@ -82,8 +85,23 @@ class PrivateLinkMixin:
 
 class ApplicationPrivateView(PrivateLinkMixin, View):
     def get(self, request, token):
-        context = self.base_context(answers=application_answers(self.application))
+        context = self.base_context(answers=application_answers(self.application), **self.open_offer())
         return render(request, "applications/application_private.html", context)
+
+    def open_offer(self) -> dict:
+        """An offer emailed and still open: its group, deadline and the buttons of the offer email's page, so the
+        answer never depends on finding that one email. A draft nobody has sent yet is not shown."""
+        application = self.application
+        if application.status != ApplicationStatus.OFFERED:
+            return {}
+        if not offers_sent().filter(pk=application.pk, offer_expires_at__gt=timezone.now()).exists():
+            return {}
+        offer = current_offer(application)
+        return {
+            "offer_token": offer_token(application=application, offer=offer),
+            "offer_deadline": local_text(application.offer_expires_at, self.programme.tz, DAY_AT_TIME),
+            "offer_zone": zone_label(self.programme.timezone),
+        }
 
 
 class ApplicationEditView(PrivateLinkMixin, View):

@@ -25,7 +25,7 @@ from ..services import (
     cohort_create_next,
     waitlist_move,
     waitlist_offer_into,
-    waitlist_promote,
+    waitlist_promotion,
 )
 
 S = ApplicationStatus
@@ -207,12 +207,26 @@ class PromoteView(CohortActionView):
 
     def post(self, request, pk):
         form = PromoteForm(request.POST)
-        notify = form.cleaned_data["notify"] if form.is_valid() else Notify.DRAFT
-        offered = waitlist_promote(cohort=self.cohort, by=request.user, notify=notify)
-        if offered is None:
-            messages.warning(request, f"No place to offer: {self.cohort.name} is full or nobody is waiting.")
+        if not form.is_valid():
+            messages.error(
+                request, "Nothing was offered: choose whether to send the email now or save it as a draft."
+            )
+            return self.back()
+        promotion = waitlist_promotion(
+            cohort=self.cohort, by=request.user, notify=form.cleaned_data["notify"]
+        )
+        if promotion.offered is not None:
+            messages.success(request, f"Offered a place in {self.cohort.name} to {promotion.offered.name}.")
+            if promotion.skipped_text:
+                messages.info(request, promotion.skipped_text)
+        elif promotion.skipped and promotion.time is not None:
+            messages.warning(
+                request,
+                f"Nobody offered: nobody on the waitlist said they can come on {promotion.time.label}, "
+                "the group's time.",
+            )
         else:
-            messages.success(request, f"Offered a place in {self.cohort.name} to {offered.name}.")
+            messages.warning(request, f"No place to offer: {self.cohort.name} is full or nobody is waiting.")
         return self.back()
 
 

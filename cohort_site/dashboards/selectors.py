@@ -21,12 +21,12 @@ from applications.models import (
     ExpressionOfInterest,
     Programme,
 )
-from applications.selectors import active_member_place
+from applications.selectors import active_member_place, offer_counts, offers_sent
 from applications.services import current_offer
 from cohort_site.core.charts import Bar, bars_svg
 from cohort_site.core.dates import DAY, local_text
 from cohort_site.core.models import Heartbeat
-from cohort_site.mail.enums import EmailStatus
+from cohort_site.mail.enums import EmailKind, EmailStatus
 from cohort_site.mail.selectors import outbox_counts
 from cohort_site.members.enums import ExpenseStatus
 from cohort_site.members.models import Expense
@@ -34,6 +34,7 @@ from cohort_site.members.selectors import expenses_awaiting_decision_count, expe
 from learning.enums import Visibility
 from learning.models import Entry, SessionFeedback
 from learning.selectors import (
+    consent_requests_for,
     entries_awaiting_approval,
     entries_visible_to,
     entries_with_related,
@@ -66,11 +67,19 @@ class ToDo:
     reading_done: int
     reading_total: int
     claims_open: list[Expense]
+    consents_due: list[Entry] = field(default_factory=list)  # entries awaiting the member's consent to share
 
     @property
     def is_empty(self) -> bool:
         reading_left = self.reading_total > self.reading_done
-        return not (self.offers or self.feedback_due or self.surveys_due or reading_left or self.claims_open)
+        return not (
+            self.offers
+            or self.feedback_due
+            or self.surveys_due
+            or reading_left
+            or self.claims_open
+            or self.consents_due
+        )
 
 
 @dataclass(frozen=True)
@@ -82,10 +91,10 @@ class MemberDashboard:
 
 
 def member_offers(user) -> list[Offer]:
-    """Places offered to the user and not yet answered, each with the link that confirms or declines it."""
-    offered = Application.objects.filter(user=user, status=ApplicationStatus.OFFERED).select_related(
-        "programme", "cohort"
-    )
+    """Places offered to the user and not yet answered, each with the link that confirms or declines it. An offer
+    whose email still waits in the manager's drafts is not shown: nobody has told them, and its clock has not
+    started."""
+    offered = offers_sent().filter(user=user).select_related("programme", "cohort")
     offers = []
     for application in offered:
         offer = current_offer(application)
@@ -106,6 +115,7 @@ def member_todo(user, *, now: datetime.datetime) -> ToDo:
         claims_open=list(
             expenses_of(user).filter(status__in=[ExpenseStatus.SUBMITTED, ExpenseStatus.APPROVED])
         ),
+        consents_due=consent_requests_for(user),
     )
 
 
@@ -353,10 +363,7 @@ def _add_coffee_health(cohorts: dict, now: datetime.datetime) -> None:
 
 def manager_actions(*, now: datetime.datetime) -> list[Action]:
     """What is waiting for the manager, only the kinds with something waiting, most pressing first."""
-    offers = Application.objects.filter(status=ApplicationStatus.OFFERED).aggregate(
-        unanswered=Count("pk"),
-        expiring=Count("pk", filter=Q(offer_expires_at__lte=now + OFFER_EXPIRY_WARNING)),
-    )
+    offers = offer_counts(expiring_before=now + OFFER_EXPIRY_WARNING)
     emails = outbox_counts()
     outbox = reverse("mail:outbox")
     actions = [
@@ -370,6 +377,11 @@ def manager_actions(*, now: datetime.datetime) -> list[Action]:
             offers["unanswered"],
             "offers not answered yet",
             reverse("admin:applications_application_changelist") + "?status__exact=offered",
+        ),
+        Action(
+            offers["drafted"],
+            "offers not emailed yet: saved as drafts, their time to answer starts when sent",
+            f"{outbox}?status=draft&kind={EmailKind.DECISION_OFFERED.value}",
         ),
         Action(
             emails.get(EmailStatus.DRAFT, 0), "decision emails waiting as drafts", f"{outbox}?status=draft"

@@ -7,10 +7,11 @@ class MailConfig(AppConfig):
     verbose_name = "Email"
 
     def ready(self):
-        # Each app registers its reminder kinds in its reminders.py (see dispatch.py).
+        # Each app registers its reminder kinds in its reminders.py (see dispatch.py), and what its drafts
+        # become as they are sent in its drafts.py (see drafts.py).
         from django.utils.module_loading import autodiscover_modules
 
-        autodiscover_modules("reminders")
+        autodiscover_modules("reminders", "drafts")
 
         from django.contrib.auth.signals import user_login_failed
 

@@ -47,6 +47,14 @@ class EmailKind(models.TextChoices):
     )
     LEARNING_SURVEY = "learning-survey", "Check-in or evaluation invitation"
     LEARNING_SURVEY_REMINDER = "learning-survey-reminder", "Check-in or evaluation reminder"
+    LEARNING_SHARING_CONSENT = (
+        "learning-sharing-consent",
+        "Request to consent to sharing an entry more widely",
+    )
+    LEARNING_SHARING_CONSENT_REMINDER = (
+        "learning-sharing-consent-reminder",
+        "Reminder to consent to sharing an entry more widely",
+    )
     # Expenses (members)
     EXPENSE_SUBMITTED = "expense-submitted", "Expense claim received"
     EXPENSE_APPROVED = "expense-approved", "Expense claim approved"
@@ -128,6 +136,7 @@ class SkipReason(models.TextChoices):
     UNSUBSCRIBED = "unsubscribed", "Not sent: unsubscribed"
     ERASED = "erased", "Not sent: the address was erased"
     LEFT_GROUP = "left_group", "Not sent: the member left the group"
+    OUT_OF_DATE = "out_of_date", "Not sent: out of date (what it said changed before it was sent)"
 
 
 # Waits between attempts after a temporary SMTP failure: 1, 5, 15 and 60 minutes, then the email fails.

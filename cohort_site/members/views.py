@@ -129,7 +129,9 @@ class ExpenseReviewView(StaffRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["status_choices"] = ExpenseStatus.choices
         context["current_status"] = self.request.GET.get("status", ExpenseStatus.SUBMITTED)
-        context["decision_form"] = ExpenseDecisionForm()
+        # One form per claim, each with its own ids: a label must tick its own claim's field.
+        for expense in context["expenses"]:
+            expense.decision_form = ExpenseDecisionForm(auto_id=f"expense_{expense.pk}_%s")
         return context
 
 

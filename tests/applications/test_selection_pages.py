@@ -118,7 +118,7 @@ def test_cohort_page_queries_do_not_grow_with_the_group(client, db, django_asser
     fill_cohort(cohort, members)
     client.force_login(StaffFactory())
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(reverse("applications:selection_cohort", args=[cohort.pk]))
 
     overview = response.context["overview"]
@@ -357,3 +357,17 @@ def test_a_group_cannot_shrink_below_its_places_taken(admin_client, db):
     assert response.context["adminform"].form.errors == {
         "size": ["3 places are already offered or confirmed; the size must be at least 3."]
     }
+
+
+def test_promote_without_an_email_choice_offers_nobody_and_says_why(client, db):
+    cohort = CohortFactory(size=2, name="Group 1")
+    waiting = application_in(S.WAITLISTED, programme=cohort.programme)
+    client.force_login(StaffFactory())
+
+    response = client.post(reverse("applications:selection_promote", args=[cohort.pk]), follow=True)
+
+    waiting.refresh_from_db()
+    assert waiting.status == S.WAITLISTED
+    assert [str(m) for m in response.context["messages"]] == [
+        "Nothing was offered: choose whether to send the email now or save it as a draft."
+    ]

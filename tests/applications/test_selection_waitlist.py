@@ -235,3 +235,29 @@ def test_decision_email_sent_at_once_or_kept_as_draft(
         application,
         outbox,
     )
+
+
+@pytest.mark.parametrize(
+    ("promotion", "promise"),
+    [
+        (
+            WaitlistPromotion.AUTOMATIC,
+            "If a place comes free, we will email you an offer straight away, in your turn on the waitlist;",
+        ),
+        (
+            WaitlistPromotion.PROPOSED,
+            "If a place comes free, we will look at the waitlist in order and email you if we can offer you a place;",
+        ),
+    ],
+)
+def test_the_waitlist_email_promises_what_the_programme_does(db, promotion, promise):
+    programme = ProgrammeFactory(waitlist_promotion=promotion)
+    application = ApplicationFactory(programme=programme)
+
+    application_set_status(application=application, status=S.WAITLISTED)
+
+    body = OutgoingEmail.objects.get(kind="decision-waitlisted").body_text
+    assert [line for line in body.splitlines() if line.startswith("We have put you on the waitlist.")] == [
+        f"We have put you on the waitlist. {promise} you then have a few days to confirm it. If we run another "
+        "group, we will let you know. There is nothing you need to do now."
+    ]

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.test import Client
 
 from learning import services
-from learning.enums import EntryKind, Visibility
+from learning.enums import EntryKind, QuestionKind, Visibility
 from sessions_app.enums import AttendanceStatus
 from tests.factories import (
     AttendanceFactory,
@@ -66,6 +66,12 @@ def test_learning_pages_render_cleanly(live_server, page, screenshot_dir, transa
     public.topics.add(topic)
     services.reading_list_seed(programme=cohort.programme)
     [_, evaluation] = services.surveys_ensure_defaults(programme=cohort.programme)
+    rating, text = (
+        evaluation.questions.filter(kind=kind).first() for kind in (QuestionKind.RATING, QuestionKind.TEXT)
+    )
+    services.survey_response_save(
+        survey=evaluation, member=ada, answers={rating.pk: 4, text.pk: "Two volunteers now run it."}
+    )
     base = live_server.url
 
     with time_machine.travel(sessions[1].ends_at + timedelta(hours=1), tick=True):
@@ -82,6 +88,18 @@ def test_learning_pages_render_cleanly(live_server, page, screenshot_dir, transa
             page, f"{base}/learning/surveys/{evaluation.pk}/", screenshot_dir / "evaluation.png"
         )
         page.context.clear_cookies()
+        sign_in(page, live_server, ben.user)
+        # Ben co-wrote the entry Ada proposed to share: his dashboard asks for his consent.
+        results["co_author_dashboard"] = visit(
+            page, f"{base}/me/", screenshot_dir / "co_author_dashboard.png"
+        )
+        assert (
+            page.get_by_role(
+                "link", name="Say whether “What a walking group taught us” may be shared"
+            ).count()
+            == 1
+        )
+        page.context.clear_cookies()
         sign_in(page, live_server, manager)
         results["manage"] = visit(page, f"{base}/learning/manage/", screenshot_dir / "manage.png")
         results["results"] = visit(
@@ -91,6 +109,9 @@ def test_learning_pages_render_cleanly(live_server, page, screenshot_dir, transa
         )
         results["session_results"] = visit(
             page, f"{base}/learning/manage/sessions/{sessions[0].pk}/", screenshot_dir / "session_results.png"
+        )
+        results["survey_results"] = visit(
+            page, f"{base}/learning/manage/surveys/{evaluation.pk}/", screenshot_dir / "survey_results.png"
         )
         results["survey_edit"] = visit(
             page, f"{base}/learning/manage/surveys/{evaluation.pk}/edit/", screenshot_dir / "survey_edit.png"

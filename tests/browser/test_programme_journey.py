@@ -329,16 +329,18 @@ def test_the_whole_programme_end_to_end(journey):
         browser.as_person(manager)
         browser.go(link_in(latest_email(MANAGER_EMAIL, "place-freed"), "/selection/"))
         assert page.locator("#fill-text").inner_text() == "19/20"
-        page.get_by_label("Send the emails now").check()
-        page.get_by_role("button", name=f"Offer {PEOPLE[PROMOTED]['name']} a place").click()
+        offer_button = page.get_by_role("button", name=f"Offer {PEOPLE[PROMOTED]['name']} a place")
+        page.locator("form", has=offer_button).get_by_label("Send the emails now").check()
+        offer_button.click()
         assert browser.messages() == [f"Offered a place in Group 1 to {PEOPLE[PROMOTED]['name']}."]
         browser.shot("selection-group-promoted")
         inbox.expect("decision-offered", EMAILS[PROMOTED])
         dispatch()
         inbox.check("waitlist promoted")
 
-    # --- Sunday 1 August: the promoted applicant is reminded, and confirms from the reminder -------------------
-    with time_machine.travel(at(8, 1, 12), tick=True):
+    # --- Monday 2 August, early: the promoted applicant is reminded, and confirms from the reminder ---------------
+    # (offered on 27 July, the place is held to 23:59 on 3 August like every offer; reminded two days before)
+    with time_machine.travel(at(8, 2, 8), tick=True):
         dispatch()
         inbox.expect("offer-reminder", EMAILS[PROMOTED])
         inbox.check("offer reminder")
@@ -485,6 +487,7 @@ def test_the_whole_programme_end_to_end(journey):
                 answer_survey(browser, users, "learning-survey", EVALUATION_ANSWER, in_browser=True)
             if number == 2:
                 write_and_share(browser, manager, users, sessions[0])
+                inbox.expect("learning-sharing-consent", EMAILS[CO_AUTHOR])
             inbox.check(f"answers after session {number}")
 
         # Half-way through the coffee round: feedback reminders, and nudges to pairs who have not met.
@@ -579,6 +582,10 @@ def write_and_share(browser: Browser, manager, users: dict, session) -> None:
     page.get_by_role("button", name="Share with Group 1").click()
     page.get_by_label("Everyone").check()
     page.get_by_role("button", name="Propose").click()
+    assert browser.messages() == [
+        "Proposed. It goes wider once every author has consented and the manager has approved.",
+        f"We have emailed {PEOPLE[CO_AUTHOR]['name']} to ask for their consent.",
+    ]
     browser.shot("learning-entry-proposed")
     entry = Entry.objects.get(title=title)
     assert entry.visibility == "group"
@@ -587,8 +594,10 @@ def write_and_share(browser: Browser, manager, users: dict, session) -> None:
     browser.go("/learning/", "learning-public-before")
     assert page.get_by_role("link", name=title).count() == 0
 
+    # The co-author is asked on their dashboard as well as by email.
     browser.as_person(users[CO_AUTHOR])
-    browser.go(entry.get_absolute_url())
+    browser.go("/me/")
+    page.get_by_role("link", name=f"Say whether “{title}” may be shared beyond your group").click()
     page.get_by_label("Everyone").check()
     page.get_by_role("button", name="I consent").click()
     assert browser.messages() == ["Your consent is recorded."]

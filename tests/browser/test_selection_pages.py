@@ -6,13 +6,17 @@ from django.conf import settings
 from django.test import Client
 
 from applications.enums import ApplicationStatus, AvailabilityAnswer, Notify, RoleType
-from applications.links import offer_token
+from applications.links import application_token, offer_token
+from applications.models import Application
 from applications.services import application_set_status, current_offer
+from cohort_site.mail.enums import EmailKind, EmailStatus
+from cohort_site.mail.models import OutgoingEmail
 from tests.factories import (
     ApplicationFactory,
     AvailabilityFactory,
     CandidateTimeFactory,
     CohortFactory,
+    CohortScheduleFactory,
     MemberFactory,
     StaffFactory,
     application_in,
@@ -70,3 +74,77 @@ def test_cohort_selection_page_and_applicant_confirmation(
     assert page.locator("h1").inner_text() == "Your place"
     page.screenshot(path=screenshot_dir / "my_place.png", full_page=True)
     assert errors == []
+
+
+@pytest.mark.browser
+def test_cohort_page_labels_tick_their_own_forms_radio(live_server, page, screenshot_dir, transactional_db):
+    """The two forms of the group's page each have a "Decision emails" choice: clicking a label in one form
+    changes that form only (once, "Send the emails now" in one ticked the other's, and offers went out as drafts)."""
+    cohort = CohortFactory(name="Group 1", size=3)
+    for name in ("Eve Adams", "Fay Brown"):
+        application_in(S.WAITLISTED, programme=cohort.programme, name=name)
+    sign_in(page, live_server, StaffFactory())
+    page.goto(f"{live_server.url}/selection/groups/{cohort.pk}/")
+    promote = page.locator("form", has=page.get_by_role("button", name="Offer Eve Adams a place"))
+    from_waitlist = page.locator("form", has=page.get_by_role("button", name="Offer them places in Group 1"))
+
+    promote.get_by_text("Send the emails now").click()
+
+    assert promote.get_by_label("Send the emails now").is_checked() is True
+    assert from_waitlist.get_by_label("Send the emails now").is_checked() is False
+    assert (
+        from_waitlist.get_by_label("Save the emails as drafts to preview and send later").is_checked() is True
+    )
+
+    from_waitlist.get_by_text("Send the emails now").click()
+
+    assert from_waitlist.get_by_label("Send the emails now").is_checked() is True
+    assert promote.get_by_label("Send the emails now").is_checked() is True
+    page.screenshot(path=screenshot_dir / "cohort_two_forms.png", full_page=True)
+    promote.get_by_role("button", name="Offer Eve Adams a place").click()
+
+    page.wait_for_url(re.compile(rf".*/selection/groups/{cohort.pk}/$"))
+    eve = Application.objects.get(name="Eve Adams")
+    assert eve.status == S.OFFERED
+    assert list(OutgoingEmail.objects.filter(to=eve.email).values_list("kind", "status")) == [
+        (EmailKind.DECISION_OFFERED, EmailStatus.SENT)
+    ]
+
+
+@pytest.mark.browser
+def test_offer_on_the_private_page_and_a_draft_offer_on_the_group_page(
+    live_server, page, screenshot_dir, transactional_db
+):
+    """An emailed offer can be answered from the applicant's private page; a drafted one is marked on the group's
+    page, where the waitlist proposal passes over someone who cannot come at the group's time."""
+    cohort = CohortFactory(name="Group 1", size=4)
+    tuesday = CandidateTimeFactory(programme=cohort.programme, weekday=1, start_time=datetime.time(14))
+    CohortScheduleFactory(cohort=cohort, candidate_time=tuesday, weekday=1, start_time=datetime.time(14))
+    for name, answer in (("Eve Adams", AvailabilityAnswer.NO), ("Fay Brown", AvailabilityAnswer.YES)):
+        waiting = application_in(S.WAITLISTED, programme=cohort.programme, name=name)
+        AvailabilityFactory(application=waiting, candidate_time=tuesday, answer=answer)
+    drafted = ApplicationFactory(programme=cohort.programme, name="Dee Draft")
+    application_set_status(application=drafted, status=S.OFFERED, cohort=cohort, notify=Notify.DRAFT)
+    emailed = ApplicationFactory(programme=cohort.programme, name="Sam Okafor")
+    application_set_status(application=emailed, status=S.OFFERED, cohort=cohort, notify=Notify.SEND)
+    sign_in(page, live_server, StaffFactory())
+
+    page.goto(f"{live_server.url}/selection/groups/{cohort.pk}/")
+
+    assert page.locator("#proposal-heading").inner_text() == (
+        "2 places free: next on the waitlist who can come on Tuesdays at 14:00 is Fay Brown"
+    )
+    row = page.get_by_role("row", name=re.compile("Dee Draft"))
+    assert row.get_by_role("cell").last.inner_text() == (
+        "Draft Offered, but not emailed yet: their time to answer starts when you send the email"
+    )
+    page.screenshot(path=screenshot_dir / "cohort_draft_offer.png", full_page=True)
+
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/my-application/{application_token(emailed)}/")
+    assert page.locator("#offer-heading").inner_text() == "We are offering you a place in Group 1"
+    page.screenshot(path=screenshot_dir / "private_offer.png", full_page=True)
+    page.get_by_role("button", name="Confirm my place").click()
+    page.wait_for_url(re.compile(r".*/my-place/$"))
+    emailed.refresh_from_db()
+    assert emailed.status == S.CONFIRMED

@@ -88,8 +88,8 @@ def test_feedback_csv_is_exact_and_formula_safe(client, people, feedback):
 
 
 def test_survey_results_and_csv(client, people, cohort):
-    ada = MemberFactory(cohort=cohort, name="Ada")
-    ben = MemberFactory(cohort=cohort, name="Ben")
+    ada = MemberFactory(cohort=cohort, name="Ada", hopes="To feel less alone in this work.")
+    ben = MemberFactory(cohort=cohort, name="Ben", hopes="New ideas for\nwalking groups.")
     [midpoint, _] = services.surveys_ensure_defaults(programme=cohort.programme)
     useful, gained, connected, change = midpoint.questions.all()
     services.survey_response_save(
@@ -112,11 +112,37 @@ def test_survey_results_and_csv(client, people, cohort):
         ("What would you change for the sessions that are left?", []),
     ]
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
-    assert [row[:2] + row[4:] for row in rows] == [
-        ["Group", "Member", *[q.text for q in (useful, gained, connected, change)]],
-        ["Group 1", "Ada", "4", "Confidence", "", ""],
-        ["Group 1", "Ben", "2", "", "5", ""],
+    assert [row[:2] + row[3:4] + row[5:] for row in rows] == [
+        [
+            "Group",
+            "Member",
+            "What they hoped to achieve",
+            *[q.text for q in (useful, gained, connected, change)],
+        ],
+        ["Group 1", "Ada", "To feel less alone in this work.", "4", "Confidence", "", ""],
+        ["Group 1", "Ben", "New ideas for\nwalking groups.", "2", "", "5", ""],
     ]
+    members = [
+        (m.response.member.name, m.hopes, [(q.text, answer) for q, answer in m.answers])
+        for m in page.context["members"]
+    ]
+    assert members == [
+        (
+            "Ada",
+            "To feel less alone in this work.",
+            [(useful.text, "4"), (gained.text, "Confidence"), (connected.text, ""), (change.text, "")],
+        ),
+        (
+            "Ben",
+            "New ideas for\nwalking groups.",
+            [(useful.text, "2"), (gained.text, ""), (connected.text, "5"), (change.text, "")],
+        ),
+    ]
+    html = " ".join(page.content.decode().split())
+    assert (
+        '<p class="small text-body-secondary mb-1">What they hoped to achieve, when they applied:</p> '
+        '<blockquote class="mb-0"> <p>New ideas for<br>walking groups.</p> </blockquote>'
+    ) in html
 
 
 RESULT_PAGES = [

@@ -2,6 +2,7 @@
 `emails_queue_many` does the same for thousands at once (the reminder dispatcher)."""
 
 import contextlib
+import datetime
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -17,7 +18,8 @@ from django.utils.html import escape
 
 from cohort_site.core.data_subjects import is_erased_address
 
-from ..enums import EmailKind, EmailStatus
+from ..drafts import DraftSent, draft_hooks
+from ..enums import EmailKind, EmailStatus, SkipReason
 from ..models import EmailAttachment, OutgoingEmail
 from ..selectors import email_keys_existing
 from .opt_outs import is_opted_out, opted_out_addresses, unsubscribe_url
@@ -327,9 +329,59 @@ def _requeue(*, email_ids: Iterable[int], current: EmailStatus, **reset) -> int:
     return len(ids)
 
 
-def emails_send_drafts(*, email_ids: Iterable[int]) -> int:
-    """Queue the given drafts. Two managers pressing send at once queue each draft once."""
-    return _requeue(email_ids=email_ids, current=EmailStatus.DRAFT)
+def emails_send_drafts(*, email_ids: Iterable[int], now: datetime.datetime | None = None) -> int:
+    """Queue the given drafts. Two managers pressing send at once queue each draft once. Drafts of a kind with a
+    `before_draft_sent` hook (mail/drafts.py) are brought up to date as they move, in the same transaction."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        ids = emails_set_status(
+            emails=email_ids,
+            status=EmailStatus.QUEUED,
+            current=[EmailStatus.DRAFT],
+            next_attempt_at=None,
+            now=now,
+        )
+        out_of_date = _redraft(ids, now)
+        if out_of_date:
+            emails_set_status(
+                emails=out_of_date,
+                status=EmailStatus.SKIPPED,
+                current=[EmailStatus.QUEUED],
+                skip_reason=SkipReason.OUT_OF_DATE,
+                now=now,
+            )
+        queued = [pk for pk in ids if pk not in out_of_date]
+        _enqueue_after_commit(queued)
+    return len(queued)
+
+
+def _redraft(email_ids: list[int], now: datetime.datetime) -> set[int]:
+    """Render again, from their kind's templates, the drafts whose app rewrites them as they are sent. Returns
+    the drafts their app says are out of date (None for their redraft): they are not sent."""
+    emails = list(OutgoingEmail.objects.filter(pk__in=email_ids).order_by("pk"))
+    hooks = draft_hooks(email.kind for email in emails)
+    out_of_date: set[int] = set()
+    for kind, hook in hooks.items():
+        mine = {email.pk: email for email in emails if email.kind == kind}
+        drafts = [DraftSent(email_id=e.pk, key=e.key, about_id=e.about_id) for e in mine.values()]
+        for email_id, redraft in hook(drafts, now).items():
+            if redraft is None:
+                out_of_date.add(email_id)
+                continue
+            email = mine[email_id]
+            subject = redraft.subject
+            body_text, body_html = _render_kind(kind, to=email.to, subject=subject, context=redraft.context)
+            # The secrets it held stay out of the stored text, under the placeholders they had.
+            for placeholder, value in sorted(
+                email.secrets.items(), key=lambda item: len(item[1]), reverse=True
+            ):
+                subject = subject.replace(value, placeholder)
+                body_text = body_text.replace(value, placeholder)
+                body_html = body_html.replace(escape(value), placeholder).replace(value, placeholder)
+            OutgoingEmail.objects.filter(pk=email_id).update(
+                subject=subject, body_text=body_text, body_html=body_html
+            )
+    return out_of_date
 
 
 def emails_retry_failed(*, email_ids: Iterable[int]) -> int:
