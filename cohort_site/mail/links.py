@@ -34,6 +34,7 @@ LINK_WORDS = {
     "members:my_data": "Your data",
     "learning:session_feedback": "Give your feedback",
     "learning:survey": "Answer the questions",
+    "learning:detail": "Read the entry",
 }
 FALLBACK = "Open the link"
 

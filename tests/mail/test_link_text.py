@@ -94,6 +94,8 @@ def rendered(kind: EmailKind) -> OutgoingEmail:
         SITE_URL=SITE,
         url=reverse("learning:session_feedback", kwargs={"session_id": 1})
         if "feedback" in kind
+        else reverse("learning:detail", kwargs={"pk": 1})
+        if "sharing" in kind
         else reverse("learning:survey", kwargs={"pk": 1}),
         unsubscribe_url=unsubscribe_url(email="ada@example.org", kind=kind),
         private_url=SITE + reverse("applications:private", kwargs={"token": "a-token"}),
@@ -143,6 +145,8 @@ LINK_TEXTS = {
     "learning-session-feedback-reminder": ["Give your feedback", "stop these reminders"],
     "learning-survey": ["Answer the questions"],
     "learning-survey-reminder": ["Answer the questions", "stop these reminders"],
+    "learning-sharing-consent": ["Read the entry"],
+    "learning-sharing-consent-reminder": ["Read the entry"],
     "expense-submitted": ["See your expenses"],
     "expense-approved": ["See your expenses"],
     "expense-rejected": ["See your expenses"],
