@@ -19,17 +19,22 @@ _handlers: list[MemberLeave] = []
 
 def member_leave_handler(function: MemberLeave) -> MemberLeave:
     """Register the function that makes a member leave their group (keyword arguments: application, by,
-    reason, now)."""
+    reason, now, tell_member)."""
     _handlers[:] = [function]
     return function
 
 
 def member_leaves(
-    *, application: Application, by=None, reason: str = "", now: datetime.datetime | None = None
+    *,
+    application: Application,
+    by=None,
+    reason: str = "",
+    now: datetime.datetime | None = None,
+    tell_member: bool = True,
 ) -> Application:
     """Make a confirmed member leave their group through the registered function."""
     if not _handlers:
         raise ImproperlyConfigured(
             "No member_leave_handler is registered (cohort_site.members registers it)."
         )
-    return _handlers[0](application=application, by=by, reason=reason, now=now)
+    return _handlers[0](application=application, by=by, reason=reason, now=now, tell_member=tell_member)

@@ -34,3 +34,12 @@ def freed_place_offered(*, cohort: Cohort, now: datetime.datetime) -> bool:
     """A place freed now goes to the waitlist (True), or stays empty because the cut-off session has started."""
     cutoff = freed_place_cutoff(cohort)
     return cutoff is None or now < cutoff
+
+
+def last_session_started(*, cohort: Cohort, now: datetime.datetime) -> bool:
+    """Whether the group's last planned session (the programme's `session_count`-th) has started: its
+    membership is then history, kept (anonymously, if need be) so the group's counts stay true."""
+    if not _lookups:
+        return False
+    start = _lookups[0](cohort, cohort.programme.session_count)
+    return start is not None and start <= now

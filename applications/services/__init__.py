@@ -14,6 +14,8 @@ from .erasure import (
     applicant_erase,
     applicant_subject,
     application_withdraw,
+    person_erase,
+    places_give_up,
     recruitment_purge,
 )
 from .offer_terms import OFFER_LAPSES_AT, offer_email, offer_expiry_default, offer_expiry_on
@@ -106,6 +108,8 @@ __all__ = [
     "offer_expire",
     "offer_expiry_default",
     "offer_expiry_on",
+    "person_erase",
+    "places_give_up",
     "places_taken",
     "recruitment_purge",
     "transition_refusal",

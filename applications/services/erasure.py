@@ -1,18 +1,20 @@
 """An applicant's erasure, and recruitment records deleted when their retention ends."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cohort_site.core.data_subjects import DataSubject, personal_data_erase
+from cohort_site.core.models import User
 from cohort_site.mail.services import emails_about_erase
 
 from ..departures import member_leaves
-from ..enums import (
-    ApplicationStatus,
-)
+from ..enums import ApplicationStatus, Notify
+from ..freed_places import last_session_started
 from ..models import (
     Application,
     ExpressionOfInterest,
@@ -48,13 +50,49 @@ def applicant_subject(application: Application):
     return DataSubject(email=application.email, user=application.user)
 
 
+ERASURE_REASON = "Asked for their data to be erased"
+STILL_IN_PLAY = (ApplicationStatus.SUBMITTED, ApplicationStatus.WAITLISTED, ApplicationStatus.OFFERED)
+
+
+def places_give_up(*, subject: DataSubject, by: User | None, now: datetime.datetime | None = None) -> None:
+    """Before a person is erased: they hold no place and can be offered none. An application still in play is
+    withdrawn (an anonymous application must never be offered a place), and a member of a group still running
+    leaves it (their place is freed, their coffee partner re-paired, never introduced to someone erased),
+    without an email to them. A member of a group whose last session has started stays a member, anonymously,
+    so the group's attendance and feedback counts stay true."""
+    now = now or timezone.now()
+    whose = Q(email__iexact=subject.email)
+    if subject.user is not None:
+        whose |= Q(user=subject.user)
+    for application in Application.objects.filter(whose).select_related("cohort__programme", "user"):
+        if application.status in STILL_IN_PLAY:
+            application_set_status(
+                application=application,
+                status=ApplicationStatus.WITHDRAWN,
+                by=by,
+                note=f"Withdrawn: {ERASURE_REASON.lower()}.",
+                notify=Notify.NONE,
+                now=now,
+            )
+        elif (
+            application.status == ApplicationStatus.CONFIRMED
+            and application.cohort is not None
+            and not last_session_started(cohort=application.cohort, now=now)
+        ):
+            member_leaves(application=application, by=by, reason=ERASURE_REASON, now=now, tell_member=False)
+
+
 @transaction.atomic
+def person_erase(*, subject: DataSubject, by: User | None) -> None:
+    """Erase everything held about a person (at their request, or by staff): first their places, then the
+    data itself, in one transaction."""
+    places_give_up(subject=subject, by=by)
+    personal_data_erase(subject)
+
+
 def applicant_erase(*, application: Application) -> None:
     """The applicant erases everything held about them through their private link (their account too)."""
-    if application.status == ApplicationStatus.SUBMITTED:
-        # Not considered any further: an anonymous application must not be offered a place.
-        application_withdraw(application=application)
-    personal_data_erase(applicant_subject(application))
+    person_erase(subject=applicant_subject(application), by=application.user)
 
 
 KEPT_STATUSES = (ApplicationStatus.OFFERED, ApplicationStatus.CONFIRMED)

@@ -159,6 +159,7 @@ def member_leave(
     by: User | None,
     reason: str = "",
     now: datetime.datetime | None = None,
+    tell_member: bool = True,
 ) -> Application:
     """A member leaves their group, of their own accord (`by` is the member) or withdrawn by staff.
 
@@ -189,6 +190,8 @@ def member_leave(
             now=now,
         )
         pairs_member_leave(member=application, cohort=cohort, now=now)
+        if not tell_member:  # they asked for everything about them to be erased: nothing more goes to them
+            return application
         programme = cohort.programme
         email_queue(
             key=f"member-left:{application.pk}:{cohort.pk}",

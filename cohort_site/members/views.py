@@ -12,11 +12,11 @@ from django.views.generic import FormView, ListView, TemplateView, UpdateView
 from applications.enums import ApplicationStatus
 from applications.models import Application, Cohort
 from applications.selectors import is_member, memberships_of, programme_current
+from applications.services import person_erase
 from cohort_site.core.backups.services import backup_retention
 from cohort_site.core.csv import csv_response
 from cohort_site.core.data_subjects import (
     DataSubject,
-    personal_data_erase,
     personal_data_export_json,
     personal_data_export_zip,
 )
@@ -239,7 +239,7 @@ class MyDataView(LoginRequiredMixin, View):
             return render(request, self.template_name, {"form": form, "preview": ERASE_YOUR_DATA}, status=400)
         user = request.user
         logout(request)
-        personal_data_erase(DataSubject.for_user(user))
+        person_erase(subject=DataSubject.for_user(user), by=user)
         messages.success(request, "Your personal data has been erased and you are signed out.")
         return redirect("core:home")
 
@@ -254,7 +254,7 @@ class StaffErasureView(StaffRequiredMixin, FormView):
     def form_valid(self, form):
         email = form.cleaned_data["email"]
         user = get_user_model().objects.filter(email__iexact=email).first()
-        personal_data_erase(DataSubject(email=email, user=user))
+        person_erase(subject=DataSubject(email=email, user=user), by=self.request.user)
         messages.success(self.request, f"Everything held about {email} has been erased.")
         return redirect("members:staff_erasure")
 

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +12,8 @@ from icalendar import Calendar
 from applications.enums import ApplicationStatus, AvailabilityAnswer, WaitlistPromotion
 from applications.links import application_token
 from applications.models import Application, ApplicationStatusChange
+from applications.services import person_erase
+from cohort_site.core.data_subjects import DataSubject
 from cohort_site.mail.dispatch import reminders_dispatch
 from cohort_site.mail.enums import EmailKind, EmailStatus, SkipReason
 from cohort_site.mail.models import OutgoingEmail
@@ -466,3 +469,75 @@ def test_a_member_leaving_through_their_application_link_leaves_through_the_same
             kind__in=[EmailKind.MEMBER_LEFT, EmailKind.DECISION_WITHDRAWN]
         ).values_list("kind", "to")
     ) == [(EmailKind.MEMBER_LEFT, "ada@example.org")]
+
+
+# --- Erasure: someone erased holds no place and is never introduced -----------------------------------------------
+
+
+def test_a_member_erased_while_their_group_runs_leaves_it_without_a_word_to_them(cohort, members, round_one):
+    cohort.programme.waitlist_promotion = WaitlistPromotion.AUTOMATIC
+    cohort.programme.save()
+    waiting = application_in(
+        ApplicationStatus.WAITLISTED, programme=cohort.programme, email="wes@example.org"
+    )
+    ada = members["Ada"]
+    partner = partner_of(round_one, "Ada")
+    before = last_email_pk()
+
+    with time_machine.travel(round_one.opens_at + HOUR, tick=False):
+        person_erase(subject=DataSubject.for_user(ada.user), by=ada.user)
+
+    ada.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (ada.status, ada.email.endswith("@erased.invalid")) == (ApplicationStatus.WITHDRAWN, True)
+    assert PairMember.objects.filter(round=round_one, member=ada).count() == 0
+    assert (waiting.status, waiting.cohort) == (ApplicationStatus.OFFERED, cohort)
+    assert sorted((kind, to) for kind, to, _ in emails_after(before)) == sorted(
+        [
+            ("coffee-change", f"{partner.lower()}@example.org"),
+            *[("coffee-change", f"{n.lower()}@example.org") for n in groups(round_one)[0] if n != partner],
+            ("decision-offered", "wes@example.org"),
+        ]
+    )
+    left = ApplicationStatusChange.objects.filter(application=ada).latest("pk")
+    assert (left.from_status, left.to_status) == (ApplicationStatus.CONFIRMED, ApplicationStatus.WITHDRAWN)
+
+
+def test_a_member_erased_after_their_groups_last_session_started_stays_a_member_for_the_counts(
+    cohort, members, round_one
+):
+    ada = members["Ada"]
+    last = Session.objects.get(cohort=cohort, number=6)
+
+    with time_machine.travel(last.starts_at + HOUR, tick=False):
+        person_erase(subject=DataSubject.for_user(ada.user), by=ada.user)
+
+    ada.refresh_from_db()
+    assert (ada.status, ada.name, PairMember.objects.filter(member=ada).count() > 0) == (
+        ApplicationStatus.CONFIRMED,
+        "Erased person",
+        True,
+    )
+
+
+def test_an_applicant_erased_from_the_waitlist_is_withdrawn_so_no_anonymous_place_is_offered(
+    cohort, members, round_one
+):
+    cohort.programme.waitlist_promotion = WaitlistPromotion.AUTOMATIC
+    cohort.programme.save()
+    waiting = application_in(
+        ApplicationStatus.WAITLISTED, programme=cohort.programme, email="wes@example.org"
+    )
+    staff = StaffFactory()
+    session_two = Session.objects.get(cohort=cohort, number=2)
+
+    person_erase(subject=DataSubject(email="wes@example.org"), by=staff)
+    member_leave(application=members["Ada"], by=members["Ada"].user, now=session_two.starts_at - HOUR)
+
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.cohort) == (ApplicationStatus.WITHDRAWN, None)
+    # Who withdrew them is kept; the note about them goes with the rest of their data.
+    assert list(
+        ApplicationStatusChange.objects.filter(application=waiting).values_list("changed_by", "to_status")
+    ) == [(staff.pk, ApplicationStatus.WITHDRAWN)]
+    assert OutgoingEmail.objects.filter(kind=EmailKind.DECISION_OFFERED).count() == 0

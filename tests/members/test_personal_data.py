@@ -109,8 +109,9 @@ def test_after_erasure_no_text_column_holds_their_email_or_name(client, person):
     assert rows_mentioning("morwenna@example.org") == []
     assert rows_mentioning("Morwenna") == []
     assert rows_mentioning("Trelawney") == []
-    # anonymous counts stay; other people are untouched
-    assert person.applications.get().status == "confirmed"
+    # Their group has no sessions yet, so they give up their place (tests/members/test_leaving.py has the rest);
+    # the anonymous application stays for the counts; other people are untouched.
+    assert person.applications.get().status == "withdrawn"
     assert rows_mentioning("Someone Else") == [
         f"applications.Application.name#{other.pk}",
         f"core.User.name#{other.user.pk}",
