@@ -593,11 +593,13 @@ def _solve_once(
     status = h.getModelStatus()
     info = h.getInfo()
     if info.primal_solution_status != 2:  # no feasible solution: there is none, or none was found in time
-        if status == highspy.HighsModelStatus.kInfeasible and not soft:
+        if status == highspy.HighsModelStatus.kInfeasible:
+            if soft:  # pragma: no cover - the pins were checked to fit; the soft model always has an answer
+                raise ComposerError("No proposal keeps every pin.")
             raise _Infeasible
-        if soft:
-            raise ComposerError("No proposal keeps every pin.")
-        return None
+        # Stopped before even reading the start (a busy machine, a tiny limit): the start is the answer so far.
+        bound = info.mip_dual_bound if abs(info.mip_dual_bound) < highspy.kHighsInf else float("inf")
+        return dict(start), float(bound), TIME_LIMIT
     chosen = read(h.getSolution().col_value)
     optimal = status == highspy.HighsModelStatus.kOptimal
     bound = info.mip_dual_bound if not soft else float(objective_of(applicants, chosen.items(), rules))
