@@ -39,6 +39,7 @@ first: open, one group after another, the time whose greedily filled group weigh
 
 from __future__ import annotations
 
+import math
 import time as clock
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
@@ -56,6 +57,9 @@ AVOIDED_IF_NEED_BE_FACTOR = 1
 OPTIMAL = "optimal"
 TIME_LIMIT = "time limit"
 GREEDY = "greedy"
+
+# The share of the time limit the solver may use: the rest is for building the model and reading the answer.
+DEADLINE_SHARE = 0.95
 
 # Why someone who can make a group's time is not in it.
 COLLEAGUE = "colleague"
@@ -209,7 +213,9 @@ def compose(
     greedy = greedy_compose(applicants, times, rules, pins=pins)
     greedy_value = objective_of(applicants, greedy.items(), rules)
     try:  # highspy (and numpy) are imported only here, so importing this module stays cheap for the site
-        solved = _solve(applicants, times, rules, pins, start=greedy, deadline=started + rules.time_limit)
+        solved = _solve(
+            applicants, times, rules, pins, start=greedy, deadline=started + rules.time_limit * DEADLINE_SHARE
+        )
     except ImportError:  # pragma: no cover - highspy is a dependency; a broken install still gets an answer
         solved = None
     if solved is None:
@@ -709,7 +715,8 @@ def _proposal(
         waitlist=tuple(a.id for a in waitlist),
         reasons=reasons,
         objective=objective,
-        bound=max(bound, float(objective)),
+        # Every answer's objective is a whole number, so the whole part of the solver's bound is a bound too.
+        bound=max(float(math.floor(bound + 1e-6)) if math.isfinite(bound) else bound, float(objective)),
         status=status,
         seconds=clock.perf_counter() - started,
         broken_rules=tuple(broken),
