@@ -44,6 +44,7 @@ import time as clock
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 YES = "yes"
 IF_NEED_BE = "if_need_be"
@@ -86,7 +87,9 @@ class Time:
 @dataclass(frozen=True)
 class Applicant:
     id: Hashable
-    availability: Mapping[Hashable, str] = field(default_factory=dict)  # time key -> yes / if_need_be / no
+    availability: Mapping[Any, str] = field(
+        default_factory=dict
+    )  # time key -> yes / if_need_be / no (Any: Mapping is invariant in its key)
     score: int | None = None
     organisation: str = ""
     role: str = ""
@@ -759,16 +762,17 @@ def _reason(
     kinds: dict[str, list[str]] = {}
     for g in possible:
         kinds.setdefault(_why_not_in(applicant, g, rules, by_id, status), []).append(g.time.label)
-    clauses = [_clause(kind, labels, rules) for kind, labels in kinds.items()]
-    sentence = "; ".join(clauses)
-    if len(possible) == 1:
-        sentence += ", the only group they can make"
+    only = len(possible) == 1
+    sentence = "; ".join(_clause(kind, labels, rules, only=only) for kind, labels in kinds.items())
     return f"{sentence[0].upper()}{sentence[1:]}."
 
 
-def _clause(kind: str, labels: Sequence[str], rules: Rules) -> str:
+def _clause(kind: str, labels: Sequence[str], rules: Rules, *, only: bool) -> str:
     many = len(labels) > 1
-    where = f"the groups at {_times_named(labels)}" if many else f"the group at {labels[0]}"
+    if only:
+        where = f"the only group they can make, at {labels[0]}" + ("" if kind == COLLEAGUE else ",")
+    else:
+        where = f"the groups at {_times_named(labels)}" if many else f"the group at {labels[0]}"
     if kind == COLLEAGUE:
         if rules.max_per_organisation == 1:
             return f"a colleague from the same organisation is in {where}"

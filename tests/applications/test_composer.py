@@ -81,8 +81,8 @@ def test_compose_picks_the_time_that_places_most_and_explains_everyone_left_out(
     assert proposal.waitlist == ("ed", "gus", "hal", "di")
     assert proposal.reasons == {
         "di": "Can only make Thursday 14:00, which no group uses.",
-        "ed": "A colleague from the same organisation is in the group at Tuesday 14:00, the only group they can make.",
-        "gus": "The group at Tuesday 14:00 is full of people with a higher score or a firmer yes, the only group they can make.",
+        "ed": "A colleague from the same organisation is in the only group they can make, at Tuesday 14:00.",
+        "gus": "The only group they can make, at Tuesday 14:00, is full of people with a higher score or a firmer yes.",
         "hal": "Said no to every time offered.",
     }
     assert proposal.broken_rules == ()
@@ -147,8 +147,8 @@ def test_role_minimum_keeps_front_line_places_even_for_lower_scores():
 
     assert summary(proposal) == [("mon", ("ada", "cy"))]
     assert proposal.reasons == {
-        "bo": "The group at Monday 10:00 is full, and those in it with a lower score are pinned, must be "
-        "included or needed for the role mix, the only group they can make."
+        "bo": "The only group they can make, at Monday 10:00, is full, and those in it with a lower score are "
+        "pinned, must be included or needed for the role mix."
     }
 
 
