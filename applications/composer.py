@@ -385,12 +385,12 @@ def _time_first(
         for t in times:
             if t.key in chosen:
                 continue
-            members = _fill(t.key, _by_weight(remaining, t.key, rules), rules)
-            if members is None:
+            filled = _fill(t.key, _by_weight(remaining, t.key, rules), rules)
+            if filled is None:
                 continue
-            value = sum(weight(m, t.key, rules) for m in members)
+            value = sum(weight(m, t.key, rules) for m in filled)
             if best is None or value > best[0]:
-                best = (value, t.key, members)
+                best = (value, t.key, filled)
         if best is None:
             break
         _, key, members = best
@@ -608,7 +608,7 @@ def _solve_once(
             raise _Infeasible
         # Stopped before even reading the start (a busy machine, a tiny limit): the start is the answer so far.
         bound = info.mip_dual_bound if abs(info.mip_dual_bound) < highspy.kHighsInf else float("inf")
-        return dict(start), float(bound), TIME_LIMIT
+        return {key: list(members) for key, members in start.items()}, float(bound), TIME_LIMIT
     chosen = read(h.getSolution().col_value)
     optimal = status == highspy.HighsModelStatus.kOptimal
     bound = info.mip_dual_bound if not soft else float(objective_of(applicants, chosen.items(), rules))
