@@ -9,7 +9,7 @@ from cohort_site.mail.enums import EmailKind, EmailStatus
 from cohort_site.mail.models import OutgoingEmail
 from cohort_site.mail.selectors import email_about_exists, emails_about
 
-from . import slot_finder
+from . import composer, slot_finder
 from .enums import DECISION_EMAILS, PLACE_HOLDING_STATUSES, ApplicationStatus, AvailabilityAnswer, RoleType
 from .group_times import ConfirmedTime, cohort_confirmed_time
 from .models import (
@@ -103,6 +103,59 @@ def cohort_best_times(
         holiday_subdivision=programme.holiday_nation,
     )
     return ranking, {t.pk: t for t in times}
+
+
+# --- Proposing groups (the composer's input) -------------------------------------------------------------------
+
+# The applications a proposal of groups considers: neither holding a place nor turned down, withdrawn or expired.
+CONSIDERED_STATUSES = (ApplicationStatus.SUBMITTED, ApplicationStatus.WAITLISTED)
+
+
+@dataclass(frozen=True)
+class ComposerInput:
+    """What the group composer needs about a programme, and the rows its answer refers to by pk."""
+
+    applicants: list[composer.Applicant]
+    times: list[composer.Time]
+    applications: dict[int, Application]
+    candidate_times: dict[int, CandidateTime]
+
+
+def composer_input(programme: Programme) -> ComposerInput:
+    """The programme's applications under consideration (CONSIDERED_STATUSES, in the order they applied) as the
+    composer's applicants, with their answers per candidate time, score, organisation and role type. Keys are
+    CandidateTime pks, ids Application pks. Three queries, however many applications."""
+    times = list(CandidateTime.objects.filter(programme=programme).order_by("weekday", "start_time", "pk"))
+    for candidate in times:
+        candidate.programme = programme  # its label needs the session length, already in hand
+    applications = list(
+        Application.objects.filter(programme=programme, status__in=CONSIDERED_STATUSES).order_by(
+            "submitted_at", "pk"
+        )
+    )
+    answers: dict[int, dict[int, str]] = {application.pk: {} for application in applications}
+    rows = Availability.objects.filter(
+        application__programme=programme,
+        application__status__in=CONSIDERED_STATUSES,
+        candidate_time__programme=programme,
+    ).values_list("application_id", "candidate_time_id", "answer")
+    for application_id, candidate_id, answer in rows:
+        answers[application_id][candidate_id] = answer
+    return ComposerInput(
+        applicants=[
+            composer.Applicant(
+                id=application.pk,
+                availability=answers[application.pk],
+                score=application.score,
+                organisation=application.organisation,
+                role=application.role_type,
+            )
+            for application in applications
+        ],
+        times=[composer.Time(candidate.pk, candidate.label) for candidate in times],
+        applications={application.pk: application for application in applications},
+        candidate_times={candidate.pk: candidate for candidate in times},
+    )
 
 
 # --- Selection (the manager's view of a cohort) --------------------------------------------------------------

@@ -34,6 +34,11 @@ urlpatterns = [
         name="selection_next",
     ),
     path(
+        "selection/programmes/<slug:slug>/propose/",
+        views.ProposeGroupsView.as_view(),
+        name="selection_propose",
+    ),
+    path(
         "selection/programmes/<slug:slug>/emails/",
         views.DecisionEmailsView.as_view(),
         name="selection_emails",

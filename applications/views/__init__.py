@@ -12,6 +12,7 @@ from .private_link import (
     ApplicationPrivateView,
     ApplicationWithdrawView,
 )
+from .proposal import ProposeGroupsView
 from .public import (
     ApplyThanksView,
     ApplyView,
@@ -57,5 +58,6 @@ __all__ = [
     "ProgrammeDetailView",
     "ProgrammeSelectionView",
     "PromoteView",
+    "ProposeGroupsView",
     "WaitlistMoveView",
 ]

@@ -148,3 +148,53 @@ def test_offer_on_the_private_page_and_a_draft_offer_on_the_group_page(
     page.wait_for_url(re.compile(r".*/my-place/$"))
     emailed.refresh_from_db()
     assert emailed.status == S.CONFIRMED
+
+
+@pytest.mark.browser
+def test_manager_proposes_two_groups_from_45_applications(
+    live_server, page, screenshot_dir, transactional_db
+):
+    """From the selection page to the proposal: two groups with their times, everyone else waiting with a reason."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    programme = CohortFactory(name="Group 1").programme
+    times = [
+        CandidateTimeFactory(programme=programme, weekday=day, start_time=datetime.time(hour))
+        for day, hour in ((1, 10), (1, 14), (2, 10), (3, 14))
+    ]
+    answers = [
+        AvailabilityAnswer.YES,
+        AvailabilityAnswer.IF_NEED_BE,
+        AvailabilityAnswer.NO,
+        AvailabilityAnswer.NO,
+    ]
+    for n in range(45):
+        application = ApplicationFactory(
+            programme=programme,
+            organisation=f"Charity {n % 30}",
+            role_type=RoleType.FRONT_LINE if n % 3 else RoleType.DESIGNING,
+            score=n % 11,
+        )
+        for k, time in enumerate(times):
+            AvailabilityFactory(
+                application=application, candidate_time=time, answer=answers[(n * 7 + k * 3) % 4]
+            )
+    sign_in(page, live_server, StaffFactory())
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+
+    page.goto(f"{live_server.url}/selection/programmes/{programme.slug}/")
+    page.get_by_role("link", name="Propose groups").click()
+    page.get_by_label("Number of groups").fill("2")
+    page.get_by_role("button", name="Propose again").click()
+    page.wait_for_url(re.compile(r".*/propose/\?groups=2.*"))
+    page.screenshot(path=screenshot_dir / "propose.png", full_page=True)
+
+    assert page.locator("h1").inner_text() == "Propose groups"
+    assert page.locator("#summary-heading").inner_text() == "2 groups, 40 people placed"
+    assert page.locator("#group-1-heading").inner_text() == "Group 1: Tuesday 10:00–12:00"
+    assert page.locator("#group-2-heading").inner_text() == "Group 2: Wednesday 10:00–12:00"
+    assert page.locator("#waiting-heading").inner_text() == "Waiting (5)"
+    violations = Axe().run(page).response["violations"]
+    assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
+    assert errors == []

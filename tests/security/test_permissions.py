@@ -91,6 +91,7 @@ EXPECTED: dict[str, tuple] = {
     "applications:selection_programme": staff_only(),
     "applications:selection_cohort": staff_only(),
     "applications:selection_emails": staff_only(),
+    "applications:selection_propose": staff_only(),
     "applications:selection_decide": staff_only(),
     "applications:selection_next": staff_only(405),
     "applications:selection_promote": staff_only(405),

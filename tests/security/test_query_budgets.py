@@ -48,6 +48,7 @@ BUDGETS: dict[str, int] = {
     "applications:selection_decide": 9,
     "applications:selection_emails": 4,
     "applications:selection_programme": 7,
+    "applications:selection_propose": 6,
     "applications:withdraw": 3,
     "applications:data_export": 30,
     "applications:erase": 4,

@@ -55,6 +55,7 @@ class World(SiteWorld):
             "applications:selection_programme": running,
             "applications:selection_next": running,
             "applications:selection_emails": running,
+            "applications:selection_propose": running,
             "applications:selection_cohort": {"pk": self.cohort_a.pk},
             "applications:selection_promote": {"pk": self.cohort_a.pk},
             "applications:selection_from_waitlist": {"pk": self.cohort_a.pk},
