@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from applications.models import Application, Cohort, Programme
 from cohort_site.core.models import User
 from cohort_site.mail.enums import EmailKind
-from cohort_site.mail.services import NewEmail, email_queue
+from cohort_site.mail.services import NewEmail, new_email_queue
 from sessions_app.models import Session
 
 from .defaults import READING_LIST, SURVEYS
@@ -135,17 +135,7 @@ def _ask_for_consent(entry: Entry, *, by: User | None, round_event: SharingEvent
     entry = entries_with_related(Entry.objects.filter(pk=entry.pk)).select_related("cohort__programme").get()
     awaited = [a for a in consent_awaited(entry) if a.user_id != (by.pk if by else None) and a.user.is_active]
     for authorship in awaited:
-        email = consent_request_email(authorship=authorship, round_id=round_event.pk, asked_by=by)
-        email_queue(
-            key=email.key,
-            kind=email.kind,
-            to=email.to,
-            subject=email.subject,
-            context=email.context,
-            user=email.user,
-            about=email.about,
-            reply_to=email.reply_to,
-        )
+        new_email_queue(consent_request_email(authorship=authorship, round_id=round_event.pk, asked_by=by))
     return awaited
 
 

@@ -20,7 +20,7 @@ from cohort_site.core.dates import DAY, local_text, zone_label
 from cohort_site.core.models import User, new_calendar_token
 from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.selectors import email_keys_existing
-from cohort_site.mail.services import Attachment, NewEmail, email_queue
+from cohort_site.mail.services import Attachment, NewEmail, email_queue, new_email_queue
 
 from .calendar import session_event
 from .changes import sessions_moved
@@ -121,16 +121,8 @@ def session_email(
 
 def session_email_queue(*, method: str | None, **fields) -> None:
     """Queue `session_email(**fields)`, with the calendar file for `method` (REQUEST or CANCEL) when given."""
-    email = session_email(**fields)
-    email_queue(
-        key=email.key,
-        kind=email.kind,
-        to=email.to,
-        user=email.user,
-        subject=email.subject,
-        context=email.context,
-        about=email.about,
-        reply_to=email.reply_to,
+    new_email_queue(
+        session_email(**fields),
         attachments=[_ics([fields["session"]], fields["recipient"], method)] if method else [],
     )
 

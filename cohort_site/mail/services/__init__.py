@@ -40,6 +40,7 @@ from .queue import (
     emails_resend_unknown,
     emails_retry_failed,
     emails_send_drafts,
+    new_email_queue,
 )
 from .status import TRANSITIONS, emails_set_status, initial_status
 
@@ -69,6 +70,7 @@ __all__ = [
     "is_opted_out",
     "is_temporary_failure",
     "message_id",
+    "new_email_queue",
     "opt_out_record",
     "opted_out_kinds",
     "outbox_sweep",

@@ -214,6 +214,22 @@ def email_store(
 BATCH_SIZE = 500
 
 
+def new_email_queue(email: NewEmail, *, attachments: Iterable[Attachment] = ()) -> OutgoingEmail:
+    """`email_queue` for a message built as a `NewEmail` (by a function that says what a kind's email is)."""
+    return email_queue(
+        key=email.key,
+        kind=email.kind,
+        to=email.to,
+        subject=email.subject,
+        context=email.context,
+        user=email.user,
+        about=email.about,
+        reply_to=email.reply_to,
+        attachments=attachments,
+        draft=email.draft,
+    )
+
+
 def emails_queue_many(emails: Iterable[NewEmail], *, batch_size: int | None = None) -> int:
     """Store many messages at once, as `email_queue` stores one: a key already stored (or repeated) is left as it
     is, an opted-out or erased address is skipped, and each queued message is sent after its batch commits.
