@@ -14,6 +14,7 @@ from django.views.generic import DetailView, TemplateView
 
 from ..enums import ProgrammePhase
 from ..forms import ApplicationForm, InterestForm
+from ..page_cache import public_page_key
 from ..ratelimit import rate_limit_exceeded
 from ..selectors import (
     drop_ins_upcoming,
@@ -42,14 +43,19 @@ class ProgrammeDetailView(DetailView):
     context_object_name = "programme"
 
     def get_queryset(self):
-        return programmes_published().prefetch_related("sections", "drop_ins")
+        # The sections are read inside the cached fragment, so only when it is rendered.
+        return programmes_published().prefetch_related("drop_ins")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         now = timezone.now()
         context["phase"] = self.object.phase(now)
         context["deadline"] = deadline_text(self.object)
-        context["drop_ins"] = [d for d in self.object.drop_ins.all() if d.ends_at > now]
+        drop_ins = list(self.object.drop_ins.all())
+        context["drop_ins"] = [d for d in drop_ins if d.ends_at > now]
+        context["fragment_key"] = public_page_key(
+            self.object, page="programme", now=now, moments=[d.ends_at for d in drop_ins]
+        )
         return context
 
 
@@ -136,6 +142,9 @@ class ApplyView(ProgrammeMixin, View):
 
     def render_form(self, form, status=200):
         context = self.base_context(form=form, organisation_names=member_organisation_names())
+        if not form.is_bound:
+            # A blank form is the same for everyone (its tokens are outside the fragment); one with answers is not.
+            context["fragment_key"] = public_page_key(self.programme, page="apply", now=timezone.now())
         return render(self.request, self.template_name, context, status=status)
 
     def not_open(self):

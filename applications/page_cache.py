@@ -1,0 +1,101 @@
+"""The public pages' rendered fragments, kept in the shared cache and never served stale.
+
+The programme page and the application form are the same for every visitor until the programme, its sections,
+drop-ins, candidate times or the member organisations change, or time passes one of the programme's boundaries
+(applications open, applications close, a drop-in ends). So their expensive part (the sections' Markdown, the
+forty form fields through crispy-forms) is rendered once and kept under a key naming all of that:
+
+- a **version** in the shared cache, replaced by `public_pages_invalidate` whenever one of those rows changes
+  (the signals below, so the admin's edits count too, and the services that write in bulk call it themselves).
+  It is a fresh value each time, never a counter, so an evicted version cannot come back to an old one and
+  every gunicorn process sees the new one at once;
+- the programme, and the **window** of time it is in: how many of its boundaries have passed, so a page
+  cached before the deadline is not the page after it, with no one having to remember to clear it;
+- the language.
+
+What differs per request stays outside the fragments: the CSRF token, the form's submission token, messages,
+the navigation (who is signed in), the time left before the deadline. A bound form (with errors) is never cached.
+With the cache unreachable, pages are rendered in full, as before.
+"""
+
+import datetime
+import logging
+import time
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import translation
+from redis import RedisError
+
+from .models import Programme
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "public-pages:version"
+# How long a fragment is kept when nothing changes: its key changes at every boundary anyway.
+FRAGMENT_SECONDS = 24 * 60 * 60
+CACHE_ERRORS = (RedisError, OSError)
+
+
+def _new_version() -> str:
+    return str(time.time_ns())
+
+
+def public_pages_version() -> str | None:
+    """The current version of the public pages, or None when the cache cannot be reached (render in full)."""
+    try:
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, _new_version(), timeout=None)
+            version = cache.get(VERSION_KEY)
+    except CACHE_ERRORS:
+        logger.warning("Public pages rendered uncached: the cache is unreachable", exc_info=True)
+        return None
+    return version
+
+
+def _bump() -> None:
+    try:
+        cache.set(VERSION_KEY, _new_version(), timeout=None)
+    except CACHE_ERRORS:
+        logger.warning("Public pages not invalidated: the cache is unreachable", exc_info=True)
+
+
+def public_pages_invalidate() -> None:
+    """Forget every cached public fragment: now, and again when the current transaction commits, so a page
+    rendered by another process from the rows before the commit is not kept under the new version."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def public_page_key(
+    programme: Programme, *, page: str, now: datetime.datetime, moments: Iterable[datetime.datetime] = ()
+) -> str | None:
+    """The cache key of one page's fragment for `programme` at `now`, or None to render it uncached.
+
+    `moments` are the times besides the programme's opening and closing at which the page changes (a drop-in
+    ending): the key names how many of them have passed.
+    """
+    version = public_pages_version()
+    if version is None:
+        return None
+    boundaries = [programme.applications_open_at, programme.applications_close_at, *moments]
+    window = sum(1 for moment in boundaries if moment <= now)
+    language = translation.get_language() or ""
+    return f"public-page:{page}:{version}:{programme.pk}:{window}:{language}"
+
+
+def _changed(sender, **kwargs) -> None:
+    public_pages_invalidate()
+
+
+def connect_invalidation() -> None:
+    """Any saved or deleted row the public pages show replaces the version (the admin's edits included)."""
+    from django.db.models.signals import post_delete, post_save
+
+    from .models import CandidateTime, DropIn, MemberOrganisation, ProgrammeSection
+
+    for model in (Programme, ProgrammeSection, DropIn, CandidateTime, MemberOrganisation):
+        post_save.connect(_changed, sender=model, dispatch_uid=f"public-pages-{model.__name__}-saved")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"public-pages-{model.__name__}-deleted")
