@@ -13,6 +13,7 @@ DAY_AT_TIME = "%A %-d %B at %H:%M"  # Wednesday 21 July at 14:00
 CLOCK = "%-H:%M"  # 9:00
 ISO_DAY = "%Y-%m-%d"  # 2021-07-21, for spreadsheets
 ISO_MINUTE = "%Y-%m-%d %H:%M"  # 2021-07-21 14:00, for spreadsheets
+SHORT_DAY_TIME = "%-d %b %Y, %H:%M"  # 21 Jul 2021, 14:00, for a column of dates
 
 
 def local(moment: datetime.datetime, zone: zoneinfo.ZoneInfo | str | None) -> datetime.datetime:
