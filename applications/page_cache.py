@@ -16,15 +16,26 @@ forty form fields through crispy-forms) is rendered once and kept under a key na
 What differs per request stays outside the fragments: the CSRF token, the form's submission token, messages,
 the navigation (who is signed in), the time left before the deadline. A bound form (with errors) is never cached.
 With the cache unreachable, pages are rendered in full, as before.
+
+For a visitor who is not signed in and has no message waiting, the whole page is kept too (under the fragment's
+key, the address and the time left as the page words it), with its CSRF and submission tokens cut out and put
+back fresh for each request: the visitor's own CSRF token (and cookie), a new submission token.
 """
 
+import contextlib
 import datetime
+import hashlib
 import logging
+import re
 import time
+import uuid
 from collections.abc import Iterable
 
+from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import translation
 from redis import RedisError
 
@@ -99,3 +110,56 @@ def connect_invalidation() -> None:
     for model in (Programme, ProgrammeSection, DropIn, CandidateTime, MemberOrganisation):
         post_save.connect(_changed, sender=model, dispatch_uid=f"public-pages-{model.__name__}-saved")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"public-pages-{model.__name__}-deleted")
+
+
+# --- Whole pages, for visitors who are not signed in ----------------------------------------------------------------
+
+CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+SUBMISSION_VALUE = re.compile(r'name="submission_token" value="([^"]+)"')
+CSRF_SLOT = "\x00csrf\x00"
+SUBMISSION_SLOT = "\x00submission\x00"
+
+
+def page_cacheable(request: HttpRequest) -> bool:
+    """Whether the whole page may come from the cache: a GET by someone not signed in with no message waiting.
+    Anyone signed in sees their own navigation, and a message is shown once, so those pages are rendered."""
+    return (
+        request.method == "GET"
+        and not request.user.is_authenticated
+        and len(messages.get_messages(request)) == 0
+    )
+
+
+def whole_page_key(fragment_key: str, request: HttpRequest, *varying: str) -> str:
+    """The whole page's key: its fragment's (the version, the programme, the window in time, the language), the
+    address (the navigation marks the current page) and whatever else it shows that moves (the time left)."""
+    extra = hashlib.sha256("\n".join([request.get_full_path(), *varying]).encode()).hexdigest()[:32]
+    return f"{fragment_key}:page:{extra}"
+
+
+def page_from_cache(key: str, request: HttpRequest) -> HttpResponse | None:
+    """The stored page with this request's own CSRF token and a fresh submission token, or None."""
+    try:
+        html = cache.get(key)
+    except CACHE_ERRORS:
+        return None
+    if html is None:
+        return None
+    if CSRF_SLOT in html:
+        html = html.replace(
+            CSRF_SLOT, get_token(request)
+        )  # a new mask of the visitor's secret, and its cookie
+    html = html.replace(SUBMISSION_SLOT, str(uuid.uuid4()))
+    return HttpResponse(html)
+
+
+def page_to_cache(key: str, response: HttpResponse) -> None:
+    """Keep a rendered page, its per-request tokens replaced by slots that `page_from_cache` fills."""
+    if response.status_code != 200:
+        return
+    html = response.content.decode()
+    for pattern, slot in ((CSRF_VALUE, CSRF_SLOT), (SUBMISSION_VALUE, SUBMISSION_SLOT)):
+        for value in set(pattern.findall(html)):
+            html = html.replace(value, slot)
+    with contextlib.suppress(*CACHE_ERRORS):
+        cache.set(key, html, FRAGMENT_SECONDS)

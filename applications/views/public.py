@@ -9,12 +9,13 @@ from django.db import DatabaseError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.timesince import timeuntil
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from ..enums import ProgrammePhase
 from ..forms import ApplicationForm, InterestForm
-from ..page_cache import public_page_key
+from ..page_cache import page_cacheable, page_from_cache, page_to_cache, public_page_key, whole_page_key
 from ..ratelimit import rate_limit_exceeded
 from ..selectors import (
     drop_ins_upcoming,
@@ -57,6 +58,22 @@ class ProgrammeDetailView(DetailView):
             self.object, page="programme", now=now, moments=[d.ends_at for d in drop_ins]
         )
         return context
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        context = self.get_context_data(object=self.object)
+        key = context["fragment_key"]
+        if not (key and page_cacheable(request)):
+            return self.render_to_response(context)
+        # The call to action says how long is left ("3 days, 4 hours"): a new wording is a new page.
+        key = whole_page_key(key, request, timeuntil(self.object.applications_close_at))
+        cached = page_from_cache(key, request)
+        if cached is not None:
+            return cached
+        response = self.render_to_response(context)
+        response.render()
+        page_to_cache(key, response)
+        return response
 
 
 class CurrentProgrammeView(ProgrammeDetailView):
@@ -153,7 +170,18 @@ class ApplyView(ProgrammeMixin, View):
     def get(self, request, slug):
         if self.programme.phase() != ProgrammePhase.OPEN:
             return self.not_open()
-        return self.render_form(ApplicationForm(programme=self.programme))
+        if not page_cacheable(request):
+            return self.render_form(ApplicationForm(programme=self.programme))
+        key = public_page_key(self.programme, page="apply", now=timezone.now())
+        if key is None:
+            return self.render_form(ApplicationForm(programme=self.programme))
+        key = whole_page_key(key, request)
+        cached = page_from_cache(key, request)
+        if cached is not None:
+            return cached
+        response = self.render_form(ApplicationForm(programme=self.programme))
+        page_to_cache(key, response)
+        return response
 
     def post(self, request, slug):
         if rate_limit_exceeded(request, scope="apply"):

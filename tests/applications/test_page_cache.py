@@ -75,7 +75,7 @@ def test_programme_page_renders_its_sections_once_while_cached(
 def test_blank_form_second_view_is_the_same_form_from_the_cache(client, programme, django_assert_num_queries):
     first = form_page(client, programme)
 
-    with django_assert_num_queries(3):  # the programme, its candidate times, the organisations' names
+    with django_assert_num_queries(1):  # the programme (is it published, is it open); the page is stored whole
         second = form_page(client, programme)
 
     def without_tokens(content):
@@ -268,6 +268,47 @@ def test_cached_form_posted_with_a_mistake_shows_the_error_and_keeps_the_answers
     assert content.count("Enter an email address like name@example.org") == 2  # the summary and the field
     assert "Volunteers who stay.</textarea>" in content
     assert Application.objects.count() == 0
+
+
+# --- Whole pages for visitors not signed in ------------------------------------------------------------------------
+
+
+def test_a_whole_cached_form_sets_the_visitors_csrf_cookie_and_a_fresh_token_each_time(programme):
+    form_page(Client(), programme)  # stored whole
+    visitor = Client()
+
+    first, second = form_page(visitor, programme), form_page(visitor, programme)
+
+    assert "csrftoken" in visitor.cookies
+    assert hidden_value(first, "csrfmiddlewaretoken") != hidden_value(second, "csrfmiddlewaretoken")
+    assert hidden_value(first, "submission_token") != hidden_value(second, "submission_token")
+    assert "\x00" not in second
+
+
+def test_a_visitor_with_a_message_waiting_gets_the_page_rendered_with_it(client, programme):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.test import RequestFactory
+
+    programme_page(Client(), programme)  # stored whole, without a message
+    storage = CookieStorage(RequestFactory().get("/"))
+    client.cookies["messages"] = storage._encode([Message(constants.INFO, "You have signed out.")])
+
+    assert "You have signed out." in programme_page(client, programme)
+    assert "You have signed out." not in programme_page(Client(), programme)
+
+
+def test_the_home_page_and_the_programme_page_mark_their_own_link_as_current(client, programme):
+    with time_machine.travel(DURING, tick=False):
+        home = client.get("/").content.decode()
+    page = programme_page(client, programme)
+    with time_machine.travel(DURING, tick=False):
+        home_again = client.get("/").content.decode()
+
+    assert 'href="/" aria-current="page">Programme</a>' in home
+    assert 'href="/" aria-current="page">Programme</a>' not in page
+    assert home_again == home
 
 
 # --- The cache unreachable -----------------------------------------------------------------------------------------
