@@ -29,6 +29,7 @@ The clients are Python threads opening a connection per request (gunicorn's sync
 import argparse
 import http.client
 import json
+import math
 import os
 import re
 import statistics
@@ -148,8 +149,9 @@ def page_bytes(port: int, path: str, cookie: str | None) -> tuple[int, int]:
 
 
 def percentile(values: list[float], p: float) -> float:
+    """Nearest rank: the smallest value with at least p % of the values at or below it."""
     ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))] if ordered else 0.0
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)] if ordered else 0.0
 
 
 def load_average() -> str:

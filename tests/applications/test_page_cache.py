@@ -75,7 +75,9 @@ def test_programme_page_renders_its_sections_once_while_cached(
 def test_blank_form_second_view_is_the_same_form_from_the_cache(client, programme, django_assert_num_queries):
     first = form_page(client, programme)
 
-    with django_assert_num_queries(1):  # the programme (is it published, is it open); the page is stored whole
+    with django_assert_num_queries(
+        1
+    ):  # the programme (is it published, is it open); the page is stored whole
         second = form_page(client, programme)
 
     def without_tokens(content):
