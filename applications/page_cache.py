@@ -30,13 +30,15 @@ import re
 import time
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.timesince import timeuntil
 from redis import RedisError
 
 from .models import Programme
@@ -80,6 +82,30 @@ def public_pages_invalidate() -> None:
     transaction.on_commit(_bump)
 
 
+@dataclass(frozen=True)
+class PageFacts:
+    """What a page's key needs to know of its programme, kept beside the page under the same version, so that
+    a visitor's request finds the page by its address without reading a row (`page_by_address`)."""
+
+    programme_pk: int
+    opens: datetime.datetime
+    closes: datetime.datetime
+    moments: tuple[datetime.datetime, ...] = ()
+
+
+def _fragment_key(version: str, page: str, facts: PageFacts, now: datetime.datetime) -> str:
+    boundaries = [facts.opens, facts.closes, *facts.moments]
+    window = sum(1 for moment in boundaries if moment <= now)
+    language = translation.get_language() or ""
+    return f"public-page:{page}:{version}:{facts.programme_pk}:{window}:{language}"
+
+
+def page_facts(programme: Programme, moments: Iterable[datetime.datetime] = ()) -> PageFacts:
+    return PageFacts(
+        programme.pk, programme.applications_open_at, programme.applications_close_at, tuple(moments)
+    )
+
+
 def public_page_key(
     programme: Programme, *, page: str, now: datetime.datetime, moments: Iterable[datetime.datetime] = ()
 ) -> str | None:
@@ -91,10 +117,7 @@ def public_page_key(
     version = public_pages_version()
     if version is None:
         return None
-    boundaries = [programme.applications_open_at, programme.applications_close_at, *moments]
-    window = sum(1 for moment in boundaries if moment <= now)
-    language = translation.get_language() or ""
-    return f"public-page:{page}:{version}:{programme.pk}:{window}:{language}"
+    return _fragment_key(version, page, page_facts(programme, moments), now)
 
 
 def _changed(sender, **kwargs) -> None:
@@ -163,3 +186,46 @@ def page_to_cache(key: str, response: HttpResponse) -> None:
             html = html.replace(value, slot)
     with contextlib.suppress(*CACHE_ERRORS):
         cache.set(key, html, FRAGMENT_SECONDS)
+
+
+def _address_key(version: str, request: HttpRequest) -> str:
+    return (
+        f"public-page-address:{version}:{hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]}"
+    )
+
+
+def page_facts_keep(request: HttpRequest, facts: PageFacts) -> None:
+    """Note which programme the page at this address shows, under the current version (any change to what the
+    pages show replaces the version, and with it every note: a programme unpublished is never found here)."""
+    version = public_pages_version()
+    if version is not None:
+        with contextlib.suppress(*CACHE_ERRORS):
+            cache.set(_address_key(version, request), facts, FRAGMENT_SECONDS)
+
+
+def page_by_address(
+    request: HttpRequest, *, page: str, time_left: bool = False, open_only: bool = False
+) -> HttpResponse | None:
+    """The whole page for this address from the cache, without reading a row, or None (then render as usual).
+
+    `time_left`: the page words the time left (its key names it); `open_only`: the page exists only while
+    applications are open (the form), so outside that window it is left to the view.
+    """
+    if not page_cacheable(request):
+        return None
+    version = public_pages_version()
+    if version is None:
+        return None
+    try:
+        facts = cache.get(_address_key(version, request))
+    except CACHE_ERRORS:
+        return None
+    if facts is None:
+        return None
+    now = timezone.now()
+    if open_only and not facts.opens <= now < facts.closes:
+        return None
+    varying = [timeuntil(facts.closes, now)] if time_left else []
+    return page_from_cache(
+        whole_page_key(_fragment_key(version, page, facts, now), request, *varying), request
+    )

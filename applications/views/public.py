@@ -15,7 +15,16 @@ from django.views.generic import DetailView, TemplateView
 
 from ..enums import ProgrammePhase
 from ..forms import ApplicationForm, InterestForm
-from ..page_cache import page_cacheable, page_from_cache, page_to_cache, public_page_key, whole_page_key
+from ..page_cache import (
+    page_by_address,
+    page_cacheable,
+    page_facts,
+    page_facts_keep,
+    page_from_cache,
+    page_to_cache,
+    public_page_key,
+    whole_page_key,
+)
 from ..ratelimit import rate_limit_exceeded
 from ..selectors import (
     drop_ins_upcoming,
@@ -59,7 +68,13 @@ class ProgrammeDetailView(DetailView):
         )
         return context
 
+    # The page at /programmes/<slug>/ always shows that programme, so a visitor's request can find it in the
+    # cache by its address alone; the home page's programme depends on every programme's dates, so it cannot.
+    by_address = True
+
     def get(self, request, *args, **kwargs):
+        if self.by_address and (cached := page_by_address(request, page="programme", time_left=True)):
+            return cached
         self.object = self.get_object()
         context = self.get_context_data(object=self.object)
         key = context["fragment_key"]
@@ -73,11 +88,15 @@ class ProgrammeDetailView(DetailView):
         response = self.render_to_response(context)
         response.render()
         page_to_cache(key, response)
+        if self.by_address:
+            page_facts_keep(request, page_facts(self.object, [d.ends_at for d in self.object.drop_ins.all()]))
         return response
 
 
 class CurrentProgrammeView(ProgrammeDetailView):
     """The home page: the current programme, so the call is one click from anywhere."""
+
+    by_address = False
 
     def get_object(self, queryset=None):
         programme = programme_current()
@@ -157,6 +176,12 @@ class InterestThanksView(ProgrammeMixin, TemplateView):
 class ApplyView(ProgrammeMixin, View):
     template_name = "applications/application_form.html"
 
+    def dispatch(self, request, *args, **kwargs):
+        # A visitor's blank form, found in the cache by its address before the programme is read.
+        if request.method == "GET" and (cached := page_by_address(request, page="apply", open_only=True)):
+            return cached
+        return super().dispatch(request, *args, **kwargs)
+
     def render_form(self, form, status=200):
         context = self.base_context(form=form, organisation_names=member_organisation_names())
         if not form.is_bound:
@@ -181,6 +206,7 @@ class ApplyView(ProgrammeMixin, View):
             return cached
         response = self.render_form(ApplicationForm(programme=self.programme))
         page_to_cache(key, response)
+        page_facts_keep(request, page_facts(self.programme))
         return response
 
     def post(self, request, slug):
