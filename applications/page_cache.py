@@ -19,7 +19,9 @@ With the cache unreachable, pages are rendered in full, as before.
 
 For a visitor who is not signed in and has no message waiting, the whole page is kept too (under the fragment's
 key, the address and the time left as the page words it), with its CSRF and submission tokens cut out and put
-back fresh for each request: the visitor's own CSRF token (and cookie), a new submission token.
+back fresh for each request: the visitor's own CSRF token (and cookie), a new submission token. Beside it is
+a note of what its key needs (`PageFacts`), under the same version, so the next visitor's request finds the page
+by its address without reading a row (`page_by_address`).
 """
 
 import contextlib
