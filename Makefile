@@ -14,7 +14,7 @@ LOCK_BENCH := requirements-bench.lock
 UV_COMPILE = $(BIN)/uv pip compile pyproject.toml - --universal --python-version 3.11 --generate-hashes --quiet \
 	--custom-compile-command "make lock" --upgrade
 
-.PHONY: install run demo-reset screenshots test lint format worker beat lock bench-deps
+.PHONY: install run demo-reset screenshots test lint format worker beat lock bench-deps css
 
 $(STAMP): $(LOCK_DEV)
 	@test -n "$(PY_VERSION)" || { echo "$(PYTHON) not found: install Python 3.11 to 3.13, or set PYTHON=" >&2; exit 1; }
@@ -43,6 +43,11 @@ test: $(STAMP)
 # The README's screenshots, taken from the seeded demo in Chromium (commit them with the template change).
 screenshots: $(STAMP)
 	UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q tests/browser/test_readme_screenshots.py
+
+# Bootstrap's CSS trimmed to the classes our templates, scripts and forms use (tools/trim_bootstrap.py); commit
+# static/vendor/bootstrap/bootstrap.min.css after changing a template's classes (tests/core/test_trimmed_css.py).
+css: $(STAMP)
+	$(BIN)/python tools/trim_bootstrap.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

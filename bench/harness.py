@@ -143,7 +143,10 @@ def collectstatic(env: dict[str, str]) -> None:
 class Gunicorn:
     """gunicorn serving the site on a free loopback port; a context manager that stops it on the way out."""
 
-    def __init__(self, env: dict[str, str], *, port: int, workers: int, log_path: Path):
+    def __init__(
+        self, env: dict[str, str], *, port: int, workers: int, log_path: Path, app: str = "cohort_site.wsgi"
+    ):
+        self.app = app  # another WSGI module: bench/ceiling.py serves its no-middleware view with it
         self.env = env
         self.port = port
         self.workers = workers
@@ -158,7 +161,8 @@ class Gunicorn:
                 PYTHON,
                 "-m",
                 "gunicorn",
-                "cohort_site.wsgi",
+                self.app,
+                *([] if self.app == "cohort_site.wsgi" else ["--pythonpath", str(Path(__file__).parent)]),
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
@@ -191,7 +195,7 @@ class Gunicorn:
                 raise RuntimeError(f"gunicorn exited at start-up; see {self.log_path}:\n{self.log()}")
             connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
             try:
-                connection.request("GET", "/healthz")
+                connection.request("GET", "/healthz" if self.app == "cohort_site.wsgi" else "/")
                 if connection.getresponse().status == 200:
                     return
             except (OSError, http.client.HTTPException):

@@ -30,6 +30,7 @@ from ..models import (
     MemberOrganisation,
     Programme,
 )
+from ..page_cache import public_pages_invalidate
 from ..selectors import application_answers, drop_ins_upcoming
 
 # --- Recruitment: interest, applications, the applicant's own changes -----------------------------
@@ -320,6 +321,8 @@ def member_organisations_import(*, names: Iterable[str]) -> tuple[int, int]:
     }
     new = [MemberOrganisation(name=name) for key, name in wanted.items() if key not in known]
     MemberOrganisation.objects.bulk_create(new, ignore_conflicts=True)
+    if new:
+        public_pages_invalidate()  # bulk_create sends no signal; the form's list of names changed
     return len(new), len(known)
 
 

@@ -9,11 +9,22 @@ from django.db import DatabaseError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.timesince import timeuntil
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
 from ..enums import ProgrammePhase
 from ..forms import ApplicationForm, InterestForm
+from ..page_cache import (
+    page_by_address,
+    page_cacheable,
+    page_facts,
+    page_facts_keep,
+    page_from_cache,
+    page_to_cache,
+    public_page_key,
+    whole_page_key,
+)
 from ..ratelimit import rate_limit_exceeded
 from ..selectors import (
     drop_ins_upcoming,
@@ -42,19 +53,50 @@ class ProgrammeDetailView(DetailView):
     context_object_name = "programme"
 
     def get_queryset(self):
-        return programmes_published().prefetch_related("sections", "drop_ins")
+        # The sections are read inside the cached fragment, so only when it is rendered.
+        return programmes_published().prefetch_related("drop_ins")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         now = timezone.now()
         context["phase"] = self.object.phase(now)
         context["deadline"] = deadline_text(self.object)
-        context["drop_ins"] = [d for d in self.object.drop_ins.all() if d.ends_at > now]
+        drop_ins = list(self.object.drop_ins.all())
+        context["drop_ins"] = [d for d in drop_ins if d.ends_at > now]
+        context["fragment_key"] = public_page_key(
+            self.object, page="programme", now=now, moments=[d.ends_at for d in drop_ins]
+        )
         return context
+
+    # The page at /programmes/<slug>/ always shows that programme, so a visitor's request can find it in the
+    # cache by its address alone; the home page's programme depends on every programme's dates, so it cannot.
+    by_address = True
+
+    def get(self, request, *args, **kwargs):
+        if self.by_address and (cached := page_by_address(request, page="programme", time_left=True)):
+            return cached
+        self.object = self.get_object()
+        context = self.get_context_data(object=self.object)
+        key = context["fragment_key"]
+        if not (key and page_cacheable(request)):
+            return self.render_to_response(context)
+        # The call to action says how long is left ("3 days, 4 hours"): a new wording is a new page.
+        key = whole_page_key(key, request, timeuntil(self.object.applications_close_at))
+        cached = page_from_cache(key, request)
+        if cached is not None:
+            return cached
+        response = self.render_to_response(context)
+        response.render()
+        page_to_cache(key, response)
+        if self.by_address:
+            page_facts_keep(request, page_facts(self.object, [d.ends_at for d in self.object.drop_ins.all()]))
+        return response
 
 
 class CurrentProgrammeView(ProgrammeDetailView):
     """The home page: the current programme, so the call is one click from anywhere."""
+
+    by_address = False
 
     def get_object(self, queryset=None):
         programme = programme_current()
@@ -134,8 +176,17 @@ class InterestThanksView(ProgrammeMixin, TemplateView):
 class ApplyView(ProgrammeMixin, View):
     template_name = "applications/application_form.html"
 
+    def dispatch(self, request, *args, **kwargs):
+        # A visitor's blank form, found in the cache by its address before the programme is read.
+        if request.method == "GET" and (cached := page_by_address(request, page="apply", open_only=True)):
+            return cached
+        return super().dispatch(request, *args, **kwargs)
+
     def render_form(self, form, status=200):
         context = self.base_context(form=form, organisation_names=member_organisation_names())
+        if not form.is_bound:
+            # A blank form is the same for everyone (its tokens are outside the fragment); one with answers is not.
+            context["fragment_key"] = public_page_key(self.programme, page="apply", now=timezone.now())
         return render(self.request, self.template_name, context, status=status)
 
     def not_open(self):
@@ -144,7 +195,19 @@ class ApplyView(ProgrammeMixin, View):
     def get(self, request, slug):
         if self.programme.phase() != ProgrammePhase.OPEN:
             return self.not_open()
-        return self.render_form(ApplicationForm(programme=self.programme))
+        if not page_cacheable(request):
+            return self.render_form(ApplicationForm(programme=self.programme))
+        key = public_page_key(self.programme, page="apply", now=timezone.now())
+        if key is None:
+            return self.render_form(ApplicationForm(programme=self.programme))
+        key = whole_page_key(key, request)
+        cached = page_from_cache(key, request)
+        if cached is not None:
+            return cached
+        response = self.render_form(ApplicationForm(programme=self.programme))
+        page_to_cache(key, response)
+        page_facts_keep(request, page_facts(self.programme))
+        return response
 
     def post(self, request, slug):
         if rate_limit_exceeded(request, scope="apply"):

@@ -45,6 +45,9 @@ def with_year(shape: str, year: int, today: datetime.date) -> str:
     return shape
 
 
+COLUMN_DAY_TIME = "%-d %b %Y, %H:%M"  # 21 Jul 2021, 14:00, for a column of dates
+
+
 def local(moment: datetime.datetime, zone: zoneinfo.ZoneInfo | str | None) -> datetime.datetime:
     """`moment` in `zone` (a ZoneInfo or its name; None for the site's TIME_ZONE)."""
     if isinstance(zone, str):

@@ -33,3 +33,15 @@ document.addEventListener("click", (event) => {
   question.scrollIntoView();
   field.focus({ preventScroll: true });
 });
+
+// The menu button of the navigation on narrow screens: Bootstrap's collapse, without its 80 KB bundle (the only
+// part of Bootstrap's script our pages used). Without script the menu stays folded, as it did with Bootstrap's.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-bs-toggle='collapse']");
+  if (!button) return;
+  const menu = document.querySelector(button.dataset.bsTarget);
+  if (!menu) return;
+  const open = menu.classList.toggle("show");
+  button.classList.toggle("collapsed", !open);
+  button.setAttribute("aria-expanded", String(open));
+});

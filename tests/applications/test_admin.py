@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 
 import pytest
@@ -10,6 +11,7 @@ from tests.factories import (
     ApplicationFactory,
     AvailabilityFactory,
     CandidateTimeFactory,
+    CohortFactory,
     ExpressionOfInterestFactory,
     MemberOrganisationFactory,
     ProgrammeFactory,
@@ -88,12 +90,48 @@ def test_interest_csv_export_marks_who_applied_and_neutralises_formulas(staff_cl
 @pytest.mark.parametrize("count", [1, 3])
 def test_application_changelist_queries_do_not_grow(staff_client, django_assert_num_queries, count):
     programme = ProgrammeFactory()
-    ApplicationFactory.create_batch(count, programme=programme)
+    for number in range(1, count + 1):
+        cohort = CohortFactory(programme=programme, number=number, name=f"Group {number}")
+        ApplicationFactory(programme=programme, cohort=cohort)
 
-    with django_assert_num_queries(9):
+    # session, user, the count, the page of rows (with group and programme), the programme and group filters
+    with django_assert_num_queries(7):
         response = staff_client.get(reverse("admin:applications_application_changelist"))
 
     assert len(response.context["cl"].result_list) == count
+
+
+def test_application_changelist_shows_the_managers_columns_fifty_to_a_page(staff_client):
+    programme = ProgrammeFactory(title="Relationships")
+    cohort = CohortFactory(programme=programme, number=1, name="Group 1")
+    first = ApplicationFactory(
+        programme=programme,
+        cohort=cohort,
+        name="Asha Patel",
+        organisation="Leeds Befriending",
+        score=7,
+        submitted_at=datetime.datetime(2021, 7, 1, 11, 5, tzinfo=datetime.UTC),
+    )
+    ApplicationFactory.create_batch(50, programme=programme)
+
+    response = staff_client.get(
+        reverse("admin:applications_application_changelist"), {"o": "5"}
+    )  # submitted, oldest first
+    content = response.content.decode()
+    cl = response.context["cl"]
+
+    assert [cl.model_admin.list_display, len(cl.result_list), cl.result_count] == [
+        ["name", "organisation", "status", "group", "submitted", "score"],
+        50,
+        51,
+    ]
+    assert (
+        f'<input type="checkbox" name="_selected_action" value="{first.pk}" class="action-select" '
+        f'aria-label="Select this object for an action - {first}">'
+    ) in content
+    assert '<td class="field-group">Group 1</td>' in content
+    assert '<td class="field-submitted">1 Jul 2021, 12:05</td>' in content  # UK time (BST)
+    assert '<td class="field-score">7</td>' in content
 
 
 @pytest.mark.parametrize("count", [1, 3])

@@ -43,7 +43,7 @@ BUDGETS: dict[str, int] = {
     "applications:offer_respond": 4,
     "applications:privacy": 3,
     "applications:private": 4,
-    "applications:programme": 5,
+    "applications:programme": 4,  # warmed: its sections come from the cached fragment (page_cache.py)
     "applications:selection_cohort": 10,
     "applications:selection_decide": 9,
     "applications:selection_emails": 4,
@@ -54,7 +54,7 @@ BUDGETS: dict[str, int] = {
     "applications:erase": 4,
     "core:healthz": 2,
     "core:readyz": 3,
-    "core:home": 6,
+    "core:home": 5,  # the programme page, warmed as above
     "core:privacy": 3,
     "dashboards:manager": 16,
     "dashboards:member": 20,

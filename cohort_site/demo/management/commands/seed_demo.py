@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from applications.models import CandidateTime, Cohort, DropIn, Programme, ProgrammeSection
+from applications.page_cache import public_pages_invalidate
 from applications.services import interest_register, member_organisations_import
 from cohort_site.demo import open_call
 from cohort_site.demo.pilot import MEMBER_EMAIL, pilot_seed
@@ -92,6 +93,7 @@ class Command(BaseCommand):
             CandidateTime(programme=programme, weekday=weekday, start_time=datetime.time(hour))
             for weekday, hour in open_call.CANDIDATE_TIMES
         )
+        public_pages_invalidate()  # bulk_create sends no signal: the sections and times above are new
         Cohort.objects.create(
             programme=programme,
             number=1,
