@@ -191,29 +191,51 @@ class MemberFeedbackItem:
     when: datetime.datetime
 
 
-def feedback_for_member(user, *, now: datetime.datetime) -> list[MemberFeedbackItem]:
-    """What the user is asked to give feedback on: sessions they attended that have ended, and open surveys."""
+def attendance_with_feedback_given() -> QuerySet[Attendance]:
+    """Attendance records, each marked `answered` when its member has given feedback on its session."""
+    given = SessionFeedback.objects.filter(session=OuterRef("session_id"), member=OuterRef("member_id"))
+    return Attendance.objects.annotate(answered=Exists(given))
+
+
+def feedback_asked(attendance: Attendance, now: datetime.datetime) -> bool:
+    """Whether a member is asked for feedback on a session: they attended it, it went ahead and it has ended."""
+    session = attendance.session
+    return (
+        attendance.status == AttendanceStatus.ATTENDED
+        and session.status == SessionStatus.SCHEDULED
+        and session.ends_at <= now
+    )
+
+
+def feedback_for_member(
+    user,
+    *,
+    now: datetime.datetime,
+    memberships: list[Application] | None = None,
+    sessions: list[Session] | None = None,
+) -> list[MemberFeedbackItem]:
+    """What the user is asked to give feedback on: sessions they attended that have ended, and open surveys.
+
+    A page that has read them already passes the user's places (`memberships`) and their sessions (`sessions`,
+    as sessions_app's `member_schedule` gives them, built with `attendance=attendance_with_feedback_given()`)."""
     from django.urls import reverse
 
-    memberships = list(memberships_of(user).select_related("cohort"))
+    if memberships is None:
+        memberships = list(memberships_of(user))
     if not memberships:
         return []
+    if sessions is None:
+        attendances = list(
+            attendance_with_feedback_given()
+            .filter(member__in=memberships, status=AttendanceStatus.ATTENDED)
+            .select_related("session")
+        )
+    else:
+        attendances = [record for session in sessions for record in session.my_attendance]  # type: ignore[attr-defined]  # a Prefetch's to_attr
     items: list[MemberFeedbackItem] = []
-    attendances = (
-        Attendance.objects.filter(
-            member__in=memberships,
-            status=AttendanceStatus.ATTENDED,
-            session__status=SessionStatus.SCHEDULED,
-            session__ends_at__lte=now,
-        )
-        .select_related("session__cohort")
-        .annotate(
-            answered=Exists(
-                SessionFeedback.objects.filter(session=OuterRef("session_id"), member=OuterRef("member_id"))
-            )
-        )
-    )
     for attendance in attendances:
+        if not feedback_asked(attendance, now):
+            continue
         session = attendance.session
         label = f"Session {session.number}" + (f": {session.topic}" if session.topic else "")
         items.append(
@@ -221,7 +243,7 @@ def feedback_for_member(user, *, now: datetime.datetime) -> list[MemberFeedbackI
                 "session",
                 label,
                 reverse("learning:session_feedback", kwargs={"session_id": session.pk}),
-                attendance.answered,
+                attendance.answered,  # type: ignore[attr-defined]  # attendance_with_feedback_given's
                 session.ends_at,
             )
         )

@@ -59,11 +59,16 @@ def session_apologies(session: Session) -> set[int]:
     )
 
 
-def member_sessions_with_attendance(user, application_ids: list[int]) -> QuerySet[Session]:
+def member_sessions_with_attendance(
+    user, application_ids: list[int], attendance: QuerySet[Attendance] | None = None
+) -> QuerySet[Session]:
+    """The user's sessions, each with `my_attendance`: their attendance record, from `attendance` when given (a
+    higher layer may annotate it: learning marks whether feedback was given)."""
+    records = Attendance.objects.all() if attendance is None else attendance
     return sessions_for_member(user).prefetch_related(
         Prefetch(
             "attendance",
-            queryset=Attendance.objects.filter(member_id__in=application_ids),
+            queryset=records.filter(member_id__in=application_ids),
             to_attr="my_attendance",
         )
     )
@@ -84,14 +89,25 @@ class MemberSchedule:
     tz: datetime.tzinfo
 
 
-def member_schedule(user, *, now: datetime.datetime) -> MemberSchedule:
+def member_schedule(
+    user,
+    *,
+    now: datetime.datetime,
+    memberships: list[Application] | None = None,
+    attendance: QuerySet[Attendance] | None = None,
+) -> MemberSchedule:
     """Every session of the user's groups, each marked with the user's own attendance (`my_status`), whether
     they sent apologies (`sent_apologies`) and whether they still can (`can_apologise`).
 
     In date order, cancelled sessions in their place: `past_sessions` (latest first) are those before the next
-    session going ahead, `later_sessions` those after it, so past reversed, next, later is the whole series."""
-    memberships = list(memberships_of(user).select_related("cohort__programme"))
-    sessions = list(member_sessions_with_attendance(user, [m.pk for m in memberships]))
+    session going ahead, `later_sessions` those after it, so past reversed, next, later is the whole series.
+
+    A page that has read the user's places already (with their groups and programmes) passes them as
+    `memberships`; `attendance` is the queryset each session's record is read from (a higher layer may annotate
+    it, as learning's `attendance_with_feedback_given` does)."""
+    if memberships is None:
+        memberships = list(memberships_of(user).select_related("cohort__programme"))
+    sessions = list(member_sessions_with_attendance(user, [m.pk for m in memberships], attendance))
     next_session = next(
         (s for s in sessions if s.status == SessionStatus.SCHEDULED and s.ends_at > now), None
     )

@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Avg, Count, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
@@ -21,7 +21,7 @@ from applications.models import (
     ExpressionOfInterest,
     Programme,
 )
-from applications.selectors import active_member_place
+from applications.selectors import active_member_place, places_and_offers_of
 from applications.services import current_offer
 from cohort_site.core.charts import Bar, bars_svg
 from cohort_site.core.dates import DAY, local_text
@@ -32,11 +32,11 @@ from cohort_site.members.enums import ExpenseStatus
 from cohort_site.members.models import Expense
 from cohort_site.members.selectors import expenses_awaiting_decision_count, expenses_of
 from learning.enums import Visibility
-from learning.models import Entry, SessionFeedback
+from learning.models import Authorship, Entry, SessionFeedback
 from learning.selectors import (
+    attendance_with_feedback_given,
     entries_awaiting_approval,
     entries_visible_to,
-    entries_with_related,
     feedback_for_member,
     reading_items_for,
 )
@@ -81,24 +81,33 @@ class MemberDashboard:
     latest_entries: list[Entry] = field(default_factory=list)
 
 
-def member_offers(user) -> list[Offer]:
-    """Places offered to the user and not yet answered, each with the link that confirms or declines it."""
-    offered = Application.objects.filter(user=user, status=ApplicationStatus.OFFERED).select_related(
-        "programme", "cohort"
-    )
+def member_offers(applications: list[Application]) -> list[Offer]:
+    """Of places offered to the user and not yet answered (`places_and_offers_of`), those with an offer in
+    force, each with the link that confirms or declines it (one query per offer: rare, and few at a time)."""
     offers = []
-    for application in offered:
+    for application in applications:
         offer = current_offer(application)
         if offer is not None:
             offers.append(Offer(application, offer_url(application=application, offer=offer)))
     return offers
 
 
-def member_todo(user, *, now: datetime.datetime) -> ToDo:
-    unanswered = [item for item in feedback_for_member(user, now=now) if not item.answered]
+def member_todo(
+    user,
+    *,
+    now: datetime.datetime,
+    memberships: list[Application],
+    offered: list[Application],
+    sessions: list[Session],
+) -> ToDo:
+    """The to-do list, one query per kind of thing to do (the user's places, offers and sessions are read once
+    for the whole dashboard and shared): surveys, reading, claims. A new kind of to-do is one more field here and
+    one more query."""
+    feedback = feedback_for_member(user, now=now, memberships=memberships, sessions=sessions)
+    unanswered = [item for item in feedback if not item.answered]
     reading = list(reading_items_for(user))
     return ToDo(
-        offers=member_offers(user),
+        offers=member_offers(offered),
         feedback_due=[item for item in unanswered if item.kind == "session"],
         surveys_due=[item for item in unanswered if item.kind == "survey"],
         reading_done=sum(1 for item in reading if item.done),  # type: ignore[attr-defined,misc]  # an annotation
@@ -110,7 +119,8 @@ def member_todo(user, *, now: datetime.datetime) -> ToDo:
 
 
 def latest_group_entries(user, cohort_ids: list[int]) -> list[Entry]:
-    """The newest entries shared with the user's groups (not drafts), as the learning list shows them."""
+    """The newest entries shared with the user's groups (not drafts), with their authors (all the dashboard shows
+    of them besides the title, kind and date): two queries."""
     if not cohort_ids:
         return []
     entries = (
@@ -118,19 +128,32 @@ def latest_group_entries(user, cohort_ids: list[int]) -> list[Entry]:
         .filter(cohort_id__in=cohort_ids)
         .exclude(visibility=Visibility.DRAFT)
         .order_by("-created_at", "-pk")
+        .prefetch_related(Prefetch("authorships", queryset=Authorship.objects.select_related("user")))
     )
-    return list(entries_with_related(entries)[:LATEST_ENTRIES])
+    return list(entries[:LATEST_ENTRIES])
 
 
 def member_dashboard(user, *, now: datetime.datetime) -> MemberDashboard:
-    schedule = member_schedule(user, now=now)
-    member = member_of(user)
+    """Everything the member's dashboard shows, in twelve queries with the session and user lookups, whatever the
+    size of the group or its history: the user's places and offers are read once and shared by every section,
+    and their sessions (with whether feedback was given) serve both the schedule and the to-do list."""
+    memberships, offered = places_and_offers_of(user)
+    schedule = member_schedule(
+        user, now=now, memberships=memberships, attendance=attendance_with_feedback_given()
+    )
+    sessions = [
+        *reversed(schedule.past_sessions),
+        *([schedule.next_session] if schedule.next_session else []),
+    ]
+    sessions += schedule.later_sessions
+    member = member_of(user, memberships=memberships)
     return MemberDashboard(
         schedule=schedule,
-        coffee=coffee_overview(member, now=now) if member is not None else None,
-        todo=member_todo(user, now=now),
+        # The dashboard does not offer to skip a round (the coffee pairs page does), so no next round is read.
+        coffee=coffee_overview(member, now=now, with_next_round=False) if member is not None else None,
+        todo=member_todo(user, now=now, memberships=memberships, offered=offered, sessions=sessions),
         latest_entries=latest_group_entries(
-            user, [m.cohort_id for m in schedule.memberships if m.cohort_id is not None]
+            user, [m.cohort_id for m in memberships if m.cohort_id is not None]
         ),
     )
 

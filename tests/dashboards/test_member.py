@@ -118,7 +118,7 @@ def test_member_dashboard_queries_do_not_grow_with_the_cohort(client, db, size, 
     world = build_world(size)
     with time_machine.travel(world.now, tick=False):
         client.force_login(world.me.user)
-        with django_assert_num_queries(19):
+        with django_assert_num_queries(12):
             response = client.get(reverse("dashboards:member"))
 
     assert len(response.context["dashboard"].schedule.past_sessions) == 2
