@@ -110,12 +110,35 @@ def entries_awaiting_approval() -> QuerySet[Entry]:
 def reading_items_for(user) -> QuerySet[ReadingItem]:
     """Reading lists of the programmes the user belongs to (every programme for staff), each item marked
     `.done` for this user and carrying `.tick_count` (how many people ticked it)."""
-    items = ReadingItem.objects.select_related("programme")
-    if not user.is_staff:
-        items = items.filter(programme_id__in=memberships_of(user).values("programme_id"))
-    return items.annotate(
-        done=Exists(ReadingTick.objects.filter(item=OuterRef("pk"), user=user)), tick_count=Count("ticks")
-    ).order_by("programme__title", "order", "pk")
+    return (
+        _reading_items_of(user)
+        .select_related("programme")
+        .annotate(done=_ticked_by(user), tick_count=Count("ticks"))
+        .order_by("programme__title", "order", "pk")
+    )
+
+
+def reading_progress(user, *, memberships: list[Application] | None = None) -> tuple[int, int]:
+    """Of the items `reading_items_for` lists, how many the user has ticked and how many there are, as one
+    aggregate for a page that shows only the count; `memberships`, the user's places, when already read."""
+    counts = (
+        _reading_items_of(user, memberships)
+        .annotate(ticked=_ticked_by(user))
+        .aggregate(done=Count("pk", filter=Q(ticked=True)), total=Count("pk"))
+    )
+    return counts["done"], counts["total"]
+
+
+def _reading_items_of(user, memberships: list[Application] | None = None) -> QuerySet[ReadingItem]:
+    if user.is_staff:
+        return ReadingItem.objects.all()
+    if memberships is None:
+        return ReadingItem.objects.filter(programme_id__in=memberships_of(user).values("programme_id"))
+    return ReadingItem.objects.filter(programme_id__in={m.programme_id for m in memberships})
+
+
+def _ticked_by(user) -> Exists:
+    return Exists(ReadingTick.objects.filter(item=OuterRef("pk"), user=user))
 
 
 # --- Feedback --------------------------------------------------------------------------------------------
@@ -247,27 +270,46 @@ def feedback_for_member(
                 session.ends_at,
             )
         )
-    # One query for every survey, however many: a person has at most one place per programme, so each survey's
-    # opening is the end of that session of *their* cohort (as survey_opened_at finds it, one survey at a time).
-    their_cohort = (
-        memberships_of(user).filter(programme_id=OuterRef(OuterRef("programme_id"))).values("cohort_id")
-    )
-    opening = Session.objects.filter(
-        cohort_id=Subquery(their_cohort[:1]),
-        number=OuterRef("opens_after_session"),
-        status=SessionStatus.SCHEDULED,
-    ).values("ends_at")[:1]
-    surveys = Survey.objects.filter(programme_id__in={m.programme_id for m in memberships}).annotate(
-        opened_at=Subquery(opening),
-        answered=Exists(SurveyResponse.objects.filter(survey=OuterRef("pk"), member__in=memberships)),
-    )
-    for survey in surveys:
-        if survey.opened_at is None or survey.opened_at > now:
+    answered = Exists(SurveyResponse.objects.filter(survey=OuterRef("pk"), member__in=memberships))
+    surveys = Survey.objects.filter(programme_id__in={m.programme_id for m in memberships})
+    if sessions is None:
+        # One query for every survey, however many: a person has at most one place per programme, so each
+        # survey's opening is the end of that session of *their* cohort (as survey_opened_at finds it, one survey
+        # at a time).
+        their_cohort = (
+            memberships_of(user).filter(programme_id=OuterRef(OuterRef("programme_id"))).values("cohort_id")
+        )
+        opening = Session.objects.filter(
+            cohort_id=Subquery(their_cohort[:1]),
+            number=OuterRef("opens_after_session"),
+            status=SessionStatus.SCHEDULED,
+        ).values("ends_at")[:1]
+        opened: list[tuple[Survey, bool, datetime.datetime | None]] = [
+            (survey, survey.answered, survey.opened_at)
+            for survey in surveys.annotate(opened_at=Subquery(opening), answered=answered)
+        ]
+    else:
+        # The same opening, found among the sessions already read.
+        their_cohorts: dict[int, int | None] = {}
+        for membership in memberships:
+            their_cohorts.setdefault(membership.programme_id, membership.cohort_id)
+        ends_at: dict[tuple[int | None, int], datetime.datetime] = {}
+        for session in sessions:
+            if session.status == SessionStatus.SCHEDULED:
+                ends_at.setdefault((session.cohort_id, session.number), session.ends_at)
+        opened = [
+            (
+                survey,
+                survey.answered,
+                ends_at.get((their_cohorts.get(survey.programme_id), survey.opens_after_session)),
+            )
+            for survey in surveys.annotate(answered=answered)
+        ]
+    for survey, survey_answered, opened_at in opened:
+        if opened_at is None or opened_at > now:
             continue
         items.append(
-            MemberFeedbackItem(
-                "survey", survey.title, survey.get_absolute_url(), survey.answered, survey.opened_at
-            )
+            MemberFeedbackItem("survey", survey.title, survey.get_absolute_url(), survey_answered, opened_at)
         )
     return sorted(items, key=lambda item: item.when, reverse=True)
 

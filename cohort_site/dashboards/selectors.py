@@ -38,7 +38,7 @@ from learning.selectors import (
     entries_awaiting_approval,
     entries_visible_to,
     feedback_for_member,
-    reading_items_for,
+    reading_progress,
 )
 from pairings.enums import RoundStatus
 from pairings.models import Round
@@ -102,16 +102,16 @@ def member_todo(
 ) -> ToDo:
     """The to-do list, one query per kind of thing to do (the user's places, offers and sessions are read once
     for the whole dashboard and shared): surveys, reading, claims. A new kind of to-do is one more field here and
-    one more query."""
+    one more query (an Exists-annotated count is one; a list with its related rows, one per prefetch)."""
     feedback = feedback_for_member(user, now=now, memberships=memberships, sessions=sessions)
     unanswered = [item for item in feedback if not item.answered]
-    reading = list(reading_items_for(user))
+    reading_done, reading_total = reading_progress(user, memberships=memberships)
     return ToDo(
         offers=member_offers(offered),
         feedback_due=[item for item in unanswered if item.kind == "session"],
         surveys_due=[item for item in unanswered if item.kind == "survey"],
-        reading_done=sum(1 for item in reading if item.done),  # type: ignore[attr-defined,misc]  # an annotation
-        reading_total=len(reading),
+        reading_done=reading_done,
+        reading_total=reading_total,
         claims_open=list(
             expenses_of(user).filter(status__in=[ExpenseStatus.SUBMITTED, ExpenseStatus.APPROVED])
         ),
