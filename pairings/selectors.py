@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from applications.enums import AvailabilityAnswer
-from applications.models import Application, CandidateTime, Cohort
+from applications.models import Application, Availability, CandidateTime, Cohort
 from applications.selectors import latest_membership, memberships_of
 from sessions_app.models import CohortSchedule
 
@@ -100,12 +100,17 @@ def shared_times(members: list[Application]) -> list[CandidateTime]:
         weekday=OuterRef("weekday"),
         start_time=OuterRef("start_time"),
     )
-    # One query: the times with a yes from each of them (an answer is unique per person and time); the filter
-    # before the count joins the answers once, so only theirs are counted.
-    return list(
-        CandidateTime.objects.filter(answers__application__in=members, answers__answer=AvailabilityAnswer.YES)
-        .annotate(yes=Count("answers"))
+    # One query: the times with a yes from each of them (an answer is unique per person and time), counted in a
+    # subquery grouped by the time alone.
+    said_yes_by_all = (
+        Availability.objects.filter(application__in=members, answer=AvailabilityAnswer.YES)
+        .values("candidate_time_id")
+        .annotate(yes=Count("pk"))
         .filter(yes=len(members))
+        .values("candidate_time_id")
+    )
+    return list(
+        CandidateTime.objects.filter(pk__in=said_yes_by_all)
         .exclude(Exists(session_time))
         .select_related("programme")
         .order_by("weekday", "start_time")
