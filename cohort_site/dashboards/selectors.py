@@ -347,6 +347,9 @@ def _add_session_health(cohorts: dict, now: datetime.datetime) -> None:
     )
     for session in sessions:
         cohort = cohorts[session.cohort_id]
+        session.cohort = (
+            cohort.cohort
+        )  # the page names a programme's next session's group: no query per programme
         cohort.sessions.append(
             SessionHealth(
                 session,

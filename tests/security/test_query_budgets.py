@@ -55,7 +55,7 @@ BUDGETS: dict[str, int] = {
     "core:readyz": 3,
     "core:home": 6,
     "core:privacy": 3,
-    "dashboards:manager": 16,
+    "dashboards:manager": 15,
     "dashboards:member": 12,
     "learning:create": 8,
     "learning:detail": 6,
