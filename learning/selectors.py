@@ -28,7 +28,7 @@ from .models import (
 User = get_user_model()
 
 
-def entries_visible_to(user) -> QuerySet[Entry]:
+def entries_visible_to(user, *, memberships: list[Application] | None = None) -> QuerySet[Entry]:
     """Every entry `user` may read, as one query (no per-row checks):
 
     - public: anyone, signed in or not;
@@ -36,6 +36,8 @@ def entries_visible_to(user) -> QuerySet[Entry]:
     - group: members of the entry's cohort, and staff (the manager);
     - draft: its authors only (staff included: a draft is private to whoever writes it).
     An author always sees their own entries.
+
+    `memberships`: the user's places (`memberships_of`), when the page has read them already.
     """
     if user is None or not user.is_authenticated or not user.is_active:
         return Entry.objects.filter(visibility=Visibility.PUBLIC)
@@ -43,9 +45,13 @@ def entries_visible_to(user) -> QuerySet[Entry]:
     if user.is_staff:
         rule |= Q(visibility__in=[Visibility.GROUP, Visibility.NETWORK])
     else:
-        memberships = memberships_of(user)
-        rule |= Q(visibility=Visibility.GROUP, cohort_id__in=memberships.values("cohort_id"))
-        rule |= Q(visibility=Visibility.NETWORK, programme_id__in=memberships.values("programme_id"))
+        places = memberships_of(user)
+        cohorts = places.values("cohort_id") if memberships is None else {m.cohort_id for m in memberships}
+        programmes = (
+            places.values("programme_id") if memberships is None else {m.programme_id for m in memberships}
+        )
+        rule |= Q(visibility=Visibility.GROUP, cohort_id__in=cohorts)
+        rule |= Q(visibility=Visibility.NETWORK, programme_id__in=programmes)
     return Entry.objects.filter(rule)
 
 

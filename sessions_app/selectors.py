@@ -18,10 +18,15 @@ from .enums import AttendanceStatus, SessionKind, SessionStatus
 from .models import Attendance, Session
 
 
-def sessions_for_member(user) -> QuerySet[Session]:
-    """Every session (cancelled ones too, marked) of the cohorts the user is a confirmed member of."""
+def sessions_for_member(user, memberships: list[Application] | None = None) -> QuerySet[Session]:
+    """Every session (cancelled ones too, marked) of the cohorts the user is a confirmed member of (`memberships`,
+    their places, when already read)."""
+    if memberships is None:
+        cohorts: set[int] | QuerySet = memberships_of(user).values("cohort_id")
+    else:
+        cohorts = {m.cohort_id for m in memberships if m.cohort_id is not None}
     return (
-        Session.objects.filter(cohort_id__in=memberships_of(user).values("cohort_id"))
+        Session.objects.filter(cohort_id__in=cohorts)
         .select_related("cohort__programme")
         .order_by("starts_at", "pk")
     )
@@ -60,12 +65,15 @@ def session_apologies(session: Session) -> set[int]:
 
 
 def member_sessions_with_attendance(
-    user, application_ids: list[int], attendance: QuerySet[Attendance] | None = None
+    user,
+    application_ids: list[int],
+    attendance: QuerySet[Attendance] | None = None,
+    memberships: list[Application] | None = None,
 ) -> QuerySet[Session]:
     """The user's sessions, each with `my_attendance`: their attendance record, from `attendance` when given (a
     higher layer may annotate it: learning marks whether feedback was given)."""
     records = Attendance.objects.all() if attendance is None else attendance
-    return sessions_for_member(user).prefetch_related(
+    return sessions_for_member(user, memberships).prefetch_related(
         Prefetch(
             "attendance",
             queryset=records.filter(member_id__in=application_ids),
@@ -107,7 +115,9 @@ def member_schedule(
     it, as learning's `attendance_with_feedback_given` does)."""
     if memberships is None:
         memberships = list(memberships_of(user).select_related("cohort__programme"))
-    sessions = list(member_sessions_with_attendance(user, [m.pk for m in memberships], attendance))
+    sessions = list(
+        member_sessions_with_attendance(user, [m.pk for m in memberships], attendance, memberships)
+    )
     next_session = next(
         (s for s in sessions if s.status == SessionStatus.SCHEDULED and s.ends_at > now), None
     )

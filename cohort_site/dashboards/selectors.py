@@ -118,13 +118,14 @@ def member_todo(
     )
 
 
-def latest_group_entries(user, cohort_ids: list[int]) -> list[Entry]:
+def latest_group_entries(user, memberships: list[Application]) -> list[Entry]:
     """The newest entries shared with the user's groups (not drafts), with their authors (all the dashboard shows
     of them besides the title, kind and date): two queries."""
+    cohort_ids = {m.cohort_id for m in memberships if m.cohort_id is not None}
     if not cohort_ids:
         return []
     entries = (
-        entries_visible_to(user)
+        entries_visible_to(user, memberships=memberships)
         .filter(cohort_id__in=cohort_ids)
         .exclude(visibility=Visibility.DRAFT)
         .order_by("-created_at", "-pk")
@@ -152,9 +153,7 @@ def member_dashboard(user, *, now: datetime.datetime) -> MemberDashboard:
         # The dashboard does not offer to skip a round (the coffee pairs page does), so no next round is read.
         coffee=coffee_overview(member, now=now, with_next_round=False) if member is not None else None,
         todo=member_todo(user, now=now, memberships=memberships, offered=offered, sessions=sessions),
-        latest_entries=latest_group_entries(
-            user, [m.cohort_id for m in memberships if m.cohort_id is not None]
-        ),
+        latest_entries=latest_group_entries(user, memberships),
     )
 
 

@@ -13,6 +13,7 @@ from learning.enums import SurveyKind
 from learning.models import Survey
 from learning.selectors import (
     attendance_with_feedback_given,
+    entries_visible_to,
     feedback_for_member,
     reading_items_for,
     reading_progress,
@@ -20,7 +21,7 @@ from learning.selectors import (
 from learning.services import survey_update, surveys_ensure_defaults
 from pairings.models import PairMember
 from pairings.selectors import member_of
-from sessions_app.selectors import member_schedule
+from sessions_app.selectors import member_schedule, sessions_for_member
 from tests.factories import ApplicationFactory, CohortFactory, StaffFactory, UserFactory
 
 from .conftest import build_world
@@ -230,3 +231,15 @@ def test_places_and_offers_are_read_together_and_the_latest_place_is_the_coffee_
     assert (sorted(memberships, key=lambda m: m.pk), offers) == (sorted(places, key=lambda m: m.pk), [offer])
     assert member_of(user, memberships=memberships) == member_of(user) == places[0]
     assert places_and_offers_of(AnonymousUser()) == ([], [])
+
+
+def test_entries_and_sessions_read_with_the_places_in_hand_are_those_read_alone(world):
+    user = world.me.user
+    memberships, _ = places_and_offers_of(user)
+
+    titles = sorted(entries_visible_to(user).values_list("title", flat=True))
+    assert sorted(entries_visible_to(user, memberships=memberships).values_list("title", flat=True)) == titles
+    assert titles == sorted(
+        [*(entry.title for entry in world.entries), "Morgan's draft"]
+    )  # her own draft too
+    assert list(sessions_for_member(user, memberships)) == list(sessions_for_member(user)) == world.sessions
