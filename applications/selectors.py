@@ -60,6 +60,33 @@ def memberships_of(user) -> QuerySet[Application]:
     return Application.objects.filter(MEMBER_PLACE, user=user)
 
 
+def is_member_place(application: Application) -> bool:
+    """MEMBER_PLACE for an application already in hand (one the user owns, so their account's state is known)."""
+    return application.status == ApplicationStatus.CONFIRMED and application.cohort_id is not None
+
+
+def places_and_offers_of(user) -> tuple[list[Application], list[Application]]:
+    """The user's places as a member (as `memberships_of` lists them) and the places offered to them and not yet
+    answered, each with its group and programme, in one query: for a page that shows both (the dashboard). An
+    offer still in the manager's drafts is left out, as `offers_sent` leaves it out."""
+    if not (user and user.is_authenticated and user.is_active):
+        return [], []
+    applications = list(
+        Application.objects.filter(
+            MEMBER_PLACE | (Q(status=ApplicationStatus.OFFERED) & ~_offer_drafted()), user=user
+        ).select_related("cohort__programme")
+    )
+    places = [application for application in applications if is_member_place(application)]
+    offers = [application for application in applications if application.status == ApplicationStatus.OFFERED]
+    return places, offers
+
+
+def latest_membership(memberships: Sequence[Application]) -> Application | None:
+    """Of a user's places (with their groups), the most recent: the group whose sessions start last."""
+    assert all(m.cohort is not None for m in memberships)  # a member's place is in a group
+    return max(memberships, key=lambda m: (m.cohort.first_session_week, m.pk), default=None)  # type: ignore[union-attr]
+
+
 def is_member(user) -> bool:
     return memberships_of(user).exists()
 

@@ -29,7 +29,7 @@ from .models import (
 User = get_user_model()
 
 
-def entries_visible_to(user) -> QuerySet[Entry]:
+def entries_visible_to(user, *, memberships: list[Application] | None = None) -> QuerySet[Entry]:
     """Every entry `user` may read, as one query (no per-row checks):
 
     - public: anyone, signed in or not;
@@ -37,6 +37,8 @@ def entries_visible_to(user) -> QuerySet[Entry]:
     - group: members of the entry's cohort, and staff (the manager);
     - draft: its authors only (staff included: a draft is private to whoever writes it).
     An author always sees their own entries.
+
+    `memberships`: the user's places (`memberships_of`), when the page has read them already.
     """
     if user is None or not user.is_authenticated or not user.is_active:
         return Entry.objects.filter(visibility=Visibility.PUBLIC)
@@ -44,9 +46,13 @@ def entries_visible_to(user) -> QuerySet[Entry]:
     if user.is_staff:
         rule |= Q(visibility__in=[Visibility.GROUP, Visibility.NETWORK])
     else:
-        memberships = memberships_of(user)
-        rule |= Q(visibility=Visibility.GROUP, cohort_id__in=memberships.values("cohort_id"))
-        rule |= Q(visibility=Visibility.NETWORK, programme_id__in=memberships.values("programme_id"))
+        places = memberships_of(user)
+        cohorts = places.values("cohort_id") if memberships is None else {m.cohort_id for m in memberships}
+        programmes = (
+            places.values("programme_id") if memberships is None else {m.programme_id for m in memberships}
+        )
+        rule |= Q(visibility=Visibility.GROUP, cohort_id__in=cohorts)
+        rule |= Q(visibility=Visibility.NETWORK, programme_id__in=programmes)
     return Entry.objects.filter(rule)
 
 
@@ -185,12 +191,35 @@ def consents_awaited_since(
 def reading_items_for(user) -> QuerySet[ReadingItem]:
     """Reading lists of the programmes the user belongs to (every programme for staff), each item marked
     `.done` for this user and carrying `.tick_count` (how many people ticked it)."""
-    items = ReadingItem.objects.select_related("programme")
-    if not user.is_staff:
-        items = items.filter(programme_id__in=memberships_of(user).values("programme_id"))
-    return items.annotate(
-        done=Exists(ReadingTick.objects.filter(item=OuterRef("pk"), user=user)), tick_count=Count("ticks")
-    ).order_by("programme__title", "order", "pk")
+    return (
+        _reading_items_of(user)
+        .select_related("programme")
+        .annotate(done=_ticked_by(user), tick_count=Count("ticks"))
+        .order_by("programme__title", "order", "pk")
+    )
+
+
+def reading_progress(user, *, memberships: list[Application] | None = None) -> tuple[int, int]:
+    """Of the items `reading_items_for` lists, how many the user has ticked and how many there are, as one
+    aggregate for a page that shows only the count; `memberships`, the user's places, when already read."""
+    counts = (
+        _reading_items_of(user, memberships)
+        .annotate(ticked=_ticked_by(user))
+        .aggregate(done=Count("pk", filter=Q(ticked=True)), total=Count("pk"))
+    )
+    return counts["done"], counts["total"]
+
+
+def _reading_items_of(user, memberships: list[Application] | None = None) -> QuerySet[ReadingItem]:
+    if user.is_staff:
+        return ReadingItem.objects.all()
+    if memberships is None:
+        return ReadingItem.objects.filter(programme_id__in=memberships_of(user).values("programme_id"))
+    return ReadingItem.objects.filter(programme_id__in={m.programme_id for m in memberships})
+
+
+def _ticked_by(user) -> Exists:
+    return Exists(ReadingTick.objects.filter(item=OuterRef("pk"), user=user))
 
 
 # --- Feedback --------------------------------------------------------------------------------------------
@@ -266,29 +295,51 @@ class MemberFeedbackItem:
     when: datetime.datetime
 
 
-def feedback_for_member(user, *, now: datetime.datetime) -> list[MemberFeedbackItem]:
-    """What the user is asked to give feedback on: sessions they attended that have ended, and open surveys."""
+def attendance_with_feedback_given() -> QuerySet[Attendance]:
+    """Attendance records, each marked `answered` when its member has given feedback on its session."""
+    given = SessionFeedback.objects.filter(session=OuterRef("session_id"), member=OuterRef("member_id"))
+    return Attendance.objects.annotate(answered=Exists(given))
+
+
+def feedback_asked(attendance: Attendance, now: datetime.datetime) -> bool:
+    """Whether a member is asked for feedback on a session: they attended it, it went ahead and it has ended."""
+    session = attendance.session
+    return (
+        attendance.status == AttendanceStatus.ATTENDED
+        and session.status == SessionStatus.SCHEDULED
+        and session.ends_at <= now
+    )
+
+
+def feedback_for_member(
+    user,
+    *,
+    now: datetime.datetime,
+    memberships: list[Application] | None = None,
+    sessions: list[Session] | None = None,
+) -> list[MemberFeedbackItem]:
+    """What the user is asked to give feedback on: sessions they attended that have ended, and open surveys.
+
+    A page that has read them already passes the user's places (`memberships`) and their sessions (`sessions`,
+    as sessions_app's `member_schedule` gives them, built with `attendance=attendance_with_feedback_given()`)."""
     from django.urls import reverse
 
-    memberships = list(memberships_of(user).select_related("cohort"))
+    if memberships is None:
+        memberships = list(memberships_of(user))
     if not memberships:
         return []
+    if sessions is None:
+        attendances = list(
+            attendance_with_feedback_given()
+            .filter(member__in=memberships, status=AttendanceStatus.ATTENDED)
+            .select_related("session")
+        )
+    else:
+        attendances = [record for session in sessions for record in session.my_attendance]  # type: ignore[attr-defined]  # a Prefetch's to_attr
     items: list[MemberFeedbackItem] = []
-    attendances = (
-        Attendance.objects.filter(
-            member__in=memberships,
-            status=AttendanceStatus.ATTENDED,
-            session__status=SessionStatus.SCHEDULED,
-            session__ends_at__lte=now,
-        )
-        .select_related("session__cohort")
-        .annotate(
-            answered=Exists(
-                SessionFeedback.objects.filter(session=OuterRef("session_id"), member=OuterRef("member_id"))
-            )
-        )
-    )
     for attendance in attendances:
+        if not feedback_asked(attendance, now):
+            continue
         session = attendance.session
         label = f"Session {session.number}" + (f": {session.topic}" if session.topic else "")
         items.append(
@@ -296,31 +347,50 @@ def feedback_for_member(user, *, now: datetime.datetime) -> list[MemberFeedbackI
                 "session",
                 label,
                 reverse("learning:session_feedback", kwargs={"session_id": session.pk}),
-                attendance.answered,
+                attendance.answered,  # type: ignore[attr-defined]  # attendance_with_feedback_given's
                 session.ends_at,
             )
         )
-    # One query for every survey, however many: a person has at most one place per programme, so each survey's
-    # opening is the end of that session of *their* cohort (as survey_opened_at finds it, one survey at a time).
-    their_cohort = (
-        memberships_of(user).filter(programme_id=OuterRef(OuterRef("programme_id"))).values("cohort_id")
-    )
-    opening = Session.objects.filter(
-        cohort_id=Subquery(their_cohort[:1]),
-        number=OuterRef("opens_after_session"),
-        status=SessionStatus.SCHEDULED,
-    ).values("ends_at")[:1]
-    surveys = Survey.objects.filter(programme_id__in={m.programme_id for m in memberships}).annotate(
-        opened_at=Subquery(opening),
-        answered=Exists(SurveyResponse.objects.filter(survey=OuterRef("pk"), member__in=memberships)),
-    )
-    for survey in surveys:
-        if survey.opened_at is None or survey.opened_at > now:
+    answered = Exists(SurveyResponse.objects.filter(survey=OuterRef("pk"), member__in=memberships))
+    surveys = Survey.objects.filter(programme_id__in={m.programme_id for m in memberships})
+    if sessions is None:
+        # One query for every survey, however many: a person has at most one place per programme, so each
+        # survey's opening is the end of that session of *their* cohort (as survey_opened_at finds it, one survey
+        # at a time).
+        their_cohort = (
+            memberships_of(user).filter(programme_id=OuterRef(OuterRef("programme_id"))).values("cohort_id")
+        )
+        opening = Session.objects.filter(
+            cohort_id=Subquery(their_cohort[:1]),
+            number=OuterRef("opens_after_session"),
+            status=SessionStatus.SCHEDULED,
+        ).values("ends_at")[:1]
+        opened: list[tuple[Survey, bool, datetime.datetime | None]] = [
+            (survey, survey.answered, survey.opened_at)
+            for survey in surveys.annotate(opened_at=Subquery(opening), answered=answered)
+        ]
+    else:
+        # The same opening, found among the sessions already read.
+        their_cohorts: dict[int, int | None] = {}
+        for membership in memberships:
+            their_cohorts.setdefault(membership.programme_id, membership.cohort_id)
+        ends_at: dict[tuple[int | None, int], datetime.datetime] = {}
+        for session in sessions:
+            if session.status == SessionStatus.SCHEDULED:
+                ends_at.setdefault((session.cohort_id, session.number), session.ends_at)
+        opened = [
+            (
+                survey,
+                survey.answered,
+                ends_at.get((their_cohorts.get(survey.programme_id), survey.opens_after_session)),
+            )
+            for survey in surveys.annotate(answered=answered)
+        ]
+    for survey, survey_answered, opened_at in opened:
+        if opened_at is None or opened_at > now:
             continue
         items.append(
-            MemberFeedbackItem(
-                "survey", survey.title, survey.get_absolute_url(), survey.answered, survey.opened_at
-            )
+            MemberFeedbackItem("survey", survey.title, survey.get_absolute_url(), survey_answered, opened_at)
         )
     return sorted(items, key=lambda item: item.when, reverse=True)
 

@@ -6,12 +6,12 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from applications.enums import AvailabilityAnswer
 from applications.models import Application, Availability, CandidateTime, Cohort
-from applications.selectors import memberships_of
+from applications.selectors import latest_membership, memberships_of
 from sessions_app.models import CohortSchedule
 
 from .enums import RoundStatus
@@ -19,8 +19,11 @@ from .models import Pair, PairMember, Round, SkipRequest
 from .planner import normalise_organisation, pair_key, pairs_in
 
 
-def member_of(user) -> Application | None:
-    """The user's confirmed membership of a cohort (the most recent, if they were in more than one)."""
+def member_of(user, *, memberships: list[Application] | None = None) -> Application | None:
+    """The user's confirmed membership of a cohort (the most recent, if they were in more than one); from
+    `memberships` (the user's places with their groups) when the caller has already read them."""
+    if memberships is not None:
+        return latest_membership(memberships)
     return (
         memberships_of(user)
         .select_related("cohort__programme")
@@ -97,14 +100,17 @@ def shared_times(members: list[Application]) -> list[CandidateTime]:
         weekday=OuterRef("weekday"),
         start_time=OuterRef("start_time"),
     )
-    counts = Counter(
-        Availability.objects.filter(application__in=members, answer=AvailabilityAnswer.YES).values_list(
-            "candidate_time_id", flat=True
-        )
+    # One query: the times with a yes from each of them (an answer is unique per person and time), counted in a
+    # subquery grouped by the time alone.
+    said_yes_by_all = (
+        Availability.objects.filter(application__in=members, answer=AvailabilityAnswer.YES)
+        .values("candidate_time_id")
+        .annotate(yes=Count("pk"))
+        .filter(yes=len(members))
+        .values("candidate_time_id")
     )
-    ids = [time_id for time_id, count in counts.items() if count == len(members)]
     return list(
-        CandidateTime.objects.filter(pk__in=ids)
+        CandidateTime.objects.filter(pk__in=said_yes_by_all)
         .exclude(Exists(session_time))
         .select_related("programme")
         .order_by("weekday", "start_time")
@@ -172,10 +178,10 @@ class CoffeeOverview:
     skipping: bool
 
 
-def coffee_overview(member: Application, *, now: datetime) -> CoffeeOverview:
-    """Four queries whatever the cohort's size or history: everyone in the member's published groups, the times
+def coffee_overview(member: Application, *, now: datetime, with_next_round: bool = True) -> CoffeeOverview:
+    """Three queries whatever the cohort's size or history: everyone in the member's published groups, the times
     that suit the current group (or, before one is announced, the member), and the next round with the member's
-    wish to skip it."""
+    wish to skip it (left out, one query fewer, `with_next_round=False`, for a page that does not offer the skip)."""
     my_groups = PairMember.objects.filter(member=member, round__status=RoundStatus.PUBLISHED).values(
         "pair_id"
     )
@@ -195,10 +201,14 @@ def coffee_overview(member: Application, *, now: datetime) -> CoffeeOverview:
     partners = others[current.pair_id] if current else []
     assert member.cohort_id is not None  # a member's place is in a group
     next_round = (
-        Round.objects.filter(cohort_id=member.cohort_id, status=RoundStatus.PLANNED, closes_at__gt=now)
-        .annotate(skipping=Exists(SkipRequest.objects.filter(round=OuterRef("pk"), member=member)))
-        .order_by("number")
-        .first()
+        None
+        if not with_next_round
+        else (
+            Round.objects.filter(cohort_id=member.cohort_id, status=RoundStatus.PLANNED, closes_at__gt=now)
+            .annotate(skipping=Exists(SkipRequest.objects.filter(round=OuterRef("pk"), member=member)))
+            .order_by("number")
+            .first()
+        )
     )
     return CoffeeOverview(
         member=member,

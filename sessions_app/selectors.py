@@ -18,10 +18,15 @@ from .enums import AttendanceStatus, SessionKind, SessionStatus
 from .models import Attendance, Session
 
 
-def sessions_for_member(user) -> QuerySet[Session]:
-    """Every session (cancelled ones too, marked) of the cohorts the user is a confirmed member of."""
+def sessions_for_member(user, memberships: list[Application] | None = None) -> QuerySet[Session]:
+    """Every session (cancelled ones too, marked) of the cohorts the user is a confirmed member of (`memberships`,
+    their places, when already read)."""
+    if memberships is None:
+        cohorts: set[int] | QuerySet = memberships_of(user).values("cohort_id")
+    else:
+        cohorts = {m.cohort_id for m in memberships if m.cohort_id is not None}
     return (
-        Session.objects.filter(cohort_id__in=memberships_of(user).values("cohort_id"))
+        Session.objects.filter(cohort_id__in=cohorts)
         .select_related("cohort__programme")
         .order_by("starts_at", "pk")
     )
@@ -59,11 +64,19 @@ def session_apologies(session: Session) -> set[int]:
     )
 
 
-def member_sessions_with_attendance(user, application_ids: list[int]) -> QuerySet[Session]:
-    return sessions_for_member(user).prefetch_related(
+def member_sessions_with_attendance(
+    user,
+    application_ids: list[int],
+    attendance: QuerySet[Attendance] | None = None,
+    memberships: list[Application] | None = None,
+) -> QuerySet[Session]:
+    """The user's sessions, each with `my_attendance`: their attendance record, from `attendance` when given (a
+    higher layer may annotate it: learning marks whether feedback was given)."""
+    records = Attendance.objects.all() if attendance is None else attendance
+    return sessions_for_member(user, memberships).prefetch_related(
         Prefetch(
             "attendance",
-            queryset=Attendance.objects.filter(member_id__in=application_ids),
+            queryset=records.filter(member_id__in=application_ids),
             to_attr="my_attendance",
         )
     )
@@ -84,14 +97,27 @@ class MemberSchedule:
     tz: datetime.tzinfo
 
 
-def member_schedule(user, *, now: datetime.datetime) -> MemberSchedule:
+def member_schedule(
+    user,
+    *,
+    now: datetime.datetime,
+    memberships: list[Application] | None = None,
+    attendance: QuerySet[Attendance] | None = None,
+) -> MemberSchedule:
     """Every session of the user's groups, each marked with the user's own attendance (`my_status`), whether
     they sent apologies (`sent_apologies`) and whether they still can (`can_apologise`).
 
     In date order, cancelled sessions in their place: `past_sessions` (latest first) are those before the next
-    session going ahead, `later_sessions` those after it, so past reversed, next, later is the whole series."""
-    memberships = list(memberships_of(user).select_related("cohort__programme"))
-    sessions = list(member_sessions_with_attendance(user, [m.pk for m in memberships]))
+    session going ahead, `later_sessions` those after it, so past reversed, next, later is the whole series.
+
+    A page that has read the user's places already (with their groups and programmes) passes them as
+    `memberships`; `attendance` is the queryset each session's record is read from (a higher layer may annotate
+    it, as learning's `attendance_with_feedback_given` does)."""
+    if memberships is None:
+        memberships = list(memberships_of(user).select_related("cohort__programme"))
+    sessions = list(
+        member_sessions_with_attendance(user, [m.pk for m in memberships], attendance, memberships)
+    )
     next_session = next(
         (s for s in sessions if s.status == SessionStatus.SCHEDULED and s.ends_at > now), None
     )

@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Avg, Count, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
@@ -21,7 +21,7 @@ from applications.models import (
     ExpressionOfInterest,
     Programme,
 )
-from applications.selectors import active_member_place, offer_counts, offers_sent
+from applications.selectors import active_member_place, offer_counts, places_and_offers_of
 from applications.services import current_offer
 from cohort_site.core.charts import Bar, bars_svg
 from cohort_site.core.dates import DAY, local_text
@@ -32,14 +32,14 @@ from cohort_site.members.enums import ExpenseStatus
 from cohort_site.members.models import Expense
 from cohort_site.members.selectors import expenses_awaiting_decision_count, expenses_of
 from learning.enums import Visibility
-from learning.models import Entry, SessionFeedback
+from learning.models import Authorship, Entry, SessionFeedback
 from learning.selectors import (
+    attendance_with_feedback_given,
     consent_requests_for,
     entries_awaiting_approval,
     entries_visible_to,
-    entries_with_related,
     feedback_for_member,
-    reading_items_for,
+    reading_progress,
 )
 from pairings.enums import RoundStatus
 from pairings.models import Round
@@ -90,28 +90,39 @@ class MemberDashboard:
     latest_entries: list[Entry] = field(default_factory=list)
 
 
-def member_offers(user) -> list[Offer]:
-    """Places offered to the user and not yet answered, each with the link that confirms or declines it. An offer
-    whose email still waits in the manager's drafts is not shown: nobody has told them, and its clock has not
-    started."""
-    offered = offers_sent().filter(user=user).select_related("programme", "cohort")
+def member_offers(applications: list[Application]) -> list[Offer]:
+    """Of places offered to the user and not yet answered (`places_and_offers_of`), those with an offer in
+    force, each with the link that confirms or declines it (one query per offer: rare, and few at a time). An
+    offer whose email still waits in the manager's drafts is not among them: nobody has told them, and its
+    clock has not started."""
     offers = []
-    for application in offered:
+    for application in applications:
         offer = current_offer(application)
         if offer is not None:
             offers.append(Offer(application, offer_url(application=application, offer=offer)))
     return offers
 
 
-def member_todo(user, *, now: datetime.datetime) -> ToDo:
-    unanswered = [item for item in feedback_for_member(user, now=now) if not item.answered]
-    reading = list(reading_items_for(user))
+def member_todo(
+    user,
+    *,
+    now: datetime.datetime,
+    memberships: list[Application],
+    offered: list[Application],
+    sessions: list[Session],
+) -> ToDo:
+    """The to-do list, one query per kind of thing to do (the user's places, offers and sessions are read once
+    for the whole dashboard and shared): surveys, reading, claims. A new kind of to-do is one more field here and
+    one more query (an Exists-annotated count is one; a list with its related rows, one per prefetch)."""
+    feedback = feedback_for_member(user, now=now, memberships=memberships, sessions=sessions)
+    unanswered = [item for item in feedback if not item.answered]
+    reading_done, reading_total = reading_progress(user, memberships=memberships)
     return ToDo(
-        offers=member_offers(user),
+        offers=member_offers(offered),
         feedback_due=[item for item in unanswered if item.kind == "session"],
         surveys_due=[item for item in unanswered if item.kind == "survey"],
-        reading_done=sum(1 for item in reading if item.done),  # type: ignore[attr-defined,misc]  # an annotation
-        reading_total=len(reading),
+        reading_done=reading_done,
+        reading_total=reading_total,
         claims_open=list(
             expenses_of(user).filter(status__in=[ExpenseStatus.SUBMITTED, ExpenseStatus.APPROVED])
         ),
@@ -119,29 +130,42 @@ def member_todo(user, *, now: datetime.datetime) -> ToDo:
     )
 
 
-def latest_group_entries(user, cohort_ids: list[int]) -> list[Entry]:
-    """The newest entries shared with the user's groups (not drafts), as the learning list shows them."""
+def latest_group_entries(user, memberships: list[Application]) -> list[Entry]:
+    """The newest entries shared with the user's groups (not drafts), with their authors (all the dashboard shows
+    of them besides the title, kind and date): two queries."""
+    cohort_ids = {m.cohort_id for m in memberships if m.cohort_id is not None}
     if not cohort_ids:
         return []
     entries = (
-        entries_visible_to(user)
+        entries_visible_to(user, memberships=memberships)
         .filter(cohort_id__in=cohort_ids)
         .exclude(visibility=Visibility.DRAFT)
         .order_by("-created_at", "-pk")
+        .prefetch_related(Prefetch("authorships", queryset=Authorship.objects.select_related("user")))
     )
-    return list(entries_with_related(entries)[:LATEST_ENTRIES])
+    return list(entries[:LATEST_ENTRIES])
 
 
 def member_dashboard(user, *, now: datetime.datetime) -> MemberDashboard:
-    schedule = member_schedule(user, now=now)
-    member = member_of(user)
+    """Everything the member's dashboard shows, in twelve queries with the session and user lookups, whatever the
+    size of the group or its history: the user's places and offers are read once and shared by every section,
+    and their sessions (with whether feedback was given) serve both the schedule and the to-do list."""
+    memberships, offered = places_and_offers_of(user)
+    schedule = member_schedule(
+        user, now=now, memberships=memberships, attendance=attendance_with_feedback_given()
+    )
+    sessions = [
+        *reversed(schedule.past_sessions),
+        *([schedule.next_session] if schedule.next_session else []),
+    ]
+    sessions += schedule.later_sessions
+    member = member_of(user, memberships=memberships)
     return MemberDashboard(
         schedule=schedule,
-        coffee=coffee_overview(member, now=now) if member is not None else None,
-        todo=member_todo(user, now=now),
-        latest_entries=latest_group_entries(
-            user, [m.cohort_id for m in schedule.memberships if m.cohort_id is not None]
-        ),
+        # The dashboard does not offer to skip a round (the coffee pairs page does), so no next round is read.
+        coffee=coffee_overview(member, now=now, with_next_round=False) if member is not None else None,
+        todo=member_todo(user, now=now, memberships=memberships, offered=offered, sessions=sessions),
+        latest_entries=latest_group_entries(user, memberships),
     )
 
 
@@ -334,6 +358,9 @@ def _add_session_health(cohorts: dict, now: datetime.datetime) -> None:
     )
     for session in sessions:
         cohort = cohorts[session.cohort_id]
+        session.cohort = (
+            cohort.cohort
+        )  # the page names a programme's next session's group: no query per programme
         cohort.sessions.append(
             SessionHealth(
                 session,

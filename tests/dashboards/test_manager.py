@@ -14,6 +14,7 @@ from tests.factories import (
     CohortFactory,
     EntryFactory,
     ExpressionOfInterestFactory,
+    SessionFactory,
     StaffFactory,
     application_in,
 )
@@ -163,10 +164,33 @@ def test_manager_dashboard_queries_do_not_grow_with_the_cohort(client, db, size,
     recruitment_around(world)
     with time_machine.travel(world.now, tick=False):
         client.force_login(StaffFactory())
-        with django_assert_num_queries(16):
+        with django_assert_num_queries(15):
             response = client.get(reverse("dashboards:manager"))
 
     assert response.context["pipelines"][0].confirmed == size
+
+
+def test_the_next_session_of_each_programme_is_named_without_a_query_per_programme(
+    client, db, django_assert_num_queries
+):
+    world = build_world(1)
+    for title in ("Second programme", "Third programme"):
+        cohort = CohortFactory(programme__title=title, name=f"{title}'s group")
+        SessionFactory(cohort=cohort, number=1, starts_at=world.now + datetime.timedelta(days=7))
+    with time_machine.travel(world.now, tick=False):
+        client.force_login(StaffFactory())
+        with django_assert_num_queries(15):
+            response = client.get(reverse("dashboards:manager"))
+
+    assert sorted(
+        (p.programme.title, p.next_session.cohort.name)
+        for p in response.context["pipelines"]
+        if p.next_session
+    ) == [
+        ("Relationships at the heart of our work", "Group 1"),
+        ("Second programme", "Second programme's group"),
+        ("Third programme", "Third programme's group"),
+    ]
 
 
 def test_a_signed_out_manager_signs_in_and_comes_back_to_the_staff_page(client, db):

@@ -1,10 +1,27 @@
+import datetime
+
 import pytest
 import time_machine
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from applications.enums import ApplicationStatus, Notify
+from applications.models import Application
+from applications.selectors import places_and_offers_of
 from applications.services import application_set_status
+from learning.enums import SurveyKind
+from learning.models import Survey
+from learning.selectors import (
+    attendance_with_feedback_given,
+    entries_visible_to,
+    feedback_for_member,
+    reading_items_for,
+    reading_progress,
+)
+from learning.services import survey_update, surveys_ensure_defaults
 from pairings.models import PairMember
+from pairings.selectors import member_of
+from sessions_app.selectors import member_schedule, sessions_for_member
 from tests.factories import ApplicationFactory, CohortFactory, StaffFactory, UserFactory
 
 from .conftest import build_world
@@ -118,7 +135,7 @@ def test_member_dashboard_queries_do_not_grow_with_the_cohort(client, db, size, 
     world = build_world(size)
     with time_machine.travel(world.now, tick=False):
         client.force_login(world.me.user)
-        with django_assert_num_queries(20):
+        with django_assert_num_queries(13):
             response = client.get(reverse("dashboards:member"))
 
     assert len(response.context["dashboard"].schedule.past_sessions) == 2
@@ -137,3 +154,92 @@ def test_resetting_the_feed_from_the_dashboard_returns_to_it_with_a_new_address(
     assert page.context["feed_url"].endswith(
         f"/calendar/{world.me.user.pk}/{world.me.user.calendar_token}.ics"
     )
+
+
+def midpoint_opening_after_session_2(world) -> Survey:
+    survey = next(
+        s for s in surveys_ensure_defaults(programme=world.programme) if s.kind == SurveyKind.MIDPOINT
+    )
+    return survey_update(survey=survey, title=survey.title, intro=survey.intro, opens_after_session=2)
+
+
+def test_feedback_read_from_the_schedule_is_what_the_feedback_page_reads(world):
+    survey = midpoint_opening_after_session_2(world)
+    user = world.me.user
+    with time_machine.travel(world.now, tick=False):
+        alone = feedback_for_member(user, now=world.now)
+        memberships, _ = places_and_offers_of(user)
+        schedule = member_schedule(
+            user, now=world.now, memberships=memberships, attendance=attendance_with_feedback_given()
+        )
+        sessions = [*reversed(schedule.past_sessions), schedule.next_session, *schedule.later_sessions]
+        shared = feedback_for_member(user, now=world.now, memberships=memberships, sessions=sessions)
+
+    assert [(i.kind, i.title, i.answered, i.when) for i in alone] == [
+        ("session", "Session 2: Topic 2", False, world.sessions[1].ends_at),
+        ("survey", survey.title, False, world.sessions[1].ends_at),
+        ("session", "Session 1: Topic 1", True, world.sessions[0].ends_at),
+    ]
+    assert shared == alone
+
+
+def test_an_open_survey_is_on_the_to_do_list_in_the_same_queries(client, world, django_assert_num_queries):
+    survey = midpoint_opening_after_session_2(world)
+    with time_machine.travel(world.now, tick=False):
+        client.force_login(world.me.user)
+        with django_assert_num_queries(13):
+            response = client.get(reverse("dashboards:member"))
+
+    assert [(item.title, item.url) for item in response.context["dashboard"].todo.surveys_due] == [
+        (survey.title, survey.get_absolute_url())
+    ]
+    assert f'<a href="{survey.get_absolute_url()}">Answer the {survey.title}</a>' in response.content.decode()
+
+
+def test_reading_progress_counts_the_items_of_the_reading_list(world):
+    user = world.me.user
+    memberships, _ = places_and_offers_of(user)
+
+    assert [item.done for item in reading_items_for(user)] == [True, False]
+    assert reading_progress(user) == reading_progress(user, memberships=memberships) == (1, 2)
+    assert reading_progress(StaffFactory()) == (0, 2)
+    assert reading_progress(UserFactory()) == (0, 0)
+
+
+def test_places_and_offers_are_read_together_and_the_latest_place_is_the_coffee_one(db):
+    first = CohortFactory(name="Group 1")
+    later = CohortFactory(
+        name="Group 2", first_session_week=first.first_session_week + datetime.timedelta(weeks=30)
+    )
+    user = UserFactory()
+    places = [
+        ApplicationFactory(
+            programme=cohort.programme, user=user, cohort=cohort, status=ApplicationStatus.CONFIRMED
+        )
+        for cohort in (later, first)
+    ]
+    offered_in = CohortFactory(name="Group 3")
+    offer = ApplicationFactory(programme=offered_in.programme, user=UserFactory())
+    application_set_status(
+        application=offer, status=ApplicationStatus.OFFERED, cohort=offered_in, notify=Notify.NONE
+    )
+    Application.objects.filter(pk=offer.pk).update(user=user)
+    ApplicationFactory(user=user)  # submitted, not decided yet
+
+    memberships, offers = places_and_offers_of(user)
+
+    assert (sorted(memberships, key=lambda m: m.pk), offers) == (sorted(places, key=lambda m: m.pk), [offer])
+    assert member_of(user, memberships=memberships) == member_of(user) == places[0]
+    assert places_and_offers_of(AnonymousUser()) == ([], [])
+
+
+def test_entries_and_sessions_read_with_the_places_in_hand_are_those_read_alone(world):
+    user = world.me.user
+    memberships, _ = places_and_offers_of(user)
+
+    titles = sorted(entries_visible_to(user).values_list("title", flat=True))
+    assert sorted(entries_visible_to(user, memberships=memberships).values_list("title", flat=True)) == titles
+    assert titles == sorted(
+        [*(entry.title for entry in world.entries), "Morgan's draft"]
+    )  # her own draft too
+    assert list(sessions_for_member(user, memberships)) == list(sessions_for_member(user)) == world.sessions
