@@ -167,7 +167,7 @@ class ProposeGroupsView(StaffRequiredMixin, TemplateView):
             return tuple(
                 Choice(
                     group.time.key,
-                    f"Pinned to group {number}, {group.time.label}",
+                    f"Pin to group {number}",
                     pins.get(pk) == group.time.key,
                 )
                 for number, group in enumerate(proposal.groups, start=1)

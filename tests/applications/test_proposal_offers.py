@@ -239,8 +239,8 @@ def test_a_pin_moves_a_person_and_the_proposal_is_made_around_it(client, program
     assert (bo_row.pinned, [(c.label, c.selected) for c in bo_row.choices]) == (
         True,
         [
-            ("Pinned to group 1, Tuesday 14:00–16:00", False),
-            ("Pinned to group 2, Thursday 10:00–12:00", True),
+            ("Pin to group 1", False),
+            ("Pin to group 2", True),
         ],
     )
     assert pinned.context["pins"] == 1

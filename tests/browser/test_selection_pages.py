@@ -226,7 +226,7 @@ def test_manager_pins_a_person_resolves_and_turns_the_proposal_into_offers(
     waiting = page.locator("section[aria-labelledby='waiting-heading'] select")
     pinned = next(select for select in waiting.all() if select.locator("option").count() > 1)
     choice = pinned.locator("option").nth(1).inner_text()
-    group = choice.split(",")[0].removeprefix("Pinned to group ")
+    group = choice.removeprefix("Pin to group ")
     pk = int(pinned.get_attribute("id").removeprefix("pin-"))
     name = Application.objects.get(pk=pk).name
     pinned.focus()
