@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 
 from cohort_site.core.models import User
 from cohort_site.core.words import counted, plural
@@ -51,12 +51,18 @@ class ProposalOutcome:
 def proposal_cohorts_planned(*, programme: Programme, count: int) -> list[Cohort | None]:
     """The groups a proposal of `count` groups will fill, in order: each empty group of the programme (no place
     offered or confirmed, no weekly time yet) first, then None for each group to be made."""
-    reusable = [
-        cohort
-        for cohort in Cohort.objects.filter(programme=programme, offered_time__isnull=True).order_by("number")
-        if not cohort.applications.filter(status__in=PLACE_HOLDING_STATUSES).exists()
-        and cohort_confirmed_time(cohort) is None
-    ][:count]
+    empty = (
+        Cohort.objects.filter(programme=programme, offered_time__isnull=True)
+        .annotate(taken=Count("applications", filter=Q(applications__status__in=PLACE_HOLDING_STATUSES)))
+        .filter(taken=0)
+        .order_by("number")
+    )
+    reusable: list[Cohort | None] = []
+    for cohort in empty:
+        if len(reusable) == count:
+            break
+        if cohort_confirmed_time(cohort) is None:  # no schedule confirmed either
+            reusable.append(cohort)
     return [*reusable, *([None] * (count - len(reusable)))]
 
 
@@ -76,17 +82,19 @@ def proposal_stale_refusal(*, programme: Programme, proposed: ProposedOffers) ->
             f"{plural(len(moved), 'has', 'have')} been offered a place, withdrawn or declined since it was made "
             "(perhaps the button was pressed twice). Propose the groups again."
         )
+    able = set(
+        Availability.objects.filter(
+            application__in=[pk for _, members in proposed.groups for pk in members],
+            candidate_time__in=[candidate for candidate, _ in proposed.groups],
+            answer__in=[AvailabilityAnswer.YES, AvailabilityAnswer.IF_NEED_BE],
+        ).values_list("application_id", "candidate_time_id")
+    )
     for candidate, members in proposed.groups:
         if candidate.programme_id != programme.pk:
             return "A proposed time is not one this programme offered."
         if len(members) > programme.group_size:
             return f"A group holds {programme.group_size} people; the proposal puts {len(members)} in one."
-        able = Availability.objects.filter(
-            candidate_time=candidate,
-            application__in=members,
-            answer__in=[AvailabilityAnswer.YES, AvailabilityAnswer.IF_NEED_BE],
-        ).count()
-        if able != len(members):
+        if any((pk, candidate.pk) not in able for pk in members):
             return (
                 f"Someone in the group at {candidate.label} cannot make that time. Propose the groups again."
             )

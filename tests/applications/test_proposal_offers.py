@@ -4,6 +4,7 @@ order, a second press changing nothing); a composed group's time for waitlist pr
 
 import datetime
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -72,30 +73,30 @@ def statuses(*applications) -> list[tuple[str, str, str | None, int | None]]:
 
 
 @pytest.fixture
-def five(programme, times):
+def people(programme, times) -> SimpleNamespace:
     """Cy waits already; Ada and Bo are best on Tuesdays, Di on Thursdays, Ed can make Tuesdays only."""
     cy = applicant(programme, times, "Cy", [YES, YES], status=S.WAITLISTED, score=1)
     ada = applicant(programme, times, "Ada", [YES, NO], score=9, organisation="Oak Trust")
     bo = applicant(programme, times, "Bo", [YES, IF_NEED_BE], score=8, organisation="Elm Trust")
     di = applicant(programme, times, "Di", [NO, YES], score=7, organisation="Ash Trust")
     ed = applicant(programme, times, "Ed", [YES, NO], score=2, organisation="Yew Trust")
-    return cy, ada, bo, di, ed
+    return SimpleNamespace(cy=cy, ada=ada, bo=bo, di=di, ed=ed)
 
 
 # --- The service ----------------------------------------------------------------------------------------------
 
 
 def test_proposal_offer_makes_groups_drafts_offers_and_waitlists_in_the_proposed_order(
-    programme, times, five
+    programme, times, people
 ):
     tuesday, thursday = times
-    cy, ada, bo, di, ed = five
     staff = StaffFactory()
 
     outcome = proposal_offer(
         programme=programme,
         proposed=ProposedOffers(
-            groups=[(tuesday, [ada.pk, bo.pk]), (thursday, [di.pk])], waitlist=[ed.pk, cy.pk]
+            groups=[(tuesday, [people.ada.pk, people.bo.pk]), (thursday, [people.di.pk])],
+            waitlist=[people.ed.pk, people.cy.pk],
         ),
         by=staff,
     )
@@ -105,7 +106,7 @@ def test_proposal_offer_makes_groups_drafts_offers_and_waitlists_in_the_proposed
         (2, "Group 2", 2, thursday),
     ]
     assert [c.first_session_week for c in outcome.cohorts] == [programme.first_session_week] * 2
-    assert statuses(ada, bo, di, ed, cy) == [
+    assert statuses(people.ada, people.bo, people.di, people.ed, people.cy) == [
         ("Ada", S.OFFERED, "Group 1", None),
         ("Bo", S.OFFERED, "Group 1", None),
         ("Di", S.OFFERED, "Group 2", None),
@@ -117,23 +118,23 @@ def test_proposal_offer_makes_groups_drafts_offers_and_waitlists_in_the_proposed
     emails = OutgoingEmail.objects.order_by("to", "kind")
     assert sorted((e.to, e.kind, e.status) for e in emails) == sorted(
         [
-            (ada.email, EmailKind.DECISION_OFFERED, EmailStatus.DRAFT),
-            (bo.email, EmailKind.DECISION_OFFERED, EmailStatus.DRAFT),
-            (di.email, EmailKind.DECISION_OFFERED, EmailStatus.DRAFT),
-            (ed.email, EmailKind.DECISION_WAITLISTED, EmailStatus.DRAFT),
+            (people.ada.email, EmailKind.DECISION_OFFERED, EmailStatus.DRAFT),
+            (people.bo.email, EmailKind.DECISION_OFFERED, EmailStatus.DRAFT),
+            (people.di.email, EmailKind.DECISION_OFFERED, EmailStatus.DRAFT),
+            (people.ed.email, EmailKind.DECISION_WAITLISTED, EmailStatus.DRAFT),
         ]
     )
-    ada_offer = OutgoingEmail.objects.get(to=ada.email).body_text
-    di_offer = OutgoingEmail.objects.get(to=di.email).body_text
+    ada_offer = OutgoingEmail.objects.get(to=people.ada.email).body_text
+    di_offer = OutgoingEmail.objects.get(to=people.di.email).body_text
     assert "Your group meets on Tuesdays at 14:00, UK time." in ada_offer
     assert "Your group meets on Thursdays at 10:00, UK time." in di_offer
 
 
-def test_a_second_press_changes_nothing(programme, times, five):
+def test_a_second_press_changes_nothing(programme, times, people):
     tuesday, thursday = times
-    cy, ada, bo, di, ed = five
     proposed = ProposedOffers(
-        groups=[(tuesday, [ada.pk, bo.pk]), (thursday, [di.pk])], waitlist=[ed.pk, cy.pk]
+        groups=[(tuesday, [people.ada.pk, people.bo.pk]), (thursday, [people.di.pk])],
+        waitlist=[people.ed.pk, people.cy.pk],
     )
     proposal_offer(programme=programme, proposed=proposed)
 
@@ -148,9 +149,8 @@ def test_a_second_press_changes_nothing(programme, times, five):
     assert OutgoingEmail.objects.count() == 4
 
 
-def test_an_empty_group_is_used_first_and_new_groups_are_numbered_after_the_last(programme, times, five):
+def test_an_empty_group_is_used_first_and_new_groups_are_numbered_after_the_last(programme, times, people):
     tuesday, thursday = times
-    cy, ada, bo, di, ed = five
     empty = CohortFactory(programme=programme, number=1, name="Group 1", size=2)
     full = CohortFactory(programme=programme, number=2, name="Group 2", size=2)
     application_in(S.CONFIRMED, cohort=full)
@@ -158,7 +158,8 @@ def test_an_empty_group_is_used_first_and_new_groups_are_numbered_after_the_last
     outcome = proposal_offer(
         programme=programme,
         proposed=ProposedOffers(
-            groups=[(tuesday, [ada.pk, bo.pk]), (thursday, [di.pk])], waitlist=[ed.pk, cy.pk]
+            groups=[(tuesday, [people.ada.pk, people.bo.pk]), (thursday, [people.di.pk])],
+            waitlist=[people.ed.pk, people.cy.pk],
         ),
     )
 
@@ -169,12 +170,13 @@ def test_an_empty_group_is_used_first_and_new_groups_are_numbered_after_the_last
     assert outcome.cohorts[1].first_session_week == empty.first_session_week
 
 
-def test_someone_who_cannot_make_their_groups_time_is_refused(programme, times, five):
+def test_someone_who_cannot_make_their_groups_time_is_refused(programme, times, people):
     tuesday, _ = times
-    _cy, _ada, _bo, di, _ed = five
 
     with pytest.raises(TransitionRefused) as refused:
-        proposal_offer(programme=programme, proposed=ProposedOffers(groups=[(tuesday, [di.pk])], waitlist=[]))
+        proposal_offer(
+            programme=programme, proposed=ProposedOffers(groups=[(tuesday, [people.di.pk])], waitlist=[])
+        )
 
     assert refused.value.reason == (
         "Someone in the group at Tuesday 14:00–16:00 cannot make that time. Propose the groups again."
@@ -185,11 +187,11 @@ def test_someone_who_cannot_make_their_groups_time_is_refused(programme, times, 
 # --- A composed group's time --------------------------------------------------------------------------------
 
 
-def test_a_composed_groups_time_is_its_weekly_time_for_waitlist_promotion(programme, times, five):
+def test_a_composed_groups_time_is_its_weekly_time_for_waitlist_promotion(programme, times, people):
     tuesday, _thursday = times
-    cy, ada, _bo, di, _ed = five
     (group,) = proposal_offer(
-        programme=programme, proposed=ProposedOffers(groups=[(tuesday, [ada.pk])], waitlist=[di.pk, cy.pk])
+        programme=programme,
+        proposed=ProposedOffers(groups=[(tuesday, [people.ada.pk])], waitlist=[people.di.pk, people.cy.pk]),
     ).cohorts
 
     promotion = waitlist_promotion(cohort=group, notify=Notify.NONE)
@@ -197,14 +199,13 @@ def test_a_composed_groups_time_is_its_weekly_time_for_waitlist_promotion(progra
     assert cohort_confirmed_time(group) == ConfirmedTime(
         weekday=1, start_time=datetime.time(14), candidate_time_id=tuesday.pk
     )
-    assert (promotion.offered, promotion.skipped) == (cy, [di])
+    assert (promotion.offered, promotion.skipped) == (people.cy, [people.di])
 
 
-def test_the_schedule_page_starts_from_the_time_the_places_were_offered_at(client, programme, times, five):
+def test_the_schedule_page_starts_from_the_time_the_places_were_offered_at(client, programme, times, people):
     _, thursday = times
-    _cy, _ada, _bo, di, _ed = five
     (group,) = proposal_offer(
-        programme=programme, proposed=ProposedOffers(groups=[(thursday, [di.pk])], waitlist=[])
+        programme=programme, proposed=ProposedOffers(groups=[(thursday, [people.di.pk])], waitlist=[])
     ).cohorts
     client.force_login(StaffFactory())
 
@@ -220,22 +221,21 @@ def test_the_schedule_page_starts_from_the_time_the_places_were_offered_at(clien
 # --- The pages ------------------------------------------------------------------------------------------------
 
 
-def test_a_pin_moves_a_person_and_the_proposal_is_made_around_it(client, programme, times, five):
+def test_a_pin_moves_a_person_and_the_proposal_is_made_around_it(client, programme, times, people):
     tuesday, thursday = times
-    _cy, ada, bo, _di, _ed = five
     client.force_login(StaffFactory())
     url = reverse("applications:selection_propose", args=[programme.slug])
     rules = {"groups": "2", "max_per_organisation": "1", "front_line_minimum": "0"}
 
     before = client.get(url, rules)
-    pinned = client.get(url, {**rules, f"pin-{bo.pk}": str(thursday.pk), f"pin-{ada.pk}": ""})
+    pinned = client.get(url, {**rules, f"pin-{people.bo.pk}": str(thursday.pk), f"pin-{people.ada.pk}": ""})
 
     def members(response):
         return [(g.time, [m.application.name for m in g.members]) for g in response.context["groups"]]
 
     assert members(before) == [(tuesday, ["Ada", "Bo"]), (thursday, ["Di", "Cy"])]
     assert members(pinned) == [(tuesday, ["Ada", "Ed"]), (thursday, ["Di", "Bo"])]
-    bo_row = next(m for g in pinned.context["groups"] for m in g.members if m.application == bo)
+    bo_row = next(m for g in pinned.context["groups"] for m in g.members if m.application == people.bo)
     assert (bo_row.pinned, [(c.label, c.selected) for c in bo_row.choices]) == (
         True,
         [
@@ -247,9 +247,8 @@ def test_a_pin_moves_a_person_and_the_proposal_is_made_around_it(client, program
     assert "1 person pinned to a group by you." in page_text(pinned)
 
 
-def test_a_pin_the_composer_cannot_keep_is_explained(client, programme, times, five):
+def test_a_pin_the_composer_cannot_keep_is_explained(client, programme, times, people):
     tuesday, thursday = times
-    _cy, ada, _bo, di, _ed = five
     client.force_login(StaffFactory())
     url = reverse("applications:selection_propose", args=[programme.slug])
 
@@ -259,8 +258,8 @@ def test_a_pin_the_composer_cannot_keep_is_explained(client, programme, times, f
             "groups": "1",
             "max_per_organisation": "1",
             "front_line_minimum": "0",
-            f"pin-{ada.pk}": str(tuesday.pk),
-            f"pin-{di.pk}": str(thursday.pk),
+            f"pin-{people.ada.pk}": str(tuesday.pk),
+            f"pin-{people.di.pk}": str(thursday.pk),
         },
     )
 
@@ -268,9 +267,8 @@ def test_a_pin_the_composer_cannot_keep_is_explained(client, programme, times, f
     assert "proposal" not in response.context
 
 
-def test_turning_the_proposal_into_offers_asks_first_then_drafts_them(client, programme, times, five):
+def test_turning_the_proposal_into_offers_asks_first_then_drafts_them(client, programme, times, people):
     tuesday, thursday = times
-    cy, ada, bo, di, ed = five
     client.force_login(StaffFactory())
     propose = client.get(
         reverse("applications:selection_propose", args=[programme.slug]),
@@ -293,8 +291,11 @@ def test_turning_the_proposal_into_offers_asks_first_then_drafts_them(client, pr
     assert "Make the groups and draft 4 offers" in page_text(sure)
 
     form = {
-        "group": [f"{tuesday.pk}:{ada.pk},{bo.pk}", f"{thursday.pk}:{di.pk},{cy.pk}"],
-        "waitlist": str(ed.pk),
+        "group": [
+            f"{tuesday.pk}:{people.ada.pk},{people.bo.pk}",
+            f"{thursday.pk}:{people.di.pk},{people.cy.pk}",
+        ],
+        "waitlist": str(people.ed.pk),
         "back": "groups=2",
     }
     url = reverse("applications:selection_propose_offers", args=[programme.slug])
@@ -313,10 +314,38 @@ def test_turning_the_proposal_into_offers_asks_first_then_drafts_them(client, pr
         "it was made (perhaps the button was pressed twice). Propose the groups again."
     ]
     assert Cohort.objects.filter(programme=programme).count() == 2
-    assert statuses(ada, bo, di, cy, ed) == [
+    assert statuses(people.ada, people.bo, people.di, people.cy, people.ed) == [
         ("Ada", S.OFFERED, "Group 1", None),
         ("Bo", S.OFFERED, "Group 1", None),
         ("Di", S.OFFERED, "Group 2", None),
         ("Cy", S.OFFERED, "Group 2", None),
         ("Ed", S.WAITLISTED, None, 1),
+    ]
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_are_you_sure_page_queries_do_not_grow_with_the_groups(
+    db, client, django_assert_num_queries, count
+):
+    programme = ProgrammeFactory(group_size=2)
+    groups = []
+    for hour in range(count):
+        candidate = CandidateTimeFactory(programme=programme, weekday=1, start_time=datetime.time(9 + hour))
+        members = [ApplicationFactory(programme=programme) for _ in range(2)]
+        for member in members:
+            AvailabilityFactory(application=member, candidate_time=candidate, answer=YES)
+        groups.append(f"{candidate.pk}:{','.join(str(m.pk) for m in members)}")
+    CohortFactory(programme=programme, number=1)  # empty: used for the first group
+    waiting = application_in(S.WAITLISTED, programme=programme)
+    client.force_login(StaffFactory())
+    url = reverse("applications:selection_propose_offers", args=[programme.slug])
+
+    # The session and user, the programme, its times, the people's statuses, their answers, the people, the empty
+    # groups, the first empty group's schedule, the groups' numbers.
+    with django_assert_num_queries(10):
+        response = client.get(url, {"group": groups, "waitlist": str(waiting.pk)})
+
+    assert [(g.name, g.reused, len(g.people)) for g in response.context["groups"]] == [
+        ("Group 1", True, 2),
+        *((f"Group {n}", False, 2) for n in range(2, count + 1)),
     ]
