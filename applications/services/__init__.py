@@ -31,6 +31,7 @@ from .offers import (
 from .proposal import (
     ProposalOutcome,
     ProposedOffers,
+    proposal_already_made,
     proposal_cohorts_planned,
     proposal_offer,
     proposal_stale_refusal,
@@ -122,6 +123,7 @@ __all__ = [
     "person_erase",
     "places_give_up",
     "places_taken",
+    "proposal_already_made",
     "proposal_cohorts_planned",
     "proposal_offer",
     "proposal_stale_refusal",

@@ -79,8 +79,8 @@ def proposal_stale_refusal(*, programme: Programme, proposed: ProposedOffers) ->
     if moved:
         return (
             f"Nothing was changed: {counted(len(moved), 'person', 'people')} in this proposal "
-            f"{plural(len(moved), 'has', 'have')} been offered a place, withdrawn or declined since it was made "
-            "(perhaps the button was pressed twice). Propose the groups again."
+            f"{plural(len(moved), 'has', 'have')} been offered a place, withdrawn or declined since it was made. "
+            "Propose the groups again."
         )
     able = set(
         Availability.objects.filter(
@@ -99,6 +99,18 @@ def proposal_stale_refusal(*, programme: Programme, proposed: ProposedOffers) ->
                 f"Someone in the group at {candidate.label} cannot make that time. Propose the groups again."
             )
     return None
+
+
+def proposal_already_made(*, programme: Programme, proposed: ProposedOffers) -> bool:
+    """Whether this proposal has been turned into offers already (a second press of the button): everyone it
+    places holds an offer in a group composed at the time it proposed for them."""
+    placed = {pk: candidate.pk for candidate, members in proposed.groups for pk in members}
+    rows = list(
+        Application.objects.filter(pk__in=placed, programme=programme, status=S.OFFERED).values_list(
+            "pk", "cohort__offered_time_id"
+        )
+    )
+    return bool(placed) and len(rows) == len(placed) and all(placed[pk] == time for pk, time in rows)
 
 
 def _new_cohort(*, programme: Programme, number: int, first_week: datetime.date) -> Cohort:

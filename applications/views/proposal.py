@@ -30,6 +30,7 @@ from ..selectors import composer_input
 from ..services import (
     ProposedOffers,
     TransitionRefused,
+    proposal_already_made,
     proposal_cohorts_planned,
     proposal_offer,
     proposal_stale_refusal,
@@ -369,6 +370,13 @@ class ProposalOffersView(StaffRequiredMixin, TemplateView):
                 programme=self.programme, proposed=form.cleaned_data["proposed"], by=request.user
             )
         except TransitionRefused as refusal:
+            if proposal_already_made(programme=self.programme, proposed=form.cleaned_data["proposed"]):
+                messages.info(
+                    request,
+                    "These groups and offers were made already (the button was pressed twice?): nothing more was "
+                    "changed. Their emails are below.",
+                )
+                return redirect("applications:selection_emails", slug=self.programme.slug)
             messages.error(request, refusal.reason)
             return redirect(self.back_url(form))
         names = ", ".join(c.name for c in outcome.cohorts)

@@ -143,7 +143,7 @@ def test_a_second_press_changes_nothing(programme, times, people):
 
     assert refused.value.reason == (
         "Nothing was changed: 3 people in this proposal have been offered a place, withdrawn or declined since "
-        "it was made (perhaps the button was pressed twice). Propose the groups again."
+        "it was made. Propose the groups again."
     )
     assert Cohort.objects.filter(programme=programme).count() == 2
     assert OutgoingEmail.objects.count() == 4
@@ -306,12 +306,10 @@ def test_turning_the_proposal_into_offers_asks_first_then_drafts_them(client, pr
     assert [str(m) for m in first.context["messages"]] == [
         "Group 1, Group 2: 4 places offered, 1 waiting. The emails are drafts: read them here, then send them."
     ]
-    assert second.redirect_chain == [
-        (reverse("applications:selection_propose", args=[programme.slug]) + "?groups=2", 302)
-    ]
+    assert second.redirect_chain == [(reverse("applications:selection_emails", args=[programme.slug]), 302)]
     assert [str(m) for m in second.context["messages"]] == [
-        "Nothing was changed: 4 people in this proposal have been offered a place, withdrawn or declined since "
-        "it was made (perhaps the button was pressed twice). Propose the groups again."
+        "These groups and offers were made already (the button was pressed twice?): nothing more was changed. "
+        "Their emails are below."
     ]
     assert Cohort.objects.filter(programme=programme).count() == 2
     assert statuses(people.ada, people.bo, people.di, people.cy, people.ed) == [
@@ -349,3 +347,27 @@ def test_the_are_you_sure_page_queries_do_not_grow_with_the_groups(
         ("Group 1", True, 2),
         *((f"Group {n}", False, 2) for n in range(2, count + 1)),
     ]
+
+
+def test_a_proposal_out_of_date_for_another_reason_goes_back_to_the_proposal(
+    client, programme, times, people
+):
+    tuesday, _ = times
+    Application.objects.filter(pk=people.bo.pk).update(status=S.WITHDRAWN)
+    client.force_login(StaffFactory())
+    url = reverse("applications:selection_propose_offers", args=[programme.slug])
+
+    response = client.post(
+        url,
+        {"group": [f"{tuesday.pk}:{people.ada.pk},{people.bo.pk}"], "waitlist": "", "back": "groups=1"},
+        follow=True,
+    )
+
+    assert response.redirect_chain == [
+        (reverse("applications:selection_propose", args=[programme.slug]) + "?groups=1", 302)
+    ]
+    assert [str(m) for m in response.context["messages"]] == [
+        "Nothing was changed: 1 person in this proposal has been offered a place, withdrawn or declined since it "
+        "was made. Propose the groups again."
+    ]
+    assert Cohort.objects.filter(programme=programme).count() == 0
