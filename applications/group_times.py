@@ -1,5 +1,8 @@
 """The weekly time a group meets, once confirmed: a registry the schedule (sessions_app, a higher layer) plugs into.
 
+Before the schedule confirms it, a group composed with its time (`Cohort.offered_time`, set when a proposal is
+turned into offers) meets at the time its places were offered at: that is what the offers promised.
+
 Selection needs it to promote from the waitlist only people who said they can come at that time; the schedule
 owns it (CohortSchedule). sessions_app registers its source in `group_times.py`:
 
@@ -51,9 +54,24 @@ def confirmed_time_source(function: ConfirmedTimeSource) -> ConfirmedTimeSource:
 
 
 def cohort_confirmed_time(cohort: Cohort) -> ConfirmedTime | None:
-    """The group's confirmed weekly time, or None while it has none."""
+    """The group's weekly time: the schedule's once confirmed, else the time its places were offered at (a group
+    composed with its time, `Cohort.offered_time`), or None while it has neither."""
     for source in _SOURCES:
         found = source(cohort)
         if found is not None:
             return found
-    return None
+    return offered_time(cohort)
+
+
+def offered_time(cohort: Cohort) -> ConfirmedTime | None:
+    """The weekly time the group's places were offered at, when it was composed with its time."""
+    if cohort.offered_time_id is None:
+        return None
+    candidate = cohort.offered_time
+    assert candidate is not None
+    return ConfirmedTime(
+        weekday=candidate.weekday,
+        start_time=candidate.start_time,
+        candidate_time_id=candidate.pk,
+        candidate=candidate,
+    )

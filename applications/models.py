@@ -191,6 +191,18 @@ class Cohort(models.Model):
         default=20, validators=[MinValueValidator(2), MaxValueValidator(200)]
     )
     first_session_week = models.DateField(help_text="Monday of the week of this group's first session.")
+    # The weekly time the group's places were offered at, when it was composed with its time (the "Propose
+    # groups" page): offers name it, waitlist promotion offers only to those who can make it, and the schedule
+    # page starts from it. The schedule (sessions_app's CohortSchedule, with the sessions) confirms it later.
+    offered_time = models.ForeignKey(
+        CandidateTime,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="weekly time offered",
+        help_text="The weekly time the places were offered at; the schedule page confirms it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -39,6 +39,11 @@ urlpatterns = [
         name="selection_propose",
     ),
     path(
+        "selection/programmes/<slug:slug>/propose/offers/",
+        views.ProposalOffersView.as_view(),
+        name="selection_propose_offers",
+    ),
+    path(
         "selection/programmes/<slug:slug>/emails/",
         views.DecisionEmailsView.as_view(),
         name="selection_emails",

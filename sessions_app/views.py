@@ -117,6 +117,8 @@ class WeeklyTimeView(TemplateView):
             current = getattr(cohort, "schedule", None)
             if current is not None and current.candidate_time_id:
                 initial = {"candidate_time": current.candidate_time_id}
+            elif cohort.offered_time_id is not None:  # composed with its time: the offers named it
+                initial = {"candidate_time": cohort.offered_time_id}
             else:
                 initial = {"candidate_time": ranking[0].candidate.key} if ranking else {}
             form = self.form_class(programme=cohort.programme, labels=labels, initial=initial)
@@ -152,7 +154,9 @@ class CohortScheduleView(StaffRequiredMixin, WeeklyTimeView):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=kwargs["pk"])
+        self.cohort = get_object_or_404(
+            Cohort.objects.select_related("programme", "offered_time__programme"), pk=kwargs["pk"]
+        )
 
     def scheduled(self) -> bool:
         return hasattr(self.cohort, "schedule") or self.cohort.sessions.exists()
@@ -247,7 +251,9 @@ class SessionAddView(StaffRequiredMixin, TemplateView):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=kwargs["pk"])
+        self.cohort = get_object_or_404(
+            Cohort.objects.select_related("programme", "offered_time__programme"), pk=kwargs["pk"]
+        )
 
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -4,6 +4,7 @@
 - selection: the manager's bulk decisions, the waitlist's order, further groups
 - offers: the applicant's answer to an offer, offers that run out, an offer's clock starting when its email goes
 - offer_terms: when an offer lapses and what its email says
+- proposal: the group composer's proposal turned into groups, draft offers and the waitlist's order
 - recruitment: expressions of interest, applications, the applicant's own changes
 - erasure: withdrawing with erasure, an applicant's erasure, recruitment records past their retention
 """
@@ -26,6 +27,15 @@ from .offers import (
     offer_clock_start,
     offer_decline,
     offer_expire,
+)
+from .proposal import (
+    ProposalOutcome,
+    ProposedOffers,
+    proposal_already_made,
+    proposal_cohorts_planned,
+    proposal_offer,
+    proposal_stale_refusal,
+    waitlist_order,
 )
 from .recruitment import (
     APPLICANT_FIELDS,
@@ -75,6 +85,8 @@ __all__ = [
     "BulkOutcome",
     "OfferNotCurrent",
     "Promotion",
+    "ProposalOutcome",
+    "ProposedOffers",
     "PurgeResult",
     "S",
     "SubmitResult",
@@ -111,10 +123,15 @@ __all__ = [
     "person_erase",
     "places_give_up",
     "places_taken",
+    "proposal_already_made",
+    "proposal_cohorts_planned",
+    "proposal_offer",
+    "proposal_stale_refusal",
     "recruitment_purge",
     "transition_refusal",
     "waitlist_move",
     "waitlist_offer_into",
+    "waitlist_order",
     "waitlist_promote",
     "waitlist_promotion",
 ]

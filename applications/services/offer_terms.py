@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cohort_site.core.dates import DAY, DAY_AT_TIME, date_text, local_text
 
+from ..group_times import cohort_confirmed_time
 from ..links import offer_url
 from ..models import Application, ApplicationStatusChange, Programme
 
@@ -50,11 +51,14 @@ def offer_email(*, application: Application, change: ApplicationStatusChange) ->
     cohort = change.cohort
     expires = application.offer_expires_at
     subject = f"[Action required] Confirm your place by {local_text(expires, programme.tz, DAY)}"
+    weekly = cohort_confirmed_time(cohort) if cohort else None
     return subject, {
         "application": application,
         "programme": programme,
         "cohort": cohort,
         "first_session_week": date_text(cohort.first_session_week) if cohort else "",
+        # "Tuesdays at 14:00" when the group's weekly time is known (composed with it, or confirmed); else "".
+        "weekly_time": weekly.label if weekly else "",
         "deadline": local_text(expires, programme.tz, DAY_AT_TIME),
         "link": offer_url(application=application, offer=change),
     }

@@ -12,7 +12,7 @@ from .private_link import (
     ApplicationPrivateView,
     ApplicationWithdrawView,
 )
-from .proposal import ProposeGroupsView
+from .proposal import ProposalOffersView, ProposeGroupsView
 from .public import (
     ApplyThanksView,
     ApplyView,
@@ -58,6 +58,7 @@ __all__ = [
     "ProgrammeDetailView",
     "ProgrammeSelectionView",
     "PromoteView",
+    "ProposalOffersView",
     "ProposeGroupsView",
     "WaitlistMoveView",
 ]

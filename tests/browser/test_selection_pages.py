@@ -150,14 +150,9 @@ def test_offer_on_the_private_page_and_a_draft_offer_on_the_group_page(
     assert emailed.status == S.CONFIRMED
 
 
-@pytest.mark.browser
-def test_manager_proposes_two_groups_from_45_applications(
-    live_server, page, screenshot_dir, transactional_db
-):
-    """From the selection page to the proposal: two groups with their times, everyone else waiting with a reason."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    programme = CohortFactory(name="Group 1").programme
+def forty_five_applications():
+    """A programme with an empty Group 1, four candidate times and 45 applications with varied answers."""
+    programme = CohortFactory(name="Group 1", number=1).programme
     times = [
         CandidateTimeFactory(programme=programme, weekday=day, start_time=datetime.time(hour))
         for day, hour in ((1, 10), (1, 14), (2, 10), (3, 14))
@@ -179,6 +174,17 @@ def test_manager_proposes_two_groups_from_45_applications(
             AvailabilityFactory(
                 application=application, candidate_time=time, answer=answers[(n * 7 + k * 3) % 4]
             )
+    return programme
+
+
+@pytest.mark.browser
+def test_manager_proposes_two_groups_from_45_applications(
+    live_server, page, screenshot_dir, transactional_db
+):
+    """From the selection page to the proposal: two groups with their times, everyone else waiting with a reason."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    programme = forty_five_applications()
     sign_in(page, live_server, StaffFactory())
     errors = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
@@ -197,4 +203,78 @@ def test_manager_proposes_two_groups_from_45_applications(
     assert page.locator("#waiting-heading").inner_text() == "Waiting (5)"
     violations = Axe().run(page).response["violations"]
     assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
+    assert errors == []
+
+
+@pytest.mark.browser
+def test_manager_pins_a_person_resolves_and_turns_the_proposal_into_offers(
+    live_server, page, screenshot_dir, transactional_db
+):
+    """Compose two groups from 45 applications, move one person to the other group, propose again around the pin,
+    turn the proposal into draft offers, send them: every offer email names its group's day and time."""
+    programme = forty_five_applications()
+    sign_in(page, live_server, StaffFactory())
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(
+        f"{live_server.url}/selection/programmes/{programme.slug}/propose/"
+        "?groups=2&max_per_organisation=1&front_line_minimum=0"
+    )
+    assert page.locator("#group-2-heading").inner_text() == "Group 2: Wednesday 10:00–12:00"
+
+    # The first person waiting who can make a group's time is pinned to that group, with the keyboard.
+    waiting = page.locator("section[aria-labelledby='waiting-heading'] select")
+    pinned = next(select for select in waiting.all() if select.locator("option").count() > 1)
+    choice = pinned.locator("option").nth(1).inner_text()
+    group = choice.removeprefix("Pin to group ")
+    pk = int(pinned.get_attribute("id").removeprefix("pin-"))
+    name = Application.objects.get(pk=pk).name
+    pinned.focus()
+    page.keyboard.press("ArrowDown")
+    page.get_by_role("button", name="Rearrange around the pins").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf".*pin-{pk}=.*"))
+    page.screenshot(path=screenshot_dir / "propose_pinned.png", full_page=True)
+
+    group_names = page.locator(f"section[aria-labelledby='group-{group}-heading'] tbody th").all_inner_texts()
+    assert name in group_names
+    assert page.locator(f"#pin-{pk} option:checked").inner_text() == choice
+    assert page.locator("#summary-heading").inner_text() == "2 groups, 40 people placed"
+    assert "1 person pinned to a group by you." in page.locator("main").inner_text()
+
+    page.get_by_role("link", name="Turn this proposal into offers").click()
+    page.wait_for_url(re.compile(r".*/propose/offers/\?.*"))
+    page.screenshot(path=screenshot_dir / "propose_offers.png", full_page=True)
+    assert page.locator(".are-you-sure li").all_inner_texts() == [
+        "Group 1 (empty now) is given the weekly time Tuesdays at 10:00 (UK time), and 20 people are offered a "
+        "place in it.",
+        "Group 2 is made, with the weekly time Wednesdays at 10:00 (UK time), and 20 people are offered a place "
+        "in it.",
+        "5 people wait, in the proposed order (5 of them new to the waitlist).",
+        "The emails are saved as drafts: nothing is sent until you send them from the decision emails page. "
+        "Each offer's days to reply start when its email is sent.",
+        "When the drafts are sent: the 40 people offered a place, each told their group's day and time.",
+        "The 5 people joining the waitlist.",
+    ]
+    page.get_by_role("button", name="Make the groups and draft 40 offers").click()
+    page.wait_for_url(re.compile(r".*/emails/$"))
+    assert OutgoingEmail.objects.filter(status=EmailStatus.DRAFT).count() == 45
+    page.get_by_role("button", name="Send the ticked emails").click()
+    page.wait_for_load_state()
+
+    offers = OutgoingEmail.objects.filter(kind=EmailKind.DECISION_OFFERED).exclude(status=EmailStatus.DRAFT)
+    meets = {
+        "Group 1": "Your group meets on Tuesdays at 10:00, UK time.",
+        "Group 2": "Your group meets on Wednesdays at 10:00, UK time.",
+    }
+    told = sorted(
+        (
+            application.cohort.name,
+            meets[application.cohort.name] in offers.get(to=application.email).body_text,
+        )
+        for application in Application.objects.filter(status=S.OFFERED).select_related("cohort")
+    )
+    assert told == [("Group 1", True)] * 20 + [("Group 2", True)] * 20
+    assert Application.objects.get(pk=pk).cohort.name == f"Group {group}"
+    assert Application.objects.filter(status=S.WAITLISTED).count() == 5
     assert errors == []

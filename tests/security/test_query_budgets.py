@@ -49,6 +49,7 @@ BUDGETS: dict[str, int] = {
     "applications:selection_emails": 4,
     "applications:selection_programme": 7,
     "applications:selection_propose": 6,
+    "applications:selection_propose_offers": 4,
     "applications:withdraw": 3,
     "applications:data_export": 30,
     "applications:erase": 4,

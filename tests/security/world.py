@@ -56,6 +56,7 @@ class World(SiteWorld):
             "applications:selection_next": running,
             "applications:selection_emails": running,
             "applications:selection_propose": running,
+            "applications:selection_propose_offers": running,
             "applications:selection_cohort": {"pk": self.cohort_a.pk},
             "applications:selection_promote": {"pk": self.cohort_a.pk},
             "applications:selection_from_waitlist": {"pk": self.cohort_a.pk},
@@ -134,6 +135,7 @@ class World(SiteWorld):
             "applications:selection_from_waitlist": {"count": 1, **draft},
             "applications:selection_waitlist_move": {"direction": "up"},
             "applications:selection_emails": {"email": [self.email.pk]},
+            "applications:selection_propose_offers": {},
             "learning:share": {"action": "request", "audience": Visibility.NETWORK},
             "learning:reading_tick": {"done": "1"},
             "learning:reading": {
