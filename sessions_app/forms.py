@@ -108,7 +108,16 @@ class SessionAddForm(FreeTextMixin, LocalTimeForm):
 
 
 class SessionDetailsForm(FreeTextMixin, forms.ModelForm):
-    join_url = forms.URLField(label="Join link", required=False, assume_scheme="https")
+    join_url = forms.URLField(
+        label="Join link",
+        required=False,
+        assume_scheme="https",
+        help_text=(
+            "The video call's address. Members reach it through their own join link, which opens it from 15 "
+            "minutes before, so a change here reaches them at once; guests are sent it directly. Everyone's "
+            "calendar is updated."
+        ),
+    )
 
     class Meta:
         model = Session

@@ -244,3 +244,41 @@ def test_a_series_across_a_bank_holiday_is_previewed_with_the_holiday_week_skipp
         "07 Jun",
     ]
     assert list(OutgoingEmail.objects.values_list("kind", "to")) == [("session-invite", member.user.email)]
+
+
+@pytest.mark.browser
+def test_join_link_page_and_the_attendance_it_fills_in(live_server, page, screenshot_dir, transactional_db):
+    """Outside a session a member's join link shows their next one; during it the manager's attendance form
+    starts from who joined through their link."""
+    from django.utils import timezone
+
+    from sessions_app.join_links import join_path
+    from tests.factories import SessionFactory
+
+    now = timezone.now()
+    _, cohort, _, members = programme_with_answers()
+    on_now = SessionFactory(
+        cohort=cohort,
+        number=1,
+        starts_at=now - datetime.timedelta(minutes=30),
+        ends_at=now + datetime.timedelta(minutes=90),
+    )
+    SessionFactory(cohort=cohort, number=2, starts_at=now + datetime.timedelta(days=7))
+    for member in members[:5]:
+        services.session_join_record(session=on_now, member=member, now=now - datetime.timedelta(minutes=20))
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+
+    # Cancelled for a moment, so the link shows the next session rather than leaving for the video call.
+    Session.objects.filter(pk=on_now.pk).update(status="cancelled")
+    page.goto(f"{live_server.url}{join_path(members[5])}")
+    page.screenshot(path=screenshot_dir / "join-next-session.png", full_page=True)
+    assert page.locator("h1").inner_text() == "Your next session"
+
+    Session.objects.filter(pk=on_now.pk).update(status="scheduled")
+    sign_in(page, live_server, StaffFactory())
+    page.goto(f"{live_server.url}/staff/schedule/sessions/{on_now.pk}/")
+    page.screenshot(path=screenshot_dir / "attendance-from-joins.png", full_page=True)
+    assert page.locator("input[value=attended]:checked").count() == 5
+    assert page.locator("input[value=absent]:checked").count() == 3
+    assert errors == []
