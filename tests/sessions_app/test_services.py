@@ -299,7 +299,10 @@ def test_changing_calendar_details_sends_an_update_but_notes_alone_do_not(
     ]
     ada = next(m for m in mail.outbox if m.to == ["ada@example.org"])
     # Her join link is unchanged and now leads to the new video link; her calendar is updated in place.
-    assert f"Join the session: {join_url(autumn['ada'])}\n" in ada.body
+    assert (
+        f"Join the session: {join_url(autumn['ada'])}\n\nTopic: Volunteers\n\n"
+        "Your join link stays the same: it always takes you to the session's current video call.\n"
+    ) in ada.body
     event = icalendar.Calendar.from_ical(ada.attachments[0][1]).walk("VEVENT")[0]
     assert (event["SEQUENCE"], str(event["URL"]), str(event["LOCATION"])) == (
         1,
