@@ -522,7 +522,8 @@ def calendar_reset(request):
     services.calendar_token_reset(user=request.user)
     messages.success(
         request,
-        "Your calendar feed has a new address; the old one no longer works. Subscribe again with the new one.",
+        "Your calendar feed has a new address; the old one no longer works. Subscribe again with the new one. "
+        "Your join link has changed with it: use the one on your schedule (emails from now on carry it).",
     )
     return redirect(safe_next(request, default=reverse("sessions:my_schedule")))
 
