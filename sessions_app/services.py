@@ -53,7 +53,8 @@ def _member_recipient(member: Application) -> Recipient:
         email=user.email if user else member.email,
         tz=member_timezone(user, programme).key,
         user=user,
-        own_join_url=join_url(member) if member.cohort_id else "",
+        # Only a member with an account has a join link (it is bound to their calendar feed's secret).
+        own_join_url=join_url(member) if member.cohort_id and user is not None else "",
     )
 
 
