@@ -57,16 +57,22 @@ def session_uid(session) -> str:
 
 
 def session_event(
-    session, *, attendee: tuple[str, str] | None = None, schedule_link: bool = True
+    session,
+    *,
+    attendee: tuple[str, str] | None = None,
+    schedule_link: bool = True,
+    join_link: str = "",
 ) -> CalendarEvent:
     """A session as an event. `attendee` (name, email) makes it an invitation addressed to that person;
-    guests, who have no schedule page, get no `schedule_link`."""
+    guests, who have no schedule page, get no `schedule_link`. A member's `join_link` (sessions_app/join_links.py)
+    stands in for the video link, so a changed video link reaches them through it; guests get the video link."""
     programme = session.cohort.programme
+    link = (join_link or session.join_url) if session.join_url else ""
     lines = []
     if session.topic:
         lines.append(f"Topic: {session.topic}")
-    if session.join_url:
-        lines.append(f"Join: {session.join_url}")
+    if link:
+        lines.append(f"Join: {link}")
     if session.venue:
         lines.append(f"Venue: {session.venue}")
     if session.agenda:
@@ -81,8 +87,8 @@ def session_event(
         tzid=programme.timezone,
         sequence=session.sequence,
         description="\n".join(lines).strip(),
-        location=session.venue or session.join_url,
-        url=session.join_url,
+        location=session.venue or link,
+        url=link,
         cancelled=session.is_cancelled,
         organizer=(programme.contact_name, programme.contact_email),
         attendees=(attendee,) if attendee else (),
@@ -91,6 +97,16 @@ def session_event(
 
 @calendar_source("sessions")
 def member_sessions(user) -> list[CalendarEvent]:
+    from applications.selectors import memberships_of
+
+    from .join_links import join_url
     from .selectors import sessions_for_member
 
-    return [session_event(session) for session in sessions_for_member(user)]
+    links = {}
+    for member in memberships_of(user):
+        member.user = user
+        links[member.cohort_id] = join_url(member)
+    return [
+        session_event(session, join_link=links.get(session.cohort_id, ""))
+        for session in sessions_for_member(user)
+    ]

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from applications.models import CandidateTime
+from cohort_site.core.dates import CLOCK, local_text
 from cohort_site.core.forms import FreeTextMixin
 from cohort_site.core.widgets import DateInput
 
@@ -107,7 +108,16 @@ class SessionAddForm(FreeTextMixin, LocalTimeForm):
 
 
 class SessionDetailsForm(FreeTextMixin, forms.ModelForm):
-    join_url = forms.URLField(label="Join link", required=False, assume_scheme="https")
+    join_url = forms.URLField(
+        label="Join link",
+        required=False,
+        assume_scheme="https",
+        help_text=(
+            "The video call's address. Members reach it through their own join link, which opens it from 15 "
+            "minutes before, so a change here reaches them at once; guests are sent it directly. Everyone's "
+            "calendar is updated."
+        ),
+    )
 
     class Meta:
         model = Session
@@ -156,17 +166,31 @@ class ApologiesForm(FreeTextMixin, forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    """One choice per member; apologies already sent are the starting value."""
+    """One choice per member, starting from `existing` (sessions_app.selectors.attendance_start: what the
+    manager saved, else the join links and apologies); `joins` (member id -> time) are said beside each name."""
 
-    def __init__(self, *args, members, existing: dict[int, str], **kwargs):
+    def __init__(
+        self,
+        *args,
+        members,
+        existing: dict[int, str],
+        joins: dict[int, datetime.datetime] | None = None,
+        tz=None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.members = list(members)
+        joins = joins or {}
         for member in self.members:
+            joined_at = joins.get(member.pk)
             self.fields[f"member_{member.pk}"] = forms.ChoiceField(
                 label=f"{member.name} ({member.organisation})",
                 choices=AttendanceStatus.choices,
                 initial=existing.get(member.pk, AttendanceStatus.ATTENDED),
                 widget=forms.RadioSelect,
+                help_text=(
+                    f"Joined through their link at {local_text(joined_at, tz, CLOCK)}." if joined_at else ""
+                ),
             )
 
     def statuses(self) -> dict[int, str]:

@@ -121,3 +121,18 @@ class Guest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.session}"
+
+
+class SessionJoin(models.Model):
+    """A member opened their join link while a session was on: the manager's attendance form starts from it.
+    One per member per session, however many times they click (the first click's time is kept)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="joins")
+    member = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="session_joins")
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["session", "member"], name="session_join_once")]
+
+    def __str__(self) -> str:
+        return f"{self.member.name} joined {self.session}"

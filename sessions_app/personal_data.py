@@ -7,7 +7,7 @@ from cohort_site.core.data_subjects import (
     rows,
 )
 
-from .models import Attendance, Guest
+from .models import Attendance, Guest, SessionJoin
 
 
 @personal_data_source("schedule")
@@ -28,6 +28,12 @@ class ScheduleData:
                 ),
                 ["session__number", "session__starts_at", "status", "note", "apologised_at"],
             ),
+            "joined_through_link": rows(
+                SessionJoin.objects.filter(member__in=applications_of_subject(subject)).order_by(
+                    "session__starts_at"
+                ),
+                ["session__number", "session__starts_at", "joined_at"],
+            ),
             "guest_invitations": rows(
                 Guest.objects.filter(email__iexact=subject.email),
                 ["session__number", "session__starts_at", "name", "email", "topic"],
@@ -36,6 +42,8 @@ class ScheduleData:
 
     def erase(self, subject: DataSubject) -> None:
         Attendance.objects.filter(member__in=applications_of_subject(subject)).update(note="")
+        # When they clicked is theirs; whether they attended is the manager's record, kept anonymously.
+        SessionJoin.objects.filter(member__in=applications_of_subject(subject)).delete()
         for guest in Guest.objects.filter(email__iexact=subject.email):
             guest.name, guest.email, guest.topic = ERASED_NAME, erased_email(guest.pk), ""
             guest.save(update_fields=["name", "email", "topic"])

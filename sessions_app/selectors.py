@@ -15,7 +15,8 @@ from applications.models import Application, CandidateTime, Cohort, Programme
 from applications.selectors import memberships_of
 
 from .enums import AttendanceStatus, SessionKind, SessionStatus
-from .models import Attendance, Session
+from .join_links import JOIN_OPENS_BEFORE, join_path
+from .models import Attendance, Session, SessionJoin
 
 
 def sessions_for_member(user, memberships: list[Application] | None = None) -> QuerySet[Session]:
@@ -105,7 +106,8 @@ def member_schedule(
     attendance: QuerySet[Attendance] | None = None,
 ) -> MemberSchedule:
     """Every session of the user's groups, each marked with the user's own attendance (`my_status`), whether
-    they sent apologies (`sent_apologies`) and whether they still can (`can_apologise`).
+    they sent apologies (`sent_apologies`), whether they still can (`can_apologise`) and their own join link
+    (`my_join_link`, the same for every session of a group).
 
     In date order, cancelled sessions in their place: `past_sessions` (latest first) are those before the next
     session going ahead, `later_sessions` those after it, so past reversed, next, later is the whole series.
@@ -115,6 +117,10 @@ def member_schedule(
     it, as learning's `attendance_with_feedback_given` does)."""
     if memberships is None:
         memberships = list(memberships_of(user).select_related("cohort__programme"))
+    join_links = {}
+    for membership in memberships:
+        membership.user = user
+        join_links[membership.cohort_id] = join_path(membership)
     sessions = list(
         member_sessions_with_attendance(user, [m.pk for m in memberships], attendance, memberships)
     )
@@ -133,6 +139,7 @@ def member_schedule(
         session.my_status = record.status if record else ""  # type: ignore[attr-defined]
         session.sent_apologies = bool(record and record.status == AttendanceStatus.APOLOGIES)  # type: ignore[attr-defined]
         session.can_apologise = session.status == SessionStatus.SCHEDULED and session.starts_at > now  # type: ignore[attr-defined]
+        session.my_join_link = join_links.get(session.cohort_id, "")  # type: ignore[attr-defined]
     programme = memberships[0].cohort.programme if memberships and memberships[0].cohort else None
     return MemberSchedule(
         memberships=memberships,
@@ -258,3 +265,75 @@ def sessions_to_come(*, cohort: Cohort, now: datetime.datetime | None = None) ->
         .select_related("cohort__programme")
         .order_by("starts_at")
     )
+
+
+# --- The join link ----------------------------------------------------------------------------------------
+
+
+def join_open_session(cohort_id: int, *, now: datetime.datetime) -> Session | None:
+    """The group's session the join link opens now: one going ahead that starts within JOIN_OPENS_BEFORE and
+    has not ended (of two that overlap, the one that started first)."""
+    return (
+        Session.objects.filter(
+            cohort_id=cohort_id,
+            status=SessionStatus.SCHEDULED,
+            starts_at__lte=now + JOIN_OPENS_BEFORE,
+            ends_at__gt=now,
+        )
+        .select_related("cohort__programme")
+        .order_by("starts_at", "number")
+        .first()
+    )
+
+
+def next_session_of(cohort_id: int, *, now: datetime.datetime) -> Session | None:
+    """The group's next session going ahead that has not started yet."""
+    return (
+        Session.objects.filter(cohort_id=cohort_id, status=SessionStatus.SCHEDULED, starts_at__gt=now)
+        .select_related("cohort__programme")
+        .order_by("starts_at", "number")
+        .first()
+    )
+
+
+def session_joins(session: Session) -> dict[int, datetime.datetime]:
+    """Application id -> when that member first opened their join link for the session."""
+    return dict(SessionJoin.objects.filter(session=session).values_list("member_id", "joined_at"))
+
+
+def session_attendance(session: Session) -> dict[int, tuple[str, int | None]]:
+    """Application id -> (status, who recorded it: None for a member's own apologies) for the session."""
+    return {
+        member_id: (status, recorded_by_id)
+        for member_id, status, recorded_by_id in Attendance.objects.filter(session=session).values_list(
+            "member_id", "status", "recorded_by_id"
+        )
+    }
+
+
+def attendance_start(
+    records: dict[int, tuple[str, int | None]],
+    member_ids: Collection[int],
+    *,
+    joins: Collection[int],
+) -> dict[int, str]:
+    """Where the manager's attendance form starts for each member, from `session_attendance` and the ids of
+    members who joined through their link (`session_joins`): what she saved before, always; else "attended"
+    for a member who opened their join link during the session (even after sending apologies: they came after
+    all); else their apologies; else, once anyone has joined through their link, "absent" for those who did
+    not (the link is how people come in), and "attended" when nobody used it (a session met in a room, say).
+    She confirms before anything is saved."""
+    otherwise = AttendanceStatus.ABSENT if joins else AttendanceStatus.ATTENDED
+    start = {}
+    for member_id in member_ids:
+        status, recorded_by_id = records.get(member_id, ("", None))
+        saved_by_manager = bool(status) and (
+            status != AttendanceStatus.APOLOGIES or recorded_by_id is not None
+        )
+        if saved_by_manager:
+            start[member_id] = status
+        elif member_id in joins:
+            start[member_id] = AttendanceStatus.ATTENDED
+        else:
+            start[member_id] = status or otherwise
+    return start

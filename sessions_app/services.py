@@ -25,7 +25,8 @@ from cohort_site.mail.services import Attachment, NewEmail, email_queue, new_ema
 from .calendar import session_event
 from .changes import sessions_moved
 from .enums import AttendanceStatus, SessionKind, SessionStatus
-from .models import Attendance, CohortSchedule, Guest, Session
+from .join_links import join_url
+from .models import Attendance, CohortSchedule, Guest, Session, SessionJoin
 from .selectors import member_timezone, schedule_plan, sessions_to_come
 
 # Fields whose change people's calendars must hear about; the manager's notes are private.
@@ -40,6 +41,7 @@ class Recipient:
     email: str
     tz: str
     user: object = None
+    own_join_url: str = ""  # a member's own join link (sessions_app/join_links.py); guests get the video link
 
 
 def _member_recipient(member: Application) -> Recipient:
@@ -51,6 +53,8 @@ def _member_recipient(member: Application) -> Recipient:
         email=user.email if user else member.email,
         tz=member_timezone(user, programme).key,
         user=user,
+        # Only a member with an account has a join link (it is bound to their calendar feed's secret).
+        own_join_url=join_url(member) if member.cohort_id and user is not None else "",
     )
 
 
@@ -79,7 +83,10 @@ def _ics(sessions: list[Session], recipient: Recipient, method: str) -> Attachme
     content = build_calendar(
         [
             session_event(
-                session, attendee=(recipient.name, recipient.email), schedule_link=recipient.user is not None
+                session,
+                attendee=(recipient.name, recipient.email),
+                schedule_link=recipient.user is not None,
+                join_link=recipient.own_join_url,
             )
             for session in sessions
         ],
@@ -317,7 +324,12 @@ def schedule_invites_send(*, cohort: Cohort) -> int:
             subject=f"Your sessions: {programme.title}",
             context={
                 "sessions": sessions,
-                "shared_join_url": shared_join_url,
+                # A member's own join link is the same for every session that has a video link.
+                "shared_join_url": (
+                    recipient.own_join_url
+                    if recipient.own_join_url and any(s.join_url for s in sessions)
+                    else shared_join_url
+                ),
                 "programme": programme,
                 "cohort": cohort,
                 "recipient": recipient,
@@ -630,6 +642,20 @@ def attendance_record(
                 attendance.save(update_fields=["status", "note", "recorded_at", "recorded_by"])
             records.append(attendance)
     return records
+
+
+def session_join_record(
+    *, session: Session, member: Application, now: datetime.datetime | None = None
+) -> SessionJoin:
+    """A member opened their join link for the session: one record however many times they click, keeping
+    the first time. Two clicks at once store one row (the unique constraint; the loser reads the winner's)."""
+    now = now or timezone.now()
+    if member.cohort_id != session.cohort_id:
+        raise ValidationError("You are not a member of this group.")
+    SessionJoin.objects.bulk_create(
+        [SessionJoin(session=session, member=member, joined_at=now)], ignore_conflicts=True
+    )
+    return SessionJoin.objects.get(session=session, member=member)
 
 
 # --- Calendar feed -------------------------------------------------------------------------------------

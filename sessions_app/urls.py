@@ -8,6 +8,7 @@ urlpatterns = [
     path("schedule/", views.MyScheduleView.as_view(), name="my_schedule"),
     path("schedule/sessions/<int:pk>/apologies/", views.apologies, name="apologies"),
     path("schedule/calendar/reset/", views.calendar_reset, name="calendar_reset"),
+    path("join/<str:token>/", views.join, name="join"),
     path("calendar/<int:user_id>/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("staff/schedule/", views.CohortListView.as_view(), name="cohorts"),
     path("staff/schedule/cohorts/<int:pk>/", views.CohortScheduleView.as_view(), name="cohort_schedule"),

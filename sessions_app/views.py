@@ -10,18 +10,19 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.views import View
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import TemplateView
 
 from applications.enums import ApplicationStatus, Weekday
 from applications.models import Application, Cohort
-from applications.selectors import cohort_best_times, cohort_members
+from applications.selectors import active_member_place, cohort_best_times, cohort_members
 from cohort_site.core.dates import DAY_TIME, local_text
 from cohort_site.core.mixins import StaffRequiredMixin
 from cohort_site.core.models import User
@@ -43,12 +44,19 @@ from .forms import (
     WeeklyTimeForm,
     kept_dates,
 )
+from .join_links import JOIN_OPENS_BEFORE, JoinLinkInvalid, member_from_join_token
 from .models import Attendance, Guest, Session
 from .selectors import (
+    attendance_start,
     cohort_sessions,
+    join_open_session,
     member_schedule,
+    member_timezone,
+    next_session_of,
     schedule_plan,
     session_apologies,
+    session_attendance,
+    session_joins,
 )
 
 
@@ -334,7 +342,10 @@ class SessionManageView(StaffRequiredMixin, TemplateView):
         tz = session.cohort.programme.tz
         local = timezone.localtime(session.starts_at, tz)
         members = list(cohort_members(session.cohort))
-        existing = dict(Attendance.objects.filter(session=session).values_list("member_id", "status"))
+        records = session_attendance(session)
+        existing = {member_id: status for member_id, (status, _) in records.items()}
+        joins = session_joins(session)
+        start = attendance_start(records, [m.pk for m in members], joins=joins)
         forms = {
             "details": SessionDetailsForm(instance=session, prefix="details"),
             "move": SessionMoveForm(
@@ -342,9 +353,12 @@ class SessionManageView(StaffRequiredMixin, TemplateView):
             ),
             "cancel": SessionCancelForm(prefix="cancel"),
             "guest": GuestForm(session=session, prefix="guest"),
-            "attendance": AttendanceForm(members=members, existing=existing, prefix="attendance"),
+            "attendance": AttendanceForm(
+                members=members, existing=start, joins=joins, tz=tz, prefix="attendance"
+            ),
         }
         forms.update(bound or {})
+        self.joins = joins
         return forms, members, existing
 
     def get_context_data(self, bound=None, **kwargs):
@@ -364,6 +378,9 @@ class SessionManageView(StaffRequiredMixin, TemplateView):
             can_record=rules.can_record_attendance(self.request.user, session, self.now),
             attendance_labels=dict(AttendanceStatus.choices),
             cancel_preview=cancel_preview(session, members=members, guests=guests),
+            joined_count=len(self.joins),
+            prefilled_from_joins=bool(self.joins)
+            and not any(status != AttendanceStatus.APOLOGIES for status in existing.values()),
         )
         return context
 
@@ -511,7 +528,8 @@ def calendar_reset(request):
     services.calendar_token_reset(user=request.user)
     messages.success(
         request,
-        "Your calendar feed has a new address; the old one no longer works. Subscribe again with the new one.",
+        "Your calendar feed has a new address; the old one no longer works. Subscribe again with the new one. "
+        "Your join link has changed with it: use the one on your schedule (emails from now on carry it).",
     )
     return redirect(safe_next(request, default=reverse("sessions:my_schedule")))
 
@@ -525,5 +543,46 @@ def calendar_feed(request, user_id: int, token: str):
     response = HttpResponse(member_calendar(user), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="sessions.ics"'
     response["Cache-Control"] = "private, max-age=900"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@never_cache
+@require_safe
+def join(request, token: str):
+    """A member's one join link, opened from an email or a calendar without signing in (the signed token is
+    the key). While a session is open (JOIN_OPENS_BEFORE its start until its end) it records them as joined
+    and takes them to its video link; otherwise it shows their next session. A wrong or reset token is a 404;
+    a member who has left their group is told so and taken nowhere."""
+    try:
+        member = member_from_join_token(token)
+    except JoinLinkInvalid:
+        raise Http404("No such link.") from None
+    now = timezone.now()
+    programme = member.cohort.programme if member.cohort is not None else member.programme
+    context = {
+        "member": member,
+        "programme": programme,
+        "tz": member_timezone(member.user, programme),
+        "opens_minutes": int(JOIN_OPENS_BEFORE.total_seconds() // 60),
+    }
+    if (
+        member.cohort_id is None
+        or not Application.objects.filter(active_member_place(), pk=member.pk).exists()
+    ):
+        response = render(request, "sessions_app/join.html", {**context, "left": True})
+    else:
+        session = join_open_session(member.cohort_id, now=now)
+        if session is not None and session.join_url:
+            if request.method == "GET":  # a link checker's HEAD is not a member joining
+                services.session_join_record(session=session, member=member, now=now)
+            response = redirect(session.join_url)
+        else:
+            context.update(
+                open_session=session,
+                next_session=next_session_of(member.cohort_id, now=now) if session is None else None,
+            )
+            response = render(request, "sessions_app/join.html", context)
+    # Where it leads changes with the clock: never cached (never_cache), never indexed.
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -147,7 +147,7 @@ def latest_group_entries(user, memberships: list[Application]) -> list[Entry]:
 
 
 def member_dashboard(user, *, now: datetime.datetime) -> MemberDashboard:
-    """Everything the member's dashboard shows, in twelve queries with the session and user lookups, whatever the
+    """Everything the member's dashboard shows, in thirteen queries with the session and user lookups, whatever the
     size of the group or its history: the user's places and offers are read once and shared by every section,
     and their sessions (with whether feedback was given) serve both the schedule and the to-do list."""
     memberships, offered = places_and_offers_of(user)

@@ -27,6 +27,7 @@ LINK_WORDS = {
     "applications:apply": "Apply",
     "applications:private": "See or change your application",
     "applications:selection_cohort": "Review the waitlist",
+    "sessions:join": "Join the session",
     "sessions:my_schedule": "Your schedule",
     "sessions:session": "The session's page",
     "pairings:my_pairs": "Your coffee pairs",

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from applications.links import application_token
 from applications.models import Application
+from sessions_app.join_links import join_path
 from tests.browser.test_learning_pages import sign_in
 from tests.browser.world_pages import sign_in_as
 from tests.dashboards.conftest import build_world
@@ -54,9 +55,8 @@ def test_member_signs_in_by_code_and_sees_next_session_and_partner(
 
         next_session = page.locator(".session-next")
         assert next_session.locator("h3").inner_text() == world.sessions[2].title
-        assert (
-            next_session.get_by_role("link", name="Join the session").get_attribute("href")
-            == "https://meet.example.org/cohort-session"
+        assert next_session.get_by_role("link", name="Join the session").get_attribute("href") == join_path(
+            world.me
         )
         partners = page.locator(".coffee-partners strong").all_inner_texts()
         assert sorted(partners) == partners_in_round(world, 2)

@@ -12,6 +12,7 @@ from django.test import Client
 from applications.enums import AvailabilityAnswer
 from cohort_site.mail.models import OutgoingEmail
 from sessions_app import services
+from sessions_app.join_links import join_path
 from sessions_app.models import Session
 from tests.factories import (
     AvailabilityFactory,
@@ -92,10 +93,8 @@ def test_member_sees_next_session_first(live_server, page, screenshot_dir, trans
     page.screenshot(path=screenshot_dir / "my-schedule.png", full_page=True)
 
     assert page.locator(".session-next h3").inner_text() == "Session 1 (orientation)"
-    assert (
-        page.get_by_role("link", name="Join the session").get_attribute("href")
-        == "https://meet.example.org/group-1"
-    )
+    # The member's own join link, which leads to the video call from 15 minutes before.
+    assert page.get_by_role("link", name="Join the session").get_attribute("href") == join_path(member)
 
 
 # --- Issue 15: the dates are previewed first; a confirmed time can be changed ----------------------------
@@ -244,3 +243,40 @@ def test_a_series_across_a_bank_holiday_is_previewed_with_the_holiday_week_skipp
         "07 Jun",
     ]
     assert list(OutgoingEmail.objects.values_list("kind", "to")) == [("session-invite", member.user.email)]
+
+
+@pytest.mark.browser
+def test_join_link_page_and_the_attendance_it_fills_in(live_server, page, screenshot_dir, transactional_db):
+    """Outside a session a member's join link shows their next one; during it the manager's attendance form
+    starts from who joined through their link."""
+    from django.utils import timezone
+
+    from tests.factories import SessionFactory
+
+    now = timezone.now()
+    _, cohort, _, members = programme_with_answers()
+    on_now = SessionFactory(
+        cohort=cohort,
+        number=1,
+        starts_at=now - datetime.timedelta(minutes=30),
+        ends_at=now + datetime.timedelta(minutes=90),
+    )
+    SessionFactory(cohort=cohort, number=2, starts_at=now + datetime.timedelta(days=7))
+    for member in members[:5]:
+        services.session_join_record(session=on_now, member=member, now=now - datetime.timedelta(minutes=20))
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+
+    # Cancelled for a moment, so the link shows the next session rather than leaving for the video call.
+    Session.objects.filter(pk=on_now.pk).update(status="cancelled")
+    page.goto(f"{live_server.url}{join_path(members[5])}")
+    page.screenshot(path=screenshot_dir / "join-next-session.png", full_page=True)
+    assert page.locator("h1").inner_text() == "Your next session"
+
+    Session.objects.filter(pk=on_now.pk).update(status="scheduled")
+    sign_in(page, live_server, StaffFactory())
+    page.goto(f"{live_server.url}/staff/schedule/sessions/{on_now.pk}/")
+    page.screenshot(path=screenshot_dir / "attendance-from-joins.png", full_page=True)
+    assert page.locator("input[value=attended]:checked").count() == 5
+    assert page.locator("input[value=absent]:checked").count() == 3
+    assert errors == []

@@ -21,6 +21,7 @@ from learning.selectors import (
 from learning.services import survey_update, surveys_ensure_defaults
 from pairings.models import PairMember
 from pairings.selectors import member_of
+from sessions_app.join_links import join_path
 from sessions_app.selectors import member_schedule, sessions_for_member
 from tests.factories import ApplicationFactory, CohortFactory, StaffFactory, UserFactory
 
@@ -46,7 +47,8 @@ def test_member_sees_next_session_first_with_its_join_link(client, world):
     assert page.index("Next session") < page.index("The whole schedule") < page.index("Your coffee pair")
     # "To do" comes first in reading order (and so first on a phone).
     assert page.index('<h2 id="todo-heading"') < page.index('<h2 id="next-heading"')
-    assert '<a class="btn btn-primary" href="https://meet.example.org/cohort-session"' in page
+    # The member's own join link, which opens the session's video link from 15 minutes before.
+    assert f'<a class="btn btn-primary" href="{join_path(world.me)}"' in page
     assert "Topic 3" in page
 
 

@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from cohort_site.dashboards.selectors import member_todo
+from cohort_site.dashboards.selectors import member_dashboard
 from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.models import OutgoingEmail
 from cohort_site.mail.services import emails_queue_many
@@ -104,7 +104,7 @@ def test_the_dashboard_asks_each_awaited_author(entry, authors):
     services.entry_sharing_request(entry=entry, by=ada, audience=Visibility.NETWORK)
     services.entry_consent_give(entry=entry, user=ben, audience=Visibility.NETWORK)
 
-    todos = {user.name: member_todo(user, now=timezone.now()).consents_due for user in authors}
+    todos = {user.name: member_dashboard(user, now=timezone.now()).todo.consents_due for user in authors}
 
     assert todos == {"Ada": [], "Ben": [], "Cy": [entry]}
     assert consent_requests_for(cy) == [entry]

@@ -37,8 +37,8 @@ from pairings.models import Pair, PairMember, SkipRequest
 from pairings.reminders import coffee_introductions
 from pairings.services import round_skip
 from sessions_app.enums import AttendanceStatus
-from sessions_app.models import Attendance
-from sessions_app.services import apologies_send, guest_invite
+from sessions_app.models import Attendance, SessionJoin
+from sessions_app.services import apologies_send, guest_invite, session_join_record
 from tests.factories import (
     AttendanceFactory,
     CandidateTimeFactory,
@@ -84,6 +84,7 @@ COVERED = {
     "pairings.SkipRequest": "coffee",
     "sessions.Session": "account",  # not found by the walk (the user id is inside encoded data): signed out
     "sessions_app.Attendance": "schedule",
+    "sessions_app.SessionJoin": "schedule",
     "sessions_app.Guest": "schedule",
 }
 
@@ -201,6 +202,9 @@ def world(client, db, django_capture_on_commit_callbacks):
         session=first, member=person, status=AttendanceStatus.ATTENDED, note="Morwenna left early"
     )
     AttendanceFactory(session=first, member=partner, status=AttendanceStatus.ATTENDED)
+    # Both opened their join links for the first session.
+    session_join_record(session=first, member=person, now=first.starts_at)
+    session_join_record(session=first, member=partner, now=first.starts_at)
     with django_capture_on_commit_callbacks(execute=True):
         apologies_send(session=second, member=person, note="At Morwenna's aunt's funeral")
         guest_invite(session=second, name=NAME, email=EMAIL, topic="Rural isolation, by Morwenna", by=staff)
@@ -331,7 +335,7 @@ def test_export_has_every_section_with_the_exact_rows(world):
             "survey_responses",
             "your_authorship_and_consent",
         ],
-        "schedule": ["attendance", "guest_invitations"],
+        "schedule": ["attendance", "guest_invitations", "joined_through_link"],
     }
     account = data["account"]
     assert [(row["email"], row["name"], row["organisation"]) for row in account["account"]] == [
@@ -424,6 +428,10 @@ def test_export_has_every_section_with_the_exact_rows(world):
     assert [(row["name"], row["topic"]) for row in schedule["guest_invitations"]] == [
         (NAME, "Rural isolation, by Morwenna")
     ]
+    first = world["cohort"].sessions.get(number=1)
+    assert schedule["joined_through_link"] == [
+        {"session__number": 1, "session__starts_at": first.starts_at, "joined_at": first.starts_at}
+    ]
 
 
 def test_export_shows_partners_names_only_not_their_details(world):
@@ -453,6 +461,8 @@ def test_after_erasure_nothing_names_the_person_and_counts_remain(world):
         "apologies",
         "attended",
     ]
+    # When they clicked their join link is theirs and goes; the partner's join stays.
+    assert list(SessionJoin.objects.values_list("member", flat=True)) == [partner.pk]
     assert PairMember.objects.filter(met_at__isnull=False).count() == 2
     assert SkipRequest.objects.filter(member=person).count() == 1
     assert list(Expense.objects.values_list("amount", "description", "receipt")) == [

@@ -27,6 +27,7 @@ TOKEN_PAGES = {
     "applications:withdraw",
     "applications:data_export",
     "applications:erase",
+    "sessions:join",
 }
 # allauth's sign-in forms are never cached either (its own never_cache).
 SIGN_IN_PAGES = {"account_login", "account_request_login_code", "account_signup"}

@@ -59,6 +59,8 @@ EXPECTED: dict[str, tuple] = {
     "applications:next_group": everyone(200),
     "mail:unsubscribe": everyone(200),
     "sessions:calendar_feed": everyone(200),
+    # The member's join link: here outside any session, so it shows their next session.
+    "sessions:join": everyone(200),
     # --- Anyone signed in, about themselves ------------------------------------------------------------------
     "applications:my_place": (LOGIN, 200, 200, 200, 200),
     "dashboards:member": (LOGIN, 200, 200, 200, 200),

@@ -18,6 +18,7 @@ from applications.services import current_offer
 from cohort_site.core.models import User
 from cohort_site.mail.services import unsubscribe_token
 from learning.enums import Visibility
+from sessions_app.join_links import join_token
 from tests.world import NOW, PDF, SiteWorld, site_world
 
 __all__ = ["NOW", "PDF", "ROLES", "World", "admin_routes", "build_world", "outcome", "own_routes", "routes"]
@@ -74,6 +75,7 @@ class World(SiteWorld):
             "members:expense_decide": {"pk": self.expense.pk},
             "sessions:apologies": {"pk": self.future_session.pk},
             "sessions:calendar_feed": {"user_id": member.user.pk, "token": member.user.calendar_token},
+            "sessions:join": {"token": join_token(member)},
             "sessions:cohort_schedule": {"pk": self.cohort_a.pk},
             "sessions:cohort_invites": {"pk": self.cohort_a.pk},
             "sessions:cohort_retime": {"pk": self.cohort_a.pk},

@@ -1,11 +1,13 @@
 import datetime
 
 import icalendar
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from cohort_site.core.calendar import CalendarEvent
 from sessions_app import services
 from sessions_app.calendar import calendar_source, calendar_sources, member_calendar
+from sessions_app.join_links import join_path
 from tests.factories import MemberFactory, SessionFactory, UserFactory
 
 UTC = datetime.UTC
@@ -97,15 +99,23 @@ def test_a_reset_token_gives_404_and_the_new_one_works(client, db):
 
 
 def test_reset_from_the_schedule_page_kills_the_old_address(client, db):
-    user = MemberFactory().user
-    old_url = feed_url(user)
+    member = MemberFactory()
+    user = member.user
+    old_url, old_join = feed_url(user), join_path(member)
     client.force_login(user)
 
     response = client.post(reverse("sessions:calendar_reset"))
 
     user.refresh_from_db()
+    member.user = user
     assert (response.status_code, response["Location"]) == (302, reverse("sessions:my_schedule"))
     assert (client.get(old_url).status_code, client.get(feed_url(user)).status_code) == (404, 200)
+    # The join link is bound to the feed's secret: the old one stops working too, and the page says so.
+    assert (client.get(old_join).status_code, client.get(join_path(member)).status_code) == (404, 200)
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Your calendar feed has a new address; the old one no longer works. Subscribe again with the new one. "
+        "Your join link has changed with it: use the one on your schedule (emails from now on carry it)."
+    ]
 
 
 def test_inactive_users_feed_gives_404(client, db):

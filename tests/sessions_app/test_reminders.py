@@ -5,6 +5,7 @@ from django.core import mail
 from cohort_site.mail.dispatch import reminder_kinds, reminders_dispatch
 from cohort_site.mail.services import emails_queue_many
 from sessions_app import services
+from sessions_app.join_links import join_url
 from sessions_app.models import Session
 from sessions_app.reminders import session_reminders
 from tests.factories import GuestFactory
@@ -38,7 +39,11 @@ def test_reminder_goes_the_day_before_once_sparing_apologies(autumn, on, django_
         ("ada@example.org", "Reminder: Session 2, Tuesday 26 October, 14:00"),
         ("dee@example.com", "Reminder: Session 2, Tuesday 26 October, 14:00"),
     ]
-    assert "Join the session: https://meet.example.org/g1" in mail.outbox[0].body
+    by_address = {m.to[0]: m.body for m in mail.outbox}
+    # A member is sent their own join link, which opens the video link when the time comes; a guest the video link.
+    assert f"Join the session: {join_url(autumn['ada'])}\n" in by_address["ada@example.org"]
+    assert "meet.example.org" not in by_address["ada@example.org"]
+    assert "Join the session: https://meet.example.org/g1\n" in by_address["dee@example.com"]
     assert "session-reminder" in reminder_kinds()
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from cohort_site.mail.models import OutgoingEmail
 from sessions_app import services
 from sessions_app.enums import AttendanceStatus, SessionKind, SessionStatus
+from sessions_app.join_links import join_url
 from sessions_app.models import Attendance, CohortSchedule, Guest, Session
 from tests.factories import MemberFactory, StaffFactory
 
@@ -116,14 +117,17 @@ def test_invite_says_a_join_link_shared_by_every_session_once(autumn, django_cap
 
     body = next(m for m in mail.outbox if m.to == ["ada@example.org"]).body
 
-    assert body.count("https://meet.example.org/group-1") == 1
+    # The member's own join link stands for the video link, which the email does not carry.
+    assert body.count(join_url(autumn["ada"])) == 1
+    assert "https://meet.example.org/group-1" not in body
     assert (
-        "The join link is the same for every session.\nJoin the session: https://meet.example.org/group-1\n"
-        in body
-    )
+        "The join link is the same for every session. It opens 15 minutes before each one starts and takes you "
+        "straight in; outside those times it shows your next session.\n"
+        f"Join the session: {join_url(autumn['ada'])}\n"
+    ) in body
 
 
-def test_invite_gives_each_session_its_own_join_link_when_they_differ(
+def test_invite_gives_a_member_one_join_link_even_when_the_video_links_differ(
     autumn, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -137,9 +141,8 @@ def test_invite_gives_each_session_its_own_join_link_when_they_differ(
 
     body = next(m for m in mail.outbox if m.to == ["ada@example.org"]).body
 
-    assert "The join link is the same" not in body
-    assert body.count("Join the session: https://meet.example.org/welcome") == 1
-    assert body.count("Join the session: https://meet.example.org/group-1") == 5
+    assert body.count(f"Join the session: {join_url(autumn['ada'])}") == 1
+    assert body.count("meet.example.org") == 0
 
 
 def test_confirm_twice_is_refused_and_sends_nothing_more(autumn, django_capture_on_commit_callbacks):
@@ -294,7 +297,18 @@ def test_changing_calendar_details_sends_an_update_but_notes_alone_do_not(
         "Updated: Session 2: Volunteers, Tuesday 26 October",
         "Updated: Session 2: Volunteers, Tuesday 26 October",
     ]
-    assert "Join the session: https://meet.example.org/new" in mail.outbox[0].body
+    ada = next(m for m in mail.outbox if m.to == ["ada@example.org"])
+    # Her join link is unchanged and now leads to the new video link; her calendar is updated in place.
+    assert (
+        f"Join the session: {join_url(autumn['ada'])}\n\nTopic: Volunteers\n\n"
+        "Your join link stays the same: it always takes you to the session's current video call.\n"
+    ) in ada.body
+    event = icalendar.Calendar.from_ical(ada.attachments[0][1]).walk("VEVENT")[0]
+    assert (event["SEQUENCE"], str(event["URL"]), str(event["LOCATION"])) == (
+        1,
+        join_url(autumn["ada"]),
+        join_url(autumn["ada"]),
+    )
 
 
 def test_adding_a_session_after_the_review_numbers_it_next_and_invites(

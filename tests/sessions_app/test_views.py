@@ -10,6 +10,7 @@ from django.urls import reverse
 from applications.enums import AvailabilityAnswer
 from sessions_app import services
 from sessions_app.enums import AttendanceStatus, SessionStatus
+from sessions_app.join_links import join_path
 from sessions_app.models import Attendance, Guest, Session
 from tests.factories import (
     AvailabilityFactory,
@@ -385,9 +386,12 @@ def test_my_schedule_shows_next_session_first_with_join_link_in_members_zone(
     # Tuesday 10 August, 14:00 in London is 18:30 in Kolkata.
     assert "Tuesday 10 August 2021, 18:30 –20:30 (India time)" in page
     assert page.index("Next session") < page.index("Session 1")
+    # The member's own join link, the same for every session; it opens the video link when the time comes.
     assert (
-        'href="https://meet.example.org/1" rel="noopener">Join the session</a>' in response.content.decode()
+        f'href="{join_path(user.applications.get())}" rel="noopener">Join the session</a>'
+        in response.content.decode()
     )
+    assert "Your join link is the same for every session: it opens 15 minutes before each one starts." in page
     assert page.count("I can come after all") == 1
 
 
