@@ -1,10 +1,7 @@
 """Permission predicates for coffee pairs (a refusal is a 404)."""
 
-import datetime
-
 from applications.models import Application
 from cohort_site.core.rules import is_active_staff
-from sessions_app.selectors import is_alumnus
 
 from .models import PairMember
 
@@ -21,8 +18,3 @@ def can_mark_met(user, membership: PairMember) -> bool:
 
 def can_skip_round(member: Application | None, round_) -> bool:
     return member is not None and round_ is not None and round_.cohort_id == member.cohort_id
-
-
-def can_join_alumni_coffee(user, now: datetime.datetime) -> bool:
-    """The monthly alumni coffee pairs: a member whose group has ended."""
-    return is_alumnus(user, now=now)

@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 from applications.models import Cohort
 from cohort_site.core.mixins import StaffRequiredMixin
 from cohort_site.core.requests import safe_next
+from sessions_app.views import AlumniRequiredMixin
 
 from . import alumni, rules, selectors, services
 from .forms import SwapForm
@@ -125,15 +126,10 @@ class PublishView(StaffRequiredMixin, View):
         return redirect("pairings:cohort_plan", pk=round_.cohort_id)
 
 
-class AlumniCoffeeView(LoginRequiredMixin, TemplateView):
+class AlumniCoffeeView(AlumniRequiredMixin, TemplateView):
     """A member whose group has ended: in or out of the monthly alumni coffee pairs, and whom they meet."""
 
     template_name = "pairings/alumni.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not rules.can_join_alumni_coffee(request.user, timezone.now()):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return {

@@ -34,6 +34,6 @@ def can_record_attendance(user, session, now: datetime.datetime) -> bool:
     return is_active_staff(user) and session.status == SessionStatus.SCHEDULED and session.starts_at <= now
 
 
-def can_offer_to_contribute(user, now: datetime.datetime) -> bool:
-    """Offer to be a guest contributor to a later group: a member whose group has ended."""
+def is_alumnus_member(user, now: datetime.datetime) -> bool:
+    """The alumni pages (monthly alumni coffee pairs, offering to contribute): a member whose group has ended."""
     return is_alumnus(user, now=now)

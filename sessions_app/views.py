@@ -595,15 +595,20 @@ def join(request, token: str):
 # --- Offers to contribute as a guest (members whose group has ended) ---------------------------------------
 
 
-class GuestOfferView(LoginRequiredMixin, TemplateView):
+class AlumniRequiredMixin(LoginRequiredMixin):
+    """A page for members whose group has ended (`rules.is_alumnus_member`): signed out, to sign in and back;
+    anyone else, 404."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not rules.is_alumnus_member(request.user, timezone.now()):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class GuestOfferView(AlumniRequiredMixin, TemplateView):
     """An alumnus offers (or withdraws an offer) to be a guest contributor to a later group."""
 
     template_name = "sessions_app/guest_offer.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not rules.can_offer_to_contribute(request.user, timezone.now()):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         offer = GuestOffer.objects.filter(user=self.request.user).first()

@@ -48,6 +48,12 @@ def pairs_of(round_) -> list[tuple[str, ...]]:
     return sorted(tuple(sorted(names)) for names in by_pair.values())
 
 
+def partner_of(user):
+    """The one person `user` is paired with (in the only alumni round)."""
+    (mine,) = AlumniPairMember.objects.filter(user=user)
+    return AlumniPairMember.objects.exclude(user=user).get(pair=mine.pair).user
+
+
 def months_after(moment: datetime.datetime, count: int) -> datetime.datetime:
     """Ten in the morning on the 2nd of the month `count` months after `moment`'s, UK time."""
     local = moment.astimezone(datetime.UTC)
@@ -316,8 +322,7 @@ def test_leaving_takes_them_out_of_the_pairs_and_their_partner_is_not_introduced
     people, start = two_groups
     with time_machine.travel(start, tick=False):
         alumni_round_form()
-        (mine,) = AlumniPairMember.objects.filter(user=people["Ada"].user)
-        partner = AlumniPairMember.objects.exclude(user=people["Ada"].user).get(pair=mine.pair).user
+        partner = partner_of(people["Ada"].user)
         member_leave(application=people["Ada"], by=people["Ada"].user)
         reminders_dispatch()
 
@@ -332,8 +337,7 @@ def test_introductions_waiting_to_go_to_a_leaver_and_their_partner_are_skipped(t
     people, start = two_groups
     with time_machine.travel(start, tick=False):
         reminders_dispatch()
-        (mine,) = AlumniPairMember.objects.filter(user=people["Ada"].user)
-        partner = AlumniPairMember.objects.exclude(user=people["Ada"].user).get(pair=mine.pair).user
+        partner = partner_of(people["Ada"].user)
         member_leave(application=people["Ada"], by=people["Ada"].user)
 
     statuses = dict(OutgoingEmail.objects.filter(kind=INTRODUCTION).values_list("to", "status"))
@@ -354,8 +358,7 @@ def test_dashboard_shows_this_months_alumni_pair(two_groups, client):
         response = client.get(reverse("dashboards:member"))
 
     alumni = response.context["dashboard"].alumni
-    (mine,) = AlumniPairMember.objects.filter(user=people["Ada"].user)
-    partner = AlumniPairMember.objects.exclude(user=people["Ada"].user).get(pair=mine.pair).user
+    partner = partner_of(people["Ada"].user)
     assert (alumni.opted_in, [p.name for p in alumni.partners]) == (True, [partner.name])
     assert f"<strong>{partner.name}</strong>" in response.content.decode()
 

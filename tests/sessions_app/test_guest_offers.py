@@ -5,13 +5,16 @@ import datetime
 
 import pytest
 import time_machine
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.models import OutgoingEmail
 from cohort_site.members.services import member_leave
+from sessions_app.enums import SessionStatus
 from sessions_app.models import Guest, GuestOffer
+from sessions_app.rules import is_alumnus_member
 from sessions_app.selectors import guest_offers_with_sessions
 from sessions_app.services import guest_offer_invite, guest_offer_make, guest_offer_withdraw
 from tests.factories import CohortFactory, MemberFactory, ProgrammeFactory, StaffFactory
@@ -192,3 +195,23 @@ def test_guest_offer_withdraw_leaves_an_invitation_already_sent(alumna):
         guest_offer_withdraw(user=alumna["ada"].user)
 
     assert (GuestOffer.objects.count(), Guest.objects.count()) == (0, 1)
+
+
+def test_is_alumnus_member_once_every_session_going_ahead_is_over(alumna):
+    ada, own = alumna["ada"], alumna["own"]
+    last = own[-1]
+
+    assert [
+        is_alumnus_member(ada.user, last.ends_at - datetime.timedelta(seconds=1)),
+        is_alumnus_member(ada.user, last.ends_at),
+        is_alumnus_member(StaffFactory(), last.ends_at),
+        is_alumnus_member(AnonymousUser(), last.ends_at),
+    ] == [False, True, False, False]
+
+
+def test_a_cancelled_last_session_ends_the_group_with_the_one_before(alumna):
+    ada, own = alumna["ada"], alumna["own"]
+    own[-1].status = SessionStatus.CANCELLED
+    own[-1].save(update_fields=["status"])
+
+    assert is_alumnus_member(ada.user, own[0].ends_at) is True
