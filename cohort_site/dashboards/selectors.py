@@ -91,6 +91,8 @@ class MemberDashboard:
     latest_entries: list[Entry] = field(default_factory=list)
     # A member whose group has ended: the monthly alumni coffee pairs (in or not, this month's pair).
     alumni: AlumniOverview | None = None
+    # The group the coffee section is about has ended: no next round to wait for.
+    coffee_over: bool = False
 
 
 def member_offers(applications: list[Application]) -> list[Offer]:
@@ -172,6 +174,7 @@ def member_dashboard(user, *, now: datetime.datetime) -> MemberDashboard:
         todo=member_todo(user, now=now, memberships=memberships, offered=offered, sessions=sessions),
         latest_entries=latest_group_entries(user, memberships),
         alumni=alumni_overview(user, now=now) if ended else None,
+        coffee_over=member is not None and member.cohort_id in ended,
     )
 
 

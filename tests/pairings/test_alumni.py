@@ -360,6 +360,7 @@ def test_dashboard_shows_this_months_alumni_pair(two_groups, client):
     alumni = response.context["dashboard"].alumni
     partner = partner_of(people["Ada"].user)
     assert (alumni.opted_in, [p.name for p in alumni.partners]) == (True, [partner.name])
+    assert response.context["dashboard"].coffee_over is True
     assert f"<strong>{partner.name}</strong>" in response.content.decode()
 
 
@@ -371,4 +372,4 @@ def test_dashboard_has_no_alumni_section_during_the_group(client):
         client.force_login(member.user)
         response = client.get(reverse("dashboards:member"))
 
-    assert response.context["dashboard"].alumni is None
+    assert (response.context["dashboard"].alumni, response.context["dashboard"].coffee_over) == (None, False)
