@@ -51,7 +51,7 @@ BUDGETS: dict[str, int] = {
     "applications:selection_propose": 6,
     "applications:selection_propose_offers": 4,
     "applications:withdraw": 3,
-    "applications:data_export": 31,
+    "applications:data_export": 34,  # 31, and alumni coffee (opt-in, pairs) and offers to contribute (issue 23)
     "applications:erase": 4,
     "core:healthz": 2,
     "core:readyz": 3,
@@ -95,6 +95,7 @@ BUDGETS: dict[str, int] = {
     "sessions:cohort_retime": 7,
     "sessions:cohort_schedule": 6,
     "sessions:cohorts": 3,
+    "sessions:guest_offers": 5,
     "sessions:my_schedule": 5,
     "sessions:session": 8,
     "sessions:session_add": 4,
