@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from applications.enums import ComposerMark, Region
 from applications.models import MemberOrganisation
 from tests.factories import (
     ApplicationFactory,
@@ -41,6 +42,8 @@ def test_application_csv_export_neutralises_formulas(staff_client):
         organisation="@Leeds",
         challenge="-2+3",
         email="asha@example.org",
+        region=Region.SCOTLAND,
+        composer_mark=ComposerMark.INCLUDE,
     )
     AvailabilityFactory(application=application, candidate_time=time, answer="yes")
 
@@ -64,6 +67,7 @@ def test_application_csv_export_neutralises_formulas(staff_client):
         "Tuesday 14:00–16:00: Yes",
         "Submitted",
     )
+    assert (record["Region"], record["When proposing groups"]) == ("Scotland", "Must include")
 
 
 def test_interest_csv_export_marks_who_applied_and_neutralises_formulas(staff_client):
