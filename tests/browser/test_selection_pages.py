@@ -201,6 +201,17 @@ def test_manager_proposes_two_groups_from_45_applications(
     assert page.locator("#group-1-heading").inner_text() == "Group 1: Tuesday 10:00–12:00"
     assert page.locator("#group-2-heading").inner_text() == "Group 2: Wednesday 10:00–12:00"
     assert page.locator("#waiting-heading").inner_text() == "Waiting (5)"
+    # Beside each group, when its people can meet, the group's time flagged.
+    assert (
+        page.locator("table.heatmap caption").all_inner_texts()
+        == ["How many of the 20 people proposed can come, by day and start time"] * 2
+    )
+    assert page.locator(
+        "table.heatmap td:has(.heat-flag:text('This group’s time')) .heat-count"
+    ).all_inner_texts() == [
+        "20",
+        "20",
+    ]
     violations = Axe().run(page).response["violations"]
     assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
     assert errors == []
