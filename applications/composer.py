@@ -599,9 +599,10 @@ def _solve_once(
     def ones(assignment: Mapping[Hashable, Sequence[Hashable]]) -> list[int]:
         return [y[key] for key in assignment] + [z[m, key] for key, ms in assignment.items() for m in ms]
 
+    relaxed_bound = float("inf")  # the relaxation's optimum, when solved: no answer is worth more
     if not soft:
         best = dict(start)
-        guided = _lp_guided(h, y, read, rules, pinned_times, deadline)
+        guided, relaxed_bound = _lp_guided(h, y, most, read, rules, pinned_times, deadline)
         if guided is not None and objective_of(applicants, guided.items(), rules) > objective_of(
             applicants, start.items(), rules
         ):
@@ -619,13 +620,21 @@ def _solve_once(
             raise _Infeasible
         # Stopped before even reading the start (a busy machine, a tiny limit): the start is the answer so far.
         bound = info.mip_dual_bound if abs(info.mip_dual_bound) < highspy.kHighsInf else float("inf")
-        return {key: list(members) for key, members in start.items()}, float(bound), TIME_LIMIT, {}
+        return (
+            {key: list(members) for key, members in start.items()},
+            min(float(bound), relaxed_bound),
+            TIME_LIMIT,
+            {},
+        )
     values = h.getSolution().col_value
     chosen = read(values)
     counts = {key: max(round(values[y[key]]), 1) for key in chosen}
     optimal = status == highspy.HighsModelStatus.kOptimal
-    bound = info.mip_dual_bound if not soft else float(objective_of(applicants, chosen.items(), rules))
-    return chosen, float(bound), OPTIMAL if optimal else TIME_LIMIT, counts
+    if soft:
+        bound = float(objective_of(applicants, chosen.items(), rules))
+    else:  # a busy machine may stop the search before it improves on the relaxation's bound
+        bound = min(float(info.mip_dual_bound), relaxed_bound)
+    return chosen, bound, OPTIMAL if optimal else TIME_LIMIT, counts
 
 
 def _most_groups_at(
@@ -727,31 +736,38 @@ class _Infeasible(Exception):
     """The pins and "must include" marks cannot all be kept within the rules."""
 
 
-def _lp_guided(h, y, read, rules: Rules, pinned_times: set, deadline: float):
+def _lp_guided(h, y, most, read, rules: Rules, pinned_times: set, deadline: float):
     """A start for the solver: solve the relaxation, keep the `groups` times it leans to most, and solve the
-    (much smaller) programme on those times alone, for at most a third of the time left."""
+    (much smaller) programme on those times alone, for at most a third of the time left. Returns the start found
+    (or None) and the relaxation's optimum (a bound on every answer; infinite if it was not solved)."""
+    import highspy
     import numpy as np
 
     if rules.groups is None:
-        return None
+        return None, float("inf")
     h.setOptionValue("solve_relaxation", True)
     h.setOptionValue("time_limit", max((deadline - clock.perf_counter()) / 3, 0.05))
     h.run()
     h.setOptionValue("solve_relaxation", False)
     if h.getInfo().primal_solution_status != 2:
-        return None
+        return None, float("inf")
+    bound = float("inf")
+    if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+        bound = float(h.getInfo().objective_function_value)
     relaxed = h.getSolution().col_value
     keys = sorted(y, key=lambda key: (key not in pinned_times, -relaxed[y[key]]))
-    closed = [y[key] for key in keys[rules.groups :]]
+    closed = keys[rules.groups :]
     if not closed:
-        return None
-    cols = np.array(closed, dtype=np.int32)
+        return None, bound
+    cols = np.array([y[key] for key in closed], dtype=np.int32)
     h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), np.zeros(len(cols)))
     h.setOptionValue("time_limit", max((deadline - clock.perf_counter()) / 3, 0.05))
     h.run()
     found = read(h.getSolution().col_value) if h.getInfo().primal_solution_status == 2 else None
-    h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), np.ones(len(cols)))
-    return found
+    h.changeColsBounds(
+        len(cols), cols, np.zeros(len(cols)), np.array([float(most[key]) for key in closed], dtype=np.float64)
+    )
+    return found, bound
 
 
 def _worth_considering(
