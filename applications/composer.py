@@ -778,15 +778,14 @@ def _worth_considering(
     Order the people who can make time t by weight there, then input order. Someone, neither pinned nor a must
     include, preceded at t by people of the same role from more than `places - 1 + size // k` organisations other
     than their own (`places` = groups x size) can be left out of t: in any answer that puts them at t, at most
-    `places - 1` of those are placed and at most `size // k` organisations are full in that group, so one of
-    them, unplaced and with room for their organisation, can take the place for at least the same weight and the
-    same role count. Swapping moves a place to someone earlier in the order, so it ends, at an answer as good that
+    `places - 1` of those are placed and at most `size // k` organisations are full at t (with n groups at t, a
+    full organisation has n x k of the at most n x size people there), so one of them, unplaced and with room for
+    their organisation, can take the place for at least the same weight and the same role count. Swapping moves a place to someone earlier in the order, so it ends, at an answer as good that
     uses only the pairs kept.
     """
     if rules.groups is None:
         return None
-    places = rules.groups * rules.group_size
-    threshold = places - 1 + places // rules.max_per_organisation
+    threshold = rules.groups * rules.group_size - 1 + rules.group_size // rules.max_per_organisation
     protected = {a.id for a in eligible if a.include} | set(pins)
     kept: set[tuple[Hashable, Hashable]] = set()
     for key in keys:
