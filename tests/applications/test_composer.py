@@ -183,6 +183,21 @@ def test_must_include_takes_a_place_from_a_higher_score():
     assert summary(proposal) == [("mon", ("bo",))]
 
 
+def test_a_must_include_who_cannot_be_placed_is_named_with_the_reason():
+    applicants = [
+        Applicant(id="ada", availability={"mon": YES}, score=3, include=True),
+        Applicant(id="bo", availability={"tue": YES}, score=9, include=True),
+        person("cy", score=10, tue=YES),
+    ]
+
+    proposal = compose(applicants, TIMES, Rules(group_size=2, groups=1))
+
+    # One group: Tuesday places two people (Bo and Cy), Monday one; Ada cannot be placed with Bo.
+    assert summary(proposal) == [("tue", ("cy", "bo"))]
+    assert proposal.broken_rules == ("ada is marked “must include” but could not be placed",)
+    assert proposal.reasons == {"ada": "Can only make Monday 10:00, which no group uses."}
+
+
 def test_pins_are_kept_and_the_rest_is_solved_around_them():
     applicants = [
         person("ada", score=10, mon=IF_NEED_BE, tue=YES),
