@@ -412,7 +412,9 @@ def test_private_link_edit_changes_answers_and_emails_a_copy(
 ):
     mail.outbox.clear()
     token = application_token(application)
-    data = apply_data(programme, hopes="Connections with other befriending services.", email=None)
+    data = apply_data(
+        programme, hopes="Connections with other befriending services.", region="north_east", email=None
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("applications:edit", kwargs={"token": token}), data)
@@ -422,14 +424,16 @@ def test_private_link_edit_changes_answers_and_emails_a_copy(
         reverse("applications:private", kwargs={"token": token}),
     )
     application.refresh_from_db()
-    assert (application.hopes, application.email) == (
+    assert (application.hopes, application.region, application.email) == (
         "Connections with other befriending services.",
+        Region.NORTH_EAST,
         "asha@example.org",
     )
     assert [(m.to, m.subject) for m in mail.outbox] == [
         (["asha@example.org"], "Your application is updated: Relationships and connections")
     ]
     assert "What you hope to achieve:\nConnections with other befriending services.\n" in mail.outbox[0].body
+    assert "Where you work:\nNorth East England\n" in mail.outbox[0].body
 
 
 def test_private_link_edit_cannot_change_the_email(client, programme, application):
