@@ -232,6 +232,27 @@ def test_two_groups_meet_at_the_same_time_when_demand_fills_both():
     assert proposal.reasons["mo"] == "Can only make Monday 10:00, which no group uses."
 
 
+def test_people_at_one_time_are_shared_between_its_groups_keeping_every_rule():
+    # Dealt round the two groups by organisation, or by role, one group would lack a front-line person or hold
+    # two from one organisation: the exact sharing keeps both rules.
+    applicants = [
+        person("ada", organisation="Oak", role="front_line", tue=YES),
+        person("bo", organisation="Oak", role="designing", tue=YES),
+        person("cy", organisation="Elm", role="designing", tue=YES),
+        person("di", organisation="", role="designing", tue=YES),
+        person("ed", organisation="Elm", role="designing", tue=YES),
+        person("fay", organisation="", role="front_line", tue=YES),
+    ]
+    rules = Rules(group_size=4, groups=2, role_minimums={"front_line": 1})
+
+    proposal = compose(applicants, TIMES, rules)
+
+    assert sorted(len(g.members) for g in proposal.groups) == [2, 4]
+    assert {g.time.key for g in proposal.groups} == {"tue"}
+    assert breaches(applicants, summary(proposal), rules) == []
+    assert proposal.broken_rules == ()
+
+
 def test_a_person_left_out_of_two_full_groups_at_one_time_hears_of_the_groups_once():
     applicants = [person(f"p{n}", score=n + 1, organisation=f"Org {n}", tue=YES) for n in range(5)]
 
