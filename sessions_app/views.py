@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import TemplateView
 
-from applications.enums import ApplicationStatus, Weekday
+from applications.enums import ApplicationStatus
+from applications.heatmaps import heatmap
 from applications.models import Application, Cohort
 from applications.selectors import active_member_place, cohort_best_times, cohort_members
 from cohort_site.core.dates import DAY_TIME, local_text
@@ -84,28 +84,6 @@ class CohortListView(StaffRequiredMixin, TemplateView):
             .order_by("-programme__first_session_week", "programme__title", "number")
         )
         return context
-
-
-@dataclass
-class HeatCell:
-    ranked: object = None  # RankedTime
-    candidate: object = None  # CandidateTime
-    level: int = 0
-    top: bool = False
-
-
-def heatmap(ranking, candidates_by_pk, member_count: int):
-    """Days × times: columns are the weekdays offered, rows the start times offered; each cell the share
-    of members who can come, as a level 0–5 for the CSS class (the number is shown too)."""
-    weekdays = sorted({c.weekday for c in candidates_by_pk.values()})
-    times = sorted({c.start_time for c in candidates_by_pk.values()})
-    cells = {}
-    for index, ranked in enumerate(ranking):
-        candidate = candidates_by_pk[ranked.candidate.key]
-        level = round(5 * ranked.can_come / member_count) if member_count else 0
-        cells[(candidate.weekday, candidate.start_time)] = HeatCell(ranked, candidate, level, top=index == 0)
-    rows = [(time, [cells.get((day, time), HeatCell()) for day in weekdays]) for time in times]
-    return {"days": [Weekday(day).label for day in weekdays], "rows": rows}
 
 
 class WeeklyTimeView(TemplateView):

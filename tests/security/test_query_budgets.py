@@ -48,7 +48,7 @@ BUDGETS: dict[str, int] = {
     "applications:selection_decide": 9,
     "applications:selection_emails": 4,
     "applications:selection_programme": 7,
-    "applications:selection_propose": 6,
+    "applications:selection_propose": 8,
     "applications:selection_propose_offers": 4,
     "applications:withdraw": 3,
     "applications:data_export": 34,  # 31, and alumni coffee (opt-in, pairs) and offers to contribute (issue 23)
