@@ -1,0 +1,35 @@
+"""What the network pages hold about a person: their registrations for sharing events and their digest
+subscription (found by their address: registrants and subscribers have no account)."""
+
+from cohort_site.core.data_subjects import ERASED_NAME, DataSubject, erased_email, personal_data_source, rows
+
+from .models import DigestSubscriber, EventRegistration
+
+
+@personal_data_source("network")
+class NetworkData:
+    def export(self, subject: DataSubject) -> dict[str, list[dict]]:
+        return {
+            "sharing_event_registrations": rows(
+                EventRegistration.objects.filter(email__iexact=subject.email).order_by("created_at", "pk"),
+                ["event__title", "event__starts_at", "name", "organisation", "email", "status", "created_at"],
+            ),
+            "network_digest_subscription": rows(
+                DigestSubscriber.objects.filter(email__iexact=subject.email),
+                ["email", "status", "created_at", "confirmed_at"],
+            ),
+        }
+
+    def erase(self, subject: DataSubject) -> None:
+        # A registration's status stays (the event's numbers); who it was goes.
+        for registration in EventRegistration.objects.filter(email__iexact=subject.email):
+            registration.name = ERASED_NAME
+            registration.organisation = ""
+            registration.email = erased_email(registration.pk)
+            registration.save(update_fields=["name", "organisation", "email"])
+        DigestSubscriber.objects.filter(email__iexact=subject.email).delete()
+
+    def names(self, subject: DataSubject) -> set[str]:
+        return set(
+            EventRegistration.objects.filter(email__iexact=subject.email).values_list("name", flat=True)
+        )
