@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cohort_site.core.dates import local
 from cohort_site.mail.enums import EmailKind
-from cohort_site.mail.services import opted_out_addresses
+from cohort_site.mail.services import is_opted_out, opted_out_addresses
 
 from ..enums import Visibility
 from ..models import Entry
@@ -67,6 +67,13 @@ def digest_recipients() -> list[DigestSubscriber]:
         for subscriber in DigestSubscriber.objects.filter(status=SubscriberStatus.CONFIRMED).order_by("pk")
         if subscriber.email.lower() not in unsubscribed
     ]
+
+
+def digest_receives(subscriber: DigestSubscriber) -> bool:
+    """Whether this subscriber receives the digest now: confirmed, and not unsubscribed since."""
+    return subscriber.status == SubscriberStatus.CONFIRMED and not is_opted_out(
+        email=subscriber.email, kind=EmailKind.NETWORK_DIGEST
+    )
 
 
 def digest_month(now: datetime.datetime) -> datetime.date:

@@ -11,13 +11,13 @@ from django.utils import timezone
 from cohort_site.core.dates import zone_name
 from cohort_site.core.words import counted
 from cohort_site.mail.enums import EmailKind
-from cohort_site.mail.services import Attachment, email_queue, is_opted_out, opt_out_remove
+from cohort_site.mail.services import Attachment, email_queue, opt_out_remove
 
 from .enums import RegistrationStatus, SubscriberStatus
 from .ics import event_calendar
 from .links import cancel_url, confirm_url
 from .models import DigestIssue, DigestSubscriber, EventRegistration, NetworkEvent
-from .selectors import digest_contents, places_taken, registration_is_open, waitlist
+from .selectors import digest_contents, digest_receives, places_taken, registration_is_open, waitlist
 
 R = RegistrationStatus
 
@@ -193,10 +193,7 @@ def digest_subscribe(*, email: str, now: datetime.datetime | None = None) -> Dig
                     subscriber = DigestSubscriber.objects.create(email=email, created_at=now)
             except IntegrityError:
                 subscriber = DigestSubscriber.objects.get(email__iexact=email)
-        receiving = subscriber.status == SubscriberStatus.CONFIRMED and not is_opted_out(
-            email=subscriber.email, kind=EmailKind.NETWORK_DIGEST
-        )
-        if receiving:
+        if digest_receives(subscriber):
             return subscriber
         email_queue(
             key=f"network-digest-confirm:{subscriber.pk}:{now:%Y-%m-%d}",

@@ -18,13 +18,14 @@ from applications.ratelimit import rate_limit_exceeded
 from cohort_site.core.mixins import StaffRequiredMixin, refuse_unless_staff
 from cohort_site.core.words import counted
 
-from .enums import RegistrationStatus, SubscriberStatus
+from .enums import RegistrationStatus
 from .forms import DigestSubscribeForm, EventForm, RegistrationForm
 from .links import registration_id_from, subscriber_from
 from .models import DigestSubscriber, EventRegistration, NetworkEvent
 from .reminders import digest_context
 from .selectors import (
     digest_contents,
+    digest_receives,
     digest_recipients,
     events_for_staff,
     events_published,
@@ -207,7 +208,7 @@ class DigestConfirmView(View):
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, token):
-        done = self.subscriber.status == SubscriberStatus.CONFIRMED and self.subscriber in digest_recipients()
+        done = digest_receives(self.subscriber)
         return render(request, self.template_name, {"subscriber": self.subscriber, "done": done})
 
     def post(self, request, token):

@@ -34,7 +34,9 @@ def content(db):
     with time_machine.travel(MARCH - datetime.timedelta(days=3), tick=False):
         entry = EntryFactory(title="Walking groups that last", visibility=Visibility.PUBLIC)
     EntryFactory(title="Group only", visibility=Visibility.GROUP)
-    event = NetworkEventFactory(title="Befriending at a distance", starts_at=MARCH + datetime.timedelta(days=9))
+    event = NetworkEventFactory(
+        title="Befriending at a distance", starts_at=MARCH + datetime.timedelta(days=9)
+    )
     return entry, event
 
 
@@ -118,7 +120,9 @@ def test_one_digest_per_subscriber_per_month_however_often_the_dispatcher_runs(c
         reminders_dispatch()
         reminders_dispatch()
 
-    assert sorted(OutgoingEmail.objects.filter(kind="network-digest").values_list("key", flat=True)) == sorted(
+    assert sorted(
+        OutgoingEmail.objects.filter(kind="network-digest").values_list("key", flat=True)
+    ) == sorted(
         f"network-digest:{s.pk}:{month}"
         for s in DigestSubscriber.objects.all()
         for month in ("2031-03", "2031-04")
@@ -137,7 +141,7 @@ def test_unsubscribing_stops_the_digest_at_once(client, content, staff, django_c
     assert link.startswith("http://127.0.0.1:8000/email/unsubscribe/")
     assert sent.extra_headers["List-Unsubscribe"] == f"<{link}>"
     assert sent.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert f"To stop it, open: {link}" in sent.body
+    assert f"Stop the digest: {link}" in sent.body
 
     # The mail client's one-click POST (no CSRF token, no sign-in).
     assert client.post(link).status_code == 200

@@ -174,7 +174,12 @@ def test_the_reminder_goes_the_day_before_once(event):
 
 # --- The public pages -------------------------------------------------------------------------------------------
 
-FORM = {"name": "Rhian Jones", "organisation": "Cardiff Connects", "email": "rhian@example.org", "consent": "on"}
+FORM = {
+    "name": "Rhian Jones",
+    "organisation": "Cardiff Connects",
+    "email": "rhian@example.org",
+    "consent": "on",
+}
 
 
 def test_registering_on_the_page_stores_one_registration_and_makes_no_account(client, event):
