@@ -334,3 +334,46 @@ def test_simultaneous_registrations_never_exceed_the_capacity(transactional_db):
     taken = sorted(EventRegistration.objects.values_list("status", flat=True))
     assert taken == ["confirmed"] * 2 + ["waitlisted"] * 4
     assert OutgoingEmail.objects.filter(kind="network-event-place").count() == 2
+
+
+# --- How long it is kept ----------------------------------------------------------------------------------------
+
+
+def test_registrations_are_anonymised_and_unconfirmed_sign_ups_deleted_after_the_retention_period(
+    event, settings
+):
+    from cohort_site.core.retention import retention_enforce
+    from cohort_site.mail.services import opt_out_record
+    from learning.models import DigestSubscriber
+    from learning.network.services import digest_confirm, digest_subscribe
+
+    register(event, 1)
+    digest_subscribe(email="waiting@example.org")
+    digest_confirm(subscriber=digest_subscribe(email="gone@example.org"))
+    digest_confirm(subscriber=digest_subscribe(email="reader@example.org"))
+    opt_out_record(email="gone@example.org", kind="network-digest")
+    period = settings.RECRUITMENT_RETENTION
+
+    retention_enforce(now=NOW + period)  # exactly at the end of the sign-ups' period: kept; the event is later
+    assert EventRegistration.objects.get().name == "Person 1"
+    assert DigestSubscriber.objects.count() == 3
+
+    [(_, counts)] = [
+        (rule, c)
+        for rule, c in retention_enforce(now=STARTS + period + datetime.timedelta(days=1))
+        if rule.key == "network"
+    ]
+
+    assert counts == {
+        "sharing event registrations": 1,
+        "digest sign-ups never confirmed": 1,
+        "digest subscribers who unsubscribed": 1,
+    }
+    registration = EventRegistration.objects.get()
+    assert (registration.name, registration.organisation, registration.status) == (
+        "Erased person",
+        "",
+        "confirmed",
+    )
+    assert registration.email.endswith("@erased.invalid")
+    assert list(DigestSubscriber.objects.values_list("email", flat=True)) == ["reader@example.org"]
