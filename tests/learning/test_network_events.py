@@ -354,7 +354,9 @@ def test_registrations_are_anonymised_and_unconfirmed_sign_ups_deleted_after_the
     opt_out_record(email="gone@example.org", kind="network-digest")
     period = settings.RECRUITMENT_RETENTION
 
-    retention_enforce(now=NOW + period)  # exactly at the end of the sign-ups' period: kept; the event is later
+    retention_enforce(
+        now=NOW + period
+    )  # exactly at the end of the sign-ups' period: kept; the event is later
     assert EventRegistration.objects.get().name == "Person 1"
     assert DigestSubscriber.objects.count() == 3
 
