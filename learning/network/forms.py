@@ -143,3 +143,21 @@ class DigestSubscribeForm(PublicFormMixin):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs["autocomplete"] = "email"
+
+
+class ProposalForm(EventForm):
+    """A member's proposal: what staff need to publish it. Staff set whether it is published."""
+
+    field_order = ["title", "description", "date", "start_time", "duration_minutes", "video_link", "capacity"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["registration_open"]
+        del self.fields["is_published"]
+        self.fields["video_link"].help_text = "The video call you will host it on; staff can change it."
+        self.fields["capacity"].help_text = "How many people can take part."
+
+    def apply(self, event: NetworkEvent) -> NetworkEvent:
+        self.cleaned_data.setdefault("registration_open", True)
+        self.cleaned_data.setdefault("is_published", False)
+        return super().apply(event)

@@ -46,6 +46,14 @@ class NetworkEvent(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A member may propose an event: it waits unpublished until staff publish it (`event_save`).
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposed_network_events",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -3,13 +3,13 @@ subscription (found by their address: registrants and subscribers have no accoun
 
 from cohort_site.core.data_subjects import ERASED_NAME, DataSubject, erased_email, personal_data_source, rows
 
-from .models import DigestSubscriber, EventRegistration
+from .models import DigestSubscriber, EventRegistration, NetworkEvent
 
 
 @personal_data_source("network")
 class NetworkData:
     def export(self, subject: DataSubject) -> dict[str, list[dict]]:
-        return {
+        data = {
             "sharing_event_registrations": rows(
                 EventRegistration.objects.filter(email__iexact=subject.email).order_by("created_at", "pk"),
                 ["event__title", "event__starts_at", "name", "organisation", "email", "status", "created_at"],
@@ -19,6 +19,13 @@ class NetworkData:
                 ["email", "status", "created_at", "confirmed_at"],
             ),
         }
+        if subject.user is not None:
+            # A proposal is the group's learning, for the network: it stays, under the erased account's name.
+            data["sharing_events_you_proposed"] = rows(
+                NetworkEvent.objects.filter(proposed_by=subject.user).order_by("created_at", "pk"),
+                ["title", "starts_at", "is_published", "created_at"],
+            )
+        return data
 
     def erase(self, subject: DataSubject) -> None:
         # A registration's status stays (the event's numbers); who it was goes.

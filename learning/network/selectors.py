@@ -38,8 +38,12 @@ def events_published() -> QuerySet[NetworkEvent]:
 
 
 def events_for_staff() -> QuerySet[NetworkEvent]:
-    """Every event, newest first, with its counts."""
-    return _with_counts(NetworkEvent.objects.all()).order_by("-starts_at", "-pk")
+    """Every event, newest first, with its counts and who proposed it."""
+    return _with_counts(NetworkEvent.objects.select_related("proposed_by")).order_by("-starts_at", "-pk")
+
+
+def events_proposed_by(user) -> QuerySet[NetworkEvent]:
+    return NetworkEvent.objects.filter(proposed_by=user).order_by("-created_at", "-pk")
 
 
 def places_taken(event: NetworkEvent) -> int:

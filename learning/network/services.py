@@ -178,6 +178,17 @@ def event_save(*, event: NetworkEvent, by=None, now: datetime.datetime | None = 
         return event
 
 
+def event_propose(*, event: NetworkEvent, by, now: datetime.datetime | None = None) -> NetworkEvent:
+    """A member proposes a sharing event: stored unpublished, for staff to check and publish (from its page
+    under "Sharing events", where it is listed as proposed)."""
+    now = now or timezone.now()
+    event.is_published = False
+    event.proposed_by = by
+    event.created_at = now
+    event.save()
+    return event
+
+
 # --- The network digest ---------------------------------------------------------------------------------------
 
 

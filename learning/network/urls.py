@@ -11,6 +11,7 @@ urlpatterns = [
     path("network/digest/", views.DigestSubscribeView.as_view(), name="digest_subscribe"),
     path("network/digest/thanks/", views.DigestSubscribedView.as_view(), name="digest_subscribed"),
     path("network/digest/confirm/<str:token>/", views.DigestConfirmView.as_view(), name="digest_confirm"),
+    path("learning/events/propose/", views.EventProposeView.as_view(), name="event_propose"),
     path("learning/manage/events/", views.EventManageView.as_view(), name="events_manage"),
     path("learning/manage/events/new/", views.EventFormView.as_view(), name="event_create"),
     path("learning/manage/events/<int:pk>/", views.EventFormView.as_view(), name="event_edit"),

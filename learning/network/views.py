@@ -6,6 +6,7 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.db import DatabaseError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,8 +19,9 @@ from applications.ratelimit import rate_limit_exceeded
 from cohort_site.core.mixins import StaffRequiredMixin, refuse_unless_staff
 from cohort_site.core.words import counted
 
+from ..rules import can_propose_network_event
 from .enums import RegistrationStatus
-from .forms import DigestSubscribeForm, EventForm, RegistrationForm
+from .forms import DigestSubscribeForm, EventForm, ProposalForm, RegistrationForm
 from .links import registration_id_from, subscriber_from
 from .models import DigestSubscriber, EventRegistration, NetworkEvent
 from .reminders import digest_context
@@ -28,6 +30,7 @@ from .selectors import (
     digest_receives,
     digest_recipients,
     events_for_staff,
+    events_proposed_by,
     events_published,
     events_upcoming,
     registration_is_open,
@@ -39,6 +42,7 @@ from .services import (
     digest_send,
     digest_subscribe,
     event_length_text,
+    event_propose,
     event_register,
     event_save,
     registration_cancel,
@@ -214,6 +218,36 @@ class DigestConfirmView(View):
     def post(self, request, token):
         subscriber = digest_confirm(subscriber=self.subscriber)
         return render(request, self.template_name, {"subscriber": subscriber, "done": True})
+
+
+class EventProposeView(View):
+    """A member proposes a sharing event (their group's learning, for the wider network); staff publish it."""
+
+    template_name = "learning/network/event_propose.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not can_propose_network_event(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_page(self, form):
+        context = {"form": form, "proposed": list(events_proposed_by(self.request.user))}
+        return render(self.request, self.template_name, context)
+
+    def get(self, request):
+        return self.render_page(ProposalForm())
+
+    def post(self, request):
+        form = ProposalForm(request.POST)
+        if not form.is_valid():
+            return self.render_page(form)
+        event = event_propose(event=form.apply(NetworkEvent()), by=request.user)
+        messages.success(
+            request, f"Thank you: “{event.title}” is with the programme's manager, who will publish it."
+        )
+        return redirect("learning:event_propose")
 
 
 # --- Staff ------------------------------------------------------------------------------------------------------

@@ -379,3 +379,54 @@ def test_registrations_are_anonymised_and_unconfirmed_sign_ups_deleted_after_the
     )
     assert registration.email.endswith("@erased.invalid")
     assert list(DigestSubscriber.objects.values_list("email", flat=True)) == ["reader@example.org"]
+
+
+# --- A member proposes, staff publish -------------------------------------------------------------------------
+
+PROPOSAL = {
+    "title": "Walking groups that last",
+    "description": "Group 1's stories.",
+    "date": "2031-04-02",
+    "start_time": "14:00",
+    "duration_minutes": 60,
+    "video_link": "https://meet.example.org/walk",
+    "capacity": 25,
+}
+
+
+def test_a_member_proposes_an_event_and_it_waits_for_staff_to_publish_it(client, db):
+    from tests.factories import MemberFactory
+
+    member = MemberFactory(name="Ada Member")
+    client.force_login(member.user)
+    response = client.post(reverse("learning:event_propose"), PROPOSAL)
+
+    event = NetworkEvent.objects.get()
+    assert response["Location"] == reverse("learning:event_propose")
+    assert (event.title, event.is_published, event.proposed_by, event.capacity) == (
+        "Walking groups that last",
+        False,
+        member.user,
+        25,
+    )
+    assert client.get(reverse("learning:events")).context["events"] == []
+    assert client.get(event.get_absolute_url()).status_code == 404
+
+    client.force_login(StaffFactory())
+    client.post(
+        reverse("learning:event_edit", kwargs={"pk": event.pk}),
+        {**PROPOSAL, "registration_open": "on", "is_published": "on"},
+    )
+
+    assert client.get(reverse("learning:events")).context["events"] == [event]
+
+
+def test_only_members_propose_events(client, db):
+    from tests.factories import ApplicationFactory, UserFactory
+
+    applicant = ApplicationFactory(user=UserFactory())
+    client.force_login(applicant.user)
+
+    assert client.get(reverse("learning:event_propose")).status_code == 404
+    assert client.post(reverse("learning:event_propose"), PROPOSAL).status_code == 404
+    assert NetworkEvent.objects.count() == 0

@@ -100,7 +100,8 @@ NOT_PERSONAL = {
     "auth.Permission": "names of permissions",
     "core.Heartbeat": "a worker heartbeat's name",
     "learning.Topic": "tag names",
-    "learning.NetworkEvent": "a public sharing event; created_by says which staff account published it",
+    "learning.NetworkEvent": "a public sharing event; created_by and proposed_by say which account published or "
+    "proposed it (proposals are in the network source's export)",
     "learning.DigestIssue": "which entries and events a month's digest listed; sent_by says which staff account",
     "sessions_app.CohortSchedule": "confirmed_by says which staff account set a time; no text about anyone",
 }
@@ -258,7 +259,7 @@ def world(client, db, django_capture_on_commit_callbacks):
 
     # The network: a sharing event registration (with their name and organisation), the digest subscription.
     # Stored directly: their emails would change the list of emails below.
-    event = NetworkEventFactory(title="Rural befriending stories")
+    event = NetworkEventFactory(title="Rural befriending stories", proposed_by=user)
     EventRegistration.objects.create(
         event=event, name=NAME, organisation="Kernow Befriending", email=EMAIL, status="confirmed"
     )
@@ -348,7 +349,11 @@ def test_export_has_every_section_with_the_exact_rows(world):
             "survey_responses",
             "your_authorship_and_consent",
         ],
-        "network": ["network_digest_subscription", "sharing_event_registrations"],
+        "network": [
+            "network_digest_subscription",
+            "sharing_event_registrations",
+            "sharing_events_you_proposed",
+        ],
         "schedule": ["attendance", "guest_invitations", "joined_through_link"],
     }
     network = data["network"]
@@ -359,6 +364,7 @@ def test_export_has_every_section_with_the_exact_rows(world):
     assert [(row["email"], row["status"]) for row in network["network_digest_subscription"]] == [
         (EMAIL, "confirmed")
     ]
+    assert [row["title"] for row in network["sharing_events_you_proposed"]] == ["Rural befriending stories"]
     account = data["account"]
     assert [(row["email"], row["name"], row["organisation"]) for row in account["account"]] == [
         (EMAIL, NAME, "Kernow Befriending")

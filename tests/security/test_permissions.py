@@ -96,6 +96,8 @@ EXPECTED: dict[str, tuple] = {
     "learning:session_feedback": (LOGIN, 404, 404, 200, 404),
     # The survey is the programme's: cohort B's third session is over too, so its member may answer.
     "learning:survey": (LOGIN, 404, 200, 200, 404),
+    # Members propose sharing events; staff publish theirs directly (learning:event_create).
+    "learning:event_propose": (LOGIN, 404, 200, 200, 404),
     # --- Staff -----------------------------------------------------------------------------------------------
     "dashboards:manager": staff_only(),
     "applications:selection_programme": staff_only(),
@@ -190,6 +192,7 @@ POSTS: dict[str, tuple] = {
     "learning:manage": staff_only("→learning:manage"),
     "learning:survey_edit": staff_only("→learning:survey_edit"),
     "learning:event_create": staff_only("→learning:event_edit"),
+    "learning:event_propose": (LOGIN, 404, "→learning:event_propose", "→learning:event_propose", 404),
     "learning:event_edit": staff_only("→learning:event_edit"),
     "learning:digest": staff_only("→learning:digest"),
     "applications:selection_next": staff_only("→applications:selection_cohort"),

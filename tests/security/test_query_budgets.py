@@ -68,6 +68,7 @@ BUDGETS: dict[str, int] = {
     "learning:event_cancel": 3,
     "learning:event_create": 2,
     "learning:event_edit": 4,
+    "learning:event_propose": 4,
     "learning:event_registered": 3,
     "learning:events": 3,
     "learning:events_manage": 3,

@@ -167,6 +167,7 @@ class World(SiteWorld):
             "learning:edit": {"title": "Changed", "body": "Changed.", "kind": self.entry.kind},
             "learning:manage": {"programme": self.running.pk},
             "learning:event_create": EVENT_FORM,
+            "learning:event_propose": EVENT_FORM,
             "learning:event_edit": {**EVENT_FORM, "capacity": 40},
             "learning:digest": {},
             "learning:survey_edit": {
