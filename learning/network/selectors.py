@@ -42,6 +42,12 @@ def events_for_staff() -> QuerySet[NetworkEvent]:
     return _with_counts(NetworkEvent.objects.select_related("proposed_by")).order_by("-starts_at", "-pk")
 
 
+def events_proposed_waiting(*, now: datetime.datetime | None = None) -> QuerySet[NetworkEvent]:
+    """Events members proposed that staff have not published yet (and that have not passed)."""
+    now = now or timezone.now()
+    return NetworkEvent.objects.filter(proposed_by__isnull=False, is_published=False, starts_at__gt=now)
+
+
 def events_proposed_by(user) -> QuerySet[NetworkEvent]:
     return NetworkEvent.objects.filter(proposed_by=user).order_by("-created_at", "-pk")
 

@@ -430,3 +430,17 @@ def test_only_members_propose_events(client, db):
     assert client.get(reverse("learning:event_propose")).status_code == 404
     assert client.post(reverse("learning:event_propose"), PROPOSAL).status_code == 404
     assert NetworkEvent.objects.count() == 0
+
+
+def test_a_proposal_waits_on_the_managers_dashboard_until_published(client, db):
+    from cohort_site.dashboards.selectors import manager_actions
+    from tests.factories import MemberFactory
+
+    event = NetworkEventFactory(proposed_by=MemberFactory().user, is_published=False)
+
+    assert [(a.count, a.label) for a in manager_actions(now=NOW)] == [
+        (1, "sharing events proposed by members, waiting for you to publish")
+    ]
+    event.is_published = True
+    event.save()
+    assert manager_actions(now=NOW) == []
