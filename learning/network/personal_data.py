@@ -1,9 +1,10 @@
 """What the network pages hold about a person: their registrations for sharing events and their digest
 subscription (found by their address: registrants and subscribers have no account)."""
 
-from cohort_site.core.data_subjects import ERASED_NAME, DataSubject, erased_email, personal_data_source, rows
+from cohort_site.core.data_subjects import DataSubject, personal_data_source, rows
 
 from .models import DigestSubscriber, EventRegistration, NetworkEvent
+from .services import registrations_erase
 
 
 @personal_data_source("network")
@@ -29,11 +30,7 @@ class NetworkData:
 
     def erase(self, subject: DataSubject) -> None:
         # A registration's status stays (the event's numbers); who it was goes.
-        for registration in EventRegistration.objects.filter(email__iexact=subject.email):
-            registration.name = ERASED_NAME
-            registration.organisation = ""
-            registration.email = erased_email(registration.pk)
-            registration.save(update_fields=["name", "organisation", "email"])
+        registrations_erase(EventRegistration.objects.filter(email__iexact=subject.email))
         DigestSubscriber.objects.filter(email__iexact=subject.email).delete()
 
     def names(self, subject: DataSubject) -> set[str]:

@@ -5,13 +5,14 @@ import datetime
 from django.conf import settings
 from django.db import transaction
 
-from cohort_site.core.data_subjects import ERASED_NAME, erased_email
+from cohort_site.core.data_subjects import ERASED_NAME
 from cohort_site.core.retention import Counts, retention_rule
 from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.services import opted_out_addresses
 
 from .enums import SubscriberStatus
 from .models import DigestSubscriber, EventRegistration
+from .services import registrations_erase
 
 
 @retention_rule(
@@ -37,11 +38,7 @@ def network_data(now: datetime.datetime, dry_run: bool) -> Counts:
     }
     if not dry_run:
         with transaction.atomic():
-            for registration in registrations:
-                registration.name = ERASED_NAME
-                registration.organisation = ""
-                registration.email = erased_email(registration.pk)
-                registration.save(update_fields=["name", "organisation", "email"])
+            registrations_erase(registrations)
             unconfirmed.delete()
             DigestSubscriber.objects.filter(pk__in=unsubscribed).delete()
     return counts

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cohort_site.core.data_subjects import ERASED_NAME, erased_email
 from cohort_site.core.dates import zone_name
 from cohort_site.core.words import counted
 from cohort_site.mail.enums import EmailKind
@@ -187,6 +188,18 @@ def event_propose(*, event: NetworkEvent, by, now: datetime.datetime | None = No
     event.created_at = now
     event.save()
     return event
+
+
+def registrations_erase(registrations) -> int:
+    """Remove who registered (erasure, or the end of the retention period); the statuses stay, for the numbers."""
+    count = 0
+    for registration in registrations:
+        registration.name = ERASED_NAME
+        registration.organisation = ""
+        registration.email = erased_email(registration.pk)
+        registration.save(update_fields=["name", "organisation", "email"])
+        count += 1
+    return count
 
 
 # --- The network digest ---------------------------------------------------------------------------------------
