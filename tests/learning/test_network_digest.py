@@ -144,8 +144,10 @@ def test_unsubscribing_stops_the_digest_at_once(client, content, staff, django_c
     assert sent.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert f"Stop the digest: {link}" in sent.body
 
-    # The mail client's one-click POST (no CSRF token, no sign-in).
-    assert client.post(link).status_code == 200
+    # The link asks; the mail client's one-click POST (no CSRF token, no sign-in) stops it.
+    assert "Stop the monthly network digest to ada@example.org?" in client.get(link).content.decode()
+    stopped = client.post(link)
+    assert (stopped.status_code, stopped.context["done"]) == (200, True)
     with time_machine.travel(APRIL, tick=False):
         NetworkEventFactory(title="Spring stories", starts_at=APRIL + datetime.timedelta(days=5))
         digest_send(by=staff)
