@@ -7,7 +7,7 @@ from applications.forms import PublicFormMixin
 from cohort_site.core.dates import local
 from cohort_site.core.forms import FreeTextMixin, WebLinkField
 from cohort_site.core.words import counted
-from sessions_app.forms import LocalTimeForm
+from sessions_app.forms import LocalTimeForm, local_instant
 
 from .models import NetworkEvent
 from .selectors import places_taken
@@ -78,6 +78,23 @@ class EventForm(FreeTextMixin, LocalTimeForm):
             }
         super().__init__(*args, tz=zoneinfo.ZoneInfo(settings.TIME_ZONE), **kwargs)
         self.fields["start_time"].help_text = "UK time."
+
+    def clean(self):
+        """A time in the future, as for any new event; an event that has taken place keeps its own time, so it
+        can still be unpublished or corrected."""
+        day, start = self.cleaned_data.get("date"), self.cleaned_data.get("start_time")
+        cleaned = super().clean()
+        unchanged = (
+            self.event is not None
+            and self.event.pk is not None
+            and day is not None
+            and start is not None
+            and local_instant(day, start, self.tz) == self.event.starts_at
+        )
+        if unchanged and "starts_at" not in cleaned:
+            self.errors.pop("date", None)
+            cleaned["date"], cleaned["starts_at"] = day, self.event.starts_at
+        return cleaned
 
     def clean_capacity(self):
         capacity = self.cleaned_data["capacity"]

@@ -444,3 +444,25 @@ def test_a_proposal_waits_on_the_managers_dashboard_until_published(client, db):
     event.is_published = True
     event.save()
     assert manager_actions(now=NOW) == []
+
+
+def test_an_event_that_has_taken_place_can_still_be_unpublished(client, event):
+    with time_machine.travel(STARTS + datetime.timedelta(days=1), tick=False):
+        client.force_login(StaffFactory())
+        response = client.post(
+            reverse("learning:event_edit", kwargs={"pk": event.pk}),
+            {
+                "title": event.title,
+                "description": event.description,
+                "date": "2031-03-19",
+                "start_time": "14:00",
+                "duration_minutes": 60,
+                "video_link": event.video_link,
+                "capacity": 2,
+                "registration_open": "on",
+            },
+        )
+
+    assert response["Location"] == reverse("learning:event_edit", kwargs={"pk": event.pk})
+    event.refresh_from_db()
+    assert (event.is_published, event.starts_at) == (False, STARTS)
