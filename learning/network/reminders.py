@@ -19,7 +19,7 @@ from cohort_site.mail.services import NewEmail
 
 from .enums import RegistrationStatus
 from .models import DigestIssue, EventRegistration
-from .selectors import DigestContents, digest_contents, digest_month, digest_recipients
+from .selectors import DigestContents, digest_month, digest_recipients, issue_contents
 from .services import event_email_context
 
 EVENT_REMINDER_BEFORE = datetime.timedelta(hours=24)
@@ -61,23 +61,34 @@ def digest_context(contents: DigestContents) -> dict:
     }
 
 
+# A digest sent in the last minutes of a month still goes to everyone, though the dispatcher's next run is in
+# the next month.
+DIGEST_GRACE = datetime.timedelta(hours=1)
+
+
 def digest_emails(now: datetime.datetime) -> list[NewEmail]:
     """This month's digest for each recipient, once the manager has sent it (else nothing)."""
-    if not DigestIssue.objects.filter(month=digest_month(now)).exists():
+    months = {digest_month(now), digest_month(now - DIGEST_GRACE)}
+    issues = list(DigestIssue.objects.filter(month__in=months).order_by("month"))
+    if not issues:
         return []
-    contents = digest_contents(now=now)
-    context = digest_context(contents)
-    return [
-        NewEmail(
-            key=digest_key(subscriber.pk, contents.month),
-            kind=EmailKind.NETWORK_DIGEST,
-            to=subscriber.email,
-            subject=f"Network digest: {contents.month:%B %Y}",
-            context=context,
-            about=subscriber,
-        )
-        for subscriber in digest_recipients()
-    ]
+    recipients = digest_recipients()
+    emails = []
+    for issue in issues:
+        contents = issue_contents(issue)
+        context = digest_context(contents)
+        emails += [
+            NewEmail(
+                key=digest_key(subscriber.pk, contents.month),
+                kind=EmailKind.NETWORK_DIGEST,
+                to=subscriber.email,
+                subject=f"Network digest: {contents.month:%B %Y}",
+                context=context,
+                about=subscriber,
+            )
+            for subscriber in recipients
+        ]
+    return emails
 
 
 @reminder("network-digest")

@@ -104,6 +104,22 @@ class DigestContents:
         return not self.entries and not self.events
 
 
+def issue_contents(issue: DigestIssue) -> DigestContents:
+    """A sent digest: exactly the entries and events fixed when it was sent, in their order (less any made
+    private or unpublished since)."""
+    entries = Entry.objects.filter(pk__in=issue.entry_ids, visibility=Visibility.PUBLIC)
+    events = NetworkEvent.objects.filter(pk__in=issue.event_ids, is_published=True)
+    by_entry = {entry.pk: entry for entry in entries}
+    by_event = {event.pk: event for event in events}
+    return DigestContents(
+        month=issue.month,
+        issue=issue,
+        entries=[by_entry[pk] for pk in issue.entry_ids if pk in by_entry],
+        events=[by_event[pk] for pk in issue.event_ids if pk in by_event],
+        since=None,
+    )
+
+
 def digest_contents(*, now: datetime.datetime | None = None) -> DigestContents:
     """This month's digest: once sent, exactly what was sent (the ids fixed then, in their order); before, what
     would be sent now: entries made public since the last digest went (or in the last month, before the first)
@@ -112,17 +128,7 @@ def digest_contents(*, now: datetime.datetime | None = None) -> DigestContents:
     month = digest_month(now)
     issue = DigestIssue.objects.filter(month=month).first()
     if issue is not None:
-        entries = Entry.objects.filter(pk__in=issue.entry_ids, visibility=Visibility.PUBLIC)
-        events = NetworkEvent.objects.filter(pk__in=issue.event_ids, is_published=True)
-        by_entry = {entry.pk: entry for entry in entries}
-        by_event = {event.pk: event for event in events}
-        return DigestContents(
-            month=month,
-            issue=issue,
-            entries=[by_entry[pk] for pk in issue.entry_ids if pk in by_entry],
-            events=[by_event[pk] for pk in issue.event_ids if pk in by_event],
-            since=None,
-        )
+        return issue_contents(issue)
     last = DigestIssue.objects.filter(month__lt=month).order_by("-month").first()
     since = last.sent_at if last is not None else now - datetime.timedelta(days=31)
     entries = Entry.objects.filter(

@@ -195,3 +195,15 @@ def test_nothing_new_is_not_sent(db, staff):
         digest_send(by=staff, now=MARCH)
 
     assert DigestIssue.objects.count() == 0
+
+
+def test_a_digest_sent_in_the_last_minute_of_the_month_still_goes(content, staff):
+    subscribed("ada@example.org")
+    last_minute = datetime.datetime(2031, 3, 31, 22, 59, 30, tzinfo=UTC)  # 23:59:30 UK time (summer time)
+    NetworkEventFactory(title="Spring stories", starts_at=APRIL + datetime.timedelta(days=5))
+    with time_machine.travel(last_minute, tick=False):
+        digest_send(by=staff)
+    reminders_dispatch(now=last_minute + datetime.timedelta(minutes=1))  # 1 April
+    reminders_dispatch(now=last_minute + datetime.timedelta(hours=2))
+
+    assert digests() == [("ada@example.org", "Network digest: March 2031")]
