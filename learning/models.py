@@ -9,6 +9,25 @@ from cohort_site.core.fields import BoundedTextField
 from sessions_app.models import Session
 
 from .enums import EntryKind, QuestionKind, SurveyKind, Visibility
+from .network.models import DigestIssue, DigestSubscriber, EventRegistration, NetworkEvent
+
+__all__ = [
+    "Authorship",
+    "DigestIssue",
+    "DigestSubscriber",
+    "Entry",
+    "EventRegistration",
+    "NetworkEvent",
+    "ReadingItem",
+    "ReadingTick",
+    "SessionFeedback",
+    "SharingEvent",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyQuestion",
+    "SurveyResponse",
+    "Topic",
+]
 
 WIDER_AUDIENCE_CHOICES = [(Visibility.NETWORK.value, "The network"), (Visibility.PUBLIC.value, "Everyone")]
 

@@ -61,3 +61,7 @@ class LearningData:
                 entry.delete()
         # The sharing record of co-written entries keeps its steps; they point at the anonymised account.
         ReadingTick.objects.filter(user=subject.user).delete()
+
+
+# Sharing events and the network digest: their own source, registered as this module is imported.
+from .network import personal_data as network_personal_data  # noqa: E402, F401

@@ -54,3 +54,7 @@ def member_data(now: datetime.datetime, dry_run: bool) -> Counts:
             feedback.update(what_worked="", what_to_change="")
             answers.update(text="")
     return counts
+
+
+# Sharing events and the network digest: their own rule, registered as this module is imported.
+from .network import retention as network_retention  # noqa: E402, F401

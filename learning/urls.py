@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .network import urls as network_urls
 
 app_name = "learning"
 
@@ -35,4 +36,5 @@ urlpatterns = [
     path("learning/manage/surveys/<int:pk>/", views.SurveyResultsView.as_view(), name="survey_results"),
     path("learning/manage/surveys/<int:pk>/edit/", views.SurveyEditView.as_view(), name="survey_edit"),
     path("learning/manage/surveys/<int:pk>/responses.csv", views.survey_csv, name="survey_csv"),
+    *network_urls.urlpatterns,
 ]

@@ -33,6 +33,7 @@ from cohort_site.members.models import Expense
 from cohort_site.members.selectors import expenses_awaiting_decision_count, expenses_of
 from learning.enums import Visibility
 from learning.models import Authorship, Entry, SessionFeedback
+from learning.network.selectors import events_proposed_waiting
 from learning.selectors import (
     attendance_with_feedback_given,
     consent_requests_for,
@@ -427,6 +428,11 @@ def manager_actions(*, now: datetime.datetime) -> list[Action]:
             entries_awaiting_approval().count(),
             "learning entries waiting for sharing approval",
             reverse("learning:manage"),
+        ),
+        Action(
+            events_proposed_waiting(now=now).count(),
+            "sharing events proposed by members, waiting for you to publish",
+            reverse("learning:events_manage"),
         ),
         Action(
             Round.objects.filter(

@@ -73,6 +73,8 @@ def test_command_reports_each_rule_and_a_second_run_finds_nothing(db):
         "0 expressions of interest.",
         "member_data (30 days after their group's last session): removed 0 members' written answers, "
         "0 attendance notes, 0 feedback comments, 0 survey comments.",
+        "network (30 days after the event, or the sign-up): removed 0 sharing event registrations, 0 digest "
+        "sign-ups never confirmed, 0 digest subscribers who unsubscribed.",
         "expense_receipts (30 days after the claim was paid or rejected): removed 0 receipts.",
         "email_bodies (30 days after the email was sent (or failed)): removed 0 emails.",
         "signin_logs (30 days after the attempt): removed 0 sign-in records, 0 expired sessions.",
@@ -85,6 +87,7 @@ def test_rules_keep_their_order_whichever_app_registers_them():
     assert list(retention_rules()) == [
         "recruitment",
         "member_data",
+        "network",
         "expense_receipts",
         "email_bodies",
         "signin_logs",

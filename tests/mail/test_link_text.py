@@ -148,6 +148,12 @@ LINK_TEXTS = {
     "learning-survey-reminder": ["Answer the questions", "stop these reminders"],
     "learning-sharing-consent": ["Read the entry"],
     "learning-sharing-consent-reminder": ["Read the entry"],
+    "network-event-place": ["Join the event", "Cancel your place"],
+    "network-event-waitlisted": ["Leave the waitlist"],
+    "network-event-reminder": ["Join the event", "Cancel your place"],
+    "network-digest-confirm": ["Confirm your subscription"],
+    # Each entry and event has its own labelled link (none here: the test's stand-ins are not URLs).
+    "network-digest": ["All sharing events", "Stop the digest"],
     "expense-submitted": ["See your expenses"],
     "expense-approved": ["See your expenses"],
     "expense-rejected": ["See your expenses"],

@@ -25,7 +25,7 @@ from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.models import EmailAttachment, OutgoingEmail
 from cohort_site.mail.services import email_queue, emails_queue_many, opt_out_record
 from cohort_site.members.models import Expense
-from learning.models import SessionFeedback, SharingEvent, SurveyAnswer
+from learning.models import DigestSubscriber, EventRegistration, SessionFeedback, SharingEvent, SurveyAnswer
 from learning.services import (
     reading_item_tick,
     session_feedback_save,
@@ -54,6 +54,7 @@ from tests.factories import (
     EntryFactory,
     ExpressionOfInterestFactory,
     MemberFactory,
+    NetworkEventFactory,
     ReadingItemFactory,
     RoundFactory,
     StaffFactory,
@@ -78,6 +79,8 @@ COVERED = {
     "axes.AccessLog": "account",
     "core.User": "account",
     "learning.Authorship": "learning",
+    "learning.DigestSubscriber": "network",
+    "learning.EventRegistration": "network",
     "learning.Entry": "learning",
     "learning.ReadingTick": "learning",
     "learning.SessionFeedback": "learning",
@@ -108,6 +111,9 @@ NOT_PERSONAL = {
     "auth.Permission": "names of permissions",
     "core.Heartbeat": "a worker heartbeat's name",
     "learning.Topic": "tag names",
+    "learning.NetworkEvent": "a public sharing event; created_by and proposed_by say which account published or "
+    "proposed it (proposals are in the network source's export)",
+    "learning.DigestIssue": "which entries and events a month's digest listed; sent_by says which staff account",
     "sessions_app.CohortSchedule": "confirmed_by says which staff account set a time; no text about anyone",
 }
 
@@ -270,6 +276,14 @@ def world(client, db, django_capture_on_commit_callbacks):
     )
     reading_item_tick(item=ReadingItemFactory(programme=programme, title="A good read"), user=user, done=True)
 
+    # The network: a sharing event registration (with their name and organisation), the digest subscription.
+    # Stored directly: their emails would change the list of emails below.
+    event = NetworkEventFactory(title="Rural befriending stories", proposed_by=user)
+    EventRegistration.objects.create(
+        event=event, name=NAME, organisation="Kernow Befriending", email=EMAIL, status="confirmed"
+    )
+    DigestSubscriber.objects.create(email=EMAIL, status="confirmed", confirmed_at=NOW)
+
     # Expenses, emails, an opt-out.
     client.force_login(user)  # a signed-in session (sessions.Session)
     with django_capture_on_commit_callbacks(execute=True):
@@ -354,8 +368,22 @@ def test_export_has_every_section_with_the_exact_rows(world):
             "survey_responses",
             "your_authorship_and_consent",
         ],
+        "network": [
+            "network_digest_subscription",
+            "sharing_event_registrations",
+            "sharing_events_you_proposed",
+        ],
         "schedule": ["attendance", "guest_invitations", "joined_through_link", "offers_to_contribute"],
     }
+    network = data["network"]
+    assert [
+        (row["event__title"], row["name"], row["organisation"], row["status"])
+        for row in network["sharing_event_registrations"]
+    ] == [("Rural befriending stories", NAME, "Kernow Befriending", "confirmed")]
+    assert [(row["email"], row["status"]) for row in network["network_digest_subscription"]] == [
+        (EMAIL, "confirmed")
+    ]
+    assert [row["title"] for row in network["sharing_events_you_proposed"]] == ["Rural befriending stories"]
     account = data["account"]
     assert [(row["email"], row["name"], row["organisation"]) for row in account["account"]] == [
         (EMAIL, NAME, "Kernow Befriending")

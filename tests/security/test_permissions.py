@@ -49,6 +49,11 @@ EXPECTED: dict[str, tuple] = {
     "applications:privacy": everyone(200),
     "learning:list": everyone(200),
     "learning:feed": everyone(200),
+    "learning:events": everyone(200),
+    "learning:event": everyone(200),
+    "learning:event_registered": everyone(200),
+    "learning:digest_subscribe": everyone(200),
+    "learning:digest_subscribed": everyone(200),
     # --- Token links: the token is the permission ------------------------------------------------------------
     "applications:private": everyone(200),
     "applications:edit": everyone(200),
@@ -58,6 +63,9 @@ EXPECTED: dict[str, tuple] = {
     "applications:offer_respond": everyone(200),
     "applications:next_group": everyone(200),
     "mail:unsubscribe": everyone(200),
+    # A sharing event's registrant (their cancel link) and a digest subscriber (their confirmation link).
+    "learning:event_cancel": everyone(200),
+    "learning:digest_confirm": everyone(200),
     "sessions:calendar_feed": everyone(200),
     # The member's join link: here outside any session, so it shows their next session.
     "sessions:join": everyone(200),
@@ -91,6 +99,8 @@ EXPECTED: dict[str, tuple] = {
     "learning:session_feedback": (LOGIN, 404, 404, 200, 404),
     # The survey is the programme's: cohort B's third session is over too, so its member may answer.
     "learning:survey": (LOGIN, 404, 200, 200, 404),
+    # Members propose sharing events; staff publish theirs directly (learning:event_create).
+    "learning:event_propose": (LOGIN, 404, 200, 200, 404),
     # --- Staff -----------------------------------------------------------------------------------------------
     "dashboards:manager": staff_only(),
     "applications:selection_programme": staff_only(),
@@ -130,6 +140,10 @@ EXPECTED: dict[str, tuple] = {
     "learning:survey_results": staff_only(),
     "learning:survey_edit": staff_only(),
     "learning:survey_csv": staff_only(),
+    "learning:events_manage": staff_only(),
+    "learning:event_create": staff_only(),
+    "learning:event_edit": staff_only(),
+    "learning:digest": staff_only(),
     # --- allauth (its pages, its rules) ----------------------------------------------------------------------
     "account_login": (200, AFTER_LOGIN, AFTER_LOGIN, AFTER_LOGIN, AFTER_LOGIN),
     "account_request_login_code": (200, AFTER_LOGIN, AFTER_LOGIN, AFTER_LOGIN, AFTER_LOGIN),
@@ -185,6 +199,10 @@ POSTS: dict[str, tuple] = {
     "learning:reading_tick": (404, 404, "→learning:reading", "→learning:reading", "→learning:reading"),
     "learning:manage": staff_only("→learning:manage"),
     "learning:survey_edit": staff_only("→learning:survey_edit"),
+    "learning:event_create": staff_only("→learning:event_edit"),
+    "learning:event_propose": (LOGIN, 404, "→learning:event_propose", "→learning:event_propose", 404),
+    "learning:event_edit": staff_only("→learning:event_edit"),
+    "learning:digest": staff_only("→learning:digest"),
     "applications:selection_next": staff_only("→applications:selection_cohort"),
     "applications:selection_promote": staff_only("→applications:selection_cohort"),
     "applications:selection_from_waitlist": staff_only("→applications:selection_cohort"),

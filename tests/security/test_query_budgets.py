@@ -51,15 +51,27 @@ BUDGETS: dict[str, int] = {
     "applications:selection_propose": 8,
     "applications:selection_propose_offers": 4,
     "applications:withdraw": 3,
-    "applications:data_export": 34,  # 31, and alumni coffee (opt-in, pairs) and offers to contribute (issue 23)
+    "applications:data_export": 37,  # 31, alumni coffee and offers to contribute, the network (issue 23)
     "applications:erase": 4,
     "core:healthz": 2,
     "core:readyz": 3,
     "core:home": 5,  # the programme page, warmed as above
     "core:privacy": 3,
-    "dashboards:manager": 15,
+    "dashboards:manager": 16,  # 15, and the sharing events members proposed
     "dashboards:member": 13,  # 12, and one for the entries whose sharing awaits their consent (issue 15)
     "learning:create": 8,
+    "learning:digest": 8,
+    "learning:digest_confirm": 4,
+    "learning:digest_subscribe": 2,
+    "learning:digest_subscribed": 2,
+    "learning:event": 3,
+    "learning:event_cancel": 3,
+    "learning:event_create": 2,
+    "learning:event_edit": 4,
+    "learning:event_propose": 4,
+    "learning:event_registered": 3,
+    "learning:events": 3,
+    "learning:events_manage": 3,
     "learning:detail": 6,
     "learning:edit": 7,
     "learning:feed": 5,

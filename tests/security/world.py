@@ -18,6 +18,7 @@ from applications.services import current_offer
 from cohort_site.core.models import User
 from cohort_site.mail.services import unsubscribe_token
 from learning.enums import Visibility
+from learning.network.links import cancel_token, confirm_token
 from sessions_app.join_links import join_token
 from sessions_app.models import GuestOffer
 from tests.world import NOW, PDF, SiteWorld, site_world
@@ -25,6 +26,19 @@ from tests.world import NOW, PDF, SiteWorld, site_world
 __all__ = ["NOW", "PDF", "ROLES", "World", "admin_routes", "build_world", "outcome", "own_routes", "routes"]
 
 ROLES = ("anonymous", "applicant", "other_member", "member", "staff")
+
+# A sharing event as staff publish it (in the world's future).
+EVENT_FORM = {
+    "title": "Stories from group A",
+    "description": "What we learnt.",
+    "date": "2031-04-02",
+    "start_time": "14:00",
+    "duration_minutes": 90,
+    "video_link": "https://meet.example.org/a",
+    "capacity": 30,
+    "registration_open": "on",
+    "is_published": "on",
+}
 
 
 @dataclass
@@ -88,6 +102,11 @@ class World(SiteWorld):
             "sessions:session_add": {"pk": self.cohort_a.pk},
             "sessions:session": {"pk": self.past_session.pk},
             "sessions:guest_offer_invite": {"pk": self.guest_offer.pk},
+            "learning:event": {"pk": self.network_event.pk},
+            "learning:event_registered": {"pk": self.network_event.pk},
+            "learning:event_cancel": {"token": cancel_token(self.registration)},
+            "learning:event_edit": {"pk": self.network_event.pk},
+            "learning:digest_confirm": {"token": confirm_token(self.digest_subscriber)},
             "learning:detail": {"pk": self.entry.pk},
             "learning:edit": {"pk": self.entry.pk},
             "learning:share": {"pk": self.entry.pk},
@@ -156,6 +175,10 @@ class World(SiteWorld):
             },
             "learning:edit": {"title": "Changed", "body": "Changed.", "kind": self.entry.kind},
             "learning:manage": {"programme": self.running.pk},
+            "learning:event_create": EVENT_FORM,
+            "learning:event_propose": EVENT_FORM,
+            "learning:event_edit": {**EVENT_FORM, "capacity": 40},
+            "learning:digest": {},
             "learning:survey_edit": {
                 "title": "Renamed",
                 "opens_after_session": 3,
