@@ -39,6 +39,7 @@ from pairings.services import round_skip
 from sessions_app.enums import AttendanceStatus
 from sessions_app.models import Attendance, SessionJoin
 from sessions_app.services import apologies_send, guest_invite, session_join_record
+from sessions_app.topics.services import topic_merge_suggest, topic_propose, topic_vote
 from tests.factories import (
     AttendanceFactory,
     CandidateTimeFactory,
@@ -86,6 +87,9 @@ COVERED = {
     "sessions_app.Attendance": "schedule",
     "sessions_app.SessionJoin": "schedule",
     "sessions_app.Guest": "schedule",
+    "sessions_app.GroupTopic": "schedule",
+    "sessions_app.TopicVote": "schedule",
+    "sessions_app.TopicMergeSuggestion": "schedule",
 }
 
 NOT_PERSONAL = {
@@ -205,6 +209,11 @@ def world(client, db, django_capture_on_commit_callbacks):
     # Both opened their join links for the first session.
     session_join_record(session=first, member=person, now=first.starts_at)
     session_join_record(session=first, member=partner, now=first.starts_at)
+    # Topics: the person's challenge proposed as a topic, a vote, a merge suggestion.
+    own_topic = topic_propose(cohort=cohort, member=person, title="Rural reach", from_application=True)
+    partner_topic = topic_propose(cohort=cohort, member=partner, title="Reaching the countryside")
+    topic_vote(topic=own_topic, member=person)
+    topic_merge_suggest(topic=partner_topic, into=own_topic, member=person)
     with django_capture_on_commit_callbacks(execute=True):
         apologies_send(session=second, member=person, note="At Morwenna's aunt's funeral")
         guest_invite(session=second, name=NAME, email=EMAIL, topic="Rural isolation, by Morwenna", by=staff)
@@ -335,7 +344,14 @@ def test_export_has_every_section_with_the_exact_rows(world):
             "survey_responses",
             "your_authorship_and_consent",
         ],
-        "schedule": ["attendance", "guest_invitations", "joined_through_link"],
+        "schedule": [
+            "attendance",
+            "guest_invitations",
+            "joined_through_link",
+            "topic_merges_suggested",
+            "topic_votes",
+            "topics_proposed",
+        ],
     }
     account = data["account"]
     assert [(row["email"], row["name"], row["organisation"]) for row in account["account"]] == [
@@ -427,6 +443,15 @@ def test_export_has_every_section_with_the_exact_rows(world):
     ]
     assert [(row["name"], row["topic"]) for row in schedule["guest_invitations"]] == [
         (NAME, "Rural isolation, by Morwenna")
+    ]
+    assert [
+        (row["title"], row["description"], row["from_application"]) for row in schedule["topics_proposed"]
+    ] == [("Rural reach", "Reaching farmers in West Cornwall", True)]
+    assert [(row["topic__title"], row["voted_at"]) for row in schedule["topic_votes"]] == [
+        ("Rural reach", NOW)
+    ]
+    assert [(row["topic__title"], row["into__title"]) for row in schedule["topic_merges_suggested"]] == [
+        ("Reaching the countryside", "Rural reach")
     ]
     first = world["cohort"].sessions.get(number=1)
     assert schedule["joined_through_link"] == [

@@ -51,7 +51,7 @@ BUDGETS: dict[str, int] = {
     "applications:selection_propose": 6,
     "applications:selection_propose_offers": 4,
     "applications:withdraw": 3,
-    "applications:data_export": 31,
+    "applications:data_export": 34,
     "applications:erase": 4,
     "core:healthz": 2,
     "core:readyz": 3,
@@ -98,6 +98,10 @@ BUDGETS: dict[str, int] = {
     "sessions:my_schedule": 5,
     "sessions:session": 8,
     "sessions:session_add": 4,
+    "sessions:session_notes": 4,
+    "sessions:session_notes_edit": 3,
+    "sessions:topics": 8,
+    "sessions:topics_manage": 8,
 }
 
 
