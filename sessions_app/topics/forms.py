@@ -44,7 +44,10 @@ class TopicMergeSuggestForm(forms.Form):
         queryset=GroupTopic.objects.none(),
         label="Is the same as",
         empty_label="Choose a topic",
-        error_messages={"required": "Choose the topic it is the same as."},
+        error_messages={
+            "required": "Choose the topic it is the same as.",
+            "invalid_choice": "Choose one of the group's topics from the list.",
+        },
     )
 
     def __init__(self, *args, topics: QuerySet[GroupTopic], **kwargs):
@@ -57,13 +60,19 @@ class TopicMergeForm(forms.Form):
         queryset=GroupTopic.objects.none(),
         label="Merge this topic",
         empty_label="Choose a topic",
-        error_messages={"required": "Choose the topic to merge."},
+        error_messages={
+            "required": "Choose the topic to merge.",
+            "invalid_choice": "Choose one of the group's topics from the list.",
+        },
     )
     into = TopicChoiceField(
         queryset=GroupTopic.objects.none(),
         label="into",
         empty_label="Choose the topic to keep",
-        error_messages={"required": "Choose the topic to keep."},
+        error_messages={
+            "required": "Choose the topic to keep.",
+            "invalid_choice": "Choose one of the group's topics from the list.",
+        },
     )
 
     def __init__(self, *args, topics: QuerySet[GroupTopic], listed: list[GroupTopic] | None = None, **kwargs):
@@ -88,7 +97,10 @@ class TopicAssignForm(forms.Form):
         label="Session",
         empty_label="Choose a session",
         tz=None,
-        error_messages={"required": "Choose the session."},
+        error_messages={
+            "required": "Choose the session.",
+            "invalid_choice": "Choose one of the group's sessions still to come.",
+        },
     )
 
     def __init__(self, *args, sessions: QuerySet[Session], tz, **kwargs):

@@ -328,3 +328,82 @@ def test_manager_page_queries_do_not_grow_with_topics(autumn, count, queries, dj
         response = client.get(url)
 
     assert len(response.context["topics"]) == count
+
+
+# --- The manager's page --------------------------------------------------------------------------------------------
+
+
+def manage(client, cohort, **data):
+    return client.post(reverse("sessions:topics_manage", args=[cohort.pk]), data)
+
+
+def test_the_manager_merges_from_the_page(group):
+    topics, cohort = group["topics"], group["cohort"]
+    services.topic_vote(topic=topics[0], member=group["ada"])
+    client = signed_in(group["staff"])
+
+    page = client.get(reverse("sessions:topics_manage", args=[cohort.pk]))
+    response = manage(client, cohort, action="merge", topic=topics[0].pk, into=topics[3].pk)
+
+    assert [label for _, label in page.context["merge_form"].fields["into"].choices] == [
+        "Choose the topic to keep",
+        "Volunteers after the pandemic",
+        "Digital inclusion",
+        "Funding",
+        "Loneliness at night",
+    ]
+    assert response.status_code == 302
+    assert votes() == [("Loneliness at night", "Ada Lovelace")]
+
+
+def test_merging_a_topic_into_itself_is_explained(group):
+    topic = group["topics"][1]
+
+    response = manage(
+        signed_in(group["staff"]), group["cohort"], action="merge", topic=topic.pk, into=topic.pk
+    )
+
+    assert response.status_code == 400
+    assert response.context["merge_form"].errors == {
+        "into": ["Choose another topic to keep than the one you merge."]
+    }
+
+
+def test_the_manager_gives_a_topic_to_a_session_from_the_page(group):
+    topic, third = group["topics"][2], group["sessions"][2]
+
+    response = manage(
+        signed_in(group["staff"]), group["cohort"], action="assign", topic=topic.pk, session=third.pk
+    )
+
+    third.refresh_from_db()
+    assert response.status_code == 302
+    assert (third.topic, third.sequence) == ("Funding", 1)
+
+
+def test_a_session_of_another_group_cannot_be_chosen(group):
+    elsewhere = SessionFactory(cohort=CohortFactory(programme=group["programme"], number=2), number=4)
+
+    response = manage(
+        signed_in(group["staff"]),
+        group["cohort"],
+        action="assign",
+        topic=group["topics"][0].pk,
+        session=elsewhere.pk,
+    )
+
+    assert response.status_code == 400
+    assert response.context["assign_form"].errors == {
+        "session": ["Choose one of the group's sessions still to come."]
+    }
+    assert GroupTopic.objects.filter(session__isnull=False).count() == 0
+
+
+def test_publishing_and_hiding_the_votes(group):
+    client, cohort = signed_in(group["staff"]), group["cohort"]
+
+    manage(client, cohort, action="publish")
+    published = selectors.votes_published(cohort)
+    manage(client, cohort, action="hide")
+
+    assert (published, selectors.votes_published(cohort)) == (True, False)
