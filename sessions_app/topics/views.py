@@ -32,11 +32,43 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-class GroupTopicsView(LoginRequiredMixin, TemplateView):
+class TopicsPage(TemplateView):
+    """What both topics pages do alike: one POST address whose `action` names the step, a message and back to
+    the page after each, and proposing a topic (a member's, or the manager's when `member` is None)."""
+
+    actions: tuple[str, ...] = ()
+    page_name = ""
+    cohort: Cohort
+    member = None
+
+    def done(self, message: str):
+        messages.success(self.request, message)
+        return redirect(self.page_name, pk=self.cohort.pk)
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action")
+        if action not in self.actions:
+            raise Http404("Unknown action.")
+        return getattr(self, f"do_{action}")(request)
+
+    def do_propose(self, request):
+        form = TopicProposeForm(request.POST)
+        if form.is_valid():
+            try:
+                topic = services.topic_propose(cohort=self.cohort, member=self.member, **form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                return self.done(f"“{topic.title}” is on the list for the group to vote on.")
+        return self.render_to_response(self.get_context_data(propose_form=form), status=400)
+
+
+class GroupTopicsView(LoginRequiredMixin, TopicsPage):
     """A member's view of their group's topics. Staff are sent to the manager's page."""
 
     template_name = "sessions_app/topics.html"
     actions = ("propose", "propose_challenge", "vote", "unvote", "suggest_merge")
+    page_name = "sessions:topics"
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -77,29 +109,8 @@ class GroupTopicsView(LoginRequiredMixin, TemplateView):
         )
         return context
 
-    def done(self, message: str):
-        messages.success(self.request, message)
-        return redirect("sessions:topics", pk=self.cohort.pk)
-
     def topic(self) -> GroupTopic:
         return get_object_or_404(GroupTopic, pk=self.request.POST.get("topic"), cohort=self.cohort)
-
-    def post(self, request, *args, **kwargs):
-        action = request.POST.get("action")
-        if action not in self.actions:
-            raise Http404("Unknown action.")
-        return getattr(self, f"do_{action}")(request)
-
-    def do_propose(self, request):
-        form = TopicProposeForm(request.POST)
-        if form.is_valid():
-            try:
-                topic = services.topic_propose(cohort=self.cohort, member=self.member, **form.cleaned_data)
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                return self.done(f"“{topic.title}” is on the list for the group to vote on.")
-        return self.render_to_response(self.get_context_data(propose_form=form), status=400)
 
     def do_propose_challenge(self, request):
         form = TopicProposeForm(request.POST, prefix="challenge")
@@ -145,12 +156,13 @@ class GroupTopicsView(LoginRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(merge_form=form, merge_topic=topic), status=400)
 
 
-class TopicsManageView(StaffRequiredMixin, TemplateView):
+class TopicsManageView(StaffRequiredMixin, TopicsPage):
     """The manager's view: the topics ranked by votes, members' merge suggestions, merging, publishing the
     votes to the group and giving a topic to a session still to come."""
 
     template_name = "sessions_app/topics_manage.html"
     actions = ("propose", "merge", "assign", "publish", "hide")
+    page_name = "sessions:topics_manage"
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -185,27 +197,6 @@ class TopicsManageView(StaffRequiredMixin, TemplateView):
             tz=tz,
         )
         return context
-
-    def done(self, message: str):
-        messages.success(self.request, message)
-        return redirect("sessions:topics_manage", pk=self.cohort.pk)
-
-    def post(self, request, *args, **kwargs):
-        action = request.POST.get("action")
-        if action not in self.actions:
-            raise Http404("Unknown action.")
-        return getattr(self, f"do_{action}")(request)
-
-    def do_propose(self, request):
-        form = TopicProposeForm(request.POST)
-        if form.is_valid():
-            try:
-                topic = services.topic_propose(cohort=self.cohort, **form.cleaned_data)
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                return self.done(f"“{topic.title}” is on the list for the group to vote on.")
-        return self.render_to_response(self.get_context_data(propose_form=form), status=400)
 
     def do_merge(self, request):
         form = TopicMergeForm(request.POST, topics=selectors.open_topics(self.cohort, ranked=True))
