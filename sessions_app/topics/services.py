@@ -94,7 +94,8 @@ def topic_vote(*, topic: GroupTopic, member: Application, now: datetime.datetime
         raise ValidationError("You are not a member of this group.")
     with transaction.atomic():
         Application.objects.select_for_update().filter(pk=member.pk).first()
-        topic = _open_topic(topic)
+        # The topic too, so a merge or an assignment running now finishes first (its votes move with it).
+        topic = _open_topic(topic, lock=True)
         existing = TopicVote.objects.filter(topic=topic, member=member).first()
         if existing is not None:
             return existing

@@ -5,6 +5,7 @@ updates everyone's calendar in place."""
 
 import datetime
 
+import icalendar
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
@@ -274,6 +275,17 @@ def test_assigning_the_top_topic_updates_the_session_in_place_and_tells_everyone
         ("bo@example.org", "Updated: Session 2: Digital inclusion, Tuesday 26 October"),
         ("bo@example.org", "Updated: Session 2: Funding, Tuesday 26 October"),
     ]
+    # The calendar file replaces the same event (same UID, higher SEQUENCE) and names the topic.
+    latest = OutgoingEmail.objects.get(to="ada@example.org", subject__contains="Funding")
+    event = icalendar.Calendar.from_ical(bytes(latest.attachments.get().content)).walk("VEVENT")[0]
+    first = OutgoingEmail.objects.get(to="ada@example.org", subject__contains="Digital inclusion")
+    earlier = icalendar.Calendar.from_ical(bytes(first.attachments.get().content)).walk("VEVENT")[0]
+    assert (str(event["UID"]), event["SEQUENCE"], str(event["SUMMARY"]).split(" · ")[0]) == (
+        str(earlier["UID"]),
+        earlier["SEQUENCE"] + 1,
+        "Session 2: Funding",
+    )
+    assert latest.body_text.count("Topic: Funding") == 1
 
 
 def test_a_session_that_has_started_cannot_be_given_a_topic(group):
