@@ -135,3 +135,15 @@ def test_a_member_cannot_start_an_entry_from_the_notes(autumn, session):
         False,
         False,
     )
+
+
+def test_the_dashboard_and_the_schedule_link_to_the_notes_of_sessions_held(autumn, session):
+    SessionFactory(cohort=autumn["cohort"], number=2, notes="Not yet held.")
+    link = f'href="{reverse("sessions:session_notes", args=[session.pk])}"'
+    with time_machine.travel(ENDED + datetime.timedelta(days=1), tick=False):
+        client = signed_in(autumn["ada"].user)
+        dashboard = client.get(reverse("dashboards:member")).content.decode()
+        schedule = client.get(reverse("sessions:my_schedule")).content.decode()
+
+    assert (dashboard.count(link), schedule.count(link)) == (1, 1)
+    assert dashboard.count("/notes/") == schedule.count("/notes/") == 1
