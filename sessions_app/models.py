@@ -228,6 +228,22 @@ class TopicMergeSuggestion(models.Model):
         return f"{self.topic} = {self.into}?"
 
 
+class ChallengeKeptPrivate(models.Model):
+    """A member chose not to propose their application's challenge as a topic: they are not asked again."""
+
+    member = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="challenge_kept_private"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "challenge kept private"
+        verbose_name_plural = "challenges kept private"
+
+    def __str__(self) -> str:
+        return f"{self.member.name} keeps their challenge to themselves"
+
+
 class TopicBoard(models.Model):
     """A group's topics: whether the manager has published the votes to the members (hidden until then)."""
 

@@ -7,7 +7,15 @@ from cohort_site.core.data_subjects import (
     rows,
 )
 
-from .models import Attendance, GroupTopic, Guest, SessionJoin, TopicMergeSuggestion, TopicVote
+from .models import (
+    Attendance,
+    ChallengeKeptPrivate,
+    GroupTopic,
+    Guest,
+    SessionJoin,
+    TopicMergeSuggestion,
+    TopicVote,
+)
 
 
 @personal_data_source("schedule")
@@ -43,6 +51,10 @@ class ScheduleData:
             "topic_votes": rows(
                 TopicVote.objects.filter(member__in=applications_of_subject(subject)).order_by("voted_at"),
                 ["topic__title", "voted_at"],
+            ),
+            "challenge_kept_to_yourself": rows(
+                ChallengeKeptPrivate.objects.filter(member__in=applications_of_subject(subject)),
+                ["decided_at"],
             ),
             "topic_merges_suggested": rows(
                 TopicMergeSuggestion.objects.filter(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from applications.models import Application, Cohort
 
@@ -70,11 +70,12 @@ def merge_suggestions(cohort: Cohort) -> QuerySet[TopicMergeSuggestion]:
 
 
 def challenge_to_propose(member: Application | None) -> str:
-    """The challenge or question the member wrote in their application, while they have not proposed it as a
-    topic: shown to them first, to propose or not as they choose."""
+    """The challenge or question the member wrote in their application, while they have neither proposed it as a
+    topic nor chosen to keep it to themselves: shown to them first, to propose or not as they choose."""
     if member is None or not member.challenge.strip():
         return ""
-    if GroupTopic.objects.filter(proposed_by=member, from_application=True).exists():
+    decided = Q(proposed_topics__from_application=True) | Q(challenge_kept_private__isnull=False)
+    if Application.objects.filter(decided, pk=member.pk).exists():
         return ""
     return member.challenge.strip()
 

@@ -14,7 +14,7 @@ from applications.models import Application, Cohort
 from cohort_site.core.models import User
 
 from ..enums import SessionStatus
-from ..models import GroupTopic, Session, TopicBoard, TopicMergeSuggestion, TopicVote
+from ..models import ChallengeKeptPrivate, GroupTopic, Session, TopicBoard, TopicMergeSuggestion, TopicVote
 from ..services import session_update
 from .selectors import VOTES_PER_MEMBER, open_votes_of
 
@@ -73,6 +73,13 @@ def topic_propose(
             if same is not None and (member is None or same.proposed_by_id == member.pk):
                 return same
             raise ValidationError({"title": "That topic is proposed already: vote for it instead."}) from None
+
+
+def challenge_keep_private(*, member: Application) -> ChallengeKeptPrivate:
+    """The member would rather not propose their application's challenge: they are not asked again (twice is
+    once). They can still propose any topic, that one included, in their own words."""
+    kept, _ = ChallengeKeptPrivate.objects.get_or_create(member=member)
+    return kept
 
 
 def _open_topic(topic: GroupTopic, *, lock: bool = False) -> GroupTopic:

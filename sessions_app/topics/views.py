@@ -67,7 +67,7 @@ class GroupTopicsView(LoginRequiredMixin, TopicsPage):
     """A member's view of their group's topics. Staff are sent to the manager's page."""
 
     template_name = "sessions_app/topics.html"
-    actions = ("propose", "propose_challenge", "vote", "unvote", "suggest_merge")
+    actions = ("propose", "propose_challenge", "keep_challenge", "vote", "unvote", "suggest_merge")
     page_name = "sessions:topics"
 
     def dispatch(self, request, *args, **kwargs):
@@ -127,6 +127,10 @@ class GroupTopicsView(LoginRequiredMixin, TopicsPage):
             else:
                 return self.done(f"Your challenge is on the list as “{topic.title}”.")
         return self.render_to_response(self.get_context_data(challenge_form=form), status=400)
+
+    def do_keep_challenge(self, request):
+        services.challenge_keep_private(member=self.member)
+        return self.done("Your challenge stays with you: nobody else in the group sees it.")
 
     def do_vote(self, request):
         topic = self.topic()

@@ -39,7 +39,12 @@ from pairings.services import round_skip
 from sessions_app.enums import AttendanceStatus
 from sessions_app.models import Attendance, SessionJoin
 from sessions_app.services import apologies_send, guest_invite, session_join_record
-from sessions_app.topics.services import topic_merge_suggest, topic_propose, topic_vote
+from sessions_app.topics.services import (
+    challenge_keep_private,
+    topic_merge_suggest,
+    topic_propose,
+    topic_vote,
+)
 from tests.factories import (
     AttendanceFactory,
     CandidateTimeFactory,
@@ -90,6 +95,7 @@ COVERED = {
     "sessions_app.GroupTopic": "schedule",
     "sessions_app.TopicVote": "schedule",
     "sessions_app.TopicMergeSuggestion": "schedule",
+    "sessions_app.ChallengeKeptPrivate": "schedule",
 }
 
 NOT_PERSONAL = {
@@ -214,6 +220,7 @@ def world(client, db, django_capture_on_commit_callbacks):
     partner_topic = topic_propose(cohort=cohort, member=partner, title="Reaching the countryside")
     topic_vote(topic=own_topic, member=person)
     topic_merge_suggest(topic=partner_topic, into=own_topic, member=person)
+    challenge_keep_private(member=person)  # asked again later (a second place), they said no
     with django_capture_on_commit_callbacks(execute=True):
         apologies_send(session=second, member=person, note="At Morwenna's aunt's funeral")
         guest_invite(session=second, name=NAME, email=EMAIL, topic="Rural isolation, by Morwenna", by=staff)
@@ -346,6 +353,7 @@ def test_export_has_every_section_with_the_exact_rows(world):
         ],
         "schedule": [
             "attendance",
+            "challenge_kept_to_yourself",
             "guest_invitations",
             "joined_through_link",
             "topic_merges_suggested",
@@ -450,6 +458,7 @@ def test_export_has_every_section_with_the_exact_rows(world):
     assert [(row["topic__title"], row["voted_at"]) for row in schedule["topic_votes"]] == [
         ("Rural reach", NOW)
     ]
+    assert schedule["challenge_kept_to_yourself"] == [{"decided_at": NOW}]
     assert [(row["topic__title"], row["into__title"]) for row in schedule["topic_merges_suggested"]] == [
         ("Reaching the countryside", "Rural reach")
     ]

@@ -51,7 +51,7 @@ BUDGETS: dict[str, int] = {
     "applications:selection_propose": 6,
     "applications:selection_propose_offers": 4,
     "applications:withdraw": 3,
-    "applications:data_export": 34,
+    "applications:data_export": 35,
     "applications:erase": 4,
     "core:healthz": 2,
     "core:readyz": 3,

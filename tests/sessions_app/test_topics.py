@@ -419,3 +419,19 @@ def test_publishing_and_hiding_the_votes(group):
     manage(client, cohort, action="hide")
 
     assert (published, selectors.votes_published(cohort)) == (True, False)
+
+
+def test_a_member_who_keeps_their_challenge_to_themselves_is_not_asked_again(group):
+    bo = group["bo"]
+    bo.challenge = "Reaching farmers"
+    bo.save(update_fields=["challenge"])
+    client = signed_in(bo.user)
+    url = reverse("sessions:topics", args=[group["cohort"].pk])
+
+    for _ in range(2):
+        client.post(url, {"action": "keep_challenge"})
+    page = client.get(url)
+
+    assert page.context["challenge"] == ""
+    assert page.content.decode().count("Reaching farmers") == 0
+    assert GroupTopic.objects.filter(from_application=True).count() == 0
