@@ -8,6 +8,7 @@ from applications.selectors import is_member_of_cohort
 from cohort_site.core.rules import is_active_staff
 
 from .enums import SessionStatus
+from .selectors import is_alumnus
 
 
 def is_session_member(user, session) -> bool:
@@ -47,3 +48,8 @@ def can_read_session_notes(user, session, now: datetime.datetime) -> bool:
         and session.ends_at <= now
         and is_session_member(user, session)
     )
+
+
+def is_alumnus_member(user, now: datetime.datetime) -> bool:
+    """The alumni pages (monthly alumni coffee pairs, offering to contribute): a member whose group has ended."""
+    return is_alumnus(user, now=now)

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('applications', '0009_cohort_offered_time'),
-        ('sessions_app', '0006_session_join'),
+        ('sessions_app', '0007_guest_offers'),
     ]
 
     operations = [
