@@ -119,7 +119,19 @@ class EntryCreateView(LoginRequiredMixin, FormView):
             initial["session"] = self.request.GET["session"]
         if self.request.GET.get("kind") in EntryKind.values:
             initial["kind"] = self.request.GET["kind"]
+        if initial.get("kind") == EntryKind.SESSION_NOTES:
+            initial.update(self.from_session_notes(initial.get("session")))
         return kwargs
+
+    def from_session_notes(self, session_id) -> dict:
+        """The manager turns a session's notes into a learning entry: it starts from them, as a draft that goes
+        through the normal consent to share it."""
+        if not is_active_staff(self.request.user) or not str(session_id or "").isdigit():
+            return {}
+        session = Session.objects.select_related("cohort").filter(pk=session_id).first()
+        if session is None or not session.notes:
+            return {}
+        return {"cohort": session.cohort_id, "title": f"Notes from {session.title}", "body": session.notes}
 
     def form_valid(self, form):
         data = form.cleaned_data

@@ -29,9 +29,10 @@ from .join_links import join_url
 from .models import Attendance, CohortSchedule, Guest, GuestOffer, Session, SessionJoin
 from .selectors import guest_offer_sessions, is_alumnus, member_timezone, schedule_plan, sessions_to_come
 
-# Fields whose change people's calendars must hear about; the manager's notes are private.
+# Fields whose change people's calendars must hear about; the manager's private notes, and the session notes the
+# group reads after the session, are not in calendars.
 CALENDAR_FIELDS = ("topic", "join_url", "venue", "agenda")
-DETAIL_FIELDS = (*CALENDAR_FIELDS, "manager_notes")
+DETAIL_FIELDS = (*CALENDAR_FIELDS, "manager_notes", "notes")
 
 
 @dataclass(frozen=True)
@@ -409,7 +410,7 @@ def session_move(
 
 def session_update(*, session: Session, by: User | None = None, **fields) -> Session:
     """Change a session's topic, join link, venue, agenda or notes. A change people's calendars show raises
-    the SEQUENCE and sends an update; a change to the manager's notes alone does not."""
+    the SEQUENCE and sends an update; a change to the manager's private notes or the session notes does not."""
     unknown = set(fields) - set(DETAIL_FIELDS)
     if unknown:
         raise TypeError(f"Unknown session fields: {sorted(unknown)}")

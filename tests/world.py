@@ -46,7 +46,7 @@ from learning.services import survey_response_save, surveys_ensure_defaults
 from pairings.models import PairMember, Round
 from pairings.services import pairs_plan, round_publish, rounds_sync
 from sessions_app.enums import AttendanceStatus
-from sessions_app.models import Session
+from sessions_app.models import GroupTopic, Session, TopicVote
 from tests.factories import (
     ApplicationFactory,
     AttendanceFactory,
@@ -225,6 +225,15 @@ def site_world(size: int = 1) -> SiteWorld:
     sessions_attended([past_session], [member, *peers])
     for person in peers:
         SessionFeedbackFactory(session=past_session, member=person, what_worked="Hearing others.")
+
+    # Session notes on the past session; topics proposed by the member and each peer, one vote each.
+    Session.objects.filter(pk=past_session.pk).update(notes="We talked about **volunteers**.")
+    past_session.notes = "We talked about **volunteers**."
+    for person in [member, *peers]:
+        topic = GroupTopic.objects.create(
+            cohort=cohort_a, title=f"{person.name}'s topic", description="Why it matters.", proposed_by=person
+        )
+        TopicVote.objects.create(topic=topic, member=person)
 
     rounds = coffee_published(cohort_a, published=3)
     round_ = rounds[2]

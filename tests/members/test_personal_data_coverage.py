@@ -47,6 +47,12 @@ from pairings.services import round_skip
 from sessions_app.enums import AttendanceStatus
 from sessions_app.models import Attendance, GuestOffer, SessionJoin
 from sessions_app.services import apologies_send, guest_invite, session_join_record
+from sessions_app.topics.services import (
+    challenge_keep_private,
+    topic_merge_suggest,
+    topic_propose,
+    topic_vote,
+)
 from tests.factories import (
     AttendanceFactory,
     CandidateTimeFactory,
@@ -99,6 +105,10 @@ COVERED = {
     "sessions_app.Attendance": "schedule",
     "sessions_app.SessionJoin": "schedule",
     "sessions_app.Guest": "schedule",
+    "sessions_app.GroupTopic": "schedule",
+    "sessions_app.TopicVote": "schedule",
+    "sessions_app.TopicMergeSuggestion": "schedule",
+    "sessions_app.ChallengeKeptPrivate": "schedule",
     "sessions_app.GuestOffer": "schedule",
 }
 
@@ -222,6 +232,12 @@ def world(client, db, django_capture_on_commit_callbacks):
     # Both opened their join links for the first session.
     session_join_record(session=first, member=person, now=first.starts_at)
     session_join_record(session=first, member=partner, now=first.starts_at)
+    # Topics: the person's challenge proposed as a topic, a vote, a merge suggestion.
+    own_topic = topic_propose(cohort=cohort, member=person, title="Rural reach", from_application=True)
+    partner_topic = topic_propose(cohort=cohort, member=partner, title="Reaching the countryside")
+    topic_vote(topic=own_topic, member=person)
+    topic_merge_suggest(topic=partner_topic, into=own_topic, member=person)
+    challenge_keep_private(member=person)  # asked again later (a second place), they said no
     with django_capture_on_commit_callbacks(execute=True):
         apologies_send(session=second, member=person, note="At Morwenna's aunt's funeral")
         guest_invite(session=second, name=NAME, email=EMAIL, topic="Rural isolation, by Morwenna", by=staff)
@@ -373,7 +389,16 @@ def test_export_has_every_section_with_the_exact_rows(world):
             "sharing_event_registrations",
             "sharing_events_you_proposed",
         ],
-        "schedule": ["attendance", "guest_invitations", "joined_through_link", "offers_to_contribute"],
+        "schedule": [
+            "attendance",
+            "challenge_kept_to_yourself",
+            "guest_invitations",
+            "joined_through_link",
+            "offers_to_contribute",
+            "topic_merges_suggested",
+            "topic_votes",
+            "topics_proposed",
+        ],
     }
     network = data["network"]
     assert [
@@ -478,6 +503,16 @@ def test_export_has_every_section_with_the_exact_rows(world):
     ]
     assert [(row["name"], row["topic"]) for row in schedule["guest_invitations"]] == [
         (NAME, "Rural isolation, by Morwenna")
+    ]
+    assert [
+        (row["title"], row["description"], row["from_application"]) for row in schedule["topics_proposed"]
+    ] == [("Rural reach", "Reaching farmers in West Cornwall", True)]
+    assert [(row["topic__title"], row["voted_at"]) for row in schedule["topic_votes"]] == [
+        ("Rural reach", NOW)
+    ]
+    assert schedule["challenge_kept_to_yourself"] == [{"decided_at": NOW}]
+    assert [(row["topic__title"], row["into__title"]) for row in schedule["topic_merges_suggested"]] == [
+        ("Reaching the countryside", "Rural reach")
     ]
     assert schedule["offers_to_contribute"] == [
         {"note": "Morwenna on rural isolation", "offered_at": NOW, "guest__session__number": None}

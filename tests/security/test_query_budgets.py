@@ -51,7 +51,9 @@ BUDGETS: dict[str, int] = {
     "applications:selection_propose": 8,
     "applications:selection_propose_offers": 4,
     "applications:withdraw": 3,
-    "applications:data_export": 37,  # 31, alumni coffee and offers to contribute, the network (issue 23)
+    # 31, alumni coffee and offers to contribute, the network, topics proposed, votes, merges suggested and a
+    # challenge kept private (issue 23)
+    "applications:data_export": 41,
     "applications:erase": 4,
     "core:healthz": 2,
     "core:readyz": 3,
@@ -111,6 +113,10 @@ BUDGETS: dict[str, int] = {
     "sessions:my_schedule": 5,
     "sessions:session": 8,
     "sessions:session_add": 4,
+    "sessions:session_notes": 4,
+    "sessions:session_notes_edit": 3,
+    "sessions:topics": 8,
+    "sessions:topics_manage": 8,
 }
 
 
