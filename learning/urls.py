@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import outcomes
 
 app_name = "learning"
 
@@ -26,6 +27,11 @@ urlpatterns = [
         "learning/manage/programmes/<slug:slug>/session-feedback.csv",
         views.programme_feedback_csv,
         name="results_csv",
+    ),
+    path(
+        "learning/manage/programmes/<slug:slug>/outcomes/",
+        outcomes.OutcomesView.as_view(),
+        name="outcomes",
     ),
     path(
         "learning/manage/sessions/<int:session_id>/",

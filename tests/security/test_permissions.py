@@ -125,6 +125,7 @@ EXPECTED: dict[str, tuple] = {
     "learning:survey_results": staff_only(),
     "learning:survey_edit": staff_only(),
     "learning:survey_csv": staff_only(),
+    "learning:outcomes": staff_only(),
     # --- allauth (its pages, its rules) ----------------------------------------------------------------------
     "account_login": (200, AFTER_LOGIN, AFTER_LOGIN, AFTER_LOGIN, AFTER_LOGIN),
     "account_request_login_code": (200, AFTER_LOGIN, AFTER_LOGIN, AFTER_LOGIN, AFTER_LOGIN),
@@ -177,6 +178,7 @@ POSTS: dict[str, tuple] = {
     "learning:reading_tick": (404, 404, "→learning:reading", "→learning:reading", "→learning:reading"),
     "learning:manage": staff_only("→learning:manage"),
     "learning:survey_edit": staff_only("→learning:survey_edit"),
+    "learning:outcomes": staff_only("→learning:outcomes"),
     "applications:selection_next": staff_only("→applications:selection_cohort"),
     "applications:selection_promote": staff_only("→applications:selection_cohort"),
     "applications:selection_from_waitlist": staff_only("→applications:selection_cohort"),

@@ -66,6 +66,7 @@ BUDGETS: dict[str, int] = {
     "learning:list": 10,
     "learning:manage": 5,
     "learning:my_feedback": 5,
+    "learning:outcomes": 8,
     "learning:reading": 4,
     "learning:results": 6,
     "learning:results_csv": 4,

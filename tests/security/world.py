@@ -94,6 +94,7 @@ class World(SiteWorld):
             "learning:survey_results": {"pk": self.survey.pk},
             "learning:survey_edit": {"pk": self.survey.pk},
             "learning:survey_csv": {"pk": self.survey.pk},
+            "learning:outcomes": running,
             "pairings:mark_met": {"pk": self.pairing.pk},
             "pairings:cohort_plan": {"pk": self.cohort_a.pk},
             "pairings:plan": {"pk": self.cohort_a.pk},
@@ -147,6 +148,7 @@ class World(SiteWorld):
             },
             "learning:edit": {"title": "Changed", "body": "Changed.", "kind": self.entry.kind},
             "learning:manage": {"programme": self.running.pk},
+            "learning:outcomes": {"items": ["knowledge", "confidence"], "own_ratings": "", "own_open": ""},
             "learning:survey_edit": {
                 "title": "Renamed",
                 "opens_after_session": 3,

@@ -22,9 +22,9 @@ from cohort_site.core.mixins import StaffRequiredMixin, staff_required
 from cohort_site.core.rules import is_active_staff
 from sessions_app.models import Session
 
-from . import rules, selectors, services
-from .enums import EntryKind, QuestionKind, Visibility
-from .forms import (
+from .. import rules, selectors, services
+from ..enums import EntryKind, QuestionKind, Visibility
+from ..forms import (
     AudienceForm,
     EntryFilterForm,
     EntryForm,
@@ -35,7 +35,7 @@ from .forms import (
     SurveySettingsForm,
     question_initial,
 )
-from .models import Entry, Survey
+from ..models import Entry, Survey
 
 
 def _apply_validation_error(form, error: ValidationError) -> None:
@@ -411,8 +411,11 @@ class SurveyView(LoginRequiredMixin, FormView):
         if self.response is None:
             return {}
         return {
-            f"q{a.question_id}": a.rating if a.question.kind == QuestionKind.RATING else a.text
-            for a in self.response.answers.select_related("question")
+            "may_quote": self.response.may_quote,
+            **{
+                f"q{a.question_id}": a.rating if a.question.kind == QuestionKind.RATING else a.text
+                for a in self.response.answers.select_related("question")
+            },
         }
 
     def get_context_data(self, **kwargs):
@@ -421,7 +424,12 @@ class SurveyView(LoginRequiredMixin, FormView):
         return context
 
     def form_valid(self, form):
-        services.survey_response_save(survey=self.survey, member=self.member, answers=form.answers())
+        services.survey_response_save(
+            survey=self.survey,
+            member=self.member,
+            answers=form.answers(),
+            may_quote=form.cleaned_data.get("may_quote", False),
+        )
         messages.success(
             self.request, "Thank you: your answers are saved. You can change them here any time."
         )
@@ -551,6 +559,7 @@ class SurveyEditView(StaffRequiredMixin, TemplateView):
                     title=data["title"],
                     intro=data["intro"],
                     opens_after_session=data["opens_after_session"],
+                    follow_up_days=data.get("follow_up_days"),
                 )
                 for index, form in enumerate(formset.forms):
                     if not form.has_changed() and not form.cleaned_data.get("id"):
