@@ -355,3 +355,31 @@ class ReadingItemForm(FreeTextMixin, forms.ModelForm):
 
 
 VISIBILITY_LABELS = dict(Visibility.choices)
+
+
+class NudgeForm(FreeTextMixin, forms.Form):
+    """Nudge some of the people missing one step of the funnel (learning.funnel)."""
+
+    person = forms.MultipleChoiceField(
+        label="Nudge",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Tick the people to nudge."},
+    )
+    note = forms.CharField(
+        label="A line of your own (optional)",
+        help_text="Added to the standard message.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=1000,
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The value carries how many nudges the page showed, so a double click sends nothing twice.
+        self.fields["person"].choices = [
+            (f"{person.key}:{nudges}", f"{person.name} ({person.email})") for person, nudges in people
+        ]
+
+    def seen(self) -> dict[str, int]:
+        pairs = (value.partition(":") for value in self.cleaned_data["person"])
+        return {key: int(count) for key, _, count in pairs if count.isdigit()}

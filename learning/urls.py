@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import outcomes
+from .views import funnel, outcomes
 
 app_name = "learning"
 
@@ -28,6 +28,7 @@ urlpatterns = [
         views.programme_feedback_csv,
         name="results_csv",
     ),
+    path("learning/manage/programmes/<slug:slug>/funnel/", funnel.FunnelView.as_view(), name="funnel"),
     path(
         "learning/manage/programmes/<slug:slug>/outcomes/",
         outcomes.OutcomesView.as_view(),

@@ -55,6 +55,7 @@ class EmailKind(models.TextChoices):
         "learning-sharing-consent-reminder",
         "Reminder to consent to sharing an entry more widely",
     )
+    LEARNING_NUDGE = "learning-nudge", "Nudge about a step not taken yet (apply, confirm, come, answer)"
     # Expenses (members)
     EXPENSE_SUBMITTED = "expense-submitted", "Expense claim received"
     EXPENSE_APPROVED = "expense-approved", "Expense claim approved"
@@ -113,6 +114,10 @@ class OptionalEmail(models.TextChoices):
     SURVEY_REMINDER = (
         EmailKind.LEARNING_SURVEY_REMINDER.value,
         "A reminder to answer the mid-point check-in or evaluation",
+    )
+    NUDGE = (
+        EmailKind.LEARNING_NUDGE.value,
+        "A nudge from the manager about a step you have not taken yet (applying, coming, answering a survey)",
     )
 
 

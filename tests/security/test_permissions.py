@@ -126,6 +126,7 @@ EXPECTED: dict[str, tuple] = {
     "learning:survey_edit": staff_only(),
     "learning:survey_csv": staff_only(),
     "learning:outcomes": staff_only(),
+    "learning:funnel": staff_only(),
     # --- allauth (its pages, its rules) ----------------------------------------------------------------------
     "account_login": (200, AFTER_LOGIN, AFTER_LOGIN, AFTER_LOGIN, AFTER_LOGIN),
     "account_request_login_code": (200, AFTER_LOGIN, AFTER_LOGIN, AFTER_LOGIN, AFTER_LOGIN),
@@ -179,6 +180,7 @@ POSTS: dict[str, tuple] = {
     "learning:manage": staff_only("→learning:manage"),
     "learning:survey_edit": staff_only("→learning:survey_edit"),
     "learning:outcomes": staff_only("→learning:outcomes"),
+    "learning:funnel": staff_only("→learning:funnel"),
     "applications:selection_next": staff_only("→applications:selection_cohort"),
     "applications:selection_promote": staff_only("→applications:selection_cohort"),
     "applications:selection_from_waitlist": staff_only("→applications:selection_cohort"),

@@ -57,7 +57,7 @@ BUDGETS: dict[str, int] = {
     "core:readyz": 3,
     "core:home": 5,  # the programme page, warmed as above
     "core:privacy": 3,
-    "dashboards:manager": 15,
+    "dashboards:manager": 17,  # 15, and two for the funnel's conversion rates (issue 22)
     "dashboards:member": 13,  # 12, and one for the entries whose sharing awaits their consent (issue 15)
     "learning:create": 8,
     "learning:detail": 6,
@@ -67,6 +67,7 @@ BUDGETS: dict[str, int] = {
     "learning:manage": 5,
     "learning:my_feedback": 5,
     "learning:outcomes": 8,
+    "learning:funnel": 8,
     "learning:reading": 4,
     "learning:results": 6,
     "learning:results_csv": 4,

@@ -95,6 +95,7 @@ class World(SiteWorld):
             "learning:survey_edit": {"pk": self.survey.pk},
             "learning:survey_csv": {"pk": self.survey.pk},
             "learning:outcomes": running,
+            "learning:funnel": running,
             "pairings:mark_met": {"pk": self.pairing.pk},
             "pairings:cohort_plan": {"pk": self.cohort_a.pk},
             "pairings:plan": {"pk": self.cohort_a.pk},
@@ -148,6 +149,7 @@ class World(SiteWorld):
             },
             "learning:edit": {"title": "Changed", "body": "Changed.", "kind": self.entry.kind},
             "learning:manage": {"programme": self.running.pk},
+            "learning:funnel": {"step": "applied", "applied-person": ["x:0"], "applied-note": ""},
             "learning:outcomes": {"items": ["knowledge", "confidence"], "own_ratings": "", "own_open": ""},
             "learning:survey_edit": {
                 "title": "Renamed",
