@@ -39,7 +39,7 @@ class Step:
 
 
 STEPS = (
-    Step("interest", "Registered interest", "Not registered interest"),
+    Step("interest", "Registered interest or applied", "Not registered interest"),
     Step("applied", "Applied", "Registered interest, not applied", "Apply"),
     Step("offered", "Offered a place", "Applied, not offered a place"),
     Step("confirmed", "Confirmed their place", "Offered, not confirmed", "Answer your offer"),

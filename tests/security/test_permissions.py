@@ -127,6 +127,8 @@ EXPECTED: dict[str, tuple] = {
     "learning:survey_csv": staff_only(),
     "learning:outcomes": staff_only(),
     "learning:funnel": staff_only(),
+    "dashboards:report": staff_only(),
+    "dashboards:report_csv": staff_only(),
     # --- allauth (its pages, its rules) ----------------------------------------------------------------------
     "account_login": (200, AFTER_LOGIN, AFTER_LOGIN, AFTER_LOGIN, AFTER_LOGIN),
     "account_request_login_code": (200, AFTER_LOGIN, AFTER_LOGIN, AFTER_LOGIN, AFTER_LOGIN),

@@ -96,6 +96,8 @@ class World(SiteWorld):
             "learning:survey_csv": {"pk": self.survey.pk},
             "learning:outcomes": running,
             "learning:funnel": running,
+            "dashboards:report": running,
+            "dashboards:report_csv": running,
             "pairings:mark_met": {"pk": self.pairing.pk},
             "pairings:cohort_plan": {"pk": self.cohort_a.pk},
             "pairings:plan": {"pk": self.cohort_a.pk},
