@@ -23,7 +23,7 @@ class LearningData:
             ),
             "survey_responses": rows(
                 SurveyResponse.objects.filter(member__in=members),
-                ["survey__title", "submitted_at", "updated_at"],
+                ["survey__title", "may_quote", "submitted_at", "updated_at"],
             ),
             "survey_answers": rows(
                 SurveyAnswer.objects.filter(response__member__in=members),
