@@ -44,3 +44,6 @@ class QuestionKind(models.TextChoices):
 
 
 RATING_CHOICES = [(1, "1"), (2, "2"), (3, "3"), (4, "4"), (5, "5")]
+
+# The surveys that ask whom in their group a member would feel comfortable contacting for advice (before, after).
+CONTACT_SURVEYS = [SurveyKind.BASELINE, SurveyKind.EVALUATION]

@@ -231,7 +231,7 @@ class SessionFeedbackForm(FreeTextMixin, forms.Form):
 class SurveyAnswerForm(FreeTextMixin, forms.Form):
     """One field per active question: `q<id>`."""
 
-    def __init__(self, *args, questions, **kwargs):
+    def __init__(self, *args, questions, contact_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.questions = list(questions)
         for question in self.questions:
@@ -255,6 +255,16 @@ class SurveyAnswerForm(FreeTextMixin, forms.Form):
             field.label = question.text
             field.help_text = question.help_text
             self.fields[f"q{question.pk}"] = field
+        if contact_choices:
+            self.fields["contacts"] = forms.TypedMultipleChoiceField(
+                label="Whom in your group would you feel comfortable contacting for advice?",
+                help_text="Optional. Only the manager sees your ticks, and only to count how connected the group "
+                "has become; nobody in the group sees whom you chose.",
+                choices=[(member.pk, f"{member.name} ({member.organisation})") for member in contact_choices],
+                coerce=int,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+            )
         if any(question.kind == QuestionKind.TEXT for question in self.questions):
             self.fields["may_quote"] = forms.BooleanField(
                 required=False,

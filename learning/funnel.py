@@ -121,7 +121,7 @@ def _people_of(programmes: list[Programme], cohort: Cohort | None = None) -> dic
     applications = Application.objects.filter(programme__in=programmes)
     if cohort is not None:
         applications = applications.filter(cohort=cohort)
-    applications = applications.select_related("user").annotate(
+    applications = applications.select_related("user", "cohort").annotate(
         was_offered=changed_to(ApplicationStatus.OFFERED),
         was_confirmed=changed_to(ApplicationStatus.CONFIRMED),
         sessions_attended=Count("attendance", filter=Q(attendance__status=AttendanceStatus.ATTENDED)),

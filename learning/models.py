@@ -301,3 +301,18 @@ class SurveyAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question}: {self.rating or self.text[:40]}"
+
+
+class AdviceContact(models.Model):
+    """In the baseline or the evaluation, a member ticked someone of their group whom they would feel comfortable
+    contacting for advice. Optional and private: only the manager's counts of connections use it."""
+
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="advice_contacts")
+    contact = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["response", "contact__name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["response", "contact"], name="advice_contact_once")]
+
+    def __str__(self) -> str:
+        return f"{self.response.member.name} → {self.contact.name}"

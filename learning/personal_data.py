@@ -1,7 +1,10 @@
+from django.db.models import Q
+
 from applications.personal_data import applications_of_subject
 from cohort_site.core.data_subjects import DataSubject, personal_data_source, rows
 
 from .models import (
+    AdviceContact,
     Authorship,
     Entry,
     ReadingTick,
@@ -29,6 +32,10 @@ class LearningData:
                 SurveyAnswer.objects.filter(response__member__in=members),
                 ["response__survey__title", "question__text", "rating", "text"],
             ),
+            "people_you_would_ask_for_advice": rows(
+                AdviceContact.objects.filter(response__member__in=members),
+                ["response__survey__title", "contact__name"],
+            ),
         }
         if subject.user is not None:
             data["entries_you_wrote"] = rows(
@@ -51,6 +58,8 @@ class LearningData:
         # Ratings stay for the programme's averages; the words go.
         SessionFeedback.objects.filter(member__in=members).update(what_worked="", what_to_change="")
         SurveyAnswer.objects.filter(response__member__in=members).update(text="")
+        # Whom they would ask for advice, and others' ticks of them: nothing is left to link them to anyone.
+        AdviceContact.objects.filter(Q(response__member__in=members) | Q(contact__in=members)).delete()
         if subject.user is None:
             return
         # Entries written with others keep the co-authors' work; entries the person wrote alone go.

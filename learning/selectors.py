@@ -253,6 +253,14 @@ def feedback_due(*, now: datetime.datetime, ended_after: datetime.datetime) -> Q
     )
 
 
+def advice_contact_choices(member: Application) -> QuerySet[Application]:
+    """Whom a member may tick as someone they would contact for advice: the other members of their group."""
+    cohort = member.cohort
+    if cohort is None:
+        return Application.objects.none()
+    return cohort_members(cohort).exclude(pk=member.pk)
+
+
 def survey_opening_sessions(survey: Survey) -> QuerySet[Session]:
     """Per cohort of the survey's programme, the session that opens the survey (`Survey.opens_at` says when)."""
     return Session.objects.filter(

@@ -15,8 +15,17 @@ from sessions_app.models import Session
 
 from . import outcomes
 from .defaults import OUTCOME_SURVEY_DEFAULTS, READING_LIST, SURVEYS
-from .enums import OUTCOME_SURVEYS, EntryKind, QuestionKind, SurveyKind, Visibility, audience_rank
+from .enums import (
+    CONTACT_SURVEYS,
+    OUTCOME_SURVEYS,
+    EntryKind,
+    QuestionKind,
+    SurveyKind,
+    Visibility,
+    audience_rank,
+)
 from .models import (
+    AdviceContact,
     Authorship,
     Entry,
     ReadingItem,
@@ -29,7 +38,7 @@ from .models import (
     SurveyResponse,
     Topic,
 )
-from .selectors import author_candidates, consent_awaited, entries_with_related
+from .selectors import advice_contact_choices, author_candidates, consent_awaited, entries_with_related
 
 VISIBILITY_BY_RANK = [Visibility.GROUP, Visibility.NETWORK, Visibility.PUBLIC]
 # A wider audience in a sentence: "sharing it beyond your group: with …".
@@ -423,10 +432,17 @@ def surveys_ensure_defaults(*, programme: Programme) -> list[Survey]:
 
 @transaction.atomic
 def survey_response_save(
-    *, survey: Survey, member: Application, answers: dict[int, int | str], may_quote: bool | None = None
+    *,
+    survey: Survey,
+    member: Application,
+    answers: dict[int, int | str],
+    may_quote: bool | None = None,
+    contacts: Sequence[int] | None = None,
 ) -> SurveyResponse:
     """Record (or update) a member's answers, keyed by question id. A rating question takes 1-5 or nothing.
-    `may_quote`: whether their written answers may be quoted without their name (None leaves it as it was)."""
+    `may_quote`: whether their written answers may be quoted without their name (None leaves it as it was).
+    `contacts`: in the baseline or the evaluation, the members of their group (application ids) they would feel
+    comfortable contacting for advice (None leaves them as they were; anyone outside the group is refused)."""
     questions = {q.pk: q for q in survey.questions.filter(is_active=True)}
     response, created = SurveyResponse.objects.get_or_create(
         survey=survey, member=member, defaults={"may_quote": bool(may_quote)}
@@ -447,6 +463,15 @@ def survey_response_save(
         else:
             defaults = {"rating": None, "text": str(value or "").strip()}
         SurveyAnswer.objects.update_or_create(response=response, question=question, defaults=defaults)
+    if contacts is not None and survey.kind in CONTACT_SURVEYS:
+        group = set(advice_contact_choices(member).values_list("pk", flat=True))
+        if set(contacts) - group:
+            raise ValidationError({"contacts": "Choose from the members of your group."})
+        AdviceContact.objects.filter(response=response).exclude(contact_id__in=contacts).delete()
+        have = set(AdviceContact.objects.filter(response=response).values_list("contact_id", flat=True))
+        AdviceContact.objects.bulk_create(
+            AdviceContact(response=response, contact_id=pk) for pk in sorted(set(contacts) - have)
+        )
     return response
 
 

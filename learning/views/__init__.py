@@ -23,7 +23,7 @@ from cohort_site.core.rules import is_active_staff
 from sessions_app.models import Session
 
 from .. import rules, selectors, services
-from ..enums import EntryKind, QuestionKind, Visibility
+from ..enums import CONTACT_SURVEYS, EntryKind, QuestionKind, Visibility
 from ..forms import (
     AudienceForm,
     EntryFilterForm,
@@ -405,13 +405,23 @@ class SurveyView(LoginRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "questions": self.survey.questions.filter(is_active=True)}
+        contacts = (
+            list(selectors.advice_contact_choices(self.member))
+            if self.survey.kind in CONTACT_SURVEYS
+            else None
+        )
+        return {
+            **super().get_form_kwargs(),
+            "questions": self.survey.questions.filter(is_active=True),
+            "contact_choices": contacts,
+        }
 
     def get_initial(self):
         if self.response is None:
             return {}
         return {
             "may_quote": self.response.may_quote,
+            "contacts": [c.contact_id for c in self.response.advice_contacts.all()],
             **{
                 f"q{a.question_id}": a.rating if a.question.kind == QuestionKind.RATING else a.text
                 for a in self.response.answers.select_related("question")
@@ -429,6 +439,7 @@ class SurveyView(LoginRequiredMixin, FormView):
             member=self.member,
             answers=form.answers(),
             may_quote=form.cleaned_data.get("may_quote", False),
+            contacts=form.cleaned_data.get("contacts") if "contacts" in form.fields else None,
         )
         messages.success(
             self.request, "Thank you: your answers are saved. You can change them here any time."

@@ -26,10 +26,12 @@ def test_the_report_opens_reads_cleanly_and_prints(live_server, page, screenshot
             "Who took part",
             "Attendance",
             "Coffee pairs",
+            "Connections in each group",
             "From interest to the follow-up",
             "What changed",
             "Learning shared with the network",
         ]
+        assert page.locator("svg.network").count() == 2  # the group before and after
         assert serious_axe_violations(page) == []
 
         page.emulate_media(media="print")

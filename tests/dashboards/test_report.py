@@ -5,6 +5,7 @@ import io
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from learning import services
@@ -142,5 +143,65 @@ def test_report_queries(client, report_world, django_assert_num_queries, extra):
         MemberFactory(cohort=report_world.cohort)
     with time_machine.travel(report_world.now, tick=False):
         client.force_login(StaffFactory())
-        with django_assert_num_queries(15):
+        with django_assert_num_queries(18):
             client.get(reverse("dashboards:report", kwargs={"slug": report_world.programme.slug}))
+
+
+def test_the_map_reconciles_with_ticks_coffee_pairs_and_attendance(client, report_world):
+    from django.utils import timezone
+
+    from learning.models import AdviceContact
+    from pairings.models import PairMember
+
+    world = report_world
+    people = [world.me, *world.others]
+    baseline, evaluation = (
+        Survey.objects.get(programme=world.programme, kind=kind) for kind in ("baseline", "evaluation")
+    )
+    services.survey_response_save(survey=baseline, member=people[0], answers={}, contacts=[people[1].pk])
+    services.survey_response_save(survey=evaluation, member=people[0], answers={}, contacts=[people[1].pk])
+    services.survey_response_save(survey=evaluation, member=people[3], answers={}, contacts=[people[2].pk])
+    met = PairMember.objects.filter(round=world.rounds[0]).order_by("pk").first()
+    met.met_at = timezone.now()
+    met.save(update_fields=["met_at"])
+    pair = sorted(met.pair.memberships.values_list("member_id", flat=True))
+    expected_after = {frozenset({people[0].pk, people[1].pk}), frozenset({people[2].pk, people[3].pk})}
+    expected_after |= {frozenset(p) for p in [(a, b) for i, a in enumerate(pair) for b in pair[i + 1 :]]}
+
+    response = _get(client, world, "dashboards:report")
+
+    [group] = response.context["report"].maps
+    assert AdviceContact.objects.count() == 3
+    assert (group.before.possible, group.before.connected, group.before.unconnected_people) == (15, 1, 4)
+    assert (group.after.connected, group.after.unconnected_people) == (
+        len(expected_after),
+        6 - len({p for tie in expected_after for p in tie}),
+    )
+    # Sessions 1 and 2 were attended by all six: every pair came to a session together.
+    assert group.together == 15
+    assert "who is connected before" in response.content.decode()
+
+
+def test_members_choose_only_from_their_group_and_see_only_their_own_ticks(client, report_world):
+    world = report_world
+    people = [world.me, *world.others]
+    baseline = Survey.objects.get(programme=world.programme, kind="baseline")
+    services.survey_response_save(survey=baseline, member=people[0], answers={}, contacts=[people[1].pk])
+    services.survey_response_save(survey=baseline, member=people[1], answers={}, contacts=[people[2].pk])
+    stranger = MemberFactory()
+    url = reverse("learning:survey", kwargs={"pk": baseline.pk})
+
+    with time_machine.travel(world.now, tick=False):
+        client.force_login(people[1].user)
+        page = client.get(url)
+        refused = client.post(url, {"contacts": [stranger.pk]})
+
+    form = page.context["form"]
+    assert [value for value, _ in form.fields["contacts"].choices] == [
+        p.pk for p in sorted(people[:1] + people[2:], key=lambda p: (p.name, p.pk))
+    ]
+    # Their own tick only: nothing says that Morgan ticked them.
+    assert form.initial["contacts"] == [people[2].pk]
+    assert refused.context["form"].errors["contacts"][0].startswith("Select a valid choice.")
+    with pytest.raises(ValidationError):
+        services.survey_response_save(survey=baseline, member=people[1], answers={}, contacts=[stranger.pk])
