@@ -358,3 +358,21 @@ def test_outcomes_page_queries(programme, cohort, sessions, client, django_asser
 
     with django_assert_num_queries(13):
         client.get(reverse("learning:outcomes", kwargs={"slug": programme.slug}))
+
+
+def test_the_manager_sets_the_follow_ups_delay_on_its_edit_page(programme, client):
+    services.outcome_items_set(programme=programme, items=["confidence"])
+    follow_up = Survey.objects.get(programme=programme, kind=SurveyKind.FOLLOW_UP)
+    baseline = Survey.objects.get(programme=programme, kind=SurveyKind.BASELINE)
+    client.force_login(StaffFactory())
+    empty = {"questions-TOTAL_FORMS": 0, "questions-INITIAL_FORMS": 0}
+
+    client.post(
+        reverse("learning:survey_edit", kwargs={"pk": follow_up.pk}),
+        {"title": "Six months on", "intro": "", "opens_after_session": 6, "follow_up_days": 180, **empty},
+    )
+    page = client.get(reverse("learning:survey_edit", kwargs={"pk": baseline.pk}))
+
+    follow_up.refresh_from_db()
+    assert (follow_up.title, follow_up.follow_up_days) == ("Six months on", 180)
+    assert list(page.context["settings_form"].fields) == ["title", "intro", "opens_after_session"]
