@@ -151,7 +151,8 @@ class World(SiteWorld):
             },
             "learning:edit": {"title": "Changed", "body": "Changed.", "kind": self.entry.kind},
             "learning:manage": {"programme": self.running.pk},
-            "learning:funnel": {"step": "applied", "applied-person": ["x:0"], "applied-note": ""},
+            # Nudges the person with an offer waiting (a refused role's POST queues nothing).
+            "learning:funnel": {"step": "confirmed", "confirmed-person": [f"a{self.offeree.pk}:0"]},
             "learning:outcomes": {"items": ["knowledge", "confidence"], "own_ratings": "", "own_open": ""},
             "learning:survey_edit": {
                 "title": "Renamed",
