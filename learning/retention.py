@@ -10,7 +10,7 @@ from applications.retention import member_answer_fields
 from cohort_site.core.retention import Counts, retention_rule
 from sessions_app.models import Attendance, GroupTopic, Session
 
-from .models import SessionFeedback, SurveyAnswer
+from .models import AdviceContact, SessionFeedback, SurveyAnswer
 
 
 # Registered here, the lowest layer that sees all of a member's written words: their application's answers,
@@ -20,7 +20,8 @@ from .models import SessionFeedback, SurveyAnswer
     "member_data",
     order=20,
     setting="MEMBER_DATA_RETENTION",
-    kept="members' written answers, attendance notes, topic descriptions, feedback and survey comments",
+    kept="members' written answers, attendance notes, topic descriptions, feedback and survey comments, and whom "
+    "they would ask for advice",
     after="their group's last session",
 )
 def member_data(now: datetime.datetime, dry_run: bool) -> Counts:
@@ -42,12 +43,14 @@ def member_data(now: datetime.datetime, dry_run: bool) -> Counts:
     )
     answers = SurveyAnswer.objects.filter(response__member__cohort__in=finished).exclude(text="")
     topics = GroupTopic.objects.filter(cohort__in=finished).exclude(description="")
+    contacts = AdviceContact.objects.filter(response__member__cohort__in=finished)
     counts = {
         "members' written answers": applications.count(),
         "attendance notes": notes.count(),
         "feedback comments": feedback.count(),
         "survey comments": answers.count(),
         "topic descriptions": topics.count(),
+        "ticks of whom to ask for advice": contacts.count(),
     }
     if not dry_run:
         with transaction.atomic():
@@ -56,6 +59,7 @@ def member_data(now: datetime.datetime, dry_run: bool) -> Counts:
             feedback.update(what_worked="", what_to_change="")
             answers.update(text="")
             topics.update(description="")
+            contacts.delete()
     return counts
 
 

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .network import urls as network_urls
+from .views import funnel, outcomes
 
 app_name = "learning"
 
@@ -27,6 +28,12 @@ urlpatterns = [
         "learning/manage/programmes/<slug:slug>/session-feedback.csv",
         views.programme_feedback_csv,
         name="results_csv",
+    ),
+    path("learning/manage/programmes/<slug:slug>/funnel/", funnel.FunnelView.as_view(), name="funnel"),
+    path(
+        "learning/manage/programmes/<slug:slug>/outcomes/",
+        outcomes.OutcomesView.as_view(),
+        name="outcomes",
     ),
     path(
         "learning/manage/sessions/<int:session_id>/",

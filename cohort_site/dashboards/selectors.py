@@ -32,6 +32,7 @@ from cohort_site.members.enums import ExpenseStatus
 from cohort_site.members.models import Expense
 from cohort_site.members.selectors import expenses_awaiting_decision_count, expenses_of
 from learning.enums import Visibility
+from learning.funnel import StepRow, conversion_rates
 from learning.models import Authorship, Entry, SessionFeedback
 from learning.network.selectors import events_proposed_waiting
 from learning.selectors import (
@@ -268,6 +269,9 @@ class ProgrammePipeline:
     awaiting_decision: int = 0
     waitlisted: int = 0
     cohorts: list[CohortPipeline] = field(default_factory=list)
+    funnel: list[StepRow] = field(
+        default_factory=list
+    )  # learning.funnel's steps, with their conversion rates
 
     def total(self, attribute: str) -> int:
         return sum(getattr(cohort, attribute) for cohort in self.cohorts)
@@ -316,6 +320,8 @@ def programme_pipelines(*, now: datetime.datetime) -> list[ProgrammePipeline]:
     _count_active_members(cohorts)
     _add_session_health(cohorts, now)
     _add_coffee_health(cohorts, now)
+    for programme_id, rows in conversion_rates(programmes).items():
+        pipelines[programme_id].funnel = rows
     return list(pipelines.values())
 
 

@@ -62,6 +62,7 @@ class EmailKind(models.TextChoices):
     NETWORK_EVENT_REMINDER = "network-event-reminder", "Sharing event reminder"
     NETWORK_DIGEST_CONFIRM = "network-digest-confirm", "Confirm a subscription to the network digest"
     NETWORK_DIGEST = "network-digest", "The monthly network digest"
+    LEARNING_NUDGE = "learning-nudge", "Nudge about a step not taken yet (apply, confirm, come, answer)"
     # Expenses (members)
     EXPENSE_SUBMITTED = "expense-submitted", "Expense claim received"
     EXPENSE_APPROVED = "expense-approved", "Expense claim approved"
@@ -124,6 +125,10 @@ class OptionalEmail(models.TextChoices):
     NETWORK_DIGEST = (
         EmailKind.NETWORK_DIGEST.value,
         "The monthly network digest of shared learning and sharing events, if you subscribed to it",
+    )
+    NUDGE = (
+        EmailKind.LEARNING_NUDGE.value,
+        "A nudge from the manager about a step you have not taken yet (applying, coming, answering a survey)",
     )
 
 

@@ -73,7 +73,8 @@ def test_command_reports_each_rule_and_a_second_run_finds_nothing(db):
         "recruitment (30 days after the programme's application deadline): removed 0 unsuccessful applications, "
         "0 expressions of interest.",
         "member_data (30 days after their group's last session): removed 0 members' written answers, "
-        "0 attendance notes, 0 feedback comments, 0 survey comments, 0 topic descriptions.",
+        "0 attendance notes, 0 feedback comments, 0 survey comments, 0 topic descriptions, 0 ticks of whom to ask "
+        "for advice.",
         "network (30 days after the event, or the sign-up): removed 0 sharing event registrations, 0 digest "
         "sign-ups never confirmed, 0 digest subscribers who unsubscribed.",
         "expense_receipts (30 days after the claim was paid or rejected): removed 0 receipts.",
@@ -159,13 +160,13 @@ def test_member_data_rule(finished_group):
 
     assert hopes_inside == "New ideas for our volunteers."
     assert line(inside, "member_data").endswith(
-        "removed 0 members' written answers, 0 attendance notes, 0 feedback comments, 0 survey comments, 0 topic descriptions."
+        "removed 0 members' written answers, 0 attendance notes, 0 feedback comments, 0 survey comments, 0 topic descriptions, 0 ticks of whom to ask for advice."
     )
     assert line(past, "member_data").endswith(
-        "removed 1 members' written answers, 1 attendance notes, 1 feedback comments, 1 survey comments, 1 topic descriptions."
+        "removed 1 members' written answers, 1 attendance notes, 1 feedback comments, 1 survey comments, 1 topic descriptions, 0 ticks of whom to ask for advice."
     )
     assert line(again, "member_data").endswith(
-        "removed 0 members' written answers, 0 attendance notes, 0 feedback comments, 0 survey comments, 0 topic descriptions."
+        "removed 0 members' written answers, 0 attendance notes, 0 feedback comments, 0 survey comments, 0 topic descriptions, 0 ticks of whom to ask for advice."
     )
     member.refresh_from_db()
     assert (member.hopes, member.challenge, member.accessibility_needs, member.status, member.name) == (
@@ -300,7 +301,7 @@ def test_dry_run_changes_nothing(finished_group):
     output = enforce(T + datetime.timedelta(days=DAYS) + SECOND, "--dry-run")
 
     assert line(output, "member_data").endswith(
-        "would remove 1 members' written answers, 1 attendance notes, 1 feedback comments, 1 survey comments, 1 topic descriptions."
+        "would remove 1 members' written answers, 1 attendance notes, 1 feedback comments, 1 survey comments, 1 topic descriptions, 0 ticks of whom to ask for advice."
     )
     member.refresh_from_db()
     assert member.hopes == "New ideas for our volunteers."

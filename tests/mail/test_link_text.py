@@ -145,6 +145,7 @@ LINK_TEXTS = {
     "learning-session-feedback": ["Give your feedback"],
     "learning-session-feedback-reminder": ["Give your feedback", "stop these reminders"],
     "learning-survey": ["Answer the questions"],
+    "learning-nudge": ["action", "stop these reminders"],
     "learning-survey-reminder": ["Answer the questions", "stop these reminders"],
     "learning-sharing-consent": ["Read the entry"],
     "learning-sharing-consent-reminder": ["Read the entry"],

@@ -25,8 +25,16 @@ from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.models import EmailAttachment, OutgoingEmail
 from cohort_site.mail.services import email_queue, emails_queue_many, opt_out_record
 from cohort_site.members.models import Expense
-from learning.models import DigestSubscriber, EventRegistration, SessionFeedback, SharingEvent, SurveyAnswer
+from learning.models import (
+    AdviceContact,
+    DigestSubscriber,
+    EventRegistration,
+    SessionFeedback,
+    SharingEvent,
+    SurveyAnswer,
+)
 from learning.services import (
+    outcome_items_set,
     reading_item_tick,
     session_feedback_save,
     survey_response_save,
@@ -84,6 +92,7 @@ COVERED = {
     "axes.AccessFailureLog": "account",
     "axes.AccessLog": "account",
     "core.User": "account",
+    "learning.AdviceContact": "learning",
     "learning.Authorship": "learning",
     "learning.DigestSubscriber": "network",
     "learning.EventRegistration": "network",
@@ -290,6 +299,11 @@ def world(client, db, django_capture_on_commit_callbacks):
         member=person,
         answers={rating_question.pk: 4, text_question.pk: "Morwenna found it useful"},
     )
+    # Whom she would ask for advice (the baseline asks; the partner ticked her too).
+    outcome_items_set(programme=programme, items=["confidence"])
+    baseline = programme.surveys.get(kind="baseline")
+    survey_response_save(survey=baseline, member=person, answers={}, contacts=[partner.pk])
+    survey_response_save(survey=baseline, member=partner, answers={}, contacts=[person.pk])
     reading_item_tick(item=ReadingItemFactory(programme=programme, title="A good read"), user=user, done=True)
 
     # The network: a sharing event registration (with their name and organisation), the digest subscription.
@@ -377,6 +391,7 @@ def test_export_has_every_section_with_the_exact_rows(world):
         "expenses": ["expense_claims"],
         "learning": [
             "entries_you_wrote",
+            "people_you_would_ask_for_advice",
             "reading_list_ticks",
             "session_feedback",
             "sharing_steps_you_took",
@@ -489,7 +504,10 @@ def test_export_has_every_section_with_the_exact_rows(world):
     assert [(row["rating"], row["what_worked"]) for row in learning["session_feedback"]] == [
         (5, "Morwenna liked the pairs")
     ]
-    assert len(learning["survey_responses"]) == 1
+    assert len(learning["survey_responses"]) == 2
+    assert learning["people_you_would_ask_for_advice"] == [
+        {"response__survey__title": "Before we start", "contact__name": "Pip Partner"}
+    ]
     assert sorted((row["text"], row["rating"]) for row in learning["survey_answers"]) == [
         ("", 4),
         ("Morwenna found it useful", None),
@@ -541,6 +559,8 @@ def test_after_erasure_nothing_names_the_person_and_counts_remain(world):
     assert rows_mentioning("Morwenna") == []
     assert rows_mentioning("Trelawney") == []
     assert rows_mentioning("farmers") == []
+    # Whom she would ask for advice, and the partner's tick of her: nothing links her to anyone.
+    assert list(AdviceContact.objects.all()) == []
     # Anonymous counts stay.
     person.refresh_from_db()
     assert (person.status, person.cohort, person.name) == ("confirmed", world["cohort"], "Erased person")

@@ -123,6 +123,10 @@ class World(SiteWorld):
             "learning:survey_results": {"pk": self.survey.pk},
             "learning:survey_edit": {"pk": self.survey.pk},
             "learning:survey_csv": {"pk": self.survey.pk},
+            "learning:outcomes": running,
+            "learning:funnel": running,
+            "dashboards:report": running,
+            "dashboards:report_csv": running,
             "pairings:mark_met": {"pk": self.pairing.pk},
             "pairings:cohort_plan": {"pk": self.cohort_a.pk},
             "pairings:plan": {"pk": self.cohort_a.pk},
@@ -186,6 +190,9 @@ class World(SiteWorld):
             "learning:event_propose": EVENT_FORM,
             "learning:event_edit": {**EVENT_FORM, "capacity": 40},
             "learning:digest": {},
+            # Nudges the person with an offer waiting (a refused role's POST queues nothing).
+            "learning:funnel": {"step": "confirmed", "confirmed-person": [f"a{self.offeree.pk}:0"]},
+            "learning:outcomes": {"items": ["knowledge", "confidence"], "own_ratings": "", "own_open": ""},
             "learning:survey_edit": {
                 "title": "Renamed",
                 "opens_after_session": 3,
