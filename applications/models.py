@@ -83,7 +83,7 @@ class Programme(models.Model):
         help_text="A place freed before this session of the group starts goes to the waitlist; once it has "
         "started, a freed place stays empty (joining that late is too late to catch up).",
     )
-    is_published = models.BooleanField(default=True)
+    is_published = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -42,6 +42,7 @@ EXPECTED: dict[str, tuple] = {
     ),
     "core:privacy": everyone(200),
     "applications:programme": everyone(200),
+    "applications:programmes": everyone(200),
     "applications:interest": everyone(200),
     "applications:interest_thanks": everyone(200),
     "applications:apply": everyone(200),
@@ -90,6 +91,7 @@ EXPECTED: dict[str, tuple] = {
     "learning:survey": (LOGIN, 404, 200, 200, 404),
     # --- Staff -----------------------------------------------------------------------------------------------
     "dashboards:manager": staff_only(),
+    "applications:programme_preview": staff_only(),
     "applications:selection_programme": staff_only(),
     "applications:selection_cohort": staff_only(),
     "applications:selection_emails": staff_only(),

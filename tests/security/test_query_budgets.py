@@ -42,6 +42,8 @@ BUDGETS: dict[str, int] = {
     "applications:next_group": 3,
     "applications:offer_respond": 4,
     "applications:privacy": 3,
+    "applications:programme_preview": 5,  # session, user, programme, drop-ins, sections (never cached)
+    "applications:programmes": 3,  # session, user, the programmes in one query
     "applications:private": 4,
     "applications:programme": 4,  # warmed: its sections come from the cached fragment (page_cache.py)
     "applications:selection_cohort": 10,

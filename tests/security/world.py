@@ -43,6 +43,7 @@ class World(SiteWorld):
         running = {"slug": self.running.slug}
         return {
             "applications:programme": {"slug": self.open.slug},
+            "applications:programme_preview": {"slug": self.open.slug},
             "applications:interest": {"slug": self.open.slug},
             "applications:interest_thanks": {"slug": self.open.slug},
             "applications:apply": {"slug": self.open.slug},
