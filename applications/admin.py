@@ -68,6 +68,7 @@ class ProgrammeAdmin(LabelledModelAdmin):
         "interest_applied_count",
         "application_count",
         "selection_link",
+        "page_link",
     ]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ProgrammeSectionInline, DropInInline, CandidateTimeInline]
@@ -109,6 +110,15 @@ class ProgrammeAdmin(LabelledModelAdmin):
         return format_html(
             '<a href="{}">Groups and waitlist</a>',
             reverse("applications:selection_programme", kwargs={"slug": programme.slug}),
+        )
+
+    @admin.display(description="Page")
+    def page_link(self, programme):
+        if programme.is_published:
+            return format_html('<a href="{}">Public page</a>', programme.get_absolute_url())
+        return format_html(
+            '<a href="{}">Preview (not published)</a>',
+            reverse("applications:programme_preview", kwargs={"slug": programme.slug}),
         )
 
 
@@ -235,6 +245,20 @@ APPLICATION_CSV_COLUMNS = [
 ]
 
 
+class ScoreListForm(forms.ModelForm):
+    """A score typed in the list of applications: each box named by whose application it scores."""
+
+    class Meta:
+        model = Application
+        fields = ["score"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["score"]
+        field.help_text = ""  # said once, in the column's heading; each box is named instead
+        field.widget.attrs.update({"max": 10, "aria-label": f"Score for {self.instance.name}, 0 to 10"})
+
+
 class GroupListFilter(admin.RelatedFieldListFilter):
     """The groups, each named with its programme, read in one query (not one more per group)."""
 
@@ -248,6 +272,12 @@ class ApplicationAdmin(QuickCheckboxMixin, LabelledModelAdmin):
     # What the manager reads down the list to choose whom to open (issue 24): who, from where, where they are
     # in selection and their score. The kind of role and the dates are filters on the right; 50 rows a page.
     list_display = ["name", "organisation", "status", "group", "submitted", "score"]
+    # Scored down the list, a page at a time: "Save" under the list keeps every score typed (0 to 10).
+    list_editable = ["score"]
+
+    def get_changelist_form(self, request, **kwargs):
+        return ScoreListForm
+
     list_filter = [
         "programme",
         "status",

@@ -32,7 +32,13 @@ class Programme(models.Model):
     """A call for a community of practice: what it is, who it is for, and its timeline."""
 
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(
+        "web address",
+        max_length=80,
+        unique=True,
+        help_text="The end of the programme page's address (…/programmes/this-part/): small letters, numbers and "
+        "hyphens. Filled in from the title.",
+    )
     summary = BoundedTextField(
         max_length=1000, help_text="One or two sentences shown at the top of the programme page."
     )
@@ -122,9 +128,18 @@ class ProgrammeSection(models.Model):
     """A block of the call's text (introduction, aims, what you gain, …), Markdown, shown in order."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="sections")
-    key = models.SlugField(max_length=60, help_text="A stable name, e.g. aims, about-you.")
+    key = models.SlugField(
+        "short name",
+        max_length=60,
+        help_text="One or two words naming the section in its programme, in small letters joined by hyphens "
+        "(aims, about-you). Each section of a programme has its own.",
+    )
     heading = models.CharField(max_length=200)
-    body = BoundedTextField(max_length=20000, help_text="Markdown.")
+    body = BoundedTextField(
+        max_length=20000,
+        help_text="A blank line starts a new paragraph; *words in stars* are emphasised, a line starting with "
+        "“- ” is a bullet, and [words](https://…) is a link.",
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -292,7 +307,13 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     manager_notes = BoundedTextField(max_length=5000, blank=True)
-    score = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(10)])
+    score = models.PositiveSmallIntegerField(
+        "score (0 to 10)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(10)],
+        help_text="Your own score for this application, from 0 (not a fit) to 10 (a strong fit); only staff see it.",
+    )
     next_group_interest_at = models.DateTimeField(
         null=True, blank=True, help_text="When a declined applicant asked to be considered for a later group."
     )

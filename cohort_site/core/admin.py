@@ -4,11 +4,11 @@ import axes.admin  # noqa: F401
 import django.contrib.auth.admin  # noqa: F401
 from allauth.account.models import EmailAddress
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-from django.contrib.auth.models import Group
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html

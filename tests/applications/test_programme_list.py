@@ -110,11 +110,17 @@ def test_home_page_shows_every_open_programme(client, programme, other):
 
 def test_home_page_shows_a_newly_published_programme_at_once(client, programme):
     draft = ProgrammeFactory(title="Volunteering that lasts", applications_open_at=OPENS, is_published=False)
-    before = [get(client, "/").content.decode(), get(client, reverse("applications:programmes")).content.decode()]
+    before = [
+        get(client, "/").content.decode(),
+        get(client, reverse("applications:programmes")).content.decode(),
+    ]
     draft.is_published = True
     draft.save()
 
-    after = [get(client, "/").content.decode(), get(client, reverse("applications:programmes")).content.decode()]
+    after = [
+        get(client, "/").content.decode(),
+        get(client, reverse("applications:programmes")).content.decode(),
+    ]
 
     assert [headings(page) for page in before] == [[], ["Relationships and connections"]]
     assert [headings(page) for page in after] == [
@@ -125,7 +131,9 @@ def test_home_page_shows_a_newly_published_programme_at_once(client, programme):
 
 def test_home_page_changes_when_a_second_programme_opens_with_no_row_saved(client, programme):
     ProgrammeFactory(
-        title="Volunteering that lasts", applications_open_at=london(2021, 7, 10, 9), applications_close_at=DEADLINE
+        title="Volunteering that lasts",
+        applications_open_at=london(2021, 7, 10, 9),
+        applications_close_at=DEADLINE,
     )
 
     before = get(client, "/", london(2021, 7, 9, 9)).content.decode()
@@ -139,7 +147,9 @@ def test_staff_preview_an_unpublished_programme(client, db):
     draft = ProgrammeFactory(title="Still being written", slug="draft", is_published=False)
     client.force_login(StaffFactory())
 
-    content = get(client, reverse("applications:programme_preview", kwargs={"slug": draft.slug})).content.decode()
+    content = get(
+        client, reverse("applications:programme_preview", kwargs={"slug": draft.slug})
+    ).content.decode()
 
     assert "Preview: this programme is not published yet, so only staff can see this page." in content
     assert '<h1 class="display-6">Still being written</h1>' in content

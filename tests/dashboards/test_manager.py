@@ -113,6 +113,8 @@ def test_outstanding_actions_are_listed_with_where_to_act(client, world, django_
     offers = "/admin/applications/application/?status__exact=offered"
     assert [(a.count, a.label, a.url) for a in response.context["actions"]] == [
         (1, "emails failed to send", "/staff/outbox/?status=failed"),
+        # Group 2 is recruiting while people wait: the waitlist's proposal (issue 20).
+        (19, "places free in Group 2 to offer from the waitlist", "/selection/groups/2/"),
         (1, "offers expire within two days", offers),
         (1, "offers not answered yet", offers),
         (1, "decision emails waiting as drafts", "/staff/outbox/?status=draft"),
@@ -164,7 +166,7 @@ def test_manager_dashboard_queries_do_not_grow_with_the_cohort(client, db, size,
     recruitment_around(world)
     with time_machine.travel(world.now, tick=False):
         client.force_login(StaffFactory())
-        with django_assert_num_queries(15):
+        with django_assert_num_queries(17):
             response = client.get(reverse("dashboards:manager"))
 
     assert response.context["pipelines"][0].confirmed == size
@@ -179,7 +181,7 @@ def test_the_next_session_of_each_programme_is_named_without_a_query_per_program
         SessionFactory(cohort=cohort, number=1, starts_at=world.now + datetime.timedelta(days=7))
     with time_machine.travel(world.now, tick=False):
         client.force_login(StaffFactory())
-        with django_assert_num_queries(15):
+        with django_assert_num_queries(17):
             response = client.get(reverse("dashboards:manager"))
 
     assert sorted(
