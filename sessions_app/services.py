@@ -648,7 +648,7 @@ def attendance_everyone_present(*, session: Session, by: User | None = None, now
     """Every member of the group attended, except those who sent apologies beforehand (they stay so): one click
     for the usual session, then the manager changes whoever did not come. Pressing it twice changes nothing."""
     apologised = session_apologies(session)
-    statuses = {
+    statuses: dict[int, str] = {
         member.pk: AttendanceStatus.APOLOGIES if member.pk in apologised else AttendanceStatus.ATTENDED
         for member in cohort_members(session.cohort)
     }

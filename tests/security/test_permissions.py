@@ -115,6 +115,7 @@ EXPECTED: dict[str, tuple] = {
     "mail:outbox": staff_only(),
     "mail:outbox_email": staff_only(),
     "mail:outbox_email_html": staff_only(),
+    "mail:outbox_email_edit": staff_only(),
     "members:expense_review": staff_only(),
     "members:expense_decide": staff_only(405),
     "members:expense_csv": staff_only(),
@@ -196,6 +197,7 @@ POSTS: dict[str, tuple] = {
     "members:leave": (LOGIN, 404, "→dashboards:member", "→dashboards:member", 404),
     "members:withdraw": staff_only("→applications:selection_cohort"),
     "mail:outbox": staff_only("→mail:outbox"),
+    "mail:outbox_email_edit": staff_only("→mail:outbox_email"),
 }
 
 OWN = own_routes()

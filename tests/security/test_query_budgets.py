@@ -80,6 +80,7 @@ BUDGETS: dict[str, int] = {
     "mail:outbox": 6,
     "mail:outbox_email": 4,
     "mail:outbox_email_html": 3,
+    "mail:outbox_email_edit": 3,
     "mail:unsubscribe": 2,
     "members:expense_csv": 3,
     "members:expense_receipt": 3,

@@ -22,6 +22,7 @@ from ..drafts import DraftSent, draft_hooks
 from ..enums import EmailKind, EmailStatus, SkipReason
 from ..models import EmailAttachment, OutgoingEmail
 from ..selectors import email_keys_existing
+from .editing import EditRefused, carry_changes
 from .opt_outs import is_opted_out, opted_out_addresses, unsubscribe_url
 from .status import emails_set_status, initial_status
 
@@ -387,6 +388,8 @@ def _redraft(email_ids: list[int], now: datetime.datetime) -> set[int]:
             email = mine[email_id]
             subject = redraft.subject
             body_text, body_html = _render_kind(kind, to=email.to, subject=subject, context=redraft.context)
+            if email.edited_at is not None:
+                subject, body_text, body_html = _carry_into_edit(email, subject, body_text)
             # The secrets it held stay out of the stored text, under the placeholders they had.
             for placeholder, value in sorted(
                 email.secrets.items(), key=lambda item: len(item[1]), reverse=True
@@ -398,6 +401,20 @@ def _redraft(email_ids: list[int], now: datetime.datetime) -> set[int]:
                 subject=subject, body_text=body_text, body_html=body_html
             )
     return out_of_date
+
+
+def _carry_into_edit(email: OutgoingEmail, subject: str, body_text: str) -> tuple[str, str, str]:
+    """A draft the manager edited keeps her words, with the programme's changes made in them (editing.py)."""
+    # A subject she wrote without the words that change (the offer's date) is kept as she wrote it; the text
+    # must keep each line the programme brings up to date, or it would state an old date.
+    edited_subject, _missing = carry_changes(email.original_subject, subject, email.subject)
+    edited_text, missing = carry_changes(email.original_text, body_text, email.body_text)
+    if missing:
+        raise EditRefused(
+            f"The draft to {email.to} was edited, and the programme fills in this line as the email is sent: "
+            f"“{missing}”. Edit the draft and put the line back as it was (or undo the edit), then send it."
+        )
+    return edited_subject, edited_text, ""
 
 
 def emails_retry_failed(*, email_ids: Iterable[int]) -> int:
