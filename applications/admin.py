@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from cohort_site.core.admin import (
     HTTPS_URL_FIELDS,
@@ -26,6 +26,7 @@ from .models import (
     CandidateTime,
     Cohort,
     DropIn,
+    EmailWording,
     ExpressionOfInterest,
     MemberOrganisation,
     Programme,
@@ -33,6 +34,7 @@ from .models import (
 )
 from .selectors import interests_with_applied
 from .services import cohort_size_refusal, member_organisations_import
+from .wording import PLACEHOLDERS, placeholders_text, preview_context, wording_errors, wording_fill
 
 
 def _decide(action: str, queryset) -> HttpResponseRedirect:
@@ -541,3 +543,60 @@ class ApplicationStatusChangeAdmin(LabelledModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class EmailWordingForm(forms.ModelForm):
+    """A programme's wording of an email: refused on save, with the reason, if it uses a placeholder its kind
+    does not have, leaves a brace unpaired, or leaves out one its kind must carry (an offer's link)."""
+
+    class Meta:
+        model = EmailWording
+        fields = ["programme", "kind", "subject", "body"]
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind:
+            for name, required in (("subject", False), ("body", True)):
+                for error in wording_errors(kind, data.get(name) or "", check_required=required):
+                    self.add_error(name, error)
+        return data
+
+
+@admin.register(EmailWording)
+class EmailWordingAdmin(LabelledModelAdmin):
+    """The programme's own wording of a decision email, with the placeholders it may use and a preview."""
+
+    form = EmailWordingForm
+    list_display = ["programme", "kind", "subject", "updated_at"]
+    list_filter = ["programme", "kind"]
+    list_select_related = ["programme"]
+    fields = ["programme", "kind", "subject", "body", "placeholders", "preview"]
+    readonly_fields = ["placeholders", "preview"]
+
+    @admin.display(description="placeholders it may use")
+    def placeholders(self, wording):
+        if wording.kind:
+            return placeholders_text(wording.kind)
+        return format_html_join(
+            "",
+            "<p><strong>{}</strong>: {}</p>",
+            ((kind.label, placeholders_text(kind)) for kind in PLACEHOLDERS),
+        )
+
+    @admin.display(description="preview")
+    def preview(self, wording):
+        if not wording.pk:
+            return "Save to see this email as one of the programme's applicants would receive it."
+        application = (
+            wording.programme.applications.select_related("cohort").order_by("-submitted_at").first()
+        )
+        if application is None:
+            return "No one has applied to this programme yet: the preview shows a real applicant's email."
+        context = preview_context(application)
+        return format_html(
+            "<p>As {} would receive it:</p><p><strong>{}</strong></p><pre>{}</pre>",
+            application.name,
+            wording_fill(wording.kind, wording.subject, context),
+            wording_fill(wording.kind, wording.body, context),
+        )

@@ -14,6 +14,7 @@ from cohort_site.core.fields import BoundedTextField
 from cohort_site.core.models import validate_timezone
 
 from .enums import (
+    DECISION_EMAILS,
     PLACE_HOLDING_STATUSES,
     ApplicationStatus,
     AvailabilityAnswer,
@@ -402,3 +403,28 @@ class ExpressionOfInterest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})"
+
+
+class EmailWording(models.Model):
+    """A programme's own wording of one kind of decision email, used instead of the default text
+    (templates/emails/), with placeholders such as {name} filled in for each applicant (applications/wording.py
+    says which each kind may use, and refuses others when it is saved)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="email_wordings")
+    kind = models.CharField(
+        "email", max_length=60, choices=[(kind.value, kind.label) for kind in DECISION_EMAILS.values()]
+    )
+    subject = models.CharField(max_length=300)
+    body = BoundedTextField("text", max_length=10000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "programme's email wording"
+        verbose_name_plural = "programmes' email wording"
+        ordering = ["programme", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "kind"], name="email_wording_one_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme}: {self.kind}"

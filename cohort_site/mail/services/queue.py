@@ -22,6 +22,7 @@ from ..drafts import DraftSent, draft_hooks
 from ..enums import EmailKind, EmailStatus, SkipReason
 from ..models import EmailAttachment, OutgoingEmail
 from ..selectors import email_keys_existing
+from ..wording import worded
 from .editing import EditRefused, carry_changes
 from .opt_outs import is_opted_out, opted_out_addresses, unsubscribe_url
 from .status import emails_set_status, initial_status
@@ -101,7 +102,7 @@ def email_queue(
     existing = OutgoingEmail.objects.filter(key=key).first()
     if existing is not None:
         return existing
-    body_text, body_html = _render_kind(kind, to=to, subject=subject, context=context)
+    subject, body_text, body_html = _render_kind(kind, to=to, subject=subject, context=context)
     return email_store(
         key=key,
         kind=kind,
@@ -117,11 +118,16 @@ def email_queue(
     )
 
 
-def _render_kind(kind: EmailKind, *, to: str, subject: str, context: dict | None) -> tuple[str, str]:
+def _render_kind(kind: EmailKind, *, to: str, subject: str, context: dict | None) -> tuple[str, str, str]:
+    """The subject, text and HTML of one message: the programme's own wording of its kind (mail/wording.py),
+    else its kind's templates."""
     context = {**(context or {}), "SITE_URL": settings.SITE_URL, "recipient_email": to, "subject": subject}
     if kind.optional:
         context["unsubscribe_url"] = unsubscribe_url(email=to, kind=kind)
-    return _render(kind.template, context)
+    worded_subject, worded_text = worded(kind, subject, context)
+    if worded_text is not None:
+        return worded_subject, worded_text.strip() + "\n", ""
+    return (subject, *_render(kind.template, context))
 
 
 def secret_placeholder(label: str) -> str:
@@ -277,14 +283,16 @@ def _row(email: NewEmail, opted_out: dict[EmailKind, set[str]]) -> OutgoingEmail
         opted_out=email.to.lower() in opted_out.get(kind, ()),
         erased=is_erased_address(email.to),
     )
-    body_text, body_html = _render_kind(kind, to=email.to, subject=email.subject, context=email.context)
+    subject, body_text, body_html = _render_kind(
+        kind, to=email.to, subject=email.subject, context=email.context
+    )
     return OutgoingEmail(
         key=email.key,
         kind=kind,
         to=email.to,
         user=email.user,
         reply_to=email.reply_to,
-        subject=email.subject,
+        subject=subject,
         body_text=body_text,
         body_html=body_html,
         optional=kind.optional,
@@ -386,8 +394,9 @@ def _redraft(email_ids: list[int], now: datetime.datetime) -> set[int]:
                 out_of_date.add(email_id)
                 continue
             email = mine[email_id]
-            subject = redraft.subject
-            body_text, body_html = _render_kind(kind, to=email.to, subject=subject, context=redraft.context)
+            subject, body_text, body_html = _render_kind(
+                kind, to=email.to, subject=redraft.subject, context=redraft.context
+            )
             if email.edited_at is not None:
                 subject, body_text, body_html = _carry_into_edit(email, subject, body_text)
             # The secrets it held stay out of the stored text, under the placeholders they had.
