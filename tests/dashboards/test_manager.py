@@ -111,10 +111,11 @@ def test_outstanding_actions_are_listed_with_where_to_act(client, world, django_
     response = dashboard_at(client, offered.offer_expires_at - datetime.timedelta(days=1))
 
     offers = "/admin/applications/application/?status__exact=offered"
+    group_two = reverse("applications:selection_cohort", kwargs={"pk": offered.cohort_id})
     assert [(a.count, a.label, a.url) for a in response.context["actions"]] == [
         (1, "emails failed to send", "/staff/outbox/?status=failed"),
         # Group 2 is recruiting while people wait: the waitlist's proposal (issue 20).
-        (19, "places free in Group 2 to offer from the waitlist", "/selection/groups/2/"),
+        (19, "places free in Group 2 to offer from the waitlist", group_two),
         (1, "offers expire within two days", offers),
         (1, "offers not answered yet", offers),
         (1, "decision emails waiting as drafts", "/staff/outbox/?status=draft"),
