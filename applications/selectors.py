@@ -54,8 +54,15 @@ class ProgrammeListing:
     past: list[Programme]
     unpublished: list[Programme]
 
-    def is_empty(self) -> bool:
-        return not (self.open or self.upcoming or self.past or self.unpublished)
+    def sections(self) -> list[tuple[str, str, list[Programme]]]:
+        """(id, heading, programmes) of each part that has any, in the page's order."""
+        parts = [
+            ("open", "Open for applications", self.open),
+            ("upcoming", "Opening soon", self.upcoming),
+            ("past", "Past programmes", self.past),
+            ("unpublished", "Not published yet", self.unpublished),
+        ]
+        return [part for part in parts if part[2]]
 
 
 def programmes_listed(*, include_unpublished: bool, now=None) -> ProgrammeListing:
