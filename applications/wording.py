@@ -102,9 +102,15 @@ def wording_errors(kind: str, text: str, *, check_required: bool) -> list[str]:
 
 
 def wording_fill(kind: str, text: str, context: dict) -> str:
-    """The wording with each placeholder replaced by its value for this email."""
+    """The wording with each placeholder replaced by its value for this email. One its kind does not have (saved
+    some other way than the checked form) is left as written rather than stopping the decision it goes with."""
     values = {p.name: p.value for p in PLACEHOLDERS[EmailKind(kind)]}
-    return PLACEHOLDER.sub(lambda match: str(values[match.group(1)](context)), text)
+
+    def value(match: re.Match) -> str:
+        found = values.get(match.group(1))
+        return match.group(0) if found is None else str(found(context))
+
+    return PLACEHOLDER.sub(value, text)
 
 
 @wording_source

@@ -100,3 +100,22 @@ def test_the_admin_lists_the_placeholders_and_previews_with_a_real_applicant(sta
         "<p>As Asha Patel would receive it:</p><p><strong>About Volunteering that lasts</strong></p>" in page
     )
     assert "Ask for the next group: [their own link to ask for the next group]" in page
+
+
+def test_a_placeholder_saved_outside_the_form_is_left_as_written_and_the_decision_still_goes(
+    programme, django_capture_on_commit_callbacks
+):
+    EmailWording.objects.create(
+        programme=programme,
+        kind=EmailKind.DECISION_WAITLISTED,
+        subject="Waitlist",
+        body="Dear {name}, {oops}.",
+    )
+    application = ApplicationFactory(programme=programme, name="Asha Patel")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        application_set_status(
+            application=application, status=ApplicationStatus.WAITLISTED, notify=Notify.SEND
+        )
+
+    assert [(m.subject, m.body) for m in mail.outbox] == [("Waitlist", "Dear Asha Patel, {oops}.\n")]
