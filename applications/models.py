@@ -14,8 +14,8 @@ from cohort_site.core.fields import BoundedTextField
 from cohort_site.core.models import validate_timezone
 
 from .enums import (
-    DECISION_EMAILS,
     PLACE_HOLDING_STATUSES,
+    WORDED_EMAILS,
     ApplicationStatus,
     AvailabilityAnswer,
     HolidayNation,
@@ -412,7 +412,7 @@ class EmailWording(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="email_wordings")
     kind = models.CharField(
-        "email", max_length=60, choices=[(kind.value, kind.label) for kind in DECISION_EMAILS.values()]
+        "email", max_length=60, choices=[(kind.value, kind.label) for kind in WORDED_EMAILS]
     )
     subject = models.CharField(max_length=300)
     body = BoundedTextField("text", max_length=10000)

@@ -15,9 +15,6 @@ from cohort_site.core.dates import date_text
 from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.wording import wording_source
 
-from .enums import DECISION_EMAILS
-
-WORDED_KINDS = list(DECISION_EMAILS.values())
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
@@ -46,13 +43,22 @@ GROUP = [
         "first_session_week", "the week of the group's first session", lambda c: c["first_session_week"]
     ),
 ]
+DEADLINE_AND_LINK = [
+    Placeholder("deadline", "the date and time to answer by", lambda c: c["deadline"], required=True),
+    Placeholder("link", "the link to confirm or turn down the place", lambda c: c["link"], required=True),
+]
+# One list for each kind in enums.WORDED_EMAILS.
 PLACEHOLDERS: dict[EmailKind, list[Placeholder]] = {
     EmailKind.DECISION_OFFERED: [
         *COMMON,
         *GROUP,
         Placeholder("weekly_time", "the group's weekly time, when it is known", lambda c: c["weekly_time"]),
-        Placeholder("deadline", "the date and time to answer by", lambda c: c["deadline"], required=True),
-        Placeholder("link", "the link to confirm or turn down the place", lambda c: c["link"], required=True),
+        *DEADLINE_AND_LINK,
+    ],
+    EmailKind.OFFER_REMINDER: [
+        *COMMON,
+        Placeholder("group", "the group's name", lambda c: _cohort(c, "name")),
+        *DEADLINE_AND_LINK,
     ],
     EmailKind.DECISION_WAITLISTED: COMMON,
     EmailKind.DECISION_DECLINED: [

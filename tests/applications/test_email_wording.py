@@ -8,9 +8,9 @@ from django.urls import reverse
 from applications.enums import ApplicationStatus, Notify
 from applications.models import EmailWording
 from applications.services import application_set_status
-from applications.wording import wording_errors
+from applications.wording import programme_wording, wording_errors
 from cohort_site.mail.enums import EmailKind
-from tests.factories import ApplicationFactory, ProgrammeFactory, StaffFactory
+from tests.factories import ApplicationFactory, CohortFactory, ProgrammeFactory, StaffFactory
 
 DECLINE = (
     "Dear {name},\n\nThank you for applying to {programme}. We are sorry: the group is full.\n\n"
@@ -119,3 +119,28 @@ def test_a_placeholder_saved_outside_the_form_is_left_as_written_and_the_decisio
         )
 
     assert [(m.subject, m.body) for m in mail.outbox] == [("Waitlist", "Dear Asha Patel, {oops}.\n")]
+
+
+def test_the_offer_reminder_can_be_worded_too(programme):
+    cohort = CohortFactory(programme=programme, name="Group 1")
+    application = ApplicationFactory(programme=programme, name="Asha Patel", cohort=cohort)
+    EmailWording.objects.create(
+        programme=programme,
+        kind=EmailKind.OFFER_REMINDER,
+        subject="{group} is waiting for you",
+        body="Dear {name}, answer by {deadline}: {link}",
+    )
+    # The context applications/reminders.py gives the offer reminder.
+    context = {
+        "application": application,
+        "programme": programme,
+        "cohort": cohort,
+        "deadline": "23:59 on Friday 6 June",
+        "link": "https://example.org/offer/x/",
+    }
+
+    assert programme_wording(EmailKind.OFFER_REMINDER, context) == (
+        "Group 1 is waiting for you",
+        "Dear Asha Patel, answer by 23:59 on Friday 6 June: https://example.org/offer/x/",
+    )
+    assert programme_wording(EmailKind.SESSION_REMINDER, context) is None
