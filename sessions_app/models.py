@@ -136,3 +136,29 @@ class SessionJoin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member.name} joined {self.session}"
+
+
+class GuestOffer(models.Model):
+    """A member whose group has ended offering to come back as a guest contributor to a later group, with a short
+    note of what they could talk about. One per person (offering again updates it); withdrawing deletes it. Once
+    staff invite them to a session, `guest` is that invitation (sessions_app.services.guest_offer_invite)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guest_offer"
+    )
+    note = BoundedTextField(max_length=1000, help_text="What they could talk about or lead.")
+    offered_at = models.DateTimeField(default=timezone.now)
+    guest = models.ForeignKey(
+        Guest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Their invitation.",
+    )
+
+    class Meta:
+        ordering = ["-offered_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Offer to contribute from {self.user.name or self.user.email}"

@@ -1,3 +1,5 @@
+from django.db.models import Q
+
 from applications.personal_data import applications_of_subject
 from cohort_site.core.data_subjects import (
     ERASED_NAME,
@@ -7,7 +9,11 @@ from cohort_site.core.data_subjects import (
     rows,
 )
 
-from .models import Attendance, Guest, SessionJoin
+from .models import Attendance, Guest, GuestOffer, SessionJoin
+
+
+def _offers_of(subject: DataSubject) -> Q:
+    return Q(user=subject.user) if subject.user is not None else Q(user__email__iexact=subject.email)
 
 
 @personal_data_source("schedule")
@@ -38,9 +44,14 @@ class ScheduleData:
                 Guest.objects.filter(email__iexact=subject.email),
                 ["session__number", "session__starts_at", "name", "email", "topic"],
             ),
+            "offers_to_contribute": rows(
+                GuestOffer.objects.filter(_offers_of(subject)),
+                ["note", "offered_at", "guest__session__number"],
+            ),
         }
 
     def erase(self, subject: DataSubject) -> None:
+        GuestOffer.objects.filter(_offers_of(subject)).delete()
         Attendance.objects.filter(member__in=applications_of_subject(subject)).update(note="")
         # When they clicked is theirs; whether they attended is the manager's record, kept anonymously.
         SessionJoin.objects.filter(member__in=applications_of_subject(subject)).delete()

@@ -10,6 +10,13 @@ urlpatterns = [
     path("schedule/calendar/reset/", views.calendar_reset, name="calendar_reset"),
     path("join/<str:token>/", views.join, name="join"),
     path("calendar/<int:user_id>/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("schedule/offer-to-contribute/", views.GuestOfferView.as_view(), name="guest_offer"),
+    path("staff/schedule/guest-offers/", views.GuestOfferListView.as_view(), name="guest_offers"),
+    path(
+        "staff/schedule/guest-offers/<int:pk>/invite/",
+        views.GuestOfferInviteView.as_view(),
+        name="guest_offer_invite",
+    ),
     path("staff/schedule/", views.CohortListView.as_view(), name="cohorts"),
     path("staff/schedule/cohorts/<int:pk>/", views.CohortScheduleView.as_view(), name="cohort_schedule"),
     path(

@@ -40,12 +40,13 @@ from learning.selectors import (
     feedback_for_member,
     reading_progress,
 )
+from pairings.alumni import AlumniOverview, alumni_overview
 from pairings.enums import RoundStatus
 from pairings.models import Round
 from pairings.selectors import CoffeeOverview, coffee_overview, member_of
 from sessions_app.enums import AttendanceStatus, SessionStatus
 from sessions_app.models import Session
-from sessions_app.selectors import MemberSchedule, member_schedule
+from sessions_app.selectors import MemberSchedule, ended_cohort_ids, member_schedule
 
 LATEST_ENTRIES = 5
 
@@ -87,6 +88,10 @@ class MemberDashboard:
     coffee: CoffeeOverview | None
     todo: ToDo
     latest_entries: list[Entry] = field(default_factory=list)
+    # A member whose group has ended: the monthly alumni coffee pairs (in or not, this month's pair).
+    alumni: AlumniOverview | None = None
+    # The group the coffee section is about has ended: no next round to wait for.
+    coffee_over: bool = False
 
 
 def member_offers(applications: list[Application]) -> list[Offer]:
@@ -159,12 +164,16 @@ def member_dashboard(user, *, now: datetime.datetime) -> MemberDashboard:
     ]
     sessions += schedule.later_sessions
     member = member_of(user, memberships=memberships)
+    # Whether a group of theirs has ended, from the sessions in hand; only then two more queries (alumni coffee).
+    ended = ended_cohort_ids(sessions, now=now)
     return MemberDashboard(
         schedule=schedule,
         # The dashboard does not offer to skip a round (the coffee pairs page does), so no next round is read.
         coffee=coffee_overview(member, now=now, with_next_round=False) if member is not None else None,
         todo=member_todo(user, now=now, memberships=memberships, offered=offered, sessions=sessions),
         latest_entries=latest_group_entries(user, memberships),
+        alumni=alumni_overview(user, now=now) if ended else None,
+        coffee_over=member is not None and member.cohort_id in ended,
     )
 
 

@@ -39,6 +39,7 @@ class EmailKind(models.TextChoices):
     COFFEE_INTRODUCTION = "coffee-introduction", "Coffee pair introduction"
     COFFEE_NUDGE = "coffee-nudge", "Coffee pair nudge"
     COFFEE_CHANGE = "coffee-change", "Coffee pair changed (someone left)"
+    ALUMNI_COFFEE_INTRODUCTION = "alumni-coffee-introduction", "Alumni coffee pair introduction (monthly)"
     # Learning
     LEARNING_SESSION_FEEDBACK = "learning-session-feedback", "Request for session feedback"
     LEARNING_SESSION_FEEDBACK_REMINDER = (

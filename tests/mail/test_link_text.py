@@ -141,6 +141,7 @@ LINK_TEXTS = {
     "coffee-introduction": ["your coffee pairs"],
     "coffee-nudge": ["your coffee pairs", "stop these reminders"],
     "coffee-change": ["your coffee pairs"],
+    "alumni-coffee-introduction": ["Alumni coffee pairs"],
     "learning-session-feedback": ["Give your feedback"],
     "learning-session-feedback-reminder": ["Give your feedback", "stop these reminders"],
     "learning-survey": ["Answer the questions"],

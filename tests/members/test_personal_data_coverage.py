@@ -33,11 +33,19 @@ from learning.services import (
     surveys_ensure_defaults,
 )
 from pairings.enums import RoundStatus
-from pairings.models import Pair, PairMember, SkipRequest
+from pairings.models import (
+    AlumniOptIn,
+    AlumniPair,
+    AlumniPairMember,
+    AlumniRound,
+    Pair,
+    PairMember,
+    SkipRequest,
+)
 from pairings.reminders import coffee_introductions
 from pairings.services import round_skip
 from sessions_app.enums import AttendanceStatus
-from sessions_app.models import Attendance, SessionJoin
+from sessions_app.models import Attendance, GuestOffer, SessionJoin
 from sessions_app.services import apologies_send, guest_invite, session_join_record
 from tests.factories import (
     AttendanceFactory,
@@ -80,12 +88,15 @@ COVERED = {
     "mail.EmailOptOut": "emails",
     "mail.OutgoingEmail": "emails",
     "members.Expense": "expenses",
+    "pairings.AlumniOptIn": "coffee",
+    "pairings.AlumniPairMember": "coffee",
     "pairings.PairMember": "coffee",
     "pairings.SkipRequest": "coffee",
     "sessions.Session": "account",  # not found by the walk (the user id is inside encoded data): signed out
     "sessions_app.Attendance": "schedule",
     "sessions_app.SessionJoin": "schedule",
     "sessions_app.Guest": "schedule",
+    "sessions_app.GuestOffer": "schedule",
 }
 
 NOT_PERSONAL = {
@@ -229,6 +240,14 @@ def world(client, db, django_capture_on_commit_callbacks):
     round_skip(member=person, round_=later)
     with django_capture_on_commit_callbacks(execute=True):
         emails_queue_many(coffee_introductions(NOW))
+    # Alumni: in the monthly pairs, with an earlier month's pair (rows made directly: the group is still on),
+    # and an offer to contribute to a later group.
+    AlumniOptIn.objects.create(user=user, opted_in_at=NOW)
+    alumni_round = AlumniRound.objects.create(month=datetime.date(2026, 2, 1), formed_at=NOW)
+    alumni_pair = AlumniPair.objects.create(round=alumni_round)
+    AlumniPairMember.objects.create(pair=alumni_pair, round=alumni_round, user=user)
+    AlumniPairMember.objects.create(pair=alumni_pair, round=alumni_round, user=partner.user)
+    GuestOffer.objects.create(user=user, note="Morwenna on rural isolation", offered_at=NOW)
 
     # Learning: an entry written alone, one written with the partner, a consent, feedback, a survey, a tick.
     EntryFactory(cohort=cohort, title="Morwenna's notes", body="Written alone.", authors=[user])
@@ -323,7 +342,7 @@ def test_export_has_every_section_with_the_exact_rows(world):
             "availability",
             "expressions_of_interest",
         ],
-        "coffee": ["coffee_pairs", "coffee_rounds_skipped"],
+        "coffee": ["alumni_coffee_opt_in", "alumni_coffee_pairs", "coffee_pairs", "coffee_rounds_skipped"],
         "emails": ["email_opt_outs", "emails_sent_to_you"],
         "expenses": ["expense_claims"],
         "learning": [
@@ -335,7 +354,7 @@ def test_export_has_every_section_with_the_exact_rows(world):
             "survey_responses",
             "your_authorship_and_consent",
         ],
-        "schedule": ["attendance", "guest_invitations", "joined_through_link"],
+        "schedule": ["attendance", "guest_invitations", "joined_through_link", "offers_to_contribute"],
     }
     account = data["account"]
     assert [(row["email"], row["name"], row["organisation"]) for row in account["account"]] == [
@@ -384,6 +403,10 @@ def test_export_has_every_section_with_the_exact_rows(world):
         (row["round"], row["announced"], row["partners"], row["met_at"]) for row in coffee["coffee_pairs"]
     ] == [(1, True, ["Pip Partner"], NOW)]
     assert [row["round__number"] for row in coffee["coffee_rounds_skipped"]] == [2]
+    assert coffee["alumni_coffee_opt_in"] == [{"opted_in_at": NOW}]
+    assert coffee["alumni_coffee_pairs"] == [
+        {"month": datetime.date(2026, 2, 1), "partners": ["Pip Partner"]}
+    ]
 
     emails = data["emails"]
     assert sorted(row["subject"] for row in emails["emails_sent_to_you"]) == [
@@ -428,6 +451,9 @@ def test_export_has_every_section_with_the_exact_rows(world):
     assert [(row["name"], row["topic"]) for row in schedule["guest_invitations"]] == [
         (NAME, "Rural isolation, by Morwenna")
     ]
+    assert schedule["offers_to_contribute"] == [
+        {"note": "Morwenna on rural isolation", "offered_at": NOW, "guest__session__number": None}
+    ]
     first = world["cohort"].sessions.get(number=1)
     assert schedule["joined_through_link"] == [
         {"session__number": 1, "session__starts_at": first.starts_at, "joined_at": first.starts_at}
@@ -465,6 +491,9 @@ def test_after_erasure_nothing_names_the_person_and_counts_remain(world):
     assert list(SessionJoin.objects.values_list("member", flat=True)) == [partner.pk]
     assert PairMember.objects.filter(met_at__isnull=False).count() == 2
     assert SkipRequest.objects.filter(member=person).count() == 1
+    # Out of the alumni coffee pairs and their offer withdrawn; the partner's earlier month stays theirs.
+    assert (AlumniOptIn.objects.count(), GuestOffer.objects.count()) == (0, 0)
+    assert list(AlumniPairMember.objects.values_list("user", flat=True)) == [partner.user.pk]
     assert list(Expense.objects.values_list("amount", "description", "receipt")) == [
         (Decimal("23.40"), "", "")
     ]

@@ -21,6 +21,7 @@ from cohort_site.mail.models import OutgoingEmail
 from cohort_site.mail.services import unsubscribe_token
 from learning.enums import Visibility
 from sessions_app.join_links import join_token
+from sessions_app.models import GuestOffer
 from tests.world import NOW, PDF, SiteWorld, site_world
 
 __all__ = ["NOW", "PDF", "ROLES", "World", "admin_routes", "build_world", "outcome", "own_routes", "routes"]
@@ -30,6 +31,10 @@ ROLES = ("anonymous", "applicant", "other_member", "member", "staff")
 
 @dataclass
 class World(SiteWorld):
+    # An offer to contribute (sessions_app.GuestOffer), made here rather than by the service: nobody in the
+    # world's groups has finished a group yet, and the staff pages need one to show.
+    guest_offer: GuestOffer | None = None
+
     def user(self, role: str) -> User | None:
         return {
             "anonymous": None,
@@ -86,6 +91,7 @@ class World(SiteWorld):
             "demo:sign_in_as": {"role": "manager"},
             "sessions:session_add": {"pk": self.cohort_a.pk},
             "sessions:session": {"pk": self.past_session.pk},
+            "sessions:guest_offer_invite": {"pk": self.guest_offer.pk},
             "learning:detail": {"pk": self.entry.pk},
             "learning:edit": {"pk": self.entry.pk},
             "learning:share": {"pk": self.entry.pk},
@@ -136,6 +142,9 @@ class World(SiteWorld):
                 f"round-{self.round.pk}-second": self.member.pk,
             },
             "members:expense_decide": {"status": "approved"},
+            "pairings:alumni": {"opt_in": "1"},
+            "sessions:guest_offer": {"note": "Setting up a men's shed."},
+            "sessions:guest_offer_invite": {f"offer-{self.guest_offer.pk}-session": self.future_session.pk},
             "members:staff_erasure": {"email": self.member.email, "confirm": "on"},
             "members:leave": {"reason": "Moving job."},
             "members:withdraw": {"reason": "Asked by phone."},
@@ -176,7 +185,9 @@ def _next_group_token(application: Application) -> str:
 def build_world(size: int = 1) -> World:
     """Call inside `time_machine.travel(NOW, tick=False)` (the `world` fixtures do)."""
     built = site_world(size)
-    return World(**{field.name: getattr(built, field.name) for field in fields(SiteWorld)})
+    world = World(**{field.name: getattr(built, field.name) for field in fields(SiteWorld)})
+    world.guest_offer = GuestOffer.objects.create(user=world.applicant.user, note="Rural befriending.")
+    return world
 
 
 # --- The URL configuration, walked ------------------------------------------------------------------------------

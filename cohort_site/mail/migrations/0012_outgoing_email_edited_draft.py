@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('mail', '0010_sharing_consent_kinds_out_of_date'),
+        ('mail', '0011_alumni_coffee_introduction_kind'),
     ]
 
     operations = [

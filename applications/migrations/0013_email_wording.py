@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0011_plain_words_for_the_manager'),
+        ('applications', '0012_plain_words_for_the_manager'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0010_programme_unpublished_by_default'),
+        ('applications', '0011_programme_unpublished_by_default'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0009_cohort_offered_time'),
+        ('applications', '0010_application_region_and_composer_mark'),
     ]
 
     operations = [
