@@ -75,6 +75,15 @@ class ProgrammeAdmin(LabelledModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ProgrammeSectionInline, DropInInline, CandidateTimeInline]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "is_published" and formfield is not None:
+            formfield.help_text = (
+                "Shown on the website once ticked. A new programme starts unticked: preview its page from the "
+                "“Page” column of the list of programmes, or from the list at /programmes/, then tick it."
+            )
+        return formfield
+
     def get_queryset(self, request):
         applied = Application.objects.filter(programme=OuterRef("programme"), email__iexact=OuterRef("email"))
         interest_applied = (

@@ -131,6 +131,7 @@ def test_admin_labels_are_plain_words(client, manager):
         False
     ] * 4
     assert ">Web address:<" in page
+    assert "A new programme starts unticked: preview its page" in page
     assert ">Short name:<" in page
     assert [
         Programme._meta.get_field("slug").verbose_name,
