@@ -44,7 +44,12 @@ class Topic(models.Model):
     """A tag on learning entries, shared by all programmes so the library can be browsed across them."""
 
     name = models.CharField(max_length=60)
-    slug = models.SlugField(max_length=70, unique=True)
+    slug = models.SlugField(
+        "web address",
+        max_length=70,
+        unique=True,
+        help_text="The end of the topic's address in the library: small letters, numbers and hyphens.",
+    )
 
     class Meta:
         ordering = ["name"]

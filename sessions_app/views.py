@@ -313,7 +313,7 @@ class SessionManageView(StaffRequiredMixin, TemplateView):
     """One session for the manager: details, move, cancel, guests and, after it starts, attendance."""
 
     template_name = "sessions_app/session_detail.html"
-    actions = ("details", "move", "cancel", "guest", "attendance", "remove_guest")
+    actions = ("details", "move", "cancel", "guest", "attendance", "everyone_present", "remove_guest")
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -372,7 +372,7 @@ class SessionManageView(StaffRequiredMixin, TemplateView):
         session = self.session
         if action not in self.actions:
             raise Http404("Unknown action.")
-        if action == "attendance":
+        if action in ("attendance", "everyone_present"):
             if not rules.can_record_attendance(request.user, session, self.now):
                 raise Http404("Attendance cannot be recorded for this session yet.")
         elif not rules.can_change_session(request.user, session):
@@ -449,6 +449,13 @@ class SessionManageView(StaffRequiredMixin, TemplateView):
             session=self.session, statuses=form.statuses(), by=request.user, now=self.now
         )
         return self.done("Attendance recorded.")
+
+    def do_everyone_present(self, request):
+        records = services.attendance_everyone_present(session=self.session, by=request.user, now=self.now)
+        attended = sum(1 for record in records if record.status == AttendanceStatus.ATTENDED)
+        return self.done(
+            f"{counted(attended, 'member', 'members')} marked as attended. Change anyone who did not come."
+        )
 
 
 class SessionNotesEditView(StaffRequiredMixin, TemplateView):

@@ -15,6 +15,8 @@ SYSTEM_TEXT = [
     "mail.OutgoingEmail.body_html",
     "mail.OutgoingEmail.body_text",
     "mail.OutgoingEmail.last_error",
+    # The programme's own wording of a draft the manager edited (her text is limited by the edit form).
+    "mail.OutgoingEmail.original_text",
 ]
 
 

@@ -42,6 +42,7 @@ EXPECTED: dict[str, tuple] = {
     ),
     "core:privacy": everyone(200),
     "applications:programme": everyone(200),
+    "applications:programmes": everyone(200),
     "applications:interest": everyone(200),
     "applications:interest_thanks": everyone(200),
     "applications:apply": everyone(200),
@@ -107,6 +108,7 @@ EXPECTED: dict[str, tuple] = {
     "learning:event_propose": (LOGIN, 404, 200, 200, 404),
     # --- Staff -----------------------------------------------------------------------------------------------
     "dashboards:manager": staff_only(),
+    "applications:programme_preview": staff_only(),
     "applications:selection_programme": staff_only(),
     "applications:selection_cohort": staff_only(),
     "applications:selection_emails": staff_only(),
@@ -134,6 +136,7 @@ EXPECTED: dict[str, tuple] = {
     "mail:outbox": staff_only(),
     "mail:outbox_email": staff_only(),
     "mail:outbox_email_html": staff_only(),
+    "mail:outbox_email_edit": staff_only(),
     "members:expense_review": staff_only(),
     "members:expense_decide": staff_only(405),
     "members:expense_csv": staff_only(),
@@ -235,6 +238,7 @@ POSTS: dict[str, tuple] = {
     "members:leave": (LOGIN, 404, "→dashboards:member", "→dashboards:member", 404),
     "members:withdraw": staff_only("→applications:selection_cohort"),
     "mail:outbox": staff_only("→mail:outbox"),
+    "mail:outbox_email_edit": staff_only("→mail:outbox_email"),
 }
 
 OWN = own_routes()

@@ -16,6 +16,8 @@ from applications.links import application_token, offer_token
 from applications.models import Application
 from applications.services import current_offer
 from cohort_site.core.models import User
+from cohort_site.mail.enums import EmailKind
+from cohort_site.mail.models import OutgoingEmail
 from cohort_site.mail.services import unsubscribe_token
 from learning.enums import Visibility
 from learning.network.links import cancel_token, confirm_token
@@ -62,6 +64,7 @@ class World(SiteWorld):
         running = {"slug": self.running.slug}
         return {
             "applications:programme": {"slug": self.open.slug},
+            "applications:programme_preview": {"slug": self.open.slug},
             "applications:interest": {"slug": self.open.slug},
             "applications:interest_thanks": {"slug": self.open.slug},
             "applications:apply": {"slug": self.open.slug},
@@ -88,6 +91,7 @@ class World(SiteWorld):
             "applications:next_group": {"token": _next_group_token(self.applicant)},
             "mail:unsubscribe": {"token": unsubscribe_token(email=member.email, kind="coffee-reminder")},
             "mail:outbox_email": {"pk": self.email.pk},
+            "mail:outbox_email_edit": {"pk": self.draft_email().pk},
             "mail:outbox_email_html": {"pk": self.email.pk},
             "members:expense_receipt": {"pk": self.expense.pk},
             "members:withdraw": {"pk": member.pk},
@@ -137,6 +141,10 @@ class World(SiteWorld):
             "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-real-key"},
         }
 
+    def draft_email(self) -> OutgoingEmail:
+        """The offer to the offeree, waiting as a draft (the world made it with Notify.DRAFT)."""
+        return OutgoingEmail.objects.get(kind=EmailKind.DECISION_OFFERED, to=self.offeree.email)
+
     def query(self) -> dict[str, str]:
         """Query strings a page needs to show anything (the admin passes the chosen ids)."""
         return {"applications:selection_decide": f"?ids={self.offeree.pk}"}
@@ -171,6 +179,7 @@ class World(SiteWorld):
             "members:leave": {"reason": "Moving job."},
             "members:withdraw": {"reason": "Asked by phone."},
             "mail:outbox": {"action": "send_drafts", "emails": [self.email.pk]},
+            "mail:outbox_email_edit": {"subject": "Your place", "body_text": "Dear Oni, a place is yours."},
             "applications:selection_next": {},
             "applications:selection_promote": draft,
             "applications:selection_from_waitlist": {"count": 1, **draft},
