@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils.safestring import mark_safe
 
-from applications.enums import RoleType
+from applications.enums import Region, RoleType
 from applications.models import Application, Programme
 from cohort_site.core.charts import network_svg
 from cohort_site.core.dates import ISO_DAY, local_text
@@ -64,6 +64,7 @@ class Report:
     programme: Programme
     members: int
     by_role: list[tuple[str, int]]
+    by_region: list[tuple[str, int]]
     by_organisation: list[tuple[str, int]]
     sessions: list[SessionLine]
     coffee: list[CoffeeLine]
@@ -92,6 +93,7 @@ def programme_report(programme: Programme, *, now: datetime.datetime) -> Report:
     roles = Counter(
         RoleType(a.role_type).label if a.role_type in RoleType.values else "Other" for a in took_part
     )
+    regions = Counter(Region(a.region).label if a.region in Region.values else "Not said" for a in took_part)
     organisations = Counter(" ".join(a.organisation.split()) for a in took_part)
     group_sizes = Counter(a.cohort_id for a in took_part if a.cohort_id is not None)
     sessions = (
@@ -118,6 +120,7 @@ def programme_report(programme: Programme, *, now: datetime.datetime) -> Report:
         programme=programme,
         members=len(took_part),
         by_role=sorted(roles.items(), key=lambda item: (-item[1], item[0])),
+        by_region=sorted(regions.items(), key=lambda item: (-item[1], item[0])),
         by_organisation=sorted(organisations.items(), key=lambda item: (-item[1], item[0].lower())),
         sessions=[SessionLine(s, s.attended, group_sizes.get(s.cohort_id, 0)) for s in sessions],
         coffee=[CoffeeLine(r, r.groups, r.met) for r in rounds],
@@ -199,6 +202,10 @@ def report_rows(report: Report, tz) -> list[list]:
     rows += [
         ["Who took part: role", role, n, report.members, percent(n, report.members)]
         for role, n in report.by_role
+    ]
+    rows += [
+        ["Who took part: region", region, n, report.members, percent(n, report.members)]
+        for region, n in report.by_region
     ]
     rows += [
         ["Who took part: organisation", name, n, report.members, percent(n, report.members)]

@@ -37,6 +37,9 @@ def build_report_world():
     world = build_world(6)
     world.others[0].organisation = "=HYPERLINK(1)"
     world.others[0].save(update_fields=["organisation"])
+    for other, region in zip(world.others, ["wales", "wales", "london"], strict=False):
+        other.region = region
+        other.save(update_fields=["region"])
     services.outcome_items_set(programme=world.programme, items=["confidence", "intention"])
     surveys = {s.kind: s for s in Survey.objects.filter(programme=world.programme)}
     people = [world.me, *world.others]
@@ -74,6 +77,7 @@ def test_the_report_shows_who_took_part_attendance_coffee_and_change(client, rep
 
     report = response.context["report"]
     assert (report.members, report.by_role) == (6, [("I work directly in a front-line role", 6)])
+    assert report.by_region == [("Not said", 3), ("Wales", 2), ("London", 1)]
     assert [(line.session.number, line.attended, line.members) for line in report.sessions] == [
         (1, 6, 6),
         (2, 6, 6),
@@ -102,6 +106,11 @@ def test_the_csv_has_the_same_figures_in_safe_cells(client, report_world):
     assert rows[0] == ["Section", "What", "Figure", "Out of", "Share"]
     assert rows[1] == ["Who took part", "Members", "6", "", ""]
     assert ["Who took part: organisation", "'=HYPERLINK(1)", "1", "6", "17%"] in rows
+    assert [row for row in rows if row[0] == "Who took part: region"] == [
+        ["Who took part: region", "Not said", "3", "6", "50%"],
+        ["Who took part: region", "Wales", "2", "6", "33%"],
+        ["Who took part: region", "London", "1", "6", "17%"],
+    ]
     changes = [row for row in rows if row[0].startswith("Change:")]
     assert changes[:2] == [
         [
