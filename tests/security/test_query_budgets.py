@@ -58,7 +58,7 @@ BUDGETS: dict[str, int] = {
     "core:home": 5,  # the programme page, warmed as above
     "core:privacy": 3,
     "dashboards:manager": 15,
-    "dashboards:member": 13,  # 12, and one for the entries whose sharing awaits their consent (issue 15)
+    "dashboards:member": 12,  # the entries awaiting consent are read with the latest entries (issue 24)
     "learning:create": 8,
     "learning:detail": 6,
     "learning:edit": 7,
