@@ -72,6 +72,9 @@ MIDDLEWARE = [
     # Pages compressed for browsers that ask (16 KB of programme page is 4 KB); after whitenoise, which serves
     # its static files already compressed. Django adds random padding against BREACH.
     "django.middleware.gzip.GZipMiddleware",
+    # A visitor's kept public page (no session or message cookie), served before the rest of the stack with the
+    # same headers; applications/middleware.py.
+    "applications.middleware.VisitorPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
