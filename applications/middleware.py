@@ -7,7 +7,8 @@ asks for can be served here when the cache holds it for its address, still curre
 the version and the page). What the stack would have added to that page is added here the same way: the
 visitor's CSRF token and cookie (Django's own CSRF middleware), X-Frame-Options (Django's), our security
 headers and the length (`StoredPage.response` sets `Vary`, and the gzip encoding when the visitor accepts it). Anything else (a session or
-message cookie, another method, an address not kept, the cache unreachable) goes down the stack as before.
+message cookie, another method, an address not kept, the cache unreachable) goes down the stack as before; only
+the addresses this process has seen kept are looked up, so other pages (/healthz) pay nothing for it.
 `tests/applications/test_visitor_pages.py` holds it to the same headers as the full path.
 """
 
@@ -19,7 +20,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 
 from cohort_site.core.middleware import security_headers
 
-from .page_cache import stored_by_address
+from .page_cache import address_may_be_kept, stored_by_address
 
 
 class VisitorPageMiddleware:
@@ -42,6 +43,7 @@ class VisitorPageMiddleware:
             request.method == "GET"
             and settings.SESSION_COOKIE_NAME not in cookies
             and CookieStorage.cookie_name not in cookies
+            and address_may_be_kept(request)
         )
 
     def kept_page(self, request: HttpRequest) -> HttpResponse | None:

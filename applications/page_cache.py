@@ -289,6 +289,26 @@ def page_to_cache(
         values[_address_key(request.get_full_path(), translation.get_language() or "")] = stored
     with contextlib.suppress(*CACHE_ERRORS):
         cache.set_many(values, FRAGMENT_SECONDS)
+        if request is not None:
+            _remember_kept(request.get_full_path())
+
+
+# The addresses this process has seen a visitor's page kept for (stored here, or found by the view): only these
+# are looked up before the stack runs, so every other request (/healthz, the sign-in page) costs no round trip
+# to the cache. A bound, so addresses made up with query strings cannot grow it without limit.
+KEPT_ADDRESSES: set[str] = set()
+KEPT_ADDRESSES_MAX = 4096
+
+
+def _remember_kept(full_path: str) -> None:
+    if len(KEPT_ADDRESSES) >= KEPT_ADDRESSES_MAX:
+        KEPT_ADDRESSES.clear()
+    KEPT_ADDRESSES.add(full_path)
+
+
+def address_may_be_kept(request: HttpRequest) -> bool:
+    """Whether a visitor's page may be kept for this address: one this process has seen kept."""
+    return request.get_full_path() in KEPT_ADDRESSES
 
 
 def _address_key(full_path: str, language: str) -> str:
@@ -311,7 +331,8 @@ def stored_by_address(request: HttpRequest, *, page: str | None = None) -> Store
     any change to what the pages show replaces the version, so a programme edited or unpublished is never served
     from here; and the window in time, the time left, the language).
     """
-    address = _address_key(request.get_full_path(), translation.get_language() or "")
+    full_path = request.get_full_path()
+    address = _address_key(full_path, translation.get_language() or "")
     try:
         found = cache.get_many([VERSION_KEY, address])
     except CACHE_ERRORS:
@@ -324,4 +345,5 @@ def stored_by_address(request: HttpRequest, *, page: str | None = None) -> Store
         version=version, page=name, now=timezone.now()
     ):
         return None
+    _remember_kept(full_path)
     return stored

@@ -126,7 +126,8 @@ if REDIS_URL and not DEBUG and redis_needs_password(REDIS_URL):
     # is reached with a password (redis://:PASSWORD@host:6379/0), or start-up stops.
     raise ImproperlyConfigured("REDIS_URL names a Redis on another host without a password: add one.")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's, keeping one client per connection pool (cohort_site/core/cache.py).
+    CACHES = {"default": {"BACKEND": "cohort_site.core.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -147,3 +147,42 @@ def test_a_stored_page_compressed_in_pieces_is_one_valid_gzip_stream(programme, 
     assert [TOKENS.sub("", b) for b in bodies] == [TOKENS.sub("", html)] * 2
     assert bodies[0] != bodies[1]  # a fresh submission token each time
     assert len(responses[0].content) < len(html) / 5
+
+
+# --- Round trips to the cache -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def on_redis(settings, private_redis):
+    """The site's cache on a Redis of the test's own (our backend), and a counter of the commands it has run."""
+    import redis
+
+    url, _ = private_redis
+    settings.CACHES = {"default": {"BACKEND": "cohort_site.core.cache.RedisCache", "LOCATION": url}}
+    server = redis.Redis.from_url(url)
+
+    def commands() -> int:  # INFO counts itself once it has run
+        return server.info("stats")["total_commands_processed"]
+
+    return commands
+
+
+def test_a_kept_page_costs_one_round_trip_and_other_pages_none(programme, section, on_redis):
+    get(Client(), programme.get_absolute_url())  # rendered and kept
+    before = on_redis()
+    kept = get(Client(), programme.get_absolute_url())
+    after_kept = on_redis()
+    health = Client().get("/healthz")
+    after_health = on_redis()
+
+    assert (kept.status_code, health.status_code) == (200, 200)
+    assert (after_kept - before, after_health - after_kept) == (1 + 1, 0 + 1)  # the MGET; nothing; each INFO
+
+
+def test_the_redis_cache_keeps_one_client_and_still_stores(on_redis):
+    from django.core.cache import cache
+
+    cache.set("a", {"b": 1})
+
+    assert (cache.get("a"), cache.get_many(["a", "missing"])) == ({"b": 1}, {"a": {"b": 1}})
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)
