@@ -265,7 +265,8 @@ def page_from_cache(key: str, request: HttpRequest) -> HttpResponse | None:
         stored = cache.get(key)
     except CACHE_ERRORS:
         return None
-    return None if stored is None else stored.response(request)
+    # Anything else under the key (a page kept as text by the code before StoredPage) is rendered afresh.
+    return stored.response(request) if isinstance(stored, StoredPage) else None
 
 
 def page_to_cache(

@@ -186,3 +186,16 @@ def test_the_redis_cache_keeps_one_client_and_still_stores(on_redis):
 
     assert (cache.get("a"), cache.get_many(["a", "missing"])) == ({"b": 1}, {"a": {"b": 1}})
     assert cache._cache.get_client() is cache._cache.get_client(write=True)
+
+
+def test_a_page_kept_as_text_by_the_code_before_is_rendered_afresh(client, programme, section):
+    from django.core.cache import cache
+
+    get(Client(), "/")  # the home page: kept under its whole-page key only
+    keys = [k for k in cache._cache if ":page:" in k]  # locmem's own keys
+    assert len(keys) == 1
+    cache.set(keys[0].split(":", 2)[2], "<p>an old page</p>")
+
+    response = get(Client(), "/")
+
+    assert (response.status_code, "Our aims" in response.content.decode()) == (200, True)
