@@ -183,6 +183,7 @@ ANSWER_FIELDS = [
     "organisation",
     "role",
     "role_type",
+    "region",
     "pandemic_work",
     "learning_gained",
     "motivation",
@@ -209,6 +210,7 @@ APPLICATION_CSV_COLUMNS = [
     ("Organisation", lambda a, availability: a.organisation),
     ("Role", lambda a, availability: a.role),
     ("Role type", lambda a, availability: a.get_role_type_display()),
+    ("Region", lambda a, availability: a.get_region_display()),
     ("Pandemic work", lambda a, availability: a.pandemic_work),
     ("Learning gained", lambda a, availability: a.learning_gained),
     ("Why take part", lambda a, availability: a.motivation),
@@ -231,6 +233,7 @@ APPLICATION_CSV_COLUMNS = [
         ),
     ),
     ("Score", lambda a, availability: "" if a.score is None else a.score),
+    ("When proposing groups", lambda a, availability: a.get_composer_mark_display()),
     ("Notes", lambda a, availability: a.manager_notes),
 ]
 
@@ -252,6 +255,8 @@ class ApplicationAdmin(QuickCheckboxMixin, LabelledModelAdmin):
         "programme",
         "status",
         "role_type",
+        "region",
+        "composer_mark",
         ("cohort", GroupListFilter),
         "organisation_support",
         "submitted_at",
@@ -284,9 +289,9 @@ class ApplicationAdmin(QuickCheckboxMixin, LabelledModelAdmin):
         "next_group_interest_at",
     ]
     fieldsets = [
-        ("Assessment", {"fields": ["manager_notes", "score"]}),
+        ("Assessment", {"fields": ["manager_notes", "score", "composer_mark"]}),
         ("Status", {"fields": ["programme", "status", "status_changed_at", "cohort", "user"]}),
-        ("About them", {"fields": ["name", "email", "organisation", "role", "role_type"]}),
+        ("About them", {"fields": ["name", "email", "organisation", "role", "role_type", "region"]}),
         (
             "Their answers",
             {

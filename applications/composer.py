@@ -17,14 +17,17 @@ The objective: maximise the weighted number of people placed, where placing some
 `avoid_if_need_be`); an unscored applicant counts as 0. So a score of 10 weighs twice a score of 0, two people
 always outweigh one, and a firmer yes wins among equals.
 
-The integer programme (one group per time: a group is identified by its time, as one manager runs them):
-    y[t] in {0, 1}        a group meets at time t
-    z[a, t] in {0, 1}     applicant a is in that group (only where a said yes or if need be to t)
+The integer programme (two or more groups may meet at one time when demand fills them):
+    y[t] in {0, 1, ...}   how many groups meet at time t (no more than the groups wanted, nor than those who can
+                          make t could fill to the smallest group size)
+    z[a, t] in {0, 1}     applicant a is in a group at t (only where a said yes or if need be to t)
     sum_t z[a, t] <= 1    (= 1 for "must include")           z[a, t] <= y[t]
     sum_a z[a, t] <= size * y[t]                              sum_a z[a, t] >= min_size * y[t]
     sum_t y[t] <= groups (when given)
     sum over a of one organisation z[a, t] <= k * y[t]        sum over a of a role z[a, t] >= minimum * y[t]
     z[a, t] = 1 for a pin
+The rules of the groups meeting at one time are held together (size, organisations and roles times y[t]); the
+people placed at t are then shared among its y[t] groups so that each keeps them (`_split`).
 Weights are integers, so an answer whose bound is less than 1 above it is optimal; the solver stops there or at
 the time limit with the best answer so far and its bound. It starts from the greedy answer (below), so the answer
 is never worse than it. If the pins or "must include" marks make the rules impossible, it solves again with the
@@ -221,23 +224,30 @@ def compose(
         )
     except ImportError:  # pragma: no cover - highspy is a dependency; a broken install still gets an answer
         solved = None
+    counts: dict[Hashable, int] = {}
     if solved is None:
         chosen, bound, status = greedy, float("inf"), GREEDY  # no bound is known
     else:
-        chosen, bound, status = solved
+        chosen, bound, status, counts = solved
         # The solver starts from the greedy answer, so this only matters if it rejected that start.
         if objective_of(applicants, chosen.items(), rules) < greedy_value and _keeps_everything(
             applicants, times, rules, greedy, pins
         ):
-            chosen = greedy
-    broken = breaches(applicants, ((_label(times, k), m) for k, m in chosen.items()), rules)
+            chosen, counts = greedy, {}
+    by_id = {a.id: a for a in applicants}
+    split = [
+        (key, group)
+        for key, members in chosen.items()
+        for group in _split(members, counts.get(key, 1), key, by_id, rules)
+    ]
+    broken = breaches(applicants, ((_label(times, k), m) for k, m in split), rules)
     placed = {m for members in chosen.values() for m in members}
     broken += [
         f"{a.id} is marked “must include” but could not be placed"
         for a in applicants
         if a.include and not a.exclude and a.id not in placed and any(a.can_make(t.key) for t in times)
     ]
-    return _proposal(applicants, times, rules, chosen, bound, status, started, broken)
+    return _proposal(applicants, times, rules, split, bound, status, started, broken)
 
 
 def _label(times: Sequence[Time], key: Hashable) -> str:
@@ -443,7 +453,7 @@ def _solve(
     *,
     start: Mapping[Hashable, Sequence[Hashable]],
     deadline: float,
-) -> tuple[dict[Hashable, list[Hashable]], float, str] | None:
+) -> tuple[dict[Hashable, list[Hashable]], float, str, dict[Hashable, int]] | None:
     try:
         return _solve_once(applicants, times, rules, pins, start=start, soft=False, deadline=deadline)
     except _Infeasible:
@@ -459,7 +469,7 @@ def _solve_once(
     start: Mapping[Hashable, Sequence[Hashable]],
     soft: bool,
     deadline: float,
-) -> tuple[dict[Hashable, list[Hashable]], float, str] | None:
+) -> tuple[dict[Hashable, list[Hashable]], float, str, dict[Hashable, int]] | None:
     import highspy
     import numpy as np
 
@@ -480,7 +490,8 @@ def _solve_once(
 
     pinned_times = set(pins.values())
     kept = None if soft else _worth_considering(eligible, keys, rules, pins)
-    y = {key: column(0.0, lo=1.0 if key in pinned_times else 0.0) for key in keys}
+    most = _most_groups_at(eligible, keys, rules)
+    y = {key: column(0.0, lo=1.0 if key in pinned_times else 0.0, hi=float(most[key])) for key in keys}
     z: dict[tuple[Hashable, Hashable], int] = {}
     for a in eligible:
         for key in keys:
@@ -588,9 +599,10 @@ def _solve_once(
     def ones(assignment: Mapping[Hashable, Sequence[Hashable]]) -> list[int]:
         return [y[key] for key in assignment] + [z[m, key] for key, ms in assignment.items() for m in ms]
 
+    relaxed_bound = float("inf")  # the relaxation's optimum, when solved: no answer is worth more
     if not soft:
         best = dict(start)
-        guided = _lp_guided(h, y, read, rules, pinned_times, deadline)
+        guided, relaxed_bound = _lp_guided(h, y, most, read, rules, pinned_times, deadline)
         if guided is not None and objective_of(applicants, guided.items(), rules) > objective_of(
             applicants, start.items(), rules
         ):
@@ -608,42 +620,154 @@ def _solve_once(
             raise _Infeasible
         # Stopped before even reading the start (a busy machine, a tiny limit): the start is the answer so far.
         bound = info.mip_dual_bound if abs(info.mip_dual_bound) < highspy.kHighsInf else float("inf")
-        return {key: list(members) for key, members in start.items()}, float(bound), TIME_LIMIT
-    chosen = read(h.getSolution().col_value)
+        return (
+            {key: list(members) for key, members in start.items()},
+            min(float(bound), relaxed_bound),
+            TIME_LIMIT,
+            {},
+        )
+    values = h.getSolution().col_value
+    chosen = read(values)
+    counts = {key: max(round(values[y[key]]), 1) for key in chosen}
     optimal = status == highspy.HighsModelStatus.kOptimal
-    bound = info.mip_dual_bound if not soft else float(objective_of(applicants, chosen.items(), rules))
-    return chosen, float(bound), OPTIMAL if optimal else TIME_LIMIT
+    if soft:
+        bound = float(objective_of(applicants, chosen.items(), rules))
+    else:  # a busy machine may stop the search before it improves on the relaxation's bound
+        bound = min(float(info.mip_dual_bound), relaxed_bound)
+    return chosen, bound, OPTIMAL if optimal else TIME_LIMIT, counts
+
+
+def _most_groups_at(
+    eligible: Sequence[Applicant], keys: Sequence[Hashable], rules: Rules
+) -> dict[Hashable, int]:
+    """How many groups may meet at each time: as many as those who can make it could fill to the smallest
+    group size, and no more than the groups wanted (at least one, so a pin can always open it)."""
+    most = {}
+    for key in keys:
+        able = sum(1 for a in eligible if a.can_make(key))
+        count = max(able // max(rules.smallest_group, 1), 1)
+        most[key] = count if rules.groups is None else min(count, rules.groups)
+    return most
+
+
+def _split(
+    members: Sequence[Hashable],
+    count: int,
+    key: Hashable,
+    by_id: Mapping[Hashable, Applicant],
+    rules: Rules,
+) -> list[list[Hashable]]:
+    """Share the people placed at one time among the `count` groups meeting then, each keeping the rules.
+
+    The programme holds the rules for all of them together (size, organisations and roles times `count`), so a
+    fair deal, one at a time round the groups, keeps them: organisation by organisation (each one's people go to
+    different groups), or role by role; else a small exact programme shares them out."""
+    if count <= 1:
+        return [list(members)]
+    people = [by_id[m] for m in members]
+
+    def deal(order: Sequence[Applicant]) -> list[list[Hashable]]:
+        groups: list[list[Hashable]] = [[] for _ in range(count)]
+        for n, applicant in enumerate(order):
+            groups[n % count].append(applicant.id)
+        return groups
+
+    def org(a: Applicant) -> str:
+        return normalise_organisation(a.organisation) or f"#{a.id!r}"
+
+    tries = [
+        deal(sorted(people, key=lambda a: (org(a), a.role))),
+        deal(sorted(people, key=lambda a: (a.role, org(a)))),
+    ]
+    for groups in tries:
+        if not breaches(list(by_id.values()), ((key, g) for g in groups), rules):
+            return groups
+    try:
+        exact = _split_exactly(people, count, rules)
+    except ImportError:  # pragma: no cover - highspy is a dependency
+        exact = None
+    return exact or tries[0]
+
+
+def _split_exactly(people: Sequence[Applicant], count: int, rules: Rules) -> list[list[Hashable]] | None:
+    """Share `people` among `count` groups keeping the size, organisation and role rules (None if no way)."""
+    import highspy
+    import numpy as np
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    h.setOptionValue("time_limit", 1.0)
+    n = len(people) * count
+    h.addVars(n, np.zeros(n), np.ones(n))
+    h.changeColsIntegrality(
+        n, np.arange(n, dtype=np.int32), np.full(n, highspy.HighsVarType.kInteger.value, dtype=np.uint8)
+    )
+
+    def var(p: int, g: int) -> int:
+        return p * count + g
+
+    def add(cols: Sequence[int], lo: float, hi: float) -> None:
+        h.addRow(lo, hi, len(cols), np.array(cols, dtype=np.int32), np.ones(len(cols)))
+
+    for p in range(len(people)):
+        add([var(p, g) for g in range(count)], 1.0, 1.0)
+    orgs: dict[str, list[int]] = {}
+    for p, a in enumerate(people):
+        if normalise_organisation(a.organisation):
+            orgs.setdefault(normalise_organisation(a.organisation), []).append(p)
+    for g in range(count):
+        add([var(p, g) for p in range(len(people))], float(rules.smallest_group), float(rules.group_size))
+        for same in orgs.values():
+            if len(same) > rules.max_per_organisation:
+                add([var(p, g) for p in same], 0.0, float(rules.max_per_organisation))
+        for role, minimum in rules.role_minimums.items():
+            add(
+                [var(p, g) for p, a in enumerate(people) if a.role == role], float(minimum), highspy.kHighsInf
+            )
+    h.run()
+    if h.getInfo().primal_solution_status != 2:
+        return None
+    values = h.getSolution().col_value
+    return [[a.id for p, a in enumerate(people) if values[var(p, g)] > 0.5] for g in range(count)]
 
 
 class _Infeasible(Exception):
     """The pins and "must include" marks cannot all be kept within the rules."""
 
 
-def _lp_guided(h, y, read, rules: Rules, pinned_times: set, deadline: float):
+def _lp_guided(h, y, most, read, rules: Rules, pinned_times: set, deadline: float):
     """A start for the solver: solve the relaxation, keep the `groups` times it leans to most, and solve the
-    (much smaller) programme on those times alone, for at most a third of the time left."""
+    (much smaller) programme on those times alone, for at most a third of the time left. Returns the start found
+    (or None) and the relaxation's optimum (a bound on every answer; infinite if it was not solved)."""
+    import highspy
     import numpy as np
 
     if rules.groups is None:
-        return None
+        return None, float("inf")
     h.setOptionValue("solve_relaxation", True)
     h.setOptionValue("time_limit", max((deadline - clock.perf_counter()) / 3, 0.05))
     h.run()
     h.setOptionValue("solve_relaxation", False)
     if h.getInfo().primal_solution_status != 2:
-        return None
+        return None, float("inf")
+    bound = float("inf")
+    if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+        bound = float(h.getInfo().objective_function_value)
     relaxed = h.getSolution().col_value
     keys = sorted(y, key=lambda key: (key not in pinned_times, -relaxed[y[key]]))
-    closed = [y[key] for key in keys[rules.groups :]]
+    closed = keys[rules.groups :]
     if not closed:
-        return None
-    cols = np.array(closed, dtype=np.int32)
+        return None, bound
+    cols = np.array([y[key] for key in closed], dtype=np.int32)
     h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), np.zeros(len(cols)))
     h.setOptionValue("time_limit", max((deadline - clock.perf_counter()) / 3, 0.05))
     h.run()
     found = read(h.getSolution().col_value) if h.getInfo().primal_solution_status == 2 else None
-    h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), np.ones(len(cols)))
-    return found
+    h.changeColsBounds(
+        len(cols), cols, np.zeros(len(cols)), np.array([float(most[key]) for key in closed], dtype=np.float64)
+    )
+    return found, bound
 
 
 def _worth_considering(
@@ -654,9 +778,9 @@ def _worth_considering(
     Order the people who can make time t by weight there, then input order. Someone, neither pinned nor a must
     include, preceded at t by people of the same role from more than `places - 1 + size // k` organisations other
     than their own (`places` = groups x size) can be left out of t: in any answer that puts them at t, at most
-    `places - 1` of those are placed and at most `size // k` organisations are full in that group, so one of
-    them, unplaced and with room for their organisation, can take the place for at least the same weight and the
-    same role count. Swapping moves a place to someone earlier in the order, so it ends, at an answer as good that
+    `places - 1` of those are placed and at most `size // k` organisations are full at t (with n groups at t, a
+    full organisation has n x k of the at most n x size people there), so one of them, unplaced and with room for
+    their organisation, can take the place for at least the same weight and the same role count. Swapping moves a place to someone earlier in the order, so it ends, at an answer as good that
     uses only the pairs kept.
     """
     if rules.groups is None:
@@ -683,19 +807,20 @@ def _proposal(
     applicants: Sequence[Applicant],
     times: Sequence[Time],
     rules: Rules,
-    chosen: Mapping[Hashable, Sequence[Hashable]],
+    chosen: Sequence[tuple[Hashable, Sequence[Hashable]]],
     bound: float,
     status: str,
     started: float,
     broken: Sequence[str],
 ) -> Proposal:
+    """`chosen` lists the groups as (time key, member ids); two groups may share a time."""
     by_id = {a.id: a for a in applicants}
     position = {a.id: n for n, a in enumerate(applicants)}
+    order = {t.key: n for n, t in enumerate(times)}
     groups = []
-    for t in times:
-        if t.key not in chosen:
-            continue
-        members = sorted(chosen[t.key], key=lambda m: (-weight(by_id[m], t.key, rules), position[m]))
+    for key, group in chosen:
+        t = times[order[key]]
+        members = sorted(group, key=lambda m: (-weight(by_id[m], t.key, rules), position[m]))
         groups.append(
             Group(
                 time=t,
@@ -704,6 +829,10 @@ def _proposal(
                 if_need_be=tuple(m for m in members if by_id[m].answer(t.key) == IF_NEED_BE),
             )
         )
+    # In the order of the times; groups sharing a time, larger first, then by who is first in each.
+    groups.sort(
+        key=lambda g: (order[g.time.key], -len(g.members), position[g.members[0]] if g.members else 0)
+    )
     placed = {m for g in groups for m in g.members}
     objective = objective_of(applicants, ((g.time.key, g.members) for g in groups), rules)
     reasons = {
@@ -733,6 +862,7 @@ def _best_answer(applicant: Applicant, groups: Sequence[Group]) -> int:
 
 
 def _times_named(labels: Sequence[str]) -> str:
+    labels = list(dict.fromkeys(labels))  # two groups at one time name it once
     named = list(labels[:NAMED_TIMES])
     if len(labels) > NAMED_TIMES:
         named.append(f"{len(labels) - NAMED_TIMES} more")
@@ -768,7 +898,7 @@ def _reason(
 
 
 def _clause(kind: str, labels: Sequence[str], rules: Rules, *, only: bool) -> str:
-    many = len(labels) > 1
+    many = len(labels) > 1  # two groups at one time are "the groups at Tuesday 14:00"
     if only:
         where = f"the only group they can make, at {labels[0]}" + ("" if kind == COLLEAGUE else ",")
     else:

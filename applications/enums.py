@@ -45,6 +45,30 @@ class RoleType(models.TextChoices):
     DESIGNING = "designing", "I design and develop front-line interventions"
 
 
+class Region(models.TextChoices):
+    """Where an applicant works, from a short list, so a proposal of groups can show the spread."""
+
+    NORTH_EAST = "north_east", "North East England"
+    NORTH_WEST = "north_west", "North West England"
+    YORKSHIRE = "yorkshire", "Yorkshire and the Humber"
+    MIDLANDS = "midlands", "East or West Midlands"
+    EAST = "east", "East of England"
+    LONDON = "london", "London"
+    SOUTH_EAST = "south_east", "South East England"
+    SOUTH_WEST = "south_west", "South West England"
+    WALES = "wales", "Wales"
+    SCOTLAND = "scotland", "Scotland"
+    NORTHERN_IRELAND = "northern_ireland", "Northern Ireland"
+    OUTSIDE_UK = "outside_uk", "Outside the UK"
+
+
+class ComposerMark(models.TextChoices):
+    """The manager's mark on an application under consideration, which the group composer honours."""
+
+    INCLUDE = "include", "Must include"
+    EXCLUDE = "exclude", "Exclude"
+
+
 class AvailabilityAnswer(models.TextChoices):
     YES = "yes", "Yes"
     IF_NEED_BE = "if_need_be", "If need be"

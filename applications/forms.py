@@ -6,7 +6,7 @@ from django import forms
 
 from cohort_site.core.forms import FreeTextMixin
 
-from .enums import AvailabilityAnswer, RoleType
+from .enums import AvailabilityAnswer, Region, RoleType
 from .models import Application, Programme
 from .services import availability_refusal
 
@@ -68,6 +68,7 @@ HELP = {
     "role": "Your job title or what you do, e.g. community connector, volunteer coordinator.",
     "role_type": "The group is for active practitioners, in a front-line role or designing and developing "
     "front-line interventions.",
+    "region": "Groups meet online; this helps us bring together people from across the country. Optional.",
     "pandemic_work": "How your organisation has supported individuals and communities during the pandemic: "
     "new partnerships, volunteers, changes to your work.",
     "learning_gained": "Some ideas of learning you or your organisation have gained during the pandemic.",
@@ -98,6 +99,7 @@ LABELS = {
     "team_open_to_ideas": "My wider team is open to new ideas",
     "accessibility_needs": "Accessibility needs (optional)",
     "role_type": "Which describes you best?",
+    "region": "Where do you work?",
 }
 
 MESSAGES = {
@@ -144,6 +146,7 @@ class ApplicationForm(PublicFormMixin, forms.ModelForm):
             "organisation",
             "role",
             "role_type",
+            "region",
             "pandemic_work",
             "learning_gained",
             "motivation",
@@ -176,6 +179,7 @@ class ApplicationForm(PublicFormMixin, forms.ModelForm):
         self.editing = editing
         self.candidate_times = list(programme.candidate_times.select_related("programme"))
         self.fields["role_type"].choices = RoleType.choices
+        self.fields["region"].choices = [("", "Prefer not to say"), *Region.choices]
         for name in REQUIRED_TICKS:
             self.fields[name].required = True
         self._add_autocomplete()
@@ -220,6 +224,7 @@ class ApplicationForm(PublicFormMixin, forms.ModelForm):
             "organisation",
             "role",
             "role_type",
+            "region",
             "pandemic_work",
             "learning_gained",
             "motivation",
@@ -250,7 +255,7 @@ class ApplicationForm(PublicFormMixin, forms.ModelForm):
             return [self[name] for name in names]
 
         return [
-            ("About you", "", bound("name", "email", "organisation", "role", "role_type")),
+            ("About you", "", bound("name", "email", "organisation", "role", "role_type", "region")),
             (
                 "Your work and learning",
                 "",

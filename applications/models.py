@@ -17,8 +17,10 @@ from .enums import (
     PLACE_HOLDING_STATUSES,
     ApplicationStatus,
     AvailabilityAnswer,
+    ComposerMark,
     HolidayNation,
     ProgrammePhase,
+    Region,
     RoleType,
     WaitlistPromotion,
     Weekday,
@@ -267,6 +269,7 @@ class Application(models.Model):
     organisation = models.CharField(max_length=200)
     role = models.CharField("your role", max_length=200)
     role_type = models.CharField(max_length=20, choices=RoleType.choices)
+    region = models.CharField("where you work", max_length=20, choices=Region.choices, blank=True)
     pandemic_work = BoundedTextField("what your organisation did during the pandemic", max_length=ANSWER_MAX)
     motivation = BoundedTextField("why you want to take part", max_length=ANSWER_MAX)
     hopes = BoundedTextField("what you hope to achieve", max_length=ANSWER_MAX)
@@ -293,6 +296,13 @@ class Application(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     manager_notes = BoundedTextField(max_length=5000, blank=True)
     score = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(10)])
+    composer_mark = models.CharField(
+        "when proposing groups",
+        max_length=10,
+        choices=ComposerMark.choices,
+        blank=True,
+        help_text="“Must include” places them whenever they can make a proposed time; “Exclude” never places them.",
+    )
     next_group_interest_at = models.DateTimeField(
         null=True, blank=True, help_text="When a declined applicant asked to be considered for a later group."
     )

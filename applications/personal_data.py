@@ -66,12 +66,14 @@ class ApplicationData:
                     "name",
                     "email",
                     "role_type",
+                    "region",
                     "share_challenge_with_partners",
                     "organisation_support",
                     "team_open_to_ideas",
                     "submitted_at",
                     # The manager's notes and score are about the person too: the right of access covers them.
                     "score",
+                    "composer_mark",
                     *APPLICATION_FREE_TEXT,
                 ],
             ),
@@ -94,7 +96,7 @@ class ApplicationData:
         }
 
     def erase(self, subject: DataSubject) -> None:
-        # Status, cohort, role type and dates stay, so the programme's counts still add up.
+        # Status, cohort, role type, region and dates stay, so the programme's counts still add up.
         for application in applications_of_subject(subject):
             application.name = ERASED_NAME
             application.email = erased_email(application.pk)

@@ -1,6 +1,8 @@
+import datetime
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -10,7 +12,14 @@ from cohort_site.mail.models import OutgoingEmail
 from cohort_site.mail.selectors import email_about_exists, emails_about
 
 from . import composer, slot_finder
-from .enums import DECISION_EMAILS, PLACE_HOLDING_STATUSES, ApplicationStatus, AvailabilityAnswer, RoleType
+from .enums import (
+    DECISION_EMAILS,
+    PLACE_HOLDING_STATUSES,
+    ApplicationStatus,
+    AvailabilityAnswer,
+    ComposerMark,
+    RoleType,
+)
 from .group_times import ConfirmedTime, cohort_confirmed_time
 from .models import (
     Application,
@@ -121,15 +130,29 @@ def cohort_best_times(
     ).values_list("application_id", "candidate_time_id", "answer")
     for application_id, candidate_id, answer in rows:
         answers[by_pk[application_id]][candidate_id] = answer
+    return best_times(programme, times, answers, first_week=cohort.first_session_week), {
+        t.pk: t for t in times
+    }
+
+
+def best_times(
+    programme: Programme,
+    times: Sequence[CandidateTime],
+    answers: Mapping[Any, Mapping[int, str]],  # Any: Mapping is invariant in its key
+    *,
+    first_week: datetime.date,
+) -> list[slot_finder.RankedTime]:
+    """The candidate `times` ranked by the best-time finder for people's `answers` ({person: {candidate time pk:
+    answer}}), best first, with the bank holidays in the weeks from `first_week`. No queries: the answers are in
+    hand (a group's members' through `cohort_best_times`, a proposed group's on the "Propose groups" page)."""
     candidates = [slot_finder.Candidate(key=t.pk, weekday=t.weekday, start=t.start_time) for t in times]
-    ranking = slot_finder.rank_times(
+    return slot_finder.rank_times(
         candidates,
         answers,
-        first_week=cohort.first_session_week,
+        first_week=first_week,
         weeks=programme.session_count,
         holiday_subdivision=programme.holiday_nation,
     )
-    return ranking, {t.pk: t for t in times}
 
 
 # --- Proposing groups (the composer's input) -------------------------------------------------------------------
@@ -150,7 +173,8 @@ class ComposerInput:
 
 def composer_input(programme: Programme) -> ComposerInput:
     """The programme's applications under consideration (CONSIDERED_STATUSES, in the order they applied) as the
-    composer's applicants, with their answers per candidate time, score, organisation and role type. Keys are
+    composer's applicants, with their answers per candidate time, score, organisation, role type, region and the
+    manager's "must include" or "exclude" mark. Keys are
     CandidateTime pks, ids Application pks. Three queries, however many applications."""
     times = list(CandidateTime.objects.filter(programme=programme).order_by("weekday", "start_time", "pk"))
     for candidate in times:
@@ -176,6 +200,9 @@ def composer_input(programme: Programme) -> ComposerInput:
                 score=application.score,
                 organisation=application.organisation,
                 role=application.role_type,
+                region=application.region,
+                include=application.composer_mark == ComposerMark.INCLUDE,
+                exclude=application.composer_mark == ComposerMark.EXCLUDE,
             )
             for application in applications
         ],
@@ -381,6 +408,7 @@ def application_answers(application: Application) -> list[tuple[str, str]]:
         ("Organisation", application.organisation),
         ("Your role", application.role),
         ("Front line or designing front-line work", application.get_role_type_display()),
+        ("Where you work", application.get_region_display() or "Prefer not to say"),
         ("What your organisation did during the pandemic", application.pandemic_work),
         ("Learning you or your organisation gained", application.learning_gained),
         ("Why you want to take part", application.motivation),

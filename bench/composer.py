@@ -190,7 +190,8 @@ def report(result: Run) -> str:
     for name, p in result.proposals.items():
         lines.append(
             f"{name}: {p.status}, objective {p.objective}, bound {p.bound:.0f}, gap {p.gap:.2%}, "
-            f"{p.seconds:.2f}s, {len(p.groups)} groups, waitlist {len(p.waitlist)}"
+            f"{p.seconds:.2f}s, {len(p.groups)} groups at {len({g.time.key for g in p.groups})} times, "
+            f"waitlist {len(p.waitlist)}"
         )
     return "\n".join(lines)
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -90,3 +91,69 @@ class SkipRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member.name} skips {self.round}"
+
+
+# --- Alumni: monthly coffee pairs across groups and programmes ---------------------------------------------
+
+
+class AlumniOptIn(models.Model):
+    """A member whose group has ended, in the monthly alumni coffee pairs. Opting out deletes the row."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alumni_coffee"
+    )
+    opted_in_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "alumni coffee opt-in"
+
+    def __str__(self) -> str:
+        return f"{self.user.name or self.user.email} in alumni coffee pairs"
+
+
+class AlumniRound(models.Model):
+    """One month's alumni coffee pairs, formed once by the dispatcher (`pairings.services.alumni_round_form`)."""
+
+    month = models.DateField(unique=True, help_text="The first day of the month (UK time).")
+    formed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"Alumni coffee, {self.month_name}"
+
+    @property
+    def month_name(self) -> str:
+        """ "November 2026": a month, always with its year."""
+        return f"{self.month:%B %Y}"
+
+
+class AlumniPair(models.Model):
+    """A pair (or the month's one trio) of alumni who meet for coffee in a month."""
+
+    round = models.ForeignKey(AlumniRound, on_delete=models.CASCADE, related_name="pairs")
+
+    class Meta:
+        ordering = ["round", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.round}: pair {self.pk}"
+
+
+class AlumniPairMember(models.Model):
+    pair = models.ForeignKey(AlumniPair, on_delete=models.CASCADE, related_name="memberships")
+    # Denormalised from pair.round so that "one pair per person per month" is a database constraint.
+    round = models.ForeignKey(AlumniRound, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alumni_coffee_memberships"
+    )
+
+    class Meta:
+        ordering = ["pair", "user__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "user"], name="alumni_coffee_one_pair_a_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.name or self.user.email} in {self.pair}"

@@ -4,6 +4,8 @@
   and the times that suit them all. Sent once per member per group (the key).
 - coffee-nudge: half-way through a round, members of groups where nobody has said "we met" get a gentle nudge.
   Optional (unsubscribe link), once per member per group.
+- alumni-coffee-introduction: the first run in a month forms the month's alumni round (pairings/alumni.py), and
+  each person in it is introduced to their pair, once per person per pair (the key). Later runs form nothing.
 """
 
 from collections.abc import Iterator
@@ -15,12 +17,14 @@ from cohort_site.mail.dispatch import reminder
 from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.services import NewEmail
 
+from .alumni import alumni_round_form
 from .enums import RoundStatus
-from .models import Pair, PairMember, Round
+from .models import AlumniPair, Pair, PairMember, Round
 from .selectors import shared_times
 
 INTRODUCTION = EmailKind.COFFEE_INTRODUCTION
 NUDGE = EmailKind.COFFEE_NUDGE
+ALUMNI_INTRODUCTION = EmailKind.ALUMNI_COFFEE_INTRODUCTION
 
 
 def _groups(rounds):
@@ -82,4 +86,28 @@ def coffee_nudges(now: datetime) -> Iterator[NewEmail]:
                 context=context,
                 about=pair,
                 reply_to=context["programme"].contact_email,
+            )
+
+
+@reminder(ALUMNI_INTRODUCTION)
+def alumni_coffee_introductions(now: datetime) -> Iterator[NewEmail]:
+    round_ = alumni_round_form(now=now)
+    if round_ is None:
+        return
+    pairs = AlumniPair.objects.filter(round=round_).prefetch_related("memberships__user").order_by("pk")
+    for pair in pairs:
+        everyone = [m.user for m in pair.memberships.all()]
+        if len(everyone) < 2:
+            continue
+        for person in everyone:
+            partners = [p for p in everyone if p.pk != person.pk]
+            names = " and ".join(p.name or p.email for p in partners)
+            yield NewEmail(
+                key=f"{ALUMNI_INTRODUCTION}:{pair.pk}:{person.pk}",
+                kind=ALUMNI_INTRODUCTION,
+                to=person.email,
+                user=person,
+                subject=f"Your alumni coffee pair this month: meet {names}",
+                context={"round": round_, "member": person, "partners": partners},
+                about=pair,
             )

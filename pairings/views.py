@@ -11,8 +11,9 @@ from django.views.generic import TemplateView
 from applications.models import Cohort
 from cohort_site.core.mixins import StaffRequiredMixin
 from cohort_site.core.requests import safe_next
+from sessions_app.views import AlumniRequiredMixin
 
-from . import rules, selectors, services
+from . import alumni, rules, selectors, services
 from .forms import SwapForm
 from .models import PairMember, Round
 
@@ -123,3 +124,32 @@ class PublishView(StaffRequiredMixin, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect("pairings:cohort_plan", pk=round_.cohort_id)
+
+
+class AlumniCoffeeView(AlumniRequiredMixin, TemplateView):
+    """A member whose group has ended: in or out of the monthly alumni coffee pairs, and whom they meet."""
+
+    template_name = "pairings/alumni.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "overview": alumni.alumni_overview(self.request.user, now=timezone.now()),
+        }
+
+    def post(self, request):
+        if request.POST.get("opt_out"):
+            alumni.alumni_opt_out(user=request.user)
+            messages.success(
+                request, "You are out of the alumni coffee pairs: no more pairs from next month."
+            )
+        else:
+            try:
+                alumni.alumni_opt_in(user=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request, "You are in: your first alumni coffee pair comes at the start of a month."
+                )
+        return redirect("pairings:alumni")

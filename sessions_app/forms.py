@@ -6,12 +6,12 @@ from django import forms
 from django.utils import timezone
 
 from applications.models import CandidateTime
-from cohort_site.core.dates import CLOCK, local_text
+from cohort_site.core.dates import CLOCK, DAY_TIME, local_text
 from cohort_site.core.forms import FreeTextMixin
 from cohort_site.core.widgets import DateInput
 
 from .enums import AttendanceStatus
-from .models import Guest, Session
+from .models import Guest, GuestOffer, Session
 
 
 def local_instant(day: datetime.date, start: datetime.time, tz) -> datetime.datetime | None:
@@ -129,6 +129,13 @@ class SessionDetailsForm(FreeTextMixin, forms.ModelForm):
         }
 
 
+class SessionNotesForm(FreeTextMixin, forms.ModelForm):
+    class Meta:
+        model = Session
+        fields = ["notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 14})}
+
+
 class SessionCancelForm(FreeTextMixin, forms.Form):
     reason = forms.CharField(
         required=False,
@@ -195,3 +202,34 @@ class AttendanceForm(forms.Form):
 
     def statuses(self) -> dict[int, str]:
         return {member.pk: self.cleaned_data[f"member_{member.pk}"] for member in self.members}
+
+
+class GuestOfferForm(FreeTextMixin, forms.ModelForm):
+    """An alumnus offering to contribute to a later group: what they could talk about."""
+
+    class Meta:
+        model = GuestOffer
+        fields = ["note"]
+        labels = {"note": "What could you talk about or lead?"}
+        widgets = {"note": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"note": "A sentence or two: the programme team reads it when planning a later group."}
+
+
+class GuestOfferInviteForm(forms.Form):
+    """Staff take up an offer: the session (of a later group) to invite the person to. The choices are worked out
+    for all offers at once (`guest_offers_with_sessions`), so the staff page stays a few queries."""
+
+    session = forms.TypedChoiceField(
+        coerce=int, label="Invite to a session", widget=forms.Select(attrs={"class": "form-select"})
+    )
+
+    def __init__(self, *args, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].choices = [("", "Choose a session")] + [
+            (
+                s.pk,
+                f"{s.cohort.programme.title}, {s.cohort.name}, session {s.number}: "
+                f"{local_text(s.starts_at, s.cohort.programme.timezone, DAY_TIME)}",
+            )
+            for s in sessions
+        ]

@@ -7,16 +7,17 @@ import zoneinfo
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from applications import slot_finder
+from applications.enums import ApplicationStatus
 from applications.models import Application, CandidateTime, Cohort, Programme
 from applications.selectors import memberships_of
 
 from .enums import AttendanceStatus, SessionKind, SessionStatus
 from .join_links import JOIN_OPENS_BEFORE, join_path
-from .models import Attendance, Session, SessionJoin
+from .models import Attendance, GuestOffer, Session, SessionJoin
 
 
 def sessions_for_member(user, memberships: list[Application] | None = None) -> QuerySet[Session]:
@@ -337,3 +338,79 @@ def attendance_start(
         else:
             start[member_id] = status or otherwise
     return start
+
+
+# --- Alumni: members whose group has ended ------------------------------------------------------------------
+
+
+def ended_cohort_ids(sessions: Collection[Session], *, now: datetime.datetime) -> set[int]:
+    """Of the groups these sessions belong to, those that have ended: every session going ahead is over (a
+    group with none going ahead has not met, so has not ended). The rule `ended_groups` applies in the
+    database, for a page that has the sessions in hand already (the dashboard)."""
+    last: dict[int, datetime.datetime] = {}
+    for session in sessions:
+        if session.status == SessionStatus.SCHEDULED:
+            last[session.cohort_id] = max(session.ends_at, last.get(session.cohort_id, session.ends_at))
+    return {cohort_id for cohort_id, ends_at in last.items() if ends_at <= now}
+
+
+def ended_groups(*, now: datetime.datetime) -> QuerySet[Cohort]:
+    """The groups whose last session going ahead has ended (the one rule of "the group has ended")."""
+    return Cohort.objects.annotate(
+        last_ends_at=Max("sessions__ends_at", filter=Q(sessions__status=SessionStatus.SCHEDULED))
+    ).filter(last_ends_at__lte=now)
+
+
+def alumni_places(*, now: datetime.datetime, user=None) -> QuerySet[Application]:
+    """Confirmed places (of active accounts) in groups that have ended: the user's, or everyone's without `user`.
+    An alumnus is someone with at least one."""
+    places = Application.objects.filter(
+        status=ApplicationStatus.CONFIRMED,
+        user__isnull=False,
+        user__is_active=True,
+        cohort__in=ended_groups(now=now).values("pk"),
+    )
+    if user is not None:
+        places = places.filter(pk__in=memberships_of(user).values("pk"))
+    return places
+
+
+def is_alumnus(user, *, now: datetime.datetime) -> bool:
+    return bool(user and user.is_authenticated) and alumni_places(now=now, user=user).exists()
+
+
+def guest_offers() -> QuerySet[GuestOffer]:
+    """Every standing offer to contribute, newest first, with the person and any invitation made from it."""
+    return GuestOffer.objects.select_related("user", "guest__session__cohort__programme").order_by(
+        "-offered_at", "pk"
+    )
+
+
+def guest_offer_sessions(offer: GuestOffer, *, now: datetime.datetime) -> QuerySet[Session]:
+    """The sessions an offer can be taken up for: going ahead, not started, of a group the person never applied to
+    join (so a later group, not their own). `guest_offers_with_sessions` applies the same rule to many offers."""
+    return (
+        Session.objects.filter(status=SessionStatus.SCHEDULED, starts_at__gt=now)
+        .exclude(cohort__applications__user_id=offer.user_id)
+        .select_related("cohort__programme")
+        .order_by("starts_at", "pk")
+    )
+
+
+def guest_offers_with_sessions(*, now: datetime.datetime) -> list[tuple[GuestOffer, list[Session]]]:
+    """Every offer with the sessions it can be taken up for (`guest_offer_sessions`), in three queries however
+    many offers and sessions there are."""
+    offers = list(guest_offers())
+    if not offers:
+        return []
+    upcoming = list(
+        Session.objects.filter(status=SessionStatus.SCHEDULED, starts_at__gt=now)
+        .select_related("cohort__programme")
+        .order_by("starts_at", "pk")
+    )
+    own: dict[int, set[int]] = {}
+    for user_id, cohort_id in Application.objects.filter(
+        user_id__in=[o.user_id for o in offers], cohort__isnull=False
+    ).values_list("user_id", "cohort_id"):
+        own.setdefault(user_id, set()).add(cohort_id)
+    return [(o, [s for s in upcoming if s.cohort_id not in own.get(o.user_id, set())]) for o in offers]

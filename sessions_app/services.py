@@ -26,12 +26,13 @@ from .calendar import session_event
 from .changes import sessions_moved
 from .enums import AttendanceStatus, SessionKind, SessionStatus
 from .join_links import join_url
-from .models import Attendance, CohortSchedule, Guest, Session, SessionJoin
-from .selectors import member_timezone, schedule_plan, sessions_to_come
+from .models import Attendance, CohortSchedule, Guest, GuestOffer, Session, SessionJoin
+from .selectors import guest_offer_sessions, is_alumnus, member_timezone, schedule_plan, sessions_to_come
 
-# Fields whose change people's calendars must hear about; the manager's notes are private.
+# Fields whose change people's calendars must hear about; the manager's private notes, and the session notes the
+# group reads after the session, are not in calendars.
 CALENDAR_FIELDS = ("topic", "join_url", "venue", "agenda")
-DETAIL_FIELDS = (*CALENDAR_FIELDS, "manager_notes")
+DETAIL_FIELDS = (*CALENDAR_FIELDS, "manager_notes", "notes")
 
 
 @dataclass(frozen=True)
@@ -409,7 +410,7 @@ def session_move(
 
 def session_update(*, session: Session, by: User | None = None, **fields) -> Session:
     """Change a session's topic, join link, venue, agenda or notes. A change people's calendars show raises
-    the SEQUENCE and sends an update; a change to the manager's notes alone does not."""
+    the SEQUENCE and sends an update; a change to the manager's private notes or the session notes does not."""
     unknown = set(fields) - set(DETAIL_FIELDS)
     if unknown:
         raise TypeError(f"Unknown session fields: {sorted(unknown)}")
@@ -544,6 +545,48 @@ def guest_remove(*, guest: Guest, by: User | None = None) -> None:
             context={"guest_withdrawn": True},
         )
         guest.delete()
+
+
+# --- Offers to contribute, from members whose group has ended ------------------------------------------------
+
+
+def guest_offer_make(*, user: User, note: str, now: datetime.datetime | None = None) -> GuestOffer:
+    """An alumnus offers to be a guest contributor to a later group; offering again replaces the note."""
+    now = now or timezone.now()
+    if not is_alumnus(user, now=now):
+        raise ValidationError("Only members whose group has ended can offer to contribute.")
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": "Say in a sentence or two what you could talk about."})
+    offer, _ = GuestOffer.objects.update_or_create(user=user, defaults={"note": note, "offered_at": now})
+    return offer
+
+
+def guest_offer_withdraw(*, user: User) -> None:
+    """The offer goes (an invitation already sent stands: staff withdraw that from the session's page)."""
+    GuestOffer.objects.filter(user=user).delete()
+
+
+def guest_offer_invite(
+    *, offer: GuestOffer, session: Session, by: User | None = None, now: datetime.datetime | None = None
+) -> Guest:
+    """Staff take up an offer: the person is invited as a guest to `session` (a later group's) with the usual
+    guest invitation, and the offer records it."""
+    now = now or timezone.now()
+    if not guest_offer_sessions(offer, now=now).filter(pk=session.pk).exists():
+        raise ValidationError({"session": "Choose a session still to come, of a group they were not in."})
+    with transaction.atomic():
+        offer = GuestOffer.objects.select_for_update().select_related("user").get(pk=offer.pk)
+        guest = guest_invite(
+            session=session,
+            name=offer.user.name or offer.user.email,
+            email=offer.user.email,
+            topic=offer.note[: Guest._meta.get_field("topic").max_length],
+            by=by,
+        )
+        offer.guest = guest
+        offer.save(update_fields=["guest"])
+    return guest
 
 
 # --- Apologies and attendance --------------------------------------------------------------------------

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +19,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import TemplateView
 
-from applications.enums import ApplicationStatus, Weekday
+from applications.enums import ApplicationStatus
+from applications.heatmaps import heatmap
 from applications.models import Application, Cohort
 from applications.selectors import active_member_place, cohort_best_times, cohort_members
 from cohort_site.core.dates import DAY_TIME, local_text
@@ -36,19 +36,24 @@ from .forms import (
     ApologiesForm,
     AttendanceForm,
     GuestForm,
+    GuestOfferForm,
+    GuestOfferInviteForm,
     ScheduleConfirmForm,
     SessionAddForm,
     SessionCancelForm,
     SessionDetailsForm,
     SessionMoveForm,
+    SessionNotesForm,
     WeeklyTimeForm,
     kept_dates,
 )
 from .join_links import JOIN_OPENS_BEFORE, JoinLinkInvalid, member_from_join_token
-from .models import Attendance, Guest, Session
+from .models import Attendance, Guest, GuestOffer, Session
 from .selectors import (
     attendance_start,
     cohort_sessions,
+    guest_offer_sessions,
+    guest_offers_with_sessions,
     join_open_session,
     member_schedule,
     member_timezone,
@@ -80,28 +85,6 @@ class CohortListView(StaffRequiredMixin, TemplateView):
             .order_by("-programme__first_session_week", "programme__title", "number")
         )
         return context
-
-
-@dataclass
-class HeatCell:
-    ranked: object = None  # RankedTime
-    candidate: object = None  # CandidateTime
-    level: int = 0
-    top: bool = False
-
-
-def heatmap(ranking, candidates_by_pk, member_count: int):
-    """Days × times: columns are the weekdays offered, rows the start times offered; each cell the share
-    of members who can come, as a level 0–5 for the CSS class (the number is shown too)."""
-    weekdays = sorted({c.weekday for c in candidates_by_pk.values()})
-    times = sorted({c.start_time for c in candidates_by_pk.values()})
-    cells = {}
-    for index, ranked in enumerate(ranking):
-        candidate = candidates_by_pk[ranked.candidate.key]
-        level = round(5 * ranked.can_come / member_count) if member_count else 0
-        cells[(candidate.weekday, candidate.start_time)] = HeatCell(ranked, candidate, level, top=index == 0)
-    rows = [(time, [cells.get((day, time), HeatCell()) for day in weekdays]) for time in times]
-    return {"days": [Weekday(day).label for day in weekdays], "rows": rows}
 
 
 class WeeklyTimeView(TemplateView):
@@ -468,6 +451,39 @@ class SessionManageView(StaffRequiredMixin, TemplateView):
         return self.done("Attendance recorded.")
 
 
+class SessionNotesEditView(StaffRequiredMixin, TemplateView):
+    """The manager writes a session's notes (Markdown), with the Chatham House reminder: the group reads them
+    once the session is over; they go further only as a learning entry, with the normal consent."""
+
+    template_name = "sessions_app/session_notes_edit.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.session = get_object_or_404(Session.objects.select_related("cohort__programme"), pk=kwargs["pk"])
+
+    def get_context_data(self, form=None, **kwargs):
+        session = self.session
+        return {
+            **super().get_context_data(**kwargs),
+            "session": session,
+            "cohort": session.cohort,
+            "programme": session.cohort.programme,
+            "form": form or SessionNotesForm(instance=session),
+        }
+
+    def post(self, request, *args, **kwargs):
+        form = SessionNotesForm(request.POST, instance=Session.objects.get(pk=self.session.pk))
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        try:
+            services.session_update(session=self.session, by=request.user, notes=form.cleaned_data["notes"])
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(request, "Session notes saved. The group can read them once the session is over.")
+        return redirect("sessions:session_notes_edit", pk=self.session.pk)
+
+
 # --- Members -------------------------------------------------------------------------------------------
 
 
@@ -490,6 +506,30 @@ class MyScheduleView(LoginRequiredMixin, TemplateView):
             feed_url=calendar_feed_url(self.request, user),
         )
         return context
+
+
+class SessionNotesView(LoginRequiredMixin, TemplateView):
+    """The manager's notes of a session, for the group once it is over (staff at any time); a 404 to anyone
+    else, and to the group before the session ends."""
+
+    template_name = "sessions_app/session_notes.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.session = get_object_or_404(Session.objects.select_related("cohort__programme"), pk=kwargs["pk"])
+        if not rules.can_read_session_notes(request.user, self.session, timezone.now()):
+            raise Http404("No such notes.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        session = self.session
+        return {
+            **super().get_context_data(**kwargs),
+            "session": session,
+            "cohort": session.cohort,
+            "programme": session.cohort.programme,
+        }
 
 
 def calendar_feed_url(request, user) -> str:
@@ -586,3 +626,80 @@ def join(request, token: str):
     # Where it leads changes with the clock: never cached (never_cache), never indexed.
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+# --- Offers to contribute as a guest (members whose group has ended) ---------------------------------------
+
+
+class AlumniRequiredMixin(LoginRequiredMixin):
+    """A page for members whose group has ended (`rules.is_alumnus_member`): signed out, to sign in and back;
+    anyone else, 404."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not rules.is_alumnus_member(request.user, timezone.now()):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class GuestOfferView(AlumniRequiredMixin, TemplateView):
+    """An alumnus offers (or withdraws an offer) to be a guest contributor to a later group."""
+
+    template_name = "sessions_app/guest_offer.html"
+
+    def get_context_data(self, **kwargs):
+        offer = GuestOffer.objects.filter(user=self.request.user).first()
+        return {
+            **super().get_context_data(**kwargs),
+            "offer": offer,
+            "form": kwargs.get("form") or GuestOfferForm(instance=offer),
+        }
+
+    def post(self, request):
+        if request.POST.get("withdraw"):
+            services.guest_offer_withdraw(user=request.user)
+            messages.success(request, "Your offer to contribute is withdrawn.")
+            return redirect("sessions:guest_offer")
+        form = GuestOfferForm(request.POST)
+        if form.is_valid():
+            try:
+                services.guest_offer_make(user=request.user, note=form.cleaned_data["note"])
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Thank you: the programme team can see your offer to contribute.")
+                return redirect("sessions:guest_offer")
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class GuestOfferListView(StaffRequiredMixin, TemplateView):
+    """Staff: every alumnus's offer to contribute, each with the sessions of later groups it can be taken up for."""
+
+    template_name = "sessions_app/guest_offers.html"
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "offers": [
+                (offer, GuestOfferInviteForm(sessions=sessions, prefix=f"offer-{offer.pk}"))
+                for offer, sessions in guest_offers_with_sessions(now=timezone.now())
+            ],
+        }
+
+
+class GuestOfferInviteView(StaffRequiredMixin, View):
+    def post(self, request, pk):
+        offer = get_object_or_404(GuestOffer.objects.select_related("user"), pk=pk)
+        sessions = guest_offer_sessions(offer, now=timezone.now())
+        form = GuestOfferInviteForm(request.POST, sessions=sessions, prefix=f"offer-{offer.pk}")
+        if not form.is_valid():
+            messages.error(request, "Choose a session still to come, of a group they were not in.")
+            return redirect("sessions:guest_offers")
+        try:
+            guest = services.guest_offer_invite(
+                offer=offer, session=sessions.get(pk=form.cleaned_data["session"]), by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{guest.name} is invited and sent the session's invite.")
+        return redirect("sessions:guest_offers")

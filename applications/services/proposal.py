@@ -113,6 +113,24 @@ def proposal_already_made(*, programme: Programme, proposed: ProposedOffers) -> 
     return bool(placed) and len(rows) == len(placed) and all(placed[pk] == time for pk, time in rows)
 
 
+def proposal_first_week(*, programme: Programme, count: int) -> datetime.date:
+    """The Monday of the first session's week for the groups of a proposal of `count` groups, as
+    `proposal_offer` will make them (so the bank holidays shown beside a proposal are the ones its groups meet)."""
+    planned = proposal_cohorts_planned(programme=programme, count=count)
+    last = Cohort.objects.filter(programme=programme).order_by("-number").first()
+    return _first_week(programme, planned, last)
+
+
+def _first_week(programme: Programme, planned: Sequence[Cohort | None], last: Cohort | None) -> datetime.date:
+    """An empty group reused keeps its weeks; else new groups start with the programme, or after the last group."""
+    reused = [cohort for cohort in planned if cohort is not None]
+    if reused:
+        return reused[0].first_session_week
+    if last is None:
+        return programme.first_session_week
+    return last.first_session_week + datetime.timedelta(weeks=programme.session_count)
+
+
 def _new_cohort(*, programme: Programme, number: int, first_week: datetime.date) -> Cohort:
     return Cohort.objects.create(
         programme=programme,
@@ -128,8 +146,8 @@ def proposal_offer(
     *, programme: Programme, proposed: ProposedOffers, by: User | None = None
 ) -> ProposalOutcome:
     """Turn a proposal into offers, all or nothing: a group for each proposed time (an empty group of the
-    programme reused, else a new one numbered after the last; the groups of one proposal meet at different
-    times, so they run side by side from the same first week), its weekly time recorded as the time offered,
+    programme reused, else a new one numbered after the last; the groups of one proposal run side by side from
+    the same first week, two of them at the same time when demand filled both), its weekly time recorded as the time offered,
     each placed person offered a place in it with the decision email as a draft; then everyone else in the
     proposal waitlisted (a draft email each) and the whole waitlist put in the proposed order, anyone waitlisted
     since the proposal was made after them. A second press of the button changes nothing: the people placed
@@ -143,13 +161,7 @@ def proposal_offer(
     planned = proposal_cohorts_planned(programme=programme, count=len(proposed.groups))
     last = Cohort.objects.filter(programme=programme).order_by("-number").first()
     number = last.number if last else 0
-    reused = [cohort for cohort in planned if cohort is not None]
-    if reused:
-        first_week = reused[0].first_session_week
-    elif last is None:
-        first_week = programme.first_session_week
-    else:
-        first_week = last.first_session_week + datetime.timedelta(weeks=programme.session_count)
+    first_week = _first_week(programme, planned, last)
     for (candidate, members), existing in zip(proposed.groups, planned, strict=True):
         if existing is None:
             number += 1

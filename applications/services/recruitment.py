@@ -189,6 +189,7 @@ APPLICANT_FIELDS = (
     "organisation",
     "role",
     "role_type",
+    "region",
     "pandemic_work",
     "motivation",
     "hopes",

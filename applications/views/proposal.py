@@ -25,13 +25,15 @@ from cohort_site.core.words import counted, plural
 from .. import composer
 from ..enums import ApplicationStatus, AvailabilityAnswer, RoleType
 from ..group_times import ConfirmedTime
+from ..heatmaps import heatmap
 from ..models import Application, CandidateTime, Programme
-from ..selectors import composer_input
+from ..selectors import best_times, composer_input
 from ..services import (
     ProposedOffers,
     TransitionRefused,
     proposal_already_made,
     proposal_cohorts_planned,
+    proposal_first_week,
     proposal_offer,
     proposal_stale_refusal,
 )
@@ -134,6 +136,11 @@ class ProposedGroup:
     members: list[Member]
     yes: int
     if_need_be: int
+    heatmap: dict  # when the group's people can meet (`heatmaps.heatmap`), its proposed time flagged
+
+    @property
+    def heatmap_id(self) -> str:
+        return f"group-{self.number}-heatmap"
 
 
 @dataclass(frozen=True)
@@ -158,22 +165,36 @@ class ProposeGroupsView(StaffRequiredMixin, TemplateView):
         try:
             proposal = composer.compose(data.applicants, data.times, form.rules(), pins=pins)
         except composer.ComposerError as error:
-            context["pin_error"] = _pin_error(str(error), data)
+            context["pin_error"] = _named(str(error), data)
             return context
         answers = dict(AvailabilityAnswer.choices)
         by_pk = data.applications
         applicants = {applicant.id: applicant for applicant in data.applicants}
 
+        numbers: dict[
+            int, list[int]
+        ] = {}  # time -> the numbers of the groups meeting then (two may share one)
+        for number, group in enumerate(proposal.groups, start=1):
+            numbers.setdefault(group.time.key, []).append(number)
+
         def choices(pk: int) -> tuple[Choice, ...]:
             return tuple(
                 Choice(
-                    group.time.key,
-                    f"Pin to group {number}",
-                    pins.get(pk) == group.time.key,
+                    key,
+                    f"Pin to group {' or '.join(str(n) for n in shared)}",
+                    pins.get(pk) == key,
                 )
-                for number, group in enumerate(proposal.groups, start=1)
-                if applicants[pk].can_make(group.time.key)
+                for key, shared in numbers.items()
+                if applicants[pk].can_make(key)
             )
+
+        first_week = proposal_first_week(programme=programme, count=len(proposal.groups))
+        times = list(data.candidate_times.values())
+
+        def group_heatmap(group: composer.Group) -> dict:
+            answers = {pk: applicants[pk].availability for pk in group.members}
+            ranking = best_times(programme, times, answers, first_week=first_week)
+            return heatmap(ranking, data.candidate_times, len(group.members), chosen=group.time.key)
 
         groups = [
             ProposedGroup(
@@ -190,6 +211,7 @@ class ProposeGroupsView(StaffRequiredMixin, TemplateView):
                 ],
                 yes=len(group.yes),
                 if_need_be=len(group.if_need_be),
+                heatmap=group_heatmap(group),
             )
             for number, group in enumerate(proposal.groups, start=1)
         ]
@@ -212,6 +234,8 @@ class ProposeGroupsView(StaffRequiredMixin, TemplateView):
                 for position, pk in enumerate(proposal.waitlist, start=1)
             ],
             gap_percent=f"{proposal.gap:.1%}",
+            broken_rules=[_named(rule, data) for rule in proposal.broken_rules],
+            excluded=[by_pk[a.id] for a in data.applicants if a.exclude],
             offers_url=reverse("applications:selection_propose_offers", kwargs={"slug": programme.slug})
             + "?"
             + offers_query,
@@ -219,7 +243,7 @@ class ProposeGroupsView(StaffRequiredMixin, TemplateView):
         return context
 
 
-def _pin_error(message: str, data) -> str:
+def _named(message: str, data) -> str:
     """The composer names people by application pk: name them as the manager knows them."""
     for pk, application in data.applications.items():
         message = message.replace(f"{pk} is", f"{application.name} is").replace(

@@ -32,7 +32,9 @@ from cohort_site.members.enums import ExpenseStatus
 from cohort_site.members.models import Expense
 from cohort_site.members.selectors import expenses_awaiting_decision_count, expenses_of
 from learning.enums import Visibility
+from learning.funnel import StepRow, conversion_rates
 from learning.models import Entry, SessionFeedback
+from learning.network.selectors import events_proposed_waiting
 from learning.selectors import (
     attendance_with_feedback_given,
     consent_requests_and_latest,
@@ -41,12 +43,13 @@ from learning.selectors import (
     feedback_for_member,
     reading_progress,
 )
+from pairings.alumni import AlumniOverview, alumni_overview
 from pairings.enums import RoundStatus
 from pairings.models import Round
 from pairings.selectors import CoffeeOverview, coffee_overview, member_of
 from sessions_app.enums import AttendanceStatus, SessionStatus
 from sessions_app.models import Session
-from sessions_app.selectors import MemberSchedule, member_schedule
+from sessions_app.selectors import MemberSchedule, ended_cohort_ids, member_schedule
 
 LATEST_ENTRIES = 5
 
@@ -88,6 +91,10 @@ class MemberDashboard:
     coffee: CoffeeOverview | None
     todo: ToDo
     latest_entries: list[Entry] = field(default_factory=list)
+    # A member whose group has ended: the monthly alumni coffee pairs (in or not, this month's pair).
+    alumni: AlumniOverview | None = None
+    # The group the coffee section is about has ended: no next round to wait for.
+    coffee_over: bool = False
 
 
 def member_offers(applications: list[Application]) -> list[Offer]:
@@ -164,6 +171,8 @@ def member_dashboard(user, *, now: datetime.datetime) -> MemberDashboard:
     sessions += schedule.later_sessions
     member = member_of(user, memberships=memberships)
     consents_due, latest_entries = consents_and_latest_entries(user, memberships)
+    # Whether a group of theirs has ended, from the sessions in hand; only then two more queries (alumni coffee).
+    ended = ended_cohort_ids(sessions, now=now)
     return MemberDashboard(
         schedule=schedule,
         # The dashboard does not offer to skip a round (the coffee pairs page does), so no next round is read.
@@ -177,6 +186,8 @@ def member_dashboard(user, *, now: datetime.datetime) -> MemberDashboard:
             consents_due=consents_due,
         ),
         latest_entries=latest_entries,
+        alumni=alumni_overview(user, now=now) if ended else None,
+        coffee_over=member is not None and member.cohort_id in ended,
     )
 
 
@@ -269,6 +280,9 @@ class ProgrammePipeline:
     awaiting_decision: int = 0
     waitlisted: int = 0
     cohorts: list[CohortPipeline] = field(default_factory=list)
+    funnel: list[StepRow] = field(
+        default_factory=list
+    )  # learning.funnel's steps, with their conversion rates
 
     def total(self, attribute: str) -> int:
         return sum(getattr(cohort, attribute) for cohort in self.cohorts)
@@ -317,6 +331,8 @@ def programme_pipelines(*, now: datetime.datetime) -> list[ProgrammePipeline]:
     _count_active_members(cohorts)
     _add_session_health(cohorts, now)
     _add_coffee_health(cohorts, now)
+    for programme_id, rows in conversion_rates(programmes).items():
+        pipelines[programme_id].funnel = rows
     return list(pipelines.values())
 
 
@@ -429,6 +445,11 @@ def manager_actions(*, now: datetime.datetime) -> list[Action]:
             entries_awaiting_approval().count(),
             "learning entries waiting for sharing approval",
             reverse("learning:manage"),
+        ),
+        Action(
+            events_proposed_waiting(now=now).count(),
+            "sharing events proposed by members, waiting for you to publish",
+            reverse("learning:events_manage"),
         ),
         Action(
             Round.objects.filter(

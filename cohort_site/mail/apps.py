@@ -11,7 +11,7 @@ class MailConfig(AppConfig):
         # become as they are sent in its drafts.py (see drafts.py).
         from django.utils.module_loading import autodiscover_modules
 
-        autodiscover_modules("reminders", "drafts")
+        autodiscover_modules("reminders", "drafts", "send_checks")
 
         from django.contrib.auth.signals import user_login_failed
 

@@ -15,8 +15,9 @@ from cohort_site.core.dates import zone_label
 from cohort_site.core.models import User
 from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.services import email_preferences_set, email_queue, emails_skip_for_leaver
+from pairings.alumni import alumni_coffee_leave
 from pairings.services import pairs_member_leave
-from sessions_app.services import member_sessions_cancellation
+from sessions_app.services import guest_offer_withdraw, member_sessions_cancellation
 
 from .enums import ExpenseStatus
 from .models import Expense
@@ -166,7 +167,8 @@ def member_leave(
     In one transaction: the place is withdrawn through the application state machine (audited with who and
     why; the freed place goes to the waitlist if the group is before its cut-off session); messages about the
     group still waiting for them are skipped; coffee rounds not announced are re-planned and, in announced
-    ones, whoever was paired with them is re-paired and told; and they get one email confirming it, whose
+    ones, whoever was paired with them is re-paired and told; they are out of the alumni coffee pairs and their
+    offer to contribute is withdrawn; and they get one email confirming it, whose
     calendar file cancels the sessions still to come.
     """
     now = now or timezone.now()
@@ -190,6 +192,10 @@ def member_leave(
             now=now,
         )
         pairs_member_leave(member=application, cohort=cohort, now=now)
+        if application.user is not None:
+            # Out of the alumni coffee pairs (this month's pair too) and no standing offer to contribute.
+            alumni_coffee_leave(user=application.user, now=now)
+            guest_offer_withdraw(user=application.user)
         if not tell_member:  # they asked for everything about them to be erased: nothing more goes to them
             return application
         programme = cohort.programme

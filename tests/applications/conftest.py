@@ -74,6 +74,7 @@ def apply_data(programme, **overrides) -> dict:
         "organisation": "Leeds Befriending",
         "role": "Community connector",
         "role_type": "front_line",
+        "region": "yorkshire",
         "pandemic_work": "Telephone befriending for isolated older people.",
         "learning_gained": "Small groups work best.",
         "motivation": "To learn from peers.",

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from applications.enums import ComposerMark, Region
 from applications.models import MemberOrganisation
 from tests.factories import (
     ApplicationFactory,
@@ -41,6 +42,8 @@ def test_application_csv_export_neutralises_formulas(staff_client):
         organisation="@Leeds",
         challenge="-2+3",
         email="asha@example.org",
+        region=Region.SCOTLAND,
+        composer_mark=ComposerMark.INCLUDE,
     )
     AvailabilityFactory(application=application, candidate_time=time, answer="yes")
 
@@ -64,6 +67,7 @@ def test_application_csv_export_neutralises_formulas(staff_client):
         "Tuesday 14:00–16:00: Yes",
         "Submitted",
     )
+    assert (record["Region"], record["When proposing groups"]) == ("Scotland", "Must include")
 
 
 def test_interest_csv_export_marks_who_applied_and_neutralises_formulas(staff_client):
@@ -190,7 +194,7 @@ def test_programme_changelist_shows_interest_against_applications(
     ] == [(2, 1, 3)] * count
 
 
-def test_application_detail_lays_out_answers_read_only_and_saves_notes_and_score(staff_client):
+def test_application_detail_lays_out_answers_read_only_and_saves_notes_score_and_mark(staff_client):
     application = ApplicationFactory(motivation="To learn from peers.", status="submitted")
     url = reverse("admin:applications_application_change", args=[application.pk])
 
@@ -201,6 +205,7 @@ def test_application_detail_lays_out_answers_read_only_and_saves_notes_and_score
         {
             "manager_notes": "Strong on volunteers.",
             "score": "8",
+            "composer_mark": "exclude",
             "availability-TOTAL_FORMS": "0",
             "availability-INITIAL_FORMS": "0",
             "status_changes-TOTAL_FORMS": "0",
@@ -213,12 +218,14 @@ def test_application_detail_lays_out_answers_read_only_and_saves_notes_and_score
     assert 'name="motivation"' not in content
     assert response.status_code == 302
     application.refresh_from_db()
-    assert (application.manager_notes, application.score, application.motivation, application.status) == (
-        "Strong on volunteers.",
-        8,
-        "To learn from peers.",
-        "submitted",
-    )
+    assert (
+        application.manager_notes,
+        application.score,
+        application.composer_mark,
+        application.motivation,
+        application.status,
+    ) == ("Strong on volunteers.", 8, ComposerMark.EXCLUDE, "To learn from peers.", "submitted")
+    assert 'name="region"' not in content  # the applicant's answer: read-only here
 
 
 def test_admin_application_pages_are_404_for_non_staff_redirect(client, db):

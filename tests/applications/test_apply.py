@@ -5,7 +5,7 @@ import time_machine
 from django.core import mail
 from django.urls import reverse
 
-from applications.enums import ApplicationStatus, AvailabilityAnswer, RoleType
+from applications.enums import ApplicationStatus, AvailabilityAnswer, Region, RoleType
 from applications.links import application_private_url, application_token
 from applications.models import Application, ApplicationStatusChange, Availability
 from applications.services import APPLICANT_FIELDS
@@ -35,6 +35,7 @@ def test_apply_stores_answers_availability_and_emails_summary_with_private_link(
         application.email,
         application.organisation,
         application.role_type,
+        application.region,
         application.status,
         application.commits_to_openness,
         application.commits_to_sharing,
@@ -44,6 +45,7 @@ def test_apply_stores_answers_availability_and_emails_summary_with_private_link(
         "asha@example.org",
         "Leeds Befriending",
         RoleType.FRONT_LINE,
+        Region.YORKSHIRE,
         ApplicationStatus.SUBMITTED,
         True,
         True,
@@ -104,6 +106,7 @@ def test_apply_empty_form_gives_each_required_field_its_message(client, programm
     [
         ("email", "not-an-address", "Enter an email address like name@example.org."),
         ("role_type", "manager", "Select a valid choice. manager is not one of the available choices."),
+        ("region", "mars", "Select a valid choice. mars is not one of the available choices."),
         ("name", "x" * 151, "Please shorten this to 150 characters or fewer (it has 151)."),
     ],
 )
@@ -199,12 +202,17 @@ def test_apply_optional_fields_may_be_empty(client, programme, during_applicatio
         accessibility_needs="",
         team_open_to_ideas=None,
         share_challenge_with_partners=None,
+        region="",
     )
 
     response = client.post(apply_url(programme), data)
 
     assert response.status_code == 302
-    assert Application.objects.values_list("challenge", "team_open_to_ideas").get() == ("", False)
+    assert Application.objects.values_list("challenge", "team_open_to_ideas", "region").get() == (
+        "",
+        False,
+        "",
+    )
 
 
 def test_apply_with_too_few_yes_answers_is_refused_and_says_how_many(client, programme, during_applications):
@@ -404,7 +412,9 @@ def test_private_link_edit_changes_answers_and_emails_a_copy(
 ):
     mail.outbox.clear()
     token = application_token(application)
-    data = apply_data(programme, hopes="Connections with other befriending services.", email=None)
+    data = apply_data(
+        programme, hopes="Connections with other befriending services.", region="north_east", email=None
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("applications:edit", kwargs={"token": token}), data)
@@ -414,14 +424,16 @@ def test_private_link_edit_changes_answers_and_emails_a_copy(
         reverse("applications:private", kwargs={"token": token}),
     )
     application.refresh_from_db()
-    assert (application.hopes, application.email) == (
+    assert (application.hopes, application.region, application.email) == (
         "Connections with other befriending services.",
+        Region.NORTH_EAST,
         "asha@example.org",
     )
     assert [(m.to, m.subject) for m in mail.outbox] == [
         (["asha@example.org"], "Your application is updated: Relationships and connections")
     ]
     assert "What you hope to achieve:\nConnections with other befriending services.\n" in mail.outbox[0].body
+    assert "Where you work:\nNorth East England\n" in mail.outbox[0].body
 
 
 def test_private_link_edit_cannot_change_the_email(client, programme, application):

@@ -130,6 +130,35 @@ def test_proposal_offer_makes_groups_drafts_offers_and_waitlists_in_the_proposed
     assert "Your group meets on Thursdays at 10:00, UK time." in di_offer
 
 
+def test_two_groups_proposed_at_the_same_time_are_both_made_at_it(programme, times, people):
+    tuesday, _ = times
+
+    outcome = proposal_offer(
+        programme=programme,
+        proposed=ProposedOffers(
+            groups=[(tuesday, [people.ada.pk, people.ed.pk]), (tuesday, [people.bo.pk, people.cy.pk])],
+            waitlist=[people.di.pk],
+        ),
+    )
+
+    assert [(c.name, c.offered_time, c.first_session_week) for c in outcome.cohorts] == [
+        ("Group 1", tuesday, programme.first_session_week),
+        ("Group 2", tuesday, programme.first_session_week),
+    ]
+    assert statuses(people.ada, people.ed, people.bo, people.cy, people.di) == [
+        ("Ada", S.OFFERED, "Group 1", None),
+        ("Ed", S.OFFERED, "Group 1", None),
+        ("Bo", S.OFFERED, "Group 2", None),
+        ("Cy", S.OFFERED, "Group 2", None),
+        ("Di", S.WAITLISTED, None, 1),
+    ]
+    assert [
+        "Your group meets on Tuesdays at 14:00, UK time."
+        in OutgoingEmail.objects.get(to=person.email).body_text
+        for person in (people.ada, people.ed, people.bo, people.cy)
+    ] == [True, True, True, True]
+
+
 def test_a_second_press_changes_nothing(programme, times, people):
     tuesday, thursday = times
     proposed = ProposedOffers(

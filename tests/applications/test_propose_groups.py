@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from applications import composer
-from applications.enums import ApplicationStatus, AvailabilityAnswer, RoleType
+from applications.enums import ApplicationStatus, AvailabilityAnswer, ComposerMark, Region, RoleType
 from applications.models import Application
 from applications.selectors import composer_input
 from tests.factories import (
@@ -193,7 +193,119 @@ def test_page_queries_do_not_grow_with_the_applications(
     client.force_login(StaffFactory())
     url = reverse("applications:selection_propose", args=[programme.slug])
 
-    with django_assert_num_queries(6):
+    # 6, and 2 for the weeks the proposed groups would meet (their bank holidays on the heatmaps).
+    with django_assert_num_queries(8):
         response = client.get(url)
 
     assert response.context["considered"] == count
+
+
+# --- The manager's marks, the region and the heatmaps -----------------------------------------------------------
+
+
+def test_composer_input_carries_the_region_and_the_managers_marks(programme, times):
+    kept = applicant(
+        programme, times, "Ada", [YES, None], region=Region.WALES, composer_mark=ComposerMark.INCLUDE
+    )
+    left = applicant(programme, times, "Bo", [YES, None], composer_mark=ComposerMark.EXCLUDE)
+
+    data = composer_input(programme)
+
+    assert [(a.id, a.region, a.include, a.exclude) for a in data.applicants] == [
+        (kept.pk, Region.WALES, True, False),
+        (left.pk, "", False, True),
+    ]
+
+
+def test_must_include_is_placed_and_excluded_is_never_placed_nor_waiting(client, programme, times):
+    applicant(programme, times, "Ada Lovelace", [YES, NO], score=9)
+    applicant(programme, times, "Bo Diddley", [YES, NO], score=8)
+    applicant(programme, times, "Cy Twombly", [YES, NO], score=1, composer_mark=ComposerMark.INCLUDE)
+    applicant(programme, times, "Ed Sheeran", [YES, YES], score=10, composer_mark=ComposerMark.EXCLUDE)
+    client.force_login(StaffFactory())
+
+    response = client.get(reverse("applications:selection_propose", args=[programme.slug]))
+
+    assert [(g.time.label, [m.application.name for m in g.members]) for g in response.context["groups"]] == [
+        ("Tuesday 14:00–16:00", ["Ada Lovelace", "Cy Twombly"])
+    ]
+    assert [(w.application.name, w.reason) for w in response.context["waiting"]] == [
+        (
+            "Bo Diddley",
+            "The only group they can make, at Tuesday 14:00–16:00, is full, and those in it with a lower score "
+            "are pinned, must be included or needed for the role mix.",
+        )
+    ]
+    assert [a.name for a in response.context["excluded"]] == ["Ed Sheeran"]
+    text = page_text(response)
+    assert "Cy Twombly Must include" in text
+    assert "Marked “exclude” (1) Never placed and not put on the waitlist." in text
+
+
+def test_a_must_include_who_cannot_be_placed_is_named_with_the_reason(client, programme, times):
+    applicant(
+        programme, times, "Ada Lovelace", [YES, NO], organisation="Oak", composer_mark=ComposerMark.INCLUDE
+    )
+    applicant(
+        programme, times, "Bo Diddley", [YES, NO], organisation="Oak", composer_mark=ComposerMark.INCLUDE
+    )
+    client.force_login(StaffFactory())
+
+    response = client.get(reverse("applications:selection_propose", args=[programme.slug]))
+
+    # One group, one person from Oak in it: the rule is kept for one of them and broken for the other.
+    assert [[m.application.name for m in g.members] for g in response.context["groups"]] == [
+        ["Ada Lovelace", "Bo Diddley"]
+    ]
+    assert response.context["broken_rules"] == ["2 people from oak in the group at Tuesday 14:00–16:00"]
+
+
+def test_each_proposed_group_has_a_heatmap_of_its_peoples_answers_with_its_time_flagged(
+    client, programme, times
+):
+    applicant(programme, times, "Ada Lovelace", [YES, NO], score=9, organisation="Oak", region=Region.LONDON)
+    applicant(programme, times, "Bo Diddley", [IF_NEED_BE, YES], score=8)
+    client.force_login(StaffFactory())
+
+    response = client.get(reverse("applications:selection_propose", args=[programme.slug]))
+
+    (group,) = response.context["groups"]
+    assert group.heatmap["days"] == ["Tuesday", "Thursday"]
+    assert [
+        (
+            time,
+            [
+                (cell.ranked.can_come, len(cell.ranked.yes), cell.level, cell.chosen, cell.top)
+                if cell.ranked
+                else None
+                for cell in cells
+            ],
+        )
+        for time, cells in group.heatmap["rows"]
+    ] == [
+        (datetime.time(10), [None, (1, 1, 2, False, False)]),
+        (datetime.time(14), [(2, 1, 5, True, True), None]),
+    ]
+    text = page_text(response)
+    assert "How many of the 2 people proposed can come, by day and start time" in text
+    assert "2 1 yes · 1 if need be This group’s time Top choice" in text
+    assert "Ada Lovelace Oak London Front-line 9 Yes" in text  # her region under her organisation
+    assert 'aria-describedby="group-1-heatmap-help"' in response.content.decode()
+
+
+def test_two_groups_at_the_same_time_share_one_pin_choice(client, programme, times):
+    for name, score in [("Ada", 9), ("Bo", 8), ("Cy", 7), ("Di", 6)]:
+        applicant(programme, times, name, [YES, NO], score=score, organisation=f"{name} Trust")
+    client.force_login(StaffFactory())
+    url = reverse("applications:selection_propose", args=[programme.slug])
+
+    response = client.get(url, {"groups": "2", "max_per_organisation": "1", "front_line_minimum": "0"})
+
+    groups = response.context["groups"]
+    assert [(g.number, g.time.label, [m.application.name for m in g.members]) for g in groups] == [
+        (1, "Tuesday 14:00–16:00", ["Ada", "Cy"]),
+        (2, "Tuesday 14:00–16:00", ["Bo", "Di"]),
+    ]
+    assert [(c.value, c.label) for c in groups[0].members[0].choices] == [
+        (groups[0].time.pk, "Pin to group 1 or 2")
+    ]

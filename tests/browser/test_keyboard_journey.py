@@ -94,6 +94,8 @@ def test_apply_then_send_apologies_then_write_an_entry_by_keyboard_alone(
     tab_and_type(page, "Leeds Befriending")
     tab_and_type(page, "Volunteer coordinator")
     tab_and_tick(page, "I work directly in a front-line role")
+    page.keyboard.press("Tab")  # where they work, from the list
+    page.keyboard.type("Yorkshire")
     tab_and_type(page, "Telephone befriending.")
     tab_and_type(page, "Small groups work best.")
     page.keyboard.press("Tab")  # "Why do you want to take part?" left empty
@@ -129,10 +131,11 @@ def test_apply_then_send_apologies_then_write_an_entry_by_keyboard_alone(
     assert page.locator("h1").inner_text() == "Thank you for applying"
     page.screenshot(path=screenshot_dir / "2-application-sent.png", full_page=True)
     application = Application.objects.get()
-    assert (application.name, application.motivation, application.role_type) == (
+    assert (application.name, application.motivation, application.role_type, application.region) == (
         "Ben Okafor",
         "To learn from peers.",
         "front_line",
+        "yorkshire",
     )
     assert sorted(application.availability.values_list("candidate_time__weekday", "answer")) == [
         (0, "yes"),

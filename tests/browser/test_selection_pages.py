@@ -201,6 +201,17 @@ def test_manager_proposes_two_groups_from_45_applications(
     assert page.locator("#group-1-heading").inner_text() == "Group 1: Tuesday 10:00–12:00"
     assert page.locator("#group-2-heading").inner_text() == "Group 2: Wednesday 10:00–12:00"
     assert page.locator("#waiting-heading").inner_text() == "Waiting (5)"
+    # Beside each group, when its people can meet, the group's time flagged.
+    assert (
+        page.locator("table.heatmap caption").all_inner_texts()
+        == ["How many of the 20 people proposed can come, by day and start time"] * 2
+    )
+    assert page.locator(
+        "table.heatmap td:has(.heat-flag:text('This group’s time')) .heat-count"
+    ).all_inner_texts() == [
+        "20",
+        "20",
+    ]
     violations = Axe().run(page).response["violations"]
     assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
     assert errors == []
@@ -277,4 +288,53 @@ def test_manager_pins_a_person_resolves_and_turns_the_proposal_into_offers(
     assert told == [("Group 1", True)] * 20 + [("Group 2", True)] * 20
     assert Application.objects.get(pk=pk).cohort.name == f"Group {group}"
     assert Application.objects.filter(status=S.WAITLISTED).count() == 5
+    assert errors == []
+
+
+@pytest.mark.browser
+def test_manager_proposes_two_groups_at_the_same_time_when_demand_fills_both(
+    live_server, page, screenshot_dir, transactional_db
+):
+    """40 people can make Tuesday 10:00 and 5 only Wednesday 14:00: two Tuesday groups place 40 (a Wednesday
+    group would place 25), and every offer names Tuesdays at 10:00."""
+    programme = CohortFactory(name="Group 1", number=1).programme
+    tuesday, wednesday = (
+        CandidateTimeFactory(programme=programme, weekday=day, start_time=datetime.time(hour))
+        for day, hour in ((1, 10), (2, 14))
+    )
+    for n in range(45):
+        application = ApplicationFactory(programme=programme, organisation=f"Charity {n}", score=n % 11)
+        for time, can in ((tuesday, n < 40), (wednesday, n >= 40)):
+            answer = AvailabilityAnswer.YES if can else AvailabilityAnswer.NO
+            AvailabilityFactory(application=application, candidate_time=time, answer=answer)
+    sign_in(page, live_server, StaffFactory())
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+
+    page.goto(
+        f"{live_server.url}/selection/programmes/{programme.slug}/propose/"
+        "?groups=2&max_per_organisation=1&front_line_minimum=0"
+    )
+    page.screenshot(path=screenshot_dir / "propose_same_time.png", full_page=True)
+
+    assert page.locator("#summary-heading").inner_text() == "2 groups, 40 people placed"
+    assert page.locator("#group-1-heading").inner_text() == "Group 1: Tuesday 10:00–12:00"
+    assert page.locator("#group-2-heading").inner_text() == "Group 2: Tuesday 10:00–12:00"
+    assert page.locator("#waiting-heading").inner_text() == "Waiting (5)"
+    page.get_by_role("link", name="Turn this proposal into offers").click()
+    page.wait_for_url(re.compile(r".*/propose/offers/\?.*"))
+    page.get_by_role("button", name="Make the groups and draft 40 offers").click()
+    page.wait_for_url(re.compile(r".*/emails/$"))
+    page.get_by_role("button", name="Send the ticked emails").click()
+    page.wait_for_load_state()
+
+    offers = OutgoingEmail.objects.filter(kind=EmailKind.DECISION_OFFERED).exclude(status=EmailStatus.DRAFT)
+    told = sorted(
+        (
+            application.cohort.name,
+            "Your group meets on Tuesdays at 10:00, UK time." in offers.get(to=application.email).body_text,
+        )
+        for application in Application.objects.filter(status=S.OFFERED).select_related("cohort")
+    )
+    assert told == [("Group 1", True)] * 20 + [("Group 2", True)] * 20
     assert errors == []

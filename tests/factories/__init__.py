@@ -14,6 +14,7 @@ from .applications import (
     ProgrammeSectionFactory,
 )
 from .learning import EntryFactory, ReadingItemFactory, SessionFeedbackFactory, TopicFactory
+from .network import NetworkEventFactory
 from .pairings import RoundFactory
 from .selection import application_in
 from .sessions import AttendanceFactory, CohortScheduleFactory, GuestFactory, SessionFactory
@@ -31,6 +32,7 @@ __all__ = [
     "GuestFactory",
     "MemberFactory",
     "MemberOrganisationFactory",
+    "NetworkEventFactory",
     "ProgrammeFactory",
     "ProgrammeSectionFactory",
     "ReadingItemFactory",

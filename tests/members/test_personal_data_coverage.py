@@ -25,20 +25,42 @@ from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.models import EmailAttachment, OutgoingEmail
 from cohort_site.mail.services import email_queue, emails_queue_many, opt_out_record
 from cohort_site.members.models import Expense
-from learning.models import SessionFeedback, SharingEvent, SurveyAnswer
+from learning.models import (
+    AdviceContact,
+    DigestSubscriber,
+    EventRegistration,
+    SessionFeedback,
+    SharingEvent,
+    SurveyAnswer,
+)
 from learning.services import (
+    outcome_items_set,
     reading_item_tick,
     session_feedback_save,
     survey_response_save,
     surveys_ensure_defaults,
 )
 from pairings.enums import RoundStatus
-from pairings.models import Pair, PairMember, SkipRequest
+from pairings.models import (
+    AlumniOptIn,
+    AlumniPair,
+    AlumniPairMember,
+    AlumniRound,
+    Pair,
+    PairMember,
+    SkipRequest,
+)
 from pairings.reminders import coffee_introductions
 from pairings.services import round_skip
 from sessions_app.enums import AttendanceStatus
-from sessions_app.models import Attendance, SessionJoin
+from sessions_app.models import Attendance, GuestOffer, SessionJoin
 from sessions_app.services import apologies_send, guest_invite, session_join_record
+from sessions_app.topics.services import (
+    challenge_keep_private,
+    topic_merge_suggest,
+    topic_propose,
+    topic_vote,
+)
 from tests.factories import (
     AttendanceFactory,
     CandidateTimeFactory,
@@ -46,6 +68,7 @@ from tests.factories import (
     EntryFactory,
     ExpressionOfInterestFactory,
     MemberFactory,
+    NetworkEventFactory,
     ReadingItemFactory,
     RoundFactory,
     StaffFactory,
@@ -69,7 +92,10 @@ COVERED = {
     "axes.AccessFailureLog": "account",
     "axes.AccessLog": "account",
     "core.User": "account",
+    "learning.AdviceContact": "learning",
     "learning.Authorship": "learning",
+    "learning.DigestSubscriber": "network",
+    "learning.EventRegistration": "network",
     "learning.Entry": "learning",
     "learning.ReadingTick": "learning",
     "learning.SessionFeedback": "learning",
@@ -80,12 +106,19 @@ COVERED = {
     "mail.EmailOptOut": "emails",
     "mail.OutgoingEmail": "emails",
     "members.Expense": "expenses",
+    "pairings.AlumniOptIn": "coffee",
+    "pairings.AlumniPairMember": "coffee",
     "pairings.PairMember": "coffee",
     "pairings.SkipRequest": "coffee",
     "sessions.Session": "account",  # not found by the walk (the user id is inside encoded data): signed out
     "sessions_app.Attendance": "schedule",
     "sessions_app.SessionJoin": "schedule",
     "sessions_app.Guest": "schedule",
+    "sessions_app.GroupTopic": "schedule",
+    "sessions_app.TopicVote": "schedule",
+    "sessions_app.TopicMergeSuggestion": "schedule",
+    "sessions_app.ChallengeKeptPrivate": "schedule",
+    "sessions_app.GuestOffer": "schedule",
 }
 
 NOT_PERSONAL = {
@@ -97,6 +130,9 @@ NOT_PERSONAL = {
     "auth.Permission": "names of permissions",
     "core.Heartbeat": "a worker heartbeat's name",
     "learning.Topic": "tag names",
+    "learning.NetworkEvent": "a public sharing event; created_by and proposed_by say which account published or "
+    "proposed it (proposals are in the network source's export)",
+    "learning.DigestIssue": "which entries and events a month's digest listed; sent_by says which staff account",
     "sessions_app.CohortSchedule": "confirmed_by says which staff account set a time; no text about anyone",
 }
 
@@ -205,6 +241,12 @@ def world(client, db, django_capture_on_commit_callbacks):
     # Both opened their join links for the first session.
     session_join_record(session=first, member=person, now=first.starts_at)
     session_join_record(session=first, member=partner, now=first.starts_at)
+    # Topics: the person's challenge proposed as a topic, a vote, a merge suggestion.
+    own_topic = topic_propose(cohort=cohort, member=person, title="Rural reach", from_application=True)
+    partner_topic = topic_propose(cohort=cohort, member=partner, title="Reaching the countryside")
+    topic_vote(topic=own_topic, member=person)
+    topic_merge_suggest(topic=partner_topic, into=own_topic, member=person)
+    challenge_keep_private(member=person)  # asked again later (a second place), they said no
     with django_capture_on_commit_callbacks(execute=True):
         apologies_send(session=second, member=person, note="At Morwenna's aunt's funeral")
         guest_invite(session=second, name=NAME, email=EMAIL, topic="Rural isolation, by Morwenna", by=staff)
@@ -229,6 +271,14 @@ def world(client, db, django_capture_on_commit_callbacks):
     round_skip(member=person, round_=later)
     with django_capture_on_commit_callbacks(execute=True):
         emails_queue_many(coffee_introductions(NOW))
+    # Alumni: in the monthly pairs, with an earlier month's pair (rows made directly: the group is still on),
+    # and an offer to contribute to a later group.
+    AlumniOptIn.objects.create(user=user, opted_in_at=NOW)
+    alumni_round = AlumniRound.objects.create(month=datetime.date(2026, 2, 1), formed_at=NOW)
+    alumni_pair = AlumniPair.objects.create(round=alumni_round)
+    AlumniPairMember.objects.create(pair=alumni_pair, round=alumni_round, user=user)
+    AlumniPairMember.objects.create(pair=alumni_pair, round=alumni_round, user=partner.user)
+    GuestOffer.objects.create(user=user, note="Morwenna on rural isolation", offered_at=NOW)
 
     # Learning: an entry written alone, one written with the partner, a consent, feedback, a survey, a tick.
     EntryFactory(cohort=cohort, title="Morwenna's notes", body="Written alone.", authors=[user])
@@ -249,7 +299,20 @@ def world(client, db, django_capture_on_commit_callbacks):
         member=person,
         answers={rating_question.pk: 4, text_question.pk: "Morwenna found it useful"},
     )
+    # Whom she would ask for advice (the baseline asks; the partner ticked her too).
+    outcome_items_set(programme=programme, items=["confidence"])
+    baseline = programme.surveys.get(kind="baseline")
+    survey_response_save(survey=baseline, member=person, answers={}, contacts=[partner.pk])
+    survey_response_save(survey=baseline, member=partner, answers={}, contacts=[person.pk])
     reading_item_tick(item=ReadingItemFactory(programme=programme, title="A good read"), user=user, done=True)
+
+    # The network: a sharing event registration (with their name and organisation), the digest subscription.
+    # Stored directly: their emails would change the list of emails below.
+    event = NetworkEventFactory(title="Rural befriending stories", proposed_by=user)
+    EventRegistration.objects.create(
+        event=event, name=NAME, organisation="Kernow Befriending", email=EMAIL, status="confirmed"
+    )
+    DigestSubscriber.objects.create(email=EMAIL, status="confirmed", confirmed_at=NOW)
 
     # Expenses, emails, an opt-out.
     client.force_login(user)  # a signed-in session (sessions.Session)
@@ -323,11 +386,12 @@ def test_export_has_every_section_with_the_exact_rows(world):
             "availability",
             "expressions_of_interest",
         ],
-        "coffee": ["coffee_pairs", "coffee_rounds_skipped"],
+        "coffee": ["alumni_coffee_opt_in", "alumni_coffee_pairs", "coffee_pairs", "coffee_rounds_skipped"],
         "emails": ["email_opt_outs", "emails_sent_to_you"],
         "expenses": ["expense_claims"],
         "learning": [
             "entries_you_wrote",
+            "people_you_would_ask_for_advice",
             "reading_list_ticks",
             "session_feedback",
             "sharing_steps_you_took",
@@ -335,8 +399,31 @@ def test_export_has_every_section_with_the_exact_rows(world):
             "survey_responses",
             "your_authorship_and_consent",
         ],
-        "schedule": ["attendance", "guest_invitations", "joined_through_link"],
+        "network": [
+            "network_digest_subscription",
+            "sharing_event_registrations",
+            "sharing_events_you_proposed",
+        ],
+        "schedule": [
+            "attendance",
+            "challenge_kept_to_yourself",
+            "guest_invitations",
+            "joined_through_link",
+            "offers_to_contribute",
+            "topic_merges_suggested",
+            "topic_votes",
+            "topics_proposed",
+        ],
     }
+    network = data["network"]
+    assert [
+        (row["event__title"], row["name"], row["organisation"], row["status"])
+        for row in network["sharing_event_registrations"]
+    ] == [("Rural befriending stories", NAME, "Kernow Befriending", "confirmed")]
+    assert [(row["email"], row["status"]) for row in network["network_digest_subscription"]] == [
+        (EMAIL, "confirmed")
+    ]
+    assert [row["title"] for row in network["sharing_events_you_proposed"]] == ["Rural befriending stories"]
     account = data["account"]
     assert [(row["email"], row["name"], row["organisation"]) for row in account["account"]] == [
         (EMAIL, NAME, "Kernow Befriending")
@@ -384,6 +471,10 @@ def test_export_has_every_section_with_the_exact_rows(world):
         (row["round"], row["announced"], row["partners"], row["met_at"]) for row in coffee["coffee_pairs"]
     ] == [(1, True, ["Pip Partner"], NOW)]
     assert [row["round__number"] for row in coffee["coffee_rounds_skipped"]] == [2]
+    assert coffee["alumni_coffee_opt_in"] == [{"opted_in_at": NOW}]
+    assert coffee["alumni_coffee_pairs"] == [
+        {"month": datetime.date(2026, 2, 1), "partners": ["Pip Partner"]}
+    ]
 
     emails = data["emails"]
     assert sorted(row["subject"] for row in emails["emails_sent_to_you"]) == [
@@ -413,7 +504,10 @@ def test_export_has_every_section_with_the_exact_rows(world):
     assert [(row["rating"], row["what_worked"]) for row in learning["session_feedback"]] == [
         (5, "Morwenna liked the pairs")
     ]
-    assert len(learning["survey_responses"]) == 1
+    assert len(learning["survey_responses"]) == 2
+    assert learning["people_you_would_ask_for_advice"] == [
+        {"response__survey__title": "Before we start", "contact__name": "Pip Partner"}
+    ]
     assert sorted((row["text"], row["rating"]) for row in learning["survey_answers"]) == [
         ("", 4),
         ("Morwenna found it useful", None),
@@ -427,6 +521,19 @@ def test_export_has_every_section_with_the_exact_rows(world):
     ]
     assert [(row["name"], row["topic"]) for row in schedule["guest_invitations"]] == [
         (NAME, "Rural isolation, by Morwenna")
+    ]
+    assert [
+        (row["title"], row["description"], row["from_application"]) for row in schedule["topics_proposed"]
+    ] == [("Rural reach", "Reaching farmers in West Cornwall", True)]
+    assert [(row["topic__title"], row["voted_at"]) for row in schedule["topic_votes"]] == [
+        ("Rural reach", NOW)
+    ]
+    assert schedule["challenge_kept_to_yourself"] == [{"decided_at": NOW}]
+    assert [(row["topic__title"], row["into__title"]) for row in schedule["topic_merges_suggested"]] == [
+        ("Reaching the countryside", "Rural reach")
+    ]
+    assert schedule["offers_to_contribute"] == [
+        {"note": "Morwenna on rural isolation", "offered_at": NOW, "guest__session__number": None}
     ]
     first = world["cohort"].sessions.get(number=1)
     assert schedule["joined_through_link"] == [
@@ -452,6 +559,8 @@ def test_after_erasure_nothing_names_the_person_and_counts_remain(world):
     assert rows_mentioning("Morwenna") == []
     assert rows_mentioning("Trelawney") == []
     assert rows_mentioning("farmers") == []
+    # Whom she would ask for advice, and the partner's tick of her: nothing links her to anyone.
+    assert list(AdviceContact.objects.all()) == []
     # Anonymous counts stay.
     person.refresh_from_db()
     assert (person.status, person.cohort, person.name) == ("confirmed", world["cohort"], "Erased person")
@@ -465,6 +574,9 @@ def test_after_erasure_nothing_names_the_person_and_counts_remain(world):
     assert list(SessionJoin.objects.values_list("member", flat=True)) == [partner.pk]
     assert PairMember.objects.filter(met_at__isnull=False).count() == 2
     assert SkipRequest.objects.filter(member=person).count() == 1
+    # Out of the alumni coffee pairs and their offer withdrawn; the partner's earlier month stays theirs.
+    assert (AlumniOptIn.objects.count(), GuestOffer.objects.count()) == (0, 0)
+    assert list(AlumniPairMember.objects.values_list("user", flat=True)) == [partner.user.pk]
     assert list(Expense.objects.values_list("amount", "description", "receipt")) == [
         (Decimal("23.40"), "", "")
     ]

@@ -18,16 +18,35 @@ from applications.services import current_offer
 from cohort_site.core.models import User
 from cohort_site.mail.services import unsubscribe_token
 from learning.enums import Visibility
+from learning.network.links import cancel_token, confirm_token
 from sessions_app.join_links import join_token
+from sessions_app.models import GuestOffer
 from tests.world import NOW, PDF, SiteWorld, site_world
 
 __all__ = ["NOW", "PDF", "ROLES", "World", "admin_routes", "build_world", "outcome", "own_routes", "routes"]
 
 ROLES = ("anonymous", "applicant", "other_member", "member", "staff")
 
+# A sharing event as staff publish it (in the world's future).
+EVENT_FORM = {
+    "title": "Stories from group A",
+    "description": "What we learnt.",
+    "date": "2031-04-02",
+    "start_time": "14:00",
+    "duration_minutes": 90,
+    "video_link": "https://meet.example.org/a",
+    "capacity": 30,
+    "registration_open": "on",
+    "is_published": "on",
+}
+
 
 @dataclass
 class World(SiteWorld):
+    # An offer to contribute (sessions_app.GuestOffer), made here rather than by the service: nobody in the
+    # world's groups has finished a group yet, and the staff pages need one to show.
+    guest_offer: GuestOffer | None = None
+
     def user(self, role: str) -> User | None:
         return {
             "anonymous": None,
@@ -82,6 +101,16 @@ class World(SiteWorld):
             "demo:sign_in_as": {"role": "manager"},
             "sessions:session_add": {"pk": self.cohort_a.pk},
             "sessions:session": {"pk": self.past_session.pk},
+            "sessions:session_notes": {"pk": self.past_session.pk},
+            "sessions:session_notes_edit": {"pk": self.past_session.pk},
+            "sessions:topics": {"pk": self.cohort_a.pk},
+            "sessions:topics_manage": {"pk": self.cohort_a.pk},
+            "sessions:guest_offer_invite": {"pk": self.guest_offer.pk},
+            "learning:event": {"pk": self.network_event.pk},
+            "learning:event_registered": {"pk": self.network_event.pk},
+            "learning:event_cancel": {"token": cancel_token(self.registration)},
+            "learning:event_edit": {"pk": self.network_event.pk},
+            "learning:digest_confirm": {"token": confirm_token(self.digest_subscriber)},
             "learning:detail": {"pk": self.entry.pk},
             "learning:edit": {"pk": self.entry.pk},
             "learning:share": {"pk": self.entry.pk},
@@ -94,6 +123,10 @@ class World(SiteWorld):
             "learning:survey_results": {"pk": self.survey.pk},
             "learning:survey_edit": {"pk": self.survey.pk},
             "learning:survey_csv": {"pk": self.survey.pk},
+            "learning:outcomes": running,
+            "learning:funnel": running,
+            "dashboards:report": running,
+            "dashboards:report_csv": running,
             "pairings:mark_met": {"pk": self.pairing.pk},
             "pairings:cohort_plan": {"pk": self.cohort_a.pk},
             "pairings:plan": {"pk": self.cohort_a.pk},
@@ -119,6 +152,9 @@ class World(SiteWorld):
             # Shows the new dates (a preview: nothing changes until "confirm").
             "sessions:cohort_retime": {"candidate_time": self.running.candidate_times.get(weekday=3).pk},
             "sessions:session": {"action": "cancel", "cancel-reason": "Snow.", "cancel-confirm": "on"},
+            "sessions:session_notes_edit": {"notes": "We agreed to meet again."},
+            "sessions:topics": {"action": "propose", "title": "Rural transport"},
+            "sessions:topics_manage": {"action": "publish"},
             "pairings:mark_met": {},
             "pairings:skip_next": {},
             "pairings:plan": {},
@@ -128,6 +164,9 @@ class World(SiteWorld):
                 f"round-{self.round.pk}-second": self.member.pk,
             },
             "members:expense_decide": {"status": "approved"},
+            "pairings:alumni": {"opt_in": "1"},
+            "sessions:guest_offer": {"note": "Setting up a men's shed."},
+            "sessions:guest_offer_invite": {f"offer-{self.guest_offer.pk}-session": self.future_session.pk},
             "members:staff_erasure": {"email": self.member.email, "confirm": "on"},
             "members:leave": {"reason": "Moving job."},
             "members:withdraw": {"reason": "Asked by phone."},
@@ -147,6 +186,13 @@ class World(SiteWorld):
             },
             "learning:edit": {"title": "Changed", "body": "Changed.", "kind": self.entry.kind},
             "learning:manage": {"programme": self.running.pk},
+            "learning:event_create": EVENT_FORM,
+            "learning:event_propose": EVENT_FORM,
+            "learning:event_edit": {**EVENT_FORM, "capacity": 40},
+            "learning:digest": {},
+            # Nudges the person with an offer waiting (a refused role's POST queues nothing).
+            "learning:funnel": {"step": "confirmed", "confirmed-person": [f"a{self.offeree.pk}:0"]},
+            "learning:outcomes": {"items": ["knowledge", "confidence"], "own_ratings": "", "own_open": ""},
             "learning:survey_edit": {
                 "title": "Renamed",
                 "opens_after_session": 3,
@@ -167,7 +213,9 @@ def _next_group_token(application: Application) -> str:
 def build_world(size: int = 1) -> World:
     """Call inside `time_machine.travel(NOW, tick=False)` (the `world` fixtures do)."""
     built = site_world(size)
-    return World(**{field.name: getattr(built, field.name) for field in fields(SiteWorld)})
+    world = World(**{field.name: getattr(built, field.name) for field in fields(SiteWorld)})
+    world.guest_offer = GuestOffer.objects.create(user=world.applicant.user, note="Rural befriending.")
+    return world
 
 
 # --- The URL configuration, walked ------------------------------------------------------------------------------
