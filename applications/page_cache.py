@@ -26,11 +26,15 @@ by its address without reading a row (`page_by_address`).
 
 import contextlib
 import datetime
+import gzip
 import hashlib
 import logging
 import re
+import secrets
+import struct
 import time
 import uuid
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -40,6 +44,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.timesince import timeuntil
 from redis import RedisError
 
@@ -143,6 +148,98 @@ CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SUBMISSION_VALUE = re.compile(r'name="submission_token" value="([^"]+)"')
 CSRF_SLOT = "\x00csrf\x00"
 SUBMISSION_SLOT = "\x00submission\x00"
+SLOTS = re.compile("(\x00csrf\x00|\x00submission\x00)")
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads Accept-Encoding
+# Random padding of the gzip header, as Django's GZipMiddleware adds against BREACH.
+GZIP_MAX_RANDOM_BYTES = 100
+GZIP_END = zlib.compressobj(6, zlib.DEFLATED, -15).flush()  # an empty final block
+
+
+def _stored_block(data: bytes) -> bytes:
+    """`data` as one stored (uncompressed) deflate block, not final: for the per-request tokens, random and a few
+    dozen bytes, which would not compress, and a compressor costs a tenth of a millisecond to set up."""
+    return b"\x00" + struct.pack("<HH", len(data), len(data) ^ 0xFFFF) + data
+
+
+def _deflated(data: bytes) -> bytes:
+    """`data` as raw deflate blocks, flushed to a byte boundary and not final: independent of what comes before
+    or after, so blocks made apart join into one stream (as pigz joins its threads' blocks)."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    """A rendered page as kept: its text cut at the per-request tokens (`pieces`, with `slots` naming the token
+    after each piece but the last), each piece also deflated ahead (`deflated`), so a visitor who accepts gzip is
+    sent stored bytes with only the tokens compressed per request; and what it was made for, to check before
+    serving it: the fragment's key (the version, the programme, the window in time, the language), the programme's
+    dates (`facts`), the time left as it words it (None: it shows none) and whether it exists only while
+    applications are open."""
+
+    fragment_key: str
+    facts: PageFacts
+    pieces: tuple[bytes, ...]
+    slots: tuple[str, ...]
+    deflated: tuple[bytes, ...]
+    time_left: str | None = None
+    open_only: bool = False
+
+    @classmethod
+    def of(
+        cls, html: str, *, fragment_key: str, facts: PageFacts, time_left: str | None, open_only: bool
+    ) -> "StoredPage":
+        for pattern, slot in ((CSRF_VALUE, CSRF_SLOT), (SUBMISSION_VALUE, SUBMISSION_SLOT)):
+            for value in set(pattern.findall(html)):
+                html = html.replace(value, slot)
+        parts = SLOTS.split(html)
+        pieces = tuple(part.encode() for part in parts[::2])
+        return cls(
+            fragment_key=fragment_key,
+            facts=facts,
+            pieces=pieces,
+            slots=tuple(parts[1::2]),
+            deflated=tuple(_deflated(piece) for piece in pieces),
+            time_left=time_left,
+            open_only=open_only,
+        )
+
+    def serves(self, *, version: str, page: str, now: datetime.datetime) -> bool:
+        """Whether this page is still the one to show at `now` under the current `version` and language."""
+        facts = self.facts
+        return (
+            self.fragment_key == _fragment_key(version, page, facts, now)
+            and (not self.open_only or facts.opens <= now < facts.closes)
+            and (self.time_left is None or self.time_left == timeuntil(facts.closes, now))
+        )
+
+    def response(self, request: HttpRequest) -> HttpResponse:
+        """The page with this request's own CSRF token (and cookie) and a fresh submission token: compressed when
+        the visitor accepts gzip, as Django's GZipMiddleware would, from the stored blocks."""
+        tokens = {
+            # get_token: a new mask of the visitor's secret, and its cookie set on the way out
+            CSRF_SLOT: get_token(request).encode() if CSRF_SLOT in self.slots else b"",
+            SUBMISSION_SLOT: str(uuid.uuid4()).encode(),
+        }
+        filled = [tokens[slot] for slot in self.slots]
+        if not ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            body = b"".join(piece for pair in zip(self.pieces, [*filled, b""], strict=True) for piece in pair)
+            response = HttpResponse(body)
+            patch_vary_headers(response, ("Cookie",))  # a visitor's page: signed in, it is another
+            return response
+        crc, size, blocks = 0, 0, []
+        for piece, deflated, token in zip(self.pieces, self.deflated, [*filled, b""], strict=True):
+            crc = zlib.crc32(token, zlib.crc32(piece, crc))
+            size += len(piece) + len(token)
+            blocks += [deflated, _stored_block(token)] if token else [deflated]
+        padding = b"a" * secrets.randbelow(GZIP_MAX_RANDOM_BYTES) + b"\x00"
+        header = b"\x1f\x8b\x08" + bytes([gzip.FNAME]) + b"\x00\x00\x00\x00\x00\xff" + padding
+        trailer = struct.pack("<II", crc, size & 0xFFFFFFFF)
+        response = HttpResponse(b"".join([header, *blocks, GZIP_END, trailer]))
+        response.headers["Content-Encoding"] = "gzip"
+        # A visitor's page (signed in, it is another), compressed (GZipMiddleware leaves an encoded page alone).
+        patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
+        return response
 
 
 def page_cacheable(request: HttpRequest) -> bool:
@@ -165,69 +262,95 @@ def whole_page_key(fragment_key: str, request: HttpRequest, *varying: str) -> st
 def page_from_cache(key: str, request: HttpRequest) -> HttpResponse | None:
     """The stored page with this request's own CSRF token and a fresh submission token, or None."""
     try:
-        html = cache.get(key)
+        stored = cache.get(key)
     except CACHE_ERRORS:
         return None
-    if html is None:
-        return None
-    if CSRF_SLOT in html:
-        html = html.replace(
-            CSRF_SLOT, get_token(request)
-        )  # a new mask of the visitor's secret, and its cookie
-    html = html.replace(SUBMISSION_SLOT, str(uuid.uuid4()))
-    return HttpResponse(html)
+    # Anything else under the key (a page kept as text by the code before StoredPage) is rendered afresh.
+    return stored.response(request) if isinstance(stored, StoredPage) else None
 
 
-def page_to_cache(key: str, response: HttpResponse) -> None:
-    """Keep a rendered page, its per-request tokens replaced by slots that `page_from_cache` fills."""
+def page_to_cache(
+    key: str,
+    response: HttpResponse,
+    *,
+    fragment_key: str,
+    facts: PageFacts,
+    time_left: str | None = None,
+    open_only: bool = False,
+    request: HttpRequest | None = None,
+) -> None:
+    """Keep a rendered page under `key`, its per-request tokens replaced by slots that `StoredPage.response`
+    fills; with `request`, also under its address (`page_by_address`), which a visitor's request finds without
+    reading a row, in one round trip to the cache with the version."""
     if response.status_code != 200:
         return
-    html = response.content.decode()
-    for pattern, slot in ((CSRF_VALUE, CSRF_SLOT), (SUBMISSION_VALUE, SUBMISSION_SLOT)):
-        for value in set(pattern.findall(html)):
-            html = html.replace(value, slot)
-    with contextlib.suppress(*CACHE_ERRORS):
-        cache.set(key, html, FRAGMENT_SECONDS)
-
-
-def _address_key(version: str, request: HttpRequest) -> str:
-    return (
-        f"public-page-address:{version}:{hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]}"
+    stored = StoredPage.of(
+        response.content.decode(),
+        fragment_key=fragment_key,
+        facts=facts,
+        time_left=time_left,
+        open_only=open_only,
     )
+    values = {key: stored}
+    if request is not None:
+        values[_address_key(request.get_full_path(), translation.get_language() or "")] = stored
+    with contextlib.suppress(*CACHE_ERRORS):
+        cache.set_many(values, FRAGMENT_SECONDS)
+        if request is not None:
+            _remember_kept(request.get_full_path())
 
 
-def page_facts_keep(request: HttpRequest, facts: PageFacts) -> None:
-    """Note which programme the page at this address shows, under the current version (any change to what the
-    pages show replaces the version, and with it every note: a programme unpublished is never found here)."""
-    version = public_pages_version()
-    if version is not None:
-        with contextlib.suppress(*CACHE_ERRORS):
-            cache.set(_address_key(version, request), facts, FRAGMENT_SECONDS)
+# The addresses this process has seen a visitor's page kept for (stored here, or found by the view): only these
+# are looked up before the stack runs, so every other request (/healthz, the sign-in page) costs no round trip
+# to the cache. A bound, so addresses made up with query strings cannot grow it without limit.
+KEPT_ADDRESSES: set[str] = set()
+KEPT_ADDRESSES_MAX = 4096
 
 
-def page_by_address(
-    request: HttpRequest, *, page: str, time_left: bool = False, open_only: bool = False
-) -> HttpResponse | None:
-    """The whole page for this address from the cache, without reading a row, or None (then render as usual).
+def _remember_kept(full_path: str) -> None:
+    if len(KEPT_ADDRESSES) >= KEPT_ADDRESSES_MAX:
+        KEPT_ADDRESSES.clear()
+    KEPT_ADDRESSES.add(full_path)
 
-    `time_left`: the page words the time left (its key names it); `open_only`: the page exists only while
-    applications are open (the form), so outside that window it is left to the view.
-    """
+
+def address_may_be_kept(request: HttpRequest) -> bool:
+    """Whether a visitor's page may be kept for this address: one this process has seen kept."""
+    return request.get_full_path() in KEPT_ADDRESSES
+
+
+def _address_key(full_path: str, language: str) -> str:
+    return f"public-page-address:{language}:{hashlib.sha256(full_path.encode()).hexdigest()[:32]}"
+
+
+def page_by_address(request: HttpRequest, *, page: str) -> HttpResponse | None:
+    """The whole page for this address from the cache, without reading a row, or None (then render as usual)."""
     if not page_cacheable(request):
         return None
-    version = public_pages_version()
-    if version is None:
-        return None
+    stored = stored_by_address(request, page=page)
+    return None if stored is None else stored.response(request)
+
+
+def stored_by_address(request: HttpRequest, *, page: str | None = None) -> StoredPage | None:
+    """The page kept under this request's address if it still serves (`StoredPage.serves`), or None; `page` names
+    the page the caller renders (None: whichever the address holds).
+
+    One round trip to the cache: the version and the page, which says what it was made for (the version among it:
+    any change to what the pages show replaces the version, so a programme edited or unpublished is never served
+    from here; and the window in time, the time left, the language).
+    """
+    full_path = request.get_full_path()
+    address = _address_key(full_path, translation.get_language() or "")
     try:
-        facts = cache.get(_address_key(version, request))
+        found = cache.get_many([VERSION_KEY, address])
     except CACHE_ERRORS:
         return None
-    if facts is None:
+    version, stored = found.get(VERSION_KEY), found.get(address)
+    if version is None or not isinstance(stored, StoredPage):
         return None
-    now = timezone.now()
-    if open_only and not facts.opens <= now < facts.closes:
+    name = stored.fragment_key.split(":", 2)[1]
+    if (page is not None and name != page) or not stored.serves(
+        version=version, page=name, now=timezone.now()
+    ):
         return None
-    varying = [timeuntil(facts.closes, now)] if time_left else []
-    return page_from_cache(
-        whole_page_key(_fragment_key(version, page, facts, now), request, *varying), request
-    )
+    _remember_kept(full_path)
+    return stored

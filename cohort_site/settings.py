@@ -72,6 +72,9 @@ MIDDLEWARE = [
     # Pages compressed for browsers that ask (16 KB of programme page is 4 KB); after whitenoise, which serves
     # its static files already compressed. Django adds random padding against BREACH.
     "django.middleware.gzip.GZipMiddleware",
+    # A visitor's kept public page (no session or message cookie), served before the rest of the stack with the
+    # same headers; applications/middleware.py.
+    "applications.middleware.VisitorPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -123,7 +126,8 @@ if REDIS_URL and not DEBUG and redis_needs_password(REDIS_URL):
     # is reached with a password (redis://:PASSWORD@host:6379/0), or start-up stops.
     raise ImproperlyConfigured("REDIS_URL names a Redis on another host without a password: add one.")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's, keeping one client per connection pool (cohort_site/core/cache.py).
+    CACHES = {"default": {"BACKEND": "cohort_site.core.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -5,7 +5,18 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 
 from applications.models import Application, Cohort, Programme
 from applications.selectors import active_member_place, cohort_members, memberships_of
@@ -147,15 +158,46 @@ def _awaiting_consent() -> QuerySet[Authorship]:
     )
 
 
+def _consent_requested_of(user) -> Q:
+    return Q(pk__in=_awaiting_consent().filter(user=user).values("entry_id"))
+
+
 def consent_requests_for(user) -> list[Entry]:
     """Entries the user is asked to consent to sharing beyond the group, oldest proposal first."""
     if not user.is_authenticated:
         return []
     return list(
-        Entry.objects.filter(pk__in=_awaiting_consent().filter(user=user).values("entry_id"))
+        Entry.objects.filter(_consent_requested_of(user))
         .select_related("cohort")
         .order_by("updated_at", "pk")
     )
+
+
+def consent_requests_and_latest(
+    user, *, latest: QuerySet[Entry], count: int
+) -> tuple[list[Entry], list[Entry]]:
+    """`consent_requests_for(user)` and the first `count` entries of `latest` (a queryset of entries the user may
+    read, in the order to show them), read together in one query, each entry with its group and its authors (one
+    more query when there is any): a page that shows both (the member's dashboard) pays for one."""
+    if not user.is_authenticated:
+        return [], []
+    asked = _consent_requested_of(user)
+    newest = Q(pk__in=latest.values("pk")[:count])
+    entries: list[Entry] = list(
+        Entry.objects.filter(asked | newest)
+        .annotate(
+            consent_asked=ExpressionWrapper(asked, output_field=BooleanField()),
+            among_latest=ExpressionWrapper(newest, output_field=BooleanField()),
+        )
+        .select_related("cohort")
+        .prefetch_related(Prefetch("authorships", queryset=Authorship.objects.select_related("user")))
+        .order_by(*latest.query.order_by)
+    )
+    requests = sorted(
+        (entry for entry in entries if entry.consent_asked),  # type: ignore[attr-defined]  # an annotation
+        key=lambda entry: (entry.updated_at, entry.pk),
+    )
+    return requests, [entry for entry in entries if entry.among_latest]  # type: ignore[attr-defined]
 
 
 def consents_awaited_since(

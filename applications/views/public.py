@@ -23,7 +23,6 @@ from ..page_cache import (
     page_by_address,
     page_cacheable,
     page_facts,
-    page_facts_keep,
     page_from_cache,
     page_to_cache,
     public_page_key,
@@ -79,23 +78,29 @@ class ProgrammeDetailView(DetailView):
     by_address = True
 
     def get(self, request, *args, **kwargs):
-        if self.by_address and (cached := page_by_address(request, page="programme", time_left=True)):
+        if self.by_address and (cached := page_by_address(request, page="programme")):
             return cached
         self.object = self.get_object()
         context = self.get_context_data(object=self.object)
-        key = context["fragment_key"]
-        if not (key and page_cacheable(request)):
+        fragment_key = context["fragment_key"]
+        if not (fragment_key and page_cacheable(request)):
             return self.render_to_response(context)
         # The call to action says how long is left ("3 days, 4 hours"): a new wording is a new page.
-        key = whole_page_key(key, request, timeuntil(self.object.applications_close_at))
+        time_left = timeuntil(self.object.applications_close_at)
+        key = whole_page_key(fragment_key, request, time_left)
         cached = page_from_cache(key, request)
         if cached is not None:
             return cached
         response = self.render_to_response(context)
         response.render()
-        page_to_cache(key, response)
-        if self.by_address:
-            page_facts_keep(request, page_facts(self.object, [d.ends_at for d in self.object.drop_ins.all()]))
+        page_to_cache(
+            key,
+            response,
+            fragment_key=fragment_key,
+            facts=page_facts(self.object, [d.ends_at for d in self.object.drop_ins.all()]),
+            time_left=time_left,
+            request=request if self.by_address else None,
+        )
         return response
 
 
@@ -217,7 +222,7 @@ class ApplyView(ProgrammeMixin, View):
 
     def dispatch(self, request, *args, **kwargs):
         # A visitor's blank form, found in the cache by its address before the programme is read.
-        if request.method == "GET" and (cached := page_by_address(request, page="apply", open_only=True)):
+        if request.method == "GET" and (cached := page_by_address(request, page="apply")):
             return cached
         return super().dispatch(request, *args, **kwargs)
 
@@ -236,16 +241,22 @@ class ApplyView(ProgrammeMixin, View):
             return self.not_open()
         if not page_cacheable(request):
             return self.render_form(ApplicationForm(programme=self.programme))
-        key = public_page_key(self.programme, page="apply", now=timezone.now())
-        if key is None:
+        fragment_key = public_page_key(self.programme, page="apply", now=timezone.now())
+        if fragment_key is None:
             return self.render_form(ApplicationForm(programme=self.programme))
-        key = whole_page_key(key, request)
+        key = whole_page_key(fragment_key, request)
         cached = page_from_cache(key, request)
         if cached is not None:
             return cached
         response = self.render_form(ApplicationForm(programme=self.programme))
-        page_to_cache(key, response)
-        page_facts_keep(request, page_facts(self.programme))
+        page_to_cache(
+            key,
+            response,
+            fragment_key=fragment_key,
+            facts=page_facts(self.programme),
+            open_only=True,
+            request=request,
+        )
         return response
 
     def post(self, request, slug):

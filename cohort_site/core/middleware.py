@@ -32,19 +32,21 @@ class SecurityHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        # The admin ships inline scripts and styles of its own; it is staff-only and keeps Django's defaults.
-        if not request.path.startswith("/admin/"):
-            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault(
-            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
-        )
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            response.headers["Cache-Control"] = "no-store"
-        if not settings.DEBUG:
-            response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-        return response
+        return security_headers(request, self.get_response(request))
+
+
+def security_headers(request, response):
+    """The headers `SecurityHeadersMiddleware` adds, on `response` (a page served before it runs sets them here)."""
+    # The admin ships inline scripts and styles of its own; it is staff-only and keeps Django's defaults.
+    if not request.path.startswith("/admin/"):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
+    if not settings.DEBUG:
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+    return response
 
 
 class StaffIdleTimeoutMiddleware:

@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Avg, Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
@@ -32,11 +32,11 @@ from cohort_site.members.models import Expense
 from cohort_site.members.selectors import expenses_awaiting_decision_count, expenses_of
 from learning.enums import Visibility
 from learning.funnel import StepRow, conversion_rates
-from learning.models import Authorship, Entry, SessionFeedback
+from learning.models import Entry, SessionFeedback
 from learning.network.selectors import events_proposed_waiting
 from learning.selectors import (
     attendance_with_feedback_given,
-    consent_requests_for,
+    consent_requests_and_latest,
     entries_awaiting_approval,
     entries_visible_to,
     feedback_for_member,
@@ -116,10 +116,12 @@ def member_todo(
     memberships: list[Application],
     offered: list[Application],
     sessions: list[Session],
+    consents_due: list[Entry],
 ) -> ToDo:
     """The to-do list, one query per kind of thing to do (the user's places, offers and sessions are read once
-    for the whole dashboard and shared): surveys, reading, claims. A new kind of to-do is one more field here and
-    one more query (an Exists-annotated count is one; a list with its related rows, one per prefetch)."""
+    for the whole dashboard and shared, and the entries awaiting their consent come with the group's latest
+    entries): surveys, reading, claims. A new kind of to-do is one more field here and one more query (an
+    Exists-annotated count is one; a list with its related rows, one per prefetch)."""
     feedback = feedback_for_member(user, now=now, memberships=memberships, sessions=sessions)
     unanswered = [item for item in feedback if not item.answered]
     reading_done, reading_total = reading_progress(user, memberships=memberships)
@@ -132,30 +134,31 @@ def member_todo(
         claims_open=list(
             expenses_of(user).filter(status__in=[ExpenseStatus.SUBMITTED, ExpenseStatus.APPROVED])
         ),
-        consents_due=consent_requests_for(user),
+        consents_due=consents_due,
     )
 
 
-def latest_group_entries(user, memberships: list[Application]) -> list[Entry]:
-    """The newest entries shared with the user's groups (not drafts), with their authors (all the dashboard shows
-    of them besides the title, kind and date): two queries."""
+def consents_and_latest_entries(user, memberships: list[Application]) -> tuple[list[Entry], list[Entry]]:
+    """The entries awaiting the user's consent to share them (the to-do list) and the newest entries shared with
+    the user's groups (not drafts), with their authors (all the dashboard shows of them besides the title, kind
+    and date): two queries for both."""
     cohort_ids = {m.cohort_id for m in memberships if m.cohort_id is not None}
-    if not cohort_ids:
-        return []
-    entries = (
+    latest = (
         entries_visible_to(user, memberships=memberships)
         .filter(cohort_id__in=cohort_ids)
         .exclude(visibility=Visibility.DRAFT)
         .order_by("-created_at", "-pk")
-        .prefetch_related(Prefetch("authorships", queryset=Authorship.objects.select_related("user")))
+        if cohort_ids
+        else Entry.objects.none().order_by("-created_at", "-pk")
     )
-    return list(entries[:LATEST_ENTRIES])
+    return consent_requests_and_latest(user, latest=latest, count=LATEST_ENTRIES)
 
 
 def member_dashboard(user, *, now: datetime.datetime) -> MemberDashboard:
-    """Everything the member's dashboard shows, in thirteen queries with the session and user lookups, whatever the
+    """Everything the member's dashboard shows, in twelve queries with the session and user lookups, whatever the
     size of the group or its history: the user's places and offers are read once and shared by every section,
-    and their sessions (with whether feedback was given) serve both the schedule and the to-do list."""
+    their sessions (with whether feedback was given) serve both the schedule and the to-do list, and the entries
+    awaiting their consent are read with the group's latest entries."""
     memberships, offered = places_and_offers_of(user)
     schedule = member_schedule(
         user, now=now, memberships=memberships, attendance=attendance_with_feedback_given()
@@ -166,14 +169,22 @@ def member_dashboard(user, *, now: datetime.datetime) -> MemberDashboard:
     ]
     sessions += schedule.later_sessions
     member = member_of(user, memberships=memberships)
+    consents_due, latest_entries = consents_and_latest_entries(user, memberships)
     # Whether a group of theirs has ended, from the sessions in hand; only then two more queries (alumni coffee).
     ended = ended_cohort_ids(sessions, now=now)
     return MemberDashboard(
         schedule=schedule,
         # The dashboard does not offer to skip a round (the coffee pairs page does), so no next round is read.
         coffee=coffee_overview(member, now=now, with_next_round=False) if member is not None else None,
-        todo=member_todo(user, now=now, memberships=memberships, offered=offered, sessions=sessions),
-        latest_entries=latest_group_entries(user, memberships),
+        todo=member_todo(
+            user,
+            now=now,
+            memberships=memberships,
+            offered=offered,
+            sessions=sessions,
+            consents_due=consents_due,
+        ),
+        latest_entries=latest_entries,
         alumni=alumni_overview(user, now=now) if ended else None,
         coffee_over=member is not None and member.cohort_id in ended,
     )

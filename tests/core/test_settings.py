@@ -61,7 +61,9 @@ def test_celery_uses_redis_broker_and_cache_with_redis_url():
         env,
         "settings.CELERY_TASK_ALWAYS_EAGER, settings.CELERY_BROKER_URL, settings.CACHES['default']['BACKEND']",
     )
-    assert value == "False redis://127.0.0.1:6379/0 django.core.cache.backends.redis.RedisCache"
+    assert (
+        value == "False redis://127.0.0.1:6379/0 cohort_site.core.cache.RedisCache"
+    )  # Django's, one client per pool
 
 
 def test_production_refuses_to_start_without_secret_key():

@@ -9,7 +9,7 @@ from applications.enums import ApplicationStatus, Notify
 from applications.models import Application
 from applications.selectors import places_and_offers_of
 from applications.services import application_set_status
-from learning.enums import SurveyKind
+from learning.enums import SurveyKind, Visibility
 from learning.models import Survey
 from learning.selectors import (
     attendance_with_feedback_given,
@@ -18,12 +18,12 @@ from learning.selectors import (
     reading_items_for,
     reading_progress,
 )
-from learning.services import survey_update, surveys_ensure_defaults
+from learning.services import entry_sharing_request, survey_update, surveys_ensure_defaults
 from pairings.models import PairMember
 from pairings.selectors import member_of
 from sessions_app.join_links import join_path
 from sessions_app.selectors import member_schedule, sessions_for_member
-from tests.factories import ApplicationFactory, CohortFactory, StaffFactory, UserFactory
+from tests.factories import ApplicationFactory, CohortFactory, EntryFactory, StaffFactory, UserFactory
 
 from .conftest import build_world
 
@@ -100,6 +100,39 @@ def test_latest_entries_are_the_groups_newest_without_drafts(client, world):
     assert [e.title for e in entries] == [e.title for e in reversed(world.entries)]
 
 
+def test_entries_awaiting_consent_and_the_latest_are_read_together(client, world, django_assert_num_queries):
+    proposer = world.others[0].user
+    with time_machine.travel(world.now, tick=True):
+        older = EntryFactory(cohort=world.cohort, authors=[proposer, world.me.user], title="Older, asked")
+        entry_sharing_request(entry=older, by=proposer, audience=Visibility.NETWORK)
+        newer = [EntryFactory(cohort=world.cohort, title=f"Newer {n}") for n in range(4)]
+        newest = EntryFactory(cohort=world.cohort, authors=[proposer, world.me.user], title="Newest, asked")
+        entry_sharing_request(entry=newest, by=proposer, audience=Visibility.PUBLIC)
+        client.force_login(world.me.user)
+        with django_assert_num_queries(12):
+            response = client.get(reverse("dashboards:member"))
+
+    dashboard = response.context["dashboard"]
+    assert dashboard.todo.consents_due == [older, newest]
+    assert dashboard.latest_entries == [newest, *reversed(newer)]
+    assert [a.user.name for a in dashboard.latest_entries[0].authorships.all()] == [
+        proposer.name,
+        world.me.user.name,
+    ]
+
+
+def test_a_member_without_a_group_is_still_asked_for_consent(client, world):
+    proposer = world.others[0].user
+    entry = EntryFactory(cohort=world.cohort, authors=[proposer, world.me.user], title="Asked")
+    entry_sharing_request(entry=entry, by=proposer, audience=Visibility.NETWORK)
+    application_set_status(application=world.me, status=ApplicationStatus.WITHDRAWN, notify=Notify.NONE)
+    client.force_login(world.me.user)
+
+    dashboard = client.get(reverse("dashboards:member")).context["dashboard"]
+
+    assert (dashboard.todo.consents_due, dashboard.latest_entries) == ([entry], [])
+
+
 def test_an_offered_applicant_is_asked_to_confirm(client, db):
     cohort = CohortFactory(name="Group 2")
     applicant = ApplicationFactory(programme=cohort.programme, user=UserFactory())
@@ -137,7 +170,7 @@ def test_member_dashboard_queries_do_not_grow_with_the_cohort(client, db, size, 
     world = build_world(size)
     with time_machine.travel(world.now, tick=False):
         client.force_login(world.me.user)
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(12):
             response = client.get(reverse("dashboards:member"))
 
     assert len(response.context["dashboard"].schedule.past_sessions) == 2
@@ -189,7 +222,7 @@ def test_an_open_survey_is_on_the_to_do_list_in_the_same_queries(client, world, 
     survey = midpoint_opening_after_session_2(world)
     with time_machine.travel(world.now, tick=False):
         client.force_login(world.me.user)
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(12):
             response = client.get(reverse("dashboards:member"))
 
     assert [(item.title, item.url) for item in response.context["dashboard"].todo.surveys_due] == [

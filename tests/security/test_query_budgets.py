@@ -64,7 +64,7 @@ BUDGETS: dict[str, int] = {
     # 15, the sharing events members proposed, two for the funnel's conversion rates, the waitlist's proposals and
     # applications undecided after the deadline
     "dashboards:manager": 20,
-    "dashboards:member": 13,  # 12, and one for the entries whose sharing awaits their consent (issue 15)
+    "dashboards:member": 12,  # the entries awaiting consent are read with the latest entries (issue 24)
     "dashboards:report": 14,
     "dashboards:report_csv": 14,
     "learning:create": 8,
