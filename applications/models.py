@@ -391,3 +391,7 @@ class ExpressionOfInterest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})"
+
+
+# A programme's own questions live in their own module (applications/questions/), registered with this app here.
+from .questions.models import Question, QuestionAnswer, QuestionLabelChange  # noqa: E402, F401

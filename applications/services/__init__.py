@@ -6,6 +6,7 @@
 - offer_terms: when an offer lapses and what its email says
 - proposal: the group composer's proposal turned into groups, draft offers and the waitlist's order
 - recruitment: expressions of interest, applications, the applicant's own changes
+- questions: a programme's own application questions (edits, copying, their answers)
 - erasure: withdrawing with erasure, an applicant's erasure, recruitment records past their retention
 """
 
@@ -55,6 +56,15 @@ from .recruitment import (
     interest_register,
     member_organisations_import,
 )
+from .questions import (
+    HIDE_INSTEAD,
+    question_answers_check,
+    question_answers_store,
+    question_delete,
+    question_delete_refusal,
+    question_save,
+    questions_copy,
+)
 from .selection import (
     BulkOutcome,
     applications_offer,
@@ -78,6 +88,13 @@ from .status import (
 )
 
 __all__ = [
+    "HIDE_INSTEAD",
+    "question_answers_check",
+    "question_answers_store",
+    "question_delete",
+    "question_delete_refusal",
+    "question_save",
+    "questions_copy",
     "ALLOWED_TRANSITIONS",
     "APPLICANT_FIELDS",
     "KEPT_STATUSES",
