@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from cohort_site.core.admin import (
     HTTPS_URL_FIELDS,
@@ -32,10 +32,9 @@ from .models import (
     Programme,
     ProgrammeSection,
     Question,
-    QuestionAnswer,
 )
 from .questions.kinds import answer_display
-from .selectors import applications_choosing, choice_questions, interests_with_applied
+from .selectors import answers_of, applications_choosing, choice_questions, interests_with_applied
 from .services import (
     HIDE_INSTEAD,
     cohort_size_refusal,
@@ -267,25 +266,6 @@ class AvailabilityInline(LabelledTabularInline):
         return super().get_queryset(request).select_related("candidate_time__programme")
 
 
-class QuestionAnswerInline(LabelledTabularInline):
-    model = QuestionAnswer
-    extra = 0
-    can_delete = False
-    fields = ["question", "answer"]
-    readonly_fields = ["question", "answer"]
-    verbose_name_plural = "answers to the programme's own questions"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("question")
-
-    @admin.display(description="answer")
-    def answer(self, answer):
-        return answer_display(answer.question, answer.text)
-
-
 def question_filter(question: Question, *, with_programme: bool) -> type[admin.SimpleListFilter]:
     """A list filter by the answer to one choice question."""
 
@@ -416,6 +396,7 @@ class ApplicationAdmin(QuickCheckboxMixin, LabelledModelAdmin):
         "waitlist_position",
         "offer_expires_at",
         "next_group_interest_at",
+        "own_question_answers",
     ]
     fieldsets = [
         ("Assessment", {"fields": ["manager_notes", "score", "composer_mark"]}),
@@ -434,6 +415,7 @@ class ApplicationAdmin(QuickCheckboxMixin, LabelledModelAdmin):
                 ]
             },
         ),
+        ("Answers to the programme's own questions", {"fields": ["own_question_answers"]}),
         (
             "Support and commitments",
             {
@@ -448,13 +430,27 @@ class ApplicationAdmin(QuickCheckboxMixin, LabelledModelAdmin):
         ),
         ("Record", {"fields": ["consented_at", "submitted_at", "updated_at"]}),
     ]
-    inlines = [AvailabilityInline, QuestionAnswerInline, StatusChangeInline]
+    inlines = [AvailabilityInline, StatusChangeInline]
 
     def get_list_filter(self, request):
         # Each choice question of the programmes' own is a filter too (its programme named when there are several).
         questions = choice_questions()
         several = len({question.programme_id for question in questions}) > 1
         return [*self.list_filter, *(question_filter(q, with_programme=several) for q in questions)]
+
+    @admin.display(description="answers")
+    def own_question_answers(self, application):
+        answers = list(answers_of(application))
+        if not answers:
+            return "None: this programme asks no questions of its own, or they were left unanswered."
+        return format_html(
+            "<dl>{}</dl>",
+            format_html_join(
+                "",
+                "<dt>{}</dt><dd>{}</dd>",
+                ((a.question.label, answer_display(a.question, a.text)) for a in answers),
+            ),
+        )
 
     # Plain text from what the row already holds, rather than a field's general-purpose formatting per cell.
     @admin.display(description="group", ordering="cohort__number")

@@ -12,6 +12,7 @@ from .applications import (
     MemberOrganisationFactory,
     ProgrammeFactory,
     ProgrammeSectionFactory,
+    QuestionFactory,
 )
 from .learning import EntryFactory, ReadingItemFactory, SessionFeedbackFactory, TopicFactory
 from .pairings import RoundFactory
@@ -33,6 +34,7 @@ __all__ = [
     "MemberOrganisationFactory",
     "ProgrammeFactory",
     "ProgrammeSectionFactory",
+    "QuestionFactory",
     "ReadingItemFactory",
     "RoundFactory",
     "SessionFactory",
