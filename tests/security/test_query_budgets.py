@@ -33,16 +33,16 @@ BUDGETS: dict[str, int] = {
     "account_reset_password_from_key": 3,
     "account_reset_password_from_key_done": 2,
     "account_signup": 0,
-    "applications:apply": 5,
+    "applications:apply": 6,  # 5, and the programme's own questions (issue 20)
     "applications:apply_thanks": 3,
-    "applications:edit": 6,
+    "applications:edit": 7,  # 6, and the programme's own questions (their answers: one more when it has some)
     "applications:interest": 5,
     "applications:interest_thanks": 3,
     "applications:my_place": 3,
     "applications:next_group": 3,
     "applications:offer_respond": 4,
     "applications:privacy": 3,
-    "applications:private": 4,
+    "applications:private": 5,  # 4, and the answers to the programme's own questions (issue 20)
     "applications:programme": 4,  # warmed: its sections come from the cached fragment (page_cache.py)
     "applications:selection_cohort": 10,
     "applications:selection_decide": 9,
@@ -51,7 +51,8 @@ BUDGETS: dict[str, int] = {
     "applications:selection_propose": 8,
     "applications:selection_propose_offers": 4,
     "applications:withdraw": 3,
-    "applications:data_export": 34,  # 31, and alumni coffee (opt-in, pairs) and offers to contribute (issue 23)
+    # 31, and alumni coffee (opt-in, pairs) and offers to contribute (issue 23), answers to own questions (20)
+    "applications:data_export": 35,
     "applications:erase": 4,
     "core:healthz": 2,
     "core:readyz": 3,
