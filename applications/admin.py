@@ -100,7 +100,9 @@ class QuestionInline(admin.StackedInline):
     ]
     readonly_fields = ["earlier_wording"]
     verbose_name = "application question of this programme"
-    verbose_name_plural = "application questions of this programme (asked after the built-in questions of each section)"
+    verbose_name_plural = (
+        "application questions of this programme (asked after the built-in questions of each section)"
+    )
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("label_changes__changed_by")

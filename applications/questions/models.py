@@ -20,7 +20,9 @@ SHORT_TEXT_LIMIT = 200
 class Question(models.Model):
     """One of the programme's own questions, asked on its application form in its section, in order."""
 
-    programme = models.ForeignKey("applications.Programme", on_delete=models.CASCADE, related_name="questions")
+    programme = models.ForeignKey(
+        "applications.Programme", on_delete=models.CASCADE, related_name="questions"
+    )
     kind = models.CharField(max_length=20, choices=QuestionKind.choices, default=QuestionKind.SHORT_TEXT)
     label = models.CharField("question", max_length=300)
     hint = BoundedTextField(max_length=1000, blank=True, help_text="Shown under the question. Optional.")
@@ -36,7 +38,9 @@ class Question(models.Model):
         max_length=3000, blank=True, help_text="For one choice or several choices: one choice a line."
     )
     section = models.CharField(max_length=12, choices=QuestionSection.choices, default=QuestionSection.AFTER)
-    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first in their section.")
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower numbers come first in their section."
+    )
     hidden = models.BooleanField(
         default=False, help_text="No longer asked. The answers already given are kept and still shown."
     )
@@ -51,7 +55,9 @@ class Question(models.Model):
         if self.kind in CHOICE_KINDS and len(set(self.choice_list)) < 2:
             raise ValidationError({"choices": "Give at least two different choices, one a line."})
         if self.max_length and self.kind != QuestionKind.LONG_TEXT:
-            raise ValidationError({"max_length": "Only a long-text question has a longest answer: leave it empty."})
+            raise ValidationError(
+                {"max_length": "Only a long-text question has a longest answer: leave it empty."}
+            )
 
     @property
     def choice_list(self) -> list[str]:

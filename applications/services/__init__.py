@@ -39,6 +39,15 @@ from .proposal import (
     proposal_stale_refusal,
     waitlist_order,
 )
+from .questions import (
+    HIDE_INSTEAD,
+    question_answers_check,
+    question_answers_store,
+    question_delete,
+    question_delete_refusal,
+    question_save,
+    questions_copy,
+)
 from .recruitment import (
     APPLICANT_FIELDS,
     ApplicationsNotOpen,
@@ -55,15 +64,6 @@ from .recruitment import (
     interest_links,
     interest_register,
     member_organisations_import,
-)
-from .questions import (
-    HIDE_INSTEAD,
-    question_answers_check,
-    question_answers_store,
-    question_delete,
-    question_delete_refusal,
-    question_save,
-    questions_copy,
 )
 from .selection import (
     BulkOutcome,
@@ -88,15 +88,9 @@ from .status import (
 )
 
 __all__ = [
-    "HIDE_INSTEAD",
-    "question_answers_check",
-    "question_answers_store",
-    "question_delete",
-    "question_delete_refusal",
-    "question_save",
-    "questions_copy",
     "ALLOWED_TRANSITIONS",
     "APPLICANT_FIELDS",
+    "HIDE_INSTEAD",
     "KEPT_STATUSES",
     "OFFER_LAPSES_AT",
     "ApplicationsNotOpen",
@@ -146,6 +140,12 @@ __all__ = [
     "proposal_first_week",
     "proposal_offer",
     "proposal_stale_refusal",
+    "question_answers_check",
+    "question_answers_store",
+    "question_delete",
+    "question_delete_refusal",
+    "question_save",
+    "questions_copy",
     "recruitment_purge",
     "transition_refusal",
     "waitlist_move",
