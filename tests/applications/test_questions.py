@@ -19,6 +19,7 @@ from applications.models import Application, Question, QuestionAnswer, QuestionL
 from applications.page_cache import VERSION_KEY, public_pages_version
 from applications.services import application_submit, question_delete, question_save, questions_copy
 from cohort_site.core.data_subjects import DataSubject, personal_data_erase, personal_data_export
+from cohort_site.core.templatetags.site_tags import error_anchor
 from tests.factories import ApplicationFactory, ProgrammeFactory, QuestionFactory, StaffFactory, UserFactory
 
 from .conftest import apply_data
@@ -118,7 +119,8 @@ def test_apply_refuses_a_bad_answer_of_each_kind_next_to_it_keeping_what_was_typ
     assert Application.objects.count() == 0
     content = response.content.decode()
     assert "Ideas for our volunteers, kept" in content
-    assert f'href="#id_{field(question)}' in content  # the error summary links to the question
+    anchor = error_anchor(response.context["form"][field(question)])  # its control, or its first option
+    assert f'<a class="alert-link" href="#{anchor}">' in content  # the error summary links to the question
 
 
 def test_apply_form_shows_visible_questions_in_their_sections_in_order_with_hints_and_marks(
