@@ -1,3 +1,4 @@
+import copy
 import csv
 import io
 
@@ -39,6 +40,7 @@ from .services import (
     HIDE_INSTEAD,
     cohort_size_refusal,
     member_organisations_import,
+    question_change_refusal,
     question_delete,
     question_delete_refusal,
     question_save,
@@ -68,7 +70,8 @@ class CandidateTimeInline(LabelledTabularInline):
 
 
 class QuestionForm(forms.ModelForm):
-    """A question people have answered cannot be deleted: the row says so (hide it instead)."""
+    """A question people have answered cannot be deleted, nor changed so its answers no longer fit it: the row
+    says why (hide it instead)."""
 
     class Meta:
         model = Question
@@ -80,6 +83,13 @@ class QuestionForm(forms.ModelForm):
             # Not deleted, so the formset checks this row and shows why.
             cleaned["DELETE"] = False
             self.add_error(None, HIDE_INSTEAD)
+        elif not cleaned.get("DELETE"):
+            # The row as it would be saved (the form fills its instance in only after this).
+            edited = copy.copy(self.instance)
+            edited.kind = cleaned.get("kind", edited.kind)
+            edited.choices = cleaned.get("choices", edited.choices)
+            if refusal := question_change_refusal(edited):
+                self.add_error(None, refusal)
         return cleaned
 
 

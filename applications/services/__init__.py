@@ -41,8 +41,10 @@ from .proposal import (
 )
 from .questions import (
     HIDE_INSTEAD,
+    KIND_FIXED,
     question_answers_check,
     question_answers_store,
+    question_change_refusal,
     question_delete,
     question_delete_refusal,
     question_save,
@@ -92,6 +94,7 @@ __all__ = [
     "APPLICANT_FIELDS",
     "HIDE_INSTEAD",
     "KEPT_STATUSES",
+    "KIND_FIXED",
     "OFFER_LAPSES_AT",
     "ApplicationsNotOpen",
     "BulkOutcome",
@@ -142,6 +145,7 @@ __all__ = [
     "proposal_stale_refusal",
     "question_answers_check",
     "question_answers_store",
+    "question_change_refusal",
     "question_delete",
     "question_delete_refusal",
     "question_save",

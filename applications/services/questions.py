@@ -19,9 +19,40 @@ def question_delete_refusal(question: Question) -> str | None:
     return None
 
 
+KIND_FIXED = (
+    "People have answered this question, so its kind cannot change: hide it and add a new question instead."
+)
+
+
+def question_change_refusal(question: Question) -> str | None:
+    """Why this edit of a question would leave its answers without a question they fit, or None: once answered,
+    its kind stays, and a choice someone chose stays among its choices (its wording may change: recorded)."""
+    if not question.pk:
+        return None
+    before = Question.objects.filter(pk=question.pk).values_list("kind", flat=True).first()
+    answers = question.answers.values_list("text", flat=True)
+    if before is None or not answers.exists():
+        return None
+    if before != question.kind:
+        return KIND_FIXED
+    if question.is_choice:
+        chosen = {line for text in answers for line in text.splitlines()}
+        dropped = sorted(chosen - set(question.choice_list))
+        if dropped:
+            return (
+                f"People chose {', '.join(f'“{choice}”' for choice in dropped)}, so it stays among the choices "
+                "(hide the question and add a new one to ask something else)."
+            )
+    return None
+
+
 def question_save(*, question: Question, by=None, now=None) -> Question:
     """Save a question; a change of its wording once people have answered it is recorded (who, when, what it
-    said before), so the answers can be read against the question they answered."""
+    said before), so the answers can be read against the question they answered. An edit that would leave its
+    answers without a question they fit is refused (`question_change_refusal`)."""
+    refusal = question_change_refusal(question)
+    if refusal:
+        raise ValidationError(refusal)
     with transaction.atomic():
         if question.pk:
             old_label = Question.objects.filter(pk=question.pk).values_list("label", flat=True).first()

@@ -503,3 +503,66 @@ def test_json_export_holds_the_answers_and_erasure_removes_only_the_persons(answ
         ("Cy", "Youth work"),
     ]
     assert Question.objects.filter(pk=work.pk).exists() is True
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"questions-0-kind": QuestionKind.SEVERAL_CHOICES},
+            "People have answered this question, so its kind cannot change: hide it and add a new question "
+            "instead.",
+        ),
+        (
+            {"questions-0-choices": "Befriending\nYouth work"},
+            "People chose “Food bank”, so it stays among the choices (hide the question and add a new one to ask "
+            "something else).",
+        ),
+    ],
+)
+def test_admin_refuses_an_edit_that_leaves_answers_without_a_question_they_fit(
+    staff_client, programme, changes, message
+):
+    question = ask(programme, QuestionKind.ONE_CHOICE, label="Your work")
+    QuestionAnswer.objects.create(
+        application=ApplicationFactory(programme=programme), question=question, text="Food bank"
+    )
+
+    response = programme_change(staff_client, programme, **changes)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    question.refresh_from_db()
+    assert (question.kind, question.choice_list) == ("one_choice", ["Befriending", "Food bank", "Youth work"])
+
+
+def test_admin_allows_new_choices_and_rewording_of_an_answered_choice_question(staff_client, programme):
+    question = ask(programme, QuestionKind.ONE_CHOICE, label="Your work")
+    QuestionAnswer.objects.create(
+        application=ApplicationFactory(programme=programme), question=question, text="Food bank"
+    )
+
+    response = programme_change(
+        staff_client,
+        programme,
+        **{"questions-0-choices": "Food bank\nArts", "questions-0-label": "What do you run?"},
+    )
+
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert (question.label, question.choice_list) == ("What do you run?", ["Food bank", "Arts"])
+
+
+def test_question_save_refuses_a_change_of_kind_once_answered(programme):
+    question = ask(programme, QuestionKind.SHORT_TEXT)
+    QuestionAnswer.objects.create(
+        application=ApplicationFactory(programme=programme), question=question, text="A"
+    )
+
+    question.kind = QuestionKind.DATE
+    with pytest.raises(ValidationError) as refused:
+        question_save(question=question)
+
+    assert refused.value.messages == [
+        "People have answered this question, so its kind cannot change: hide it and add a new question instead."
+    ]
