@@ -28,6 +28,7 @@ from .models import (
     CandidateTime,
     Cohort,
     DropIn,
+    EmailWording,
     ExpressionOfInterest,
     MemberOrganisation,
     Programme,
@@ -46,6 +47,7 @@ from .services import (
     question_save,
     questions_copy,
 )
+from .wording import PLACEHOLDERS, placeholders_text, preview_context, wording_errors, wording_fill
 
 
 def _decide(action: str, queryset) -> HttpResponseRedirect:
@@ -147,6 +149,7 @@ class ProgrammeAdmin(LabelledModelAdmin):
         "interest_applied_count",
         "application_count",
         "selection_link",
+        "page_link",
     ]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [ProgrammeSectionInline, DropInInline, CandidateTimeInline, QuestionInline]
@@ -182,6 +185,15 @@ class ProgrammeAdmin(LabelledModelAdmin):
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return render(request, "admin/applications/programme/copy_questions.html", context)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "is_published" and formfield is not None:
+            formfield.help_text = (
+                "Shown on the website once ticked. A new programme starts unticked: preview its page from the "
+                "“Page” column of the list of programmes, or from the list at /programmes/, then tick it."
+            )
+        return formfield
 
     def get_queryset(self, request):
         applied = Application.objects.filter(programme=OuterRef("programme"), email__iexact=OuterRef("email"))
@@ -220,6 +232,15 @@ class ProgrammeAdmin(LabelledModelAdmin):
         return format_html(
             '<a href="{}">Groups and waitlist</a>',
             reverse("applications:selection_programme", kwargs={"slug": programme.slug}),
+        )
+
+    @admin.display(description="Page")
+    def page_link(self, programme):
+        if programme.is_published:
+            return format_html('<a href="{}">Public page</a>', programme.get_absolute_url())
+        return format_html(
+            '<a href="{}">Preview (not published)</a>',
+            reverse("applications:programme_preview", kwargs={"slug": programme.slug}),
         )
 
 
@@ -367,6 +388,20 @@ APPLICATION_CSV_COLUMNS = [
 ]
 
 
+class ScoreListForm(forms.ModelForm):
+    """A score typed in the list of applications: each box named by whose application it scores."""
+
+    class Meta:
+        model = Application
+        fields = ["score"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["score"]
+        field.help_text = ""  # said once, in the column's heading; each box is named instead
+        field.widget.attrs.update({"max": 10, "aria-label": f"Score for {self.instance.name}, 0 to 10"})
+
+
 class GroupListFilter(admin.RelatedFieldListFilter):
     """The groups, each named with its programme, read in one query (not one more per group)."""
 
@@ -380,6 +415,12 @@ class ApplicationAdmin(QuickCheckboxMixin, LabelledModelAdmin):
     # What the manager reads down the list to choose whom to open (issue 24): who, from where, where they are
     # in selection and their score. The kind of role and the dates are filters on the right; 50 rows a page.
     list_display = ["name", "organisation", "status", "group", "submitted", "score"]
+    # Scored down the list, a page at a time: "Save" under the list keeps every score typed (0 to 10).
+    list_editable = ["score"]
+
+    def get_changelist_form(self, request, **kwargs):
+        return ScoreListForm
+
     list_filter = [
         "programme",
         "status",
@@ -678,3 +719,60 @@ class ApplicationStatusChangeAdmin(LabelledModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class EmailWordingForm(forms.ModelForm):
+    """A programme's wording of an email: refused on save, with the reason, if it uses a placeholder its kind
+    does not have, leaves a brace unpaired, or leaves out one its kind must carry (an offer's link)."""
+
+    class Meta:
+        model = EmailWording
+        fields = ["programme", "kind", "subject", "body"]
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind:
+            for name, required in (("subject", False), ("body", True)):
+                for error in wording_errors(kind, data.get(name) or "", check_required=required):
+                    self.add_error(name, error)
+        return data
+
+
+@admin.register(EmailWording)
+class EmailWordingAdmin(LabelledModelAdmin):
+    """The programme's own wording of a decision email, with the placeholders it may use and a preview."""
+
+    form = EmailWordingForm
+    list_display = ["programme", "kind", "subject", "updated_at"]
+    list_filter = ["programme", "kind"]
+    list_select_related = ["programme"]
+    fields = ["programme", "kind", "subject", "body", "placeholders", "preview"]
+    readonly_fields = ["placeholders", "preview"]
+
+    @admin.display(description="placeholders it may use")
+    def placeholders(self, wording):
+        if wording.kind:
+            return placeholders_text(wording.kind)
+        return format_html_join(
+            "",
+            "<p><strong>{}</strong>: {}</p>",
+            ((kind.label, placeholders_text(kind)) for kind in PLACEHOLDERS),
+        )
+
+    @admin.display(description="preview")
+    def preview(self, wording):
+        if not wording.pk:
+            return "Save to see this email as one of the programme's applicants would receive it."
+        application = (
+            wording.programme.applications.select_related("cohort").order_by("-submitted_at").first()
+        )
+        if application is None:
+            return "No one has applied to this programme yet: the preview shows a real applicant's email."
+        context = preview_context(application)
+        return format_html(
+            "<p>As {} would receive it:</p><p><strong>{}</strong></p><pre>{}</pre>",
+            application.name,
+            wording_fill(wording.kind, wording.subject, context),
+            wording_fill(wording.kind, wording.body, context),
+        )

@@ -27,6 +27,10 @@ DECISION_EMAILS: dict[str, EmailKind] = {
 }
 
 
+# The emails a programme may word itself (applications/wording.py): the decisions, and the offer's reminder.
+WORDED_EMAILS: list[EmailKind] = [*DECISION_EMAILS.values(), EmailKind.OFFER_REMINDER]
+
+
 class WaitlistPromotion(models.TextChoices):
     AUTOMATIC = "automatic", "Offer the freed place to the next person on the waitlist at once"
     PROPOSED = "proposed", "Propose the next person to the manager, who offers the place"

@@ -15,6 +15,7 @@ from cohort_site.core.models import validate_timezone
 
 from .enums import (
     PLACE_HOLDING_STATUSES,
+    WORDED_EMAILS,
     ApplicationStatus,
     AvailabilityAnswer,
     ComposerMark,
@@ -34,7 +35,13 @@ class Programme(models.Model):
     """A call for a community of practice: what it is, who it is for, and its timeline."""
 
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(
+        "web address",
+        max_length=80,
+        unique=True,
+        help_text="The end of the programme page's address (…/programmes/this-part/): small letters, numbers and "
+        "hyphens. Filled in from the title.",
+    )
     summary = BoundedTextField(
         max_length=1000, help_text="One or two sentences shown at the top of the programme page."
     )
@@ -85,7 +92,7 @@ class Programme(models.Model):
         help_text="A place freed before this session of the group starts goes to the waitlist; once it has "
         "started, a freed place stays empty (joining that late is too late to catch up).",
     )
-    is_published = models.BooleanField(default=True)
+    is_published = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -124,9 +131,18 @@ class ProgrammeSection(models.Model):
     """A block of the call's text (introduction, aims, what you gain, …), Markdown, shown in order."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="sections")
-    key = models.SlugField(max_length=60, help_text="A stable name, e.g. aims, about-you.")
+    key = models.SlugField(
+        "short name",
+        max_length=60,
+        help_text="One or two words naming the section in its programme, in small letters joined by hyphens "
+        "(aims, about-you). Each section of a programme has its own.",
+    )
     heading = models.CharField(max_length=200)
-    body = BoundedTextField(max_length=20000, help_text="Markdown.")
+    body = BoundedTextField(
+        max_length=20000,
+        help_text="A blank line starts a new paragraph; *words in stars* are emphasised, a line starting with "
+        "“- ” is a bullet, and [words](https://…) is a link.",
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -295,7 +311,13 @@ class Application(models.Model):
     submitted_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     manager_notes = BoundedTextField(max_length=5000, blank=True)
-    score = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(10)])
+    score = models.PositiveSmallIntegerField(
+        "score (0 to 10)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(10)],
+        help_text="Your own score for this application, from 0 (not a fit) to 10 (a strong fit); only staff see it.",
+    )
     composer_mark = models.CharField(
         "when proposing groups",
         max_length=10,
@@ -391,6 +413,31 @@ class ExpressionOfInterest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})"
+
+
+class EmailWording(models.Model):
+    """A programme's own wording of one kind of decision email, used instead of the default text
+    (templates/emails/), with placeholders such as {name} filled in for each applicant (applications/wording.py
+    says which each kind may use, and refuses others when it is saved)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="email_wordings")
+    kind = models.CharField(
+        "email", max_length=60, choices=[(kind.value, kind.label) for kind in WORDED_EMAILS]
+    )
+    subject = models.CharField(max_length=300)
+    body = BoundedTextField("text", max_length=10000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "programme's email wording"
+        verbose_name_plural = "programmes' email wording"
+        ordering = ["programme", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "kind"], name="email_wording_one_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme}: {self.kind}"
 
 
 # A programme's own questions live in their own module (applications/questions/), registered with this app here.

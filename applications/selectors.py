@@ -19,6 +19,7 @@ from .enums import (
     ApplicationStatus,
     AvailabilityAnswer,
     ComposerMark,
+    ProgrammePhase,
     QuestionKind,
     RoleType,
 )
@@ -40,6 +41,55 @@ from .questions.kinds import answer_display
 
 def programmes_published() -> QuerySet[Programme]:
     return Programme.objects.filter(is_published=True)
+
+
+def programmes_open(now=None) -> list[Programme]:
+    """The published programmes taking applications now, the soonest deadline first (the home page shows each)."""
+    now = now or timezone.now()
+    return list(
+        programmes_published()
+        .filter(applications_open_at__lte=now, applications_close_at__gt=now)
+        .order_by("applications_close_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class ProgrammeListing:
+    """The programmes page: open, upcoming and past programmes, and (for staff) those not yet published."""
+
+    open: list[Programme]
+    upcoming: list[Programme]
+    past: list[Programme]
+    unpublished: list[Programme]
+
+    def sections(self) -> list[tuple[str, str, list[Programme]]]:
+        """(id, heading, programmes) of each part that has any, in the page's order."""
+        parts = [
+            ("open", "Open for applications", self.open),
+            ("upcoming", "Opening soon", self.upcoming),
+            ("past", "Past programmes", self.past),
+            ("unpublished", "Not published yet", self.unpublished),
+        ]
+        return [part for part in parts if part[2]]
+
+
+def programmes_listed(*, include_unpublished: bool, now=None) -> ProgrammeListing:
+    """Every programme a visitor may see, by phase, in one query; staff also see the unpublished ones."""
+    now = now or timezone.now()
+    programmes = Programme.objects.all() if include_unpublished else programmes_published()
+    listing = ProgrammeListing(open=[], upcoming=[], past=[], unpublished=[])
+    by_phase = {
+        ProgrammePhase.OPEN: listing.open,
+        ProgrammePhase.NOT_YET_OPEN: listing.upcoming,
+        ProgrammePhase.CLOSED: listing.past,
+    }
+    for programme in programmes.order_by("applications_close_at", "pk"):
+        if not programme.is_published:
+            listing.unpublished.append(programme)
+        else:
+            by_phase[programme.phase(now)].append(programme)
+    listing.past.reverse()  # the most recent first
+    return listing
 
 
 def programme_current() -> Programme | None:

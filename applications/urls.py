@@ -5,6 +5,8 @@ from . import views
 app_name = "applications"
 
 urlpatterns = [
+    path("programmes/", views.ProgrammeListView.as_view(), name="programmes"),
+    path("programmes/<slug:slug>/preview/", views.ProgrammePreviewView.as_view(), name="programme_preview"),
     path("programmes/<slug:slug>/", views.ProgrammeDetailView.as_view(), name="programme"),
     path("programmes/<slug:slug>/interest/", views.InterestView.as_view(), name="interest"),
     path(

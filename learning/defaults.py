@@ -61,3 +61,17 @@ SURVEYS: dict[SurveyKind, dict[str, Any]] = {
         ],
     },
 }
+
+# The two surveys only the outcome items make (learning.services.outcome_items_set); the evaluation is SURVEYS'.
+OUTCOME_SURVEY_DEFAULTS: dict[SurveyKind, dict[str, str]] = {
+    SurveyKind.BASELINE: {
+        "title": "Before we start",
+        "intro": "A few questions before the first session, so that at the end we can see what has changed. "
+        "There are no right answers.",
+    },
+    SurveyKind.FOLLOW_UP: {
+        "title": "Three months on",
+        "intro": "A few months after the last session: what has stayed with you, and what have you tried?",
+    },
+    SurveyKind.EVALUATION: SURVEYS[SurveyKind.EVALUATION],
+}

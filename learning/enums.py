@@ -28,8 +28,14 @@ def audience_rank(audience: str) -> int:
 
 
 class SurveyKind(models.TextChoices):
+    BASELINE = "baseline", "Before the programme"
     MIDPOINT = "midpoint", "Mid-point check-in"
     EVALUATION = "evaluation", "End-of-programme evaluation"
+    FOLLOW_UP = "follow_up", "Follow-up"
+
+
+# The surveys that share the outcome items (learning.outcomes), in the order a person answers them.
+OUTCOME_SURVEYS = [SurveyKind.BASELINE, SurveyKind.EVALUATION, SurveyKind.FOLLOW_UP]
 
 
 class QuestionKind(models.TextChoices):
@@ -38,3 +44,6 @@ class QuestionKind(models.TextChoices):
 
 
 RATING_CHOICES = [(1, "1"), (2, "2"), (3, "3"), (4, "4"), (5, "5")]
+
+# The surveys that ask whom in their group a member would feel comfortable contacting for advice (before, after).
+CONTACT_SURVEYS = [SurveyKind.BASELINE, SurveyKind.EVALUATION]

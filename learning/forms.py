@@ -7,7 +7,8 @@ from applications.enums import ApplicationStatus
 from cohort_site.core.forms import FreeTextMixin, WebLinkField
 from sessions_app.models import Session
 
-from .enums import RATING_CHOICES, EntryKind, QuestionKind, Visibility
+from . import outcomes
+from .enums import RATING_CHOICES, EntryKind, QuestionKind, SurveyKind, Visibility
 from .models import (
     WIDER_AUDIENCE_CHOICES,
     Entry,
@@ -230,13 +231,16 @@ class SessionFeedbackForm(FreeTextMixin, forms.Form):
 class SurveyAnswerForm(FreeTextMixin, forms.Form):
     """One field per active question: `q<id>`."""
 
-    def __init__(self, *args, questions, **kwargs):
+    def __init__(self, *args, questions, contact_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.questions = list(questions)
         for question in self.questions:
             if question.kind == QuestionKind.RATING:
+                anchors = outcomes.anchors_for(question.item)
                 field = forms.TypedChoiceField(
-                    choices=RATING_CHOICES,
+                    choices=[(n, f"{n}: {anchors[n - 1]}") for n in range(1, 6)]
+                    if anchors
+                    else RATING_CHOICES,
                     coerce=int,
                     widget=forms.RadioSelect,
                     required=False,
@@ -251,6 +255,23 @@ class SurveyAnswerForm(FreeTextMixin, forms.Form):
             field.label = question.text
             field.help_text = question.help_text
             self.fields[f"q{question.pk}"] = field
+        if contact_choices:
+            self.fields["contacts"] = forms.TypedMultipleChoiceField(
+                label="Whom in your group would you feel comfortable contacting for advice?",
+                help_text="Optional. Only the manager sees your ticks, and only to count how connected the group "
+                "has become; nobody in the group sees whom you chose.",
+                choices=[(member.pk, f"{member.name} ({member.organisation})") for member in contact_choices],
+                coerce=int,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+            )
+        if any(question.kind == QuestionKind.TEXT for question in self.questions):
+            self.fields["may_quote"] = forms.BooleanField(
+                required=False,
+                label="You may quote my written answers, without my name, in reports about the programme",
+                help_text="Leave it unticked and your words stay with the manager. Quotes are only shown "
+                "when at least five people answered.",
+            )
         self.describe_text_fields()
 
     def answers(self) -> dict[int, int | str | None]:
@@ -260,8 +281,60 @@ class SurveyAnswerForm(FreeTextMixin, forms.Form):
 class SurveySettingsForm(FreeTextMixin, forms.ModelForm):
     class Meta:
         model = Survey
-        fields = ["title", "intro", "opens_after_session"]
+        fields = ["title", "intro", "opens_after_session", "follow_up_days"]
         widgets = {"intro": forms.Textarea(attrs={"rows": 3})}
+        labels = {"follow_up_days": "Days after the last session"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.kind != SurveyKind.FOLLOW_UP:
+            del self.fields["follow_up_days"]
+        if self.instance.kind == SurveyKind.BASELINE:
+            self.fields["opens_after_session"].help_text = "Opens a week before this session starts."
+        elif self.instance.kind == SurveyKind.FOLLOW_UP:
+            self.fields[
+                "opens_after_session"
+            ].help_text = "Sent at 9:00, the chosen number of days after it ends."
+
+
+class OutcomeItemsForm(FreeTextMixin, forms.Form):
+    """Which outcome items the baseline, the evaluation and the follow-up share."""
+
+    items = forms.MultipleChoiceField(
+        label="Questions from the list",
+        choices=[(item.key, item.text) for item in outcomes.BANK],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    own_ratings = forms.CharField(
+        label="Your own questions answered from 1 to 5",
+        help_text="One a line. 1 is not at all, 5 is very.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=3000,
+    )
+    own_open = forms.CharField(
+        label="Your own questions answered in words",
+        help_text="One a line.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=3000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.describe_text_fields()
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("own_ratings", "own_open"):
+            lines = [line.strip() for line in cleaned.get(name, "").splitlines() if line.strip()]
+            if any(len(line) > 300 for line in lines):
+                self.add_error(name, "Keep each question under 300 characters.")
+            cleaned[name] = lines
+        if not cleaned.get("items") and not cleaned.get("own_ratings") and not cleaned.get("own_open"):
+            self.add_error("items", "Choose at least one question.")
+        return cleaned
 
 
 class SurveyQuestionForm(FreeTextMixin, forms.Form):
@@ -292,3 +365,31 @@ class ReadingItemForm(FreeTextMixin, forms.ModelForm):
 
 
 VISIBILITY_LABELS = dict(Visibility.choices)
+
+
+class NudgeForm(FreeTextMixin, forms.Form):
+    """Nudge some of the people missing one step of the funnel (learning.funnel)."""
+
+    person = forms.MultipleChoiceField(
+        label="Nudge",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Tick the people to nudge."},
+    )
+    note = forms.CharField(
+        label="A line of your own (optional)",
+        help_text="Added to the standard message.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=1000,
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The value carries how many nudges the page showed, so a double click sends nothing twice.
+        self.fields["person"].choices = [
+            (f"{person.key}:{nudges}", f"{person.name} ({person.email})") for person, nudges in people
+        ]
+
+    def seen(self) -> dict[str, int]:
+        pairs = (value.partition(":") for value in self.cleaned_data["person"])
+        return {key: int(count) for key, _, count in pairs if count.isdigit()}

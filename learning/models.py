@@ -1,3 +1,6 @@
+import datetime
+import zoneinfo
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,6 +12,30 @@ from cohort_site.core.fields import BoundedTextField
 from sessions_app.models import Session
 
 from .enums import EntryKind, QuestionKind, SurveyKind, Visibility
+from .network.models import DigestIssue, DigestSubscriber, EventRegistration, NetworkEvent
+
+__all__ = [
+    "Authorship",
+    "DigestIssue",
+    "DigestSubscriber",
+    "Entry",
+    "EventRegistration",
+    "NetworkEvent",
+    "ReadingItem",
+    "ReadingTick",
+    "SessionFeedback",
+    "SharingEvent",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyQuestion",
+    "SurveyResponse",
+    "Topic",
+]
+
+# The baseline opens a week before the group's first session, so it is answered before the programme has any effect.
+BASELINE_OPENS_BEFORE = datetime.timedelta(days=7)
+# The follow-up opens at 9:00 in the programme's time zone, `follow_up_days` after the group's last session.
+FOLLOW_UP_AT = datetime.time(9, 0)
 
 WIDER_AUDIENCE_CHOICES = [(Visibility.NETWORK.value, "The network"), (Visibility.PUBLIC.value, "Everyone")]
 
@@ -17,7 +44,12 @@ class Topic(models.Model):
     """A tag on learning entries, shared by all programmes so the library can be browsed across them."""
 
     name = models.CharField(max_length=60)
-    slug = models.SlugField(max_length=70, unique=True)
+    slug = models.SlugField(
+        "web address",
+        max_length=70,
+        unique=True,
+        help_text="The end of the topic's address in the library: small letters, numbers and hyphens.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -206,6 +238,11 @@ class Survey(models.Model):
         validators=[MinValueValidator(1)],
         help_text="Opens for a group when its session with this number ends.",
     )
+    follow_up_days = models.PositiveSmallIntegerField(
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+        help_text="For the follow-up: how many days after the group's last session it is sent (at 9:00).",
+    )
 
     class Meta:
         ordering = ["programme", "opens_after_session", "pk"]
@@ -217,6 +254,19 @@ class Survey(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("learning:survey", kwargs={"pk": self.pk})
 
+    def opens_at(
+        self, starts_at: datetime.datetime, ends_at: datetime.datetime, tz: zoneinfo.ZoneInfo
+    ) -> datetime.datetime:
+        """When the survey opens for a group, given the start and end of its session `opens_after_session`: the
+        baseline a week before it starts, the follow-up at 9:00 local `follow_up_days` after it ends, the others
+        as it ends."""
+        if self.kind == SurveyKind.BASELINE:
+            return starts_at - BASELINE_OPENS_BEFORE
+        if self.kind == SurveyKind.FOLLOW_UP:
+            day = ends_at.astimezone(tz).date() + datetime.timedelta(days=self.follow_up_days)
+            return datetime.datetime.combine(day, FOLLOW_UP_AT, tzinfo=tz)
+        return ends_at
+
 
 class SurveyQuestion(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
@@ -225,9 +275,17 @@ class SurveyQuestion(models.Model):
     help_text = models.CharField(max_length=300, blank=True)
     kind = models.CharField(max_length=8, choices=QuestionKind.choices, default=QuestionKind.TEXT)
     is_active = models.BooleanField(default=True, help_text="Retired questions keep their answers.")
+    # The outcome item it asks (learning.outcomes): the same item in the baseline, the evaluation and the
+    # follow-up is compared person by person. Blank for a question of one survey only.
+    item = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["survey", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "item"], condition=~models.Q(item=""), name="survey_question_item_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text
@@ -236,6 +294,10 @@ class SurveyQuestion(models.Model):
 class SurveyResponse(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
     member = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="survey_responses")
+    may_quote = models.BooleanField(
+        default=False,
+        help_text="The member agreed that their written answers may be quoted, without their name, in reports.",
+    )
     submitted_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -263,3 +325,18 @@ class SurveyAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question}: {self.rating or self.text[:40]}"
+
+
+class AdviceContact(models.Model):
+    """In the baseline or the evaluation, a member ticked someone of their group whom they would feel comfortable
+    contacting for advice. Optional and private: only the manager's counts of connections use it."""
+
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="advice_contacts")
+    contact = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["response", "contact__name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["response", "contact"], name="advice_contact_once")]
+
+    def __str__(self) -> str:
+        return f"{self.response.member.name} → {self.contact.name}"

@@ -1,7 +1,10 @@
+from django.db.models import Q
+
 from applications.personal_data import applications_of_subject
 from cohort_site.core.data_subjects import DataSubject, personal_data_source, rows
 
 from .models import (
+    AdviceContact,
     Authorship,
     Entry,
     ReadingTick,
@@ -23,11 +26,15 @@ class LearningData:
             ),
             "survey_responses": rows(
                 SurveyResponse.objects.filter(member__in=members),
-                ["survey__title", "submitted_at", "updated_at"],
+                ["survey__title", "may_quote", "submitted_at", "updated_at"],
             ),
             "survey_answers": rows(
                 SurveyAnswer.objects.filter(response__member__in=members),
                 ["response__survey__title", "question__text", "rating", "text"],
+            ),
+            "people_you_would_ask_for_advice": rows(
+                AdviceContact.objects.filter(response__member__in=members),
+                ["response__survey__title", "contact__name"],
             ),
         }
         if subject.user is not None:
@@ -51,6 +58,8 @@ class LearningData:
         # Ratings stay for the programme's averages; the words go.
         SessionFeedback.objects.filter(member__in=members).update(what_worked="", what_to_change="")
         SurveyAnswer.objects.filter(response__member__in=members).update(text="")
+        # Whom they would ask for advice, and others' ticks of them: nothing is left to link them to anyone.
+        AdviceContact.objects.filter(Q(response__member__in=members) | Q(contact__in=members)).delete()
         if subject.user is None:
             return
         # Entries written with others keep the co-authors' work; entries the person wrote alone go.
@@ -61,3 +70,7 @@ class LearningData:
                 entry.delete()
         # The sharing record of co-written entries keeps its steps; they point at the anonymised account.
         ReadingTick.objects.filter(user=subject.user).delete()
+
+
+# Sharing events and the network digest: their own source, registered as this module is imported.
+from .network import personal_data as network_personal_data  # noqa: E402, F401

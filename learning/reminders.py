@@ -116,3 +116,7 @@ def sharing_consent_requests(now: datetime.datetime) -> Iterator[NewEmail]:
             yield consent_request_email(authorship=authorship, round_id=round_id)
         elif max(requested[key], started_at) <= now - CONSENT_REMINDER_AFTER:
             yield consent_request_email(authorship=authorship, round_id=round_id, reminder=True)
+
+
+# Sharing events and the network digest register their kinds here, where the dispatcher finds learning's.
+from .network import reminders as network_reminders  # noqa: E402, F401

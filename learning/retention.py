@@ -8,19 +8,20 @@ from django.db import models, transaction
 from applications.models import Application, QuestionAnswer
 from applications.retention import member_answer_fields
 from cohort_site.core.retention import Counts, retention_rule
-from sessions_app.models import Attendance, Session
+from sessions_app.models import Attendance, GroupTopic, Session
 
-from .models import SessionFeedback, SurveyAnswer
+from .models import AdviceContact, SessionFeedback, SurveyAnswer
 
 
 # Registered here, the lowest layer that sees all of a member's written words: their application's answers,
-# attendance notes (schedule) and feedback and survey comments (learning) go together, counted from the group's
+# attendance notes and what they wrote about the topics they proposed (schedule) and feedback and survey comments (learning) go together, counted from the group's
 # last session.
 @retention_rule(
     "member_data",
     order=20,
     setting="MEMBER_DATA_RETENTION",
-    kept="members' written answers, attendance notes, feedback and survey comments",
+    kept="members' written answers, attendance notes, topic descriptions, feedback and survey comments, and whom "
+    "they would ask for advice",
     after="their group's last session",
 )
 def member_data(now: datetime.datetime, dry_run: bool) -> Counts:
@@ -44,11 +45,15 @@ def member_data(now: datetime.datetime, dry_run: bool) -> Counts:
         what_worked="", what_to_change=""
     )
     answers = SurveyAnswer.objects.filter(response__member__cohort__in=finished).exclude(text="")
+    topics = GroupTopic.objects.filter(cohort__in=finished).exclude(description="")
+    contacts = AdviceContact.objects.filter(response__member__cohort__in=finished)
     counts = {
         "members' written answers": applications.count(),
         "attendance notes": notes.count(),
         "feedback comments": feedback.count(),
         "survey comments": answers.count(),
+        "topic descriptions": topics.count(),
+        "ticks of whom to ask for advice": contacts.count(),
     }
     if not dry_run:
         with transaction.atomic():
@@ -57,4 +62,10 @@ def member_data(now: datetime.datetime, dry_run: bool) -> Counts:
             notes.update(note="")
             feedback.update(what_worked="", what_to_change="")
             answers.update(text="")
+            topics.update(description="")
+            contacts.delete()
     return counts
+
+
+# Sharing events and the network digest: their own rule, registered as this module is imported.
+from .network import retention as network_retention  # noqa: E402, F401

@@ -76,3 +76,8 @@ def can_see_results(user) -> bool:
 
 def can_manage_reading_list(user) -> bool:
     return is_active_staff(user)
+
+
+def can_propose_network_event(user) -> bool:
+    """Members propose sharing events (staff publish them); staff publish their own directly."""
+    return is_member(user) and not is_active_staff(user)

@@ -253,8 +253,16 @@ def feedback_due(*, now: datetime.datetime, ended_after: datetime.datetime) -> Q
     )
 
 
+def advice_contact_choices(member: Application) -> QuerySet[Application]:
+    """Whom a member may tick as someone they would contact for advice: the other members of their group."""
+    cohort = member.cohort
+    if cohort is None:
+        return Application.objects.none()
+    return cohort_members(cohort).exclude(pk=member.pk)
+
+
 def survey_opening_sessions(survey: Survey) -> QuerySet[Session]:
-    """Per cohort of the survey's programme, the session whose end opens the survey."""
+    """Per cohort of the survey's programme, the session that opens the survey (`Survey.opens_at` says when)."""
     return Session.objects.filter(
         cohort__programme_id=survey.programme_id,
         number=survey.opens_after_session,
@@ -262,18 +270,25 @@ def survey_opening_sessions(survey: Survey) -> QuerySet[Session]:
     ).select_related("cohort")
 
 
+def survey_openings(survey: Survey) -> dict[int, datetime.datetime]:
+    """When the survey opens for each cohort of its programme (by cohort id), whether in the past or not."""
+    tz = survey.programme.tz
+    return {s.cohort_id: survey.opens_at(s.starts_at, s.ends_at, tz) for s in survey_opening_sessions(survey)}
+
+
 def survey_opened_at(survey: Survey, member: Application) -> datetime.datetime | None:
     assert member.cohort_id is not None  # a member's place is in a group
     session = survey_opening_sessions(survey).filter(cohort_id=member.cohort_id).first()
-    return session.ends_at if session else None
+    return survey.opens_at(session.starts_at, session.ends_at, survey.programme.tz) if session else None
 
 
 def survey_due(survey: Survey, *, now: datetime.datetime, opened_after: datetime.datetime) -> list[tuple]:
     """(member, opened_at) for members of cohorts where the survey opened between `opened_after` and `now`
     who have not answered it."""
     opened = {
-        s.cohort_id: s.ends_at
-        for s in survey_opening_sessions(survey).filter(ends_at__lte=now, ends_at__gt=opened_after)
+        cohort_id: opened_at
+        for cohort_id, opened_at in survey_openings(survey).items()
+        if opened_after < opened_at <= now
     }
     if not opened:
         return []
@@ -352,7 +367,9 @@ def feedback_for_member(
             )
         )
     answered = Exists(SurveyResponse.objects.filter(survey=OuterRef("pk"), member__in=memberships))
-    surveys = Survey.objects.filter(programme_id__in={m.programme_id for m in memberships})
+    surveys = Survey.objects.filter(programme_id__in={m.programme_id for m in memberships}).select_related(
+        "programme"
+    )
     if sessions is None:
         # One query for every survey, however many: a person has at most one place per programme, so each
         # survey's opening is the end of that session of *their* cohort (as survey_opened_at finds it, one survey
@@ -364,28 +381,44 @@ def feedback_for_member(
             cohort_id=Subquery(their_cohort[:1]),
             number=OuterRef("opens_after_session"),
             status=SessionStatus.SCHEDULED,
-        ).values("ends_at")[:1]
+        )
         opened: list[tuple[Survey, bool, datetime.datetime | None]] = [
-            (survey, survey.answered, survey.opened_at)
-            for survey in surveys.annotate(opened_at=Subquery(opening), answered=answered)
+            (
+                survey,
+                survey.answered,
+                survey.opens_at(survey.starts, survey.ends, survey.programme.tz) if survey.ends else None,
+            )
+            for survey in surveys.annotate(
+                starts=Subquery(opening.values("starts_at")[:1]),
+                ends=Subquery(opening.values("ends_at")[:1]),
+                answered=answered,
+            )
         ]
     else:
         # The same opening, found among the sessions already read.
         their_cohorts: dict[int, int | None] = {}
         for membership in memberships:
             their_cohorts.setdefault(membership.programme_id, membership.cohort_id)
-        ends_at: dict[tuple[int | None, int], datetime.datetime] = {}
+        scheduled: dict[tuple[int | None, int], Session] = {}
         for session in sessions:
             if session.status == SessionStatus.SCHEDULED:
-                ends_at.setdefault((session.cohort_id, session.number), session.ends_at)
-        opened = [
-            (
-                survey,
-                survey.answered,
-                ends_at.get((their_cohorts.get(survey.programme_id), survey.opens_after_session)),
+                scheduled.setdefault((session.cohort_id, session.number), session)
+        opened = []
+        for annotated in surveys.annotate(answered=answered):
+            opening_session = scheduled.get(
+                (their_cohorts.get(annotated.programme_id), annotated.opens_after_session)
             )
-            for survey in surveys.annotate(answered=answered)
-        ]
+            opened.append(
+                (
+                    annotated,
+                    annotated.answered,
+                    annotated.opens_at(
+                        opening_session.starts_at, opening_session.ends_at, annotated.programme.tz
+                    )
+                    if opening_session
+                    else None,
+                )
+            )
     for survey, survey_answered, opened_at in opened:
         if opened_at is None or opened_at > now:
             continue

@@ -13,9 +13,19 @@ from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.services import NewEmail, new_email_queue
 from sessions_app.models import Session
 
-from .defaults import READING_LIST, SURVEYS
-from .enums import EntryKind, QuestionKind, SurveyKind, Visibility, audience_rank
+from . import outcomes
+from .defaults import OUTCOME_SURVEY_DEFAULTS, READING_LIST, SURVEYS
+from .enums import (
+    CONTACT_SURVEYS,
+    OUTCOME_SURVEYS,
+    EntryKind,
+    QuestionKind,
+    SurveyKind,
+    Visibility,
+    audience_rank,
+)
 from .models import (
+    AdviceContact,
     Authorship,
     Entry,
     ReadingItem,
@@ -28,7 +38,7 @@ from .models import (
     SurveyResponse,
     Topic,
 )
-from .selectors import author_candidates, consent_awaited, entries_with_related
+from .selectors import advice_contact_choices, author_candidates, consent_awaited, entries_with_related
 
 VISIBILITY_BY_RANK = [Visibility.GROUP, Visibility.NETWORK, Visibility.PUBLIC]
 # A wider audience in a sentence: "sharing it beyond your group: with …".
@@ -422,14 +432,28 @@ def surveys_ensure_defaults(*, programme: Programme) -> list[Survey]:
 
 @transaction.atomic
 def survey_response_save(
-    *, survey: Survey, member: Application, answers: dict[int, int | str]
+    *,
+    survey: Survey,
+    member: Application,
+    answers: dict[int, int | str],
+    may_quote: bool | None = None,
+    contacts: Sequence[int] | None = None,
 ) -> SurveyResponse:
-    """Record (or update) a member's answers, keyed by question id. A rating question takes 1-5 or nothing."""
+    """Record (or update) a member's answers, keyed by question id. A rating question takes 1-5 or nothing.
+    `may_quote`: whether their written answers may be quoted without their name (None leaves it as it was).
+    `contacts`: in the baseline or the evaluation, the members of their group (application ids) they would feel
+    comfortable contacting for advice (None leaves them as they were; anyone outside the group is refused)."""
     questions = {q.pk: q for q in survey.questions.filter(is_active=True)}
-    response, created = SurveyResponse.objects.get_or_create(survey=survey, member=member)
+    response, created = SurveyResponse.objects.get_or_create(
+        survey=survey, member=member, defaults={"may_quote": bool(may_quote)}
+    )
     if not created:
         response.updated_at = timezone.now()
-        response.save(update_fields=["updated_at"])
+        fields = ["updated_at"]
+        if may_quote is not None:
+            response.may_quote = may_quote
+            fields.append("may_quote")
+        response.save(update_fields=fields)
     for question_id, value in answers.items():
         question = questions.get(question_id)
         if question is None:
@@ -439,14 +463,101 @@ def survey_response_save(
         else:
             defaults = {"rating": None, "text": str(value or "").strip()}
         SurveyAnswer.objects.update_or_create(response=response, question=question, defaults=defaults)
+    if contacts is not None and survey.kind in CONTACT_SURVEYS:
+        group = set(advice_contact_choices(member).values_list("pk", flat=True))
+        if set(contacts) - group:
+            raise ValidationError({"contacts": "Choose from the members of your group."})
+        AdviceContact.objects.filter(response=response).exclude(contact_id__in=contacts).delete()
+        have = set(AdviceContact.objects.filter(response=response).values_list("contact_id", flat=True))
+        AdviceContact.objects.bulk_create(
+            AdviceContact(response=response, contact_id=pk) for pk in sorted(set(contacts) - have)
+        )
     return response
 
 
 @transaction.atomic
-def survey_update(*, survey: Survey, title: str, intro: str, opens_after_session: int) -> Survey:
+def survey_update(
+    *, survey: Survey, title: str, intro: str, opens_after_session: int, follow_up_days: int | None = None
+) -> Survey:
     survey.title, survey.intro, survey.opens_after_session = title, intro, opens_after_session
-    survey.save(update_fields=["title", "intro", "opens_after_session"])
+    fields = ["title", "intro", "opens_after_session"]
+    if follow_up_days is not None:
+        survey.follow_up_days = follow_up_days
+        fields.append("follow_up_days")
+    survey.save(update_fields=fields)
     return survey
+
+
+# --- Before, after and later ----------------------------------------------------------------------------
+
+
+def own_item_key(text: str) -> str:
+    """The item key of one of the manager's own questions: the same words are the same item in every survey."""
+    return (outcomes.OWN_PREFIX + slugify(text))[:40]
+
+
+@transaction.atomic
+def outcome_items_set(
+    *,
+    programme: Programme,
+    items: Sequence[str],
+    own_ratings: Sequence[str] = (),
+    own_open: Sequence[str] = (),
+) -> list[Survey]:
+    """Choose the outcome items the baseline, the evaluation and the follow-up share: keys of the bank
+    (`learning.outcomes.BANK`) and the manager's own questions (1-5 ratings, and open answers). The three surveys
+    are created when missing; an item no longer chosen is removed from each (retired where answered, so its
+    answers stay in the results). Running it again with the same choice changes nothing."""
+    surveys_ensure_defaults(programme=programme)
+    unknown = [key for key in items if key not in outcomes.BANK_BY_KEY]
+    if unknown:
+        raise ValidationError({"items": "Choose from the list."})
+    wanted: dict[str, tuple[str, str, str, tuple[str, ...]]] = {}  # key: (text, hint, kind, survey kinds)
+    for key in items:
+        bank_item = outcomes.BANK_BY_KEY[key]
+        kind: str = QuestionKind.RATING if bank_item.rating else QuestionKind.TEXT
+        wanted[key] = (bank_item.text, bank_item.help_text, kind, bank_item.surveys)
+    for lines, kind in ((own_ratings, QuestionKind.RATING), (own_open, QuestionKind.TEXT)):
+        for line in lines:
+            text = " ".join(line.split())[:300]
+            if text and own_item_key(text) not in wanted:
+                wanted[own_item_key(text)] = (
+                    text,
+                    "1 is not at all, 5 is very." if kind == "rating" else "",
+                    kind,
+                    outcomes.ALL,
+                )
+    surveys = []
+    for survey_kind in OUTCOME_SURVEYS:
+        spec = OUTCOME_SURVEY_DEFAULTS[survey_kind]
+        survey, _ = Survey.objects.get_or_create(
+            programme=programme,
+            kind=survey_kind,
+            defaults={
+                "title": spec["title"],
+                "intro": spec["intro"],
+                "opens_after_session": 1 if survey_kind == SurveyKind.BASELINE else programme.session_count,
+            },
+        )
+        present = {q.item: q for q in survey.questions.exclude(item="")}
+        for key, asked in present.items():
+            if asked.is_active and (key not in wanted or survey_kind not in wanted[key][3]):
+                survey_question_retire(question=asked)
+        order = survey.questions.count()
+        for key, (text, help_text, kind, kinds) in wanted.items():
+            if survey_kind not in kinds:
+                continue
+            existing = present.get(key)
+            if existing is None:
+                SurveyQuestion.objects.create(
+                    survey=survey, item=key, text=text, help_text=help_text, kind=kind, order=order
+                )
+                order += 1
+            elif not existing.is_active:
+                existing.is_active = True
+                existing.save(update_fields=["is_active"])
+        surveys.append(survey)
+    return surveys
 
 
 def survey_question_save(

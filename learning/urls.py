@@ -1,6 +1,8 @@
 from django.urls import path
 
 from . import views
+from .network import urls as network_urls
+from .views import funnel, outcomes
 
 app_name = "learning"
 
@@ -27,6 +29,12 @@ urlpatterns = [
         views.programme_feedback_csv,
         name="results_csv",
     ),
+    path("learning/manage/programmes/<slug:slug>/funnel/", funnel.FunnelView.as_view(), name="funnel"),
+    path(
+        "learning/manage/programmes/<slug:slug>/outcomes/",
+        outcomes.OutcomesView.as_view(),
+        name="outcomes",
+    ),
     path(
         "learning/manage/sessions/<int:session_id>/",
         views.SessionResultsView.as_view(),
@@ -35,4 +43,5 @@ urlpatterns = [
     path("learning/manage/surveys/<int:pk>/", views.SurveyResultsView.as_view(), name="survey_results"),
     path("learning/manage/surveys/<int:pk>/edit/", views.SurveyEditView.as_view(), name="survey_edit"),
     path("learning/manage/surveys/<int:pk>/responses.csv", views.survey_csv, name="survey_csv"),
+    *network_urls.urlpatterns,
 ]

@@ -16,9 +16,11 @@ class SessionAdmin(LabelledModelAdmin):
     formfield_overrides = HTTPS_URL_FIELDS
     """Read-mostly: moving, cancelling and inviting go through the schedule pages, which send the emails."""
 
-    list_display = ["cohort", "number", "kind", "starts_at", "status", "sequence"]
+    list_display = ["cohort", "number", "kind", "starts_at", "status"]
     list_filter = ["status", "kind", "cohort__programme"]
-    readonly_fields = ["cohort", "number", "starts_at", "ends_at", "status", "sequence", "created_at"]
+    # The calendar's count of changes (sequence) is the calendar's business: set by the schedule, never shown.
+    exclude = ["sequence"]
+    readonly_fields = ["cohort", "number", "starts_at", "ends_at", "status", "created_at"]
     inlines = [GuestInline]
 
 

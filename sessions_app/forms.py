@@ -129,6 +129,13 @@ class SessionDetailsForm(FreeTextMixin, forms.ModelForm):
         }
 
 
+class SessionNotesForm(FreeTextMixin, forms.ModelForm):
+    class Meta:
+        model = Session
+        fields = ["notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 14})}
+
+
 class SessionCancelForm(FreeTextMixin, forms.Form):
     reason = forms.CharField(
         required=False,

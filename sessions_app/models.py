@@ -26,6 +26,13 @@ class Session(models.Model):
     venue = models.CharField(max_length=200, blank=True, help_text="Where to meet face to face, if at all.")
     agenda = BoundedTextField(max_length=5000, blank=True)
     manager_notes = BoundedTextField(max_length=5000, blank=True)
+    # The manager's notes of what the group discussed: Markdown, read by the group once the session is over.
+    notes = BoundedTextField(
+        "session notes",
+        max_length=20000,
+        blank=True,
+        help_text="Markdown: *emphasis*, **strong**, lists, links and headings.",
+    )
     # Rises on every change, so calendar apps replace the old event (RFC 5545 SEQUENCE).
     sequence = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
@@ -136,6 +143,117 @@ class SessionJoin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member.name} joined {self.session}"
+
+
+class GroupTopic(models.Model):
+    """A topic the group could spend a session on: a member's challenge or question from their application (which
+    they chose to propose), one a member or the manager added, or several merged into one. Votes choose between
+    them; the manager assigns one to a session. Written only by `sessions_app.topics.services`."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="topics", verbose_name="group")
+    title = models.CharField(max_length=200)
+    description = BoundedTextField(max_length=3000, blank=True)
+    proposed_by = models.ForeignKey(
+        Application, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposed_topics"
+    )
+    # Proposed from the challenge or question in the proposer's application (once each).
+    from_application = models.BooleanField(default=False)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_topics"
+    )
+    session = models.OneToOneField(
+        Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="group_topic"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["cohort", "created_at", "pk"]
+        verbose_name = "topic from the group"
+        verbose_name_plural = "topics from the group"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposed_by"],
+                condition=models.Q(from_application=True),
+                name="topic_from_application_once",
+            ),
+            models.UniqueConstraint(
+                "cohort",
+                Lower("title"),
+                condition=models.Q(merged_into__isnull=True),
+                name="topic_title_once_per_group",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        """Still to vote on: neither merged into another nor given to a session."""
+        return self.merged_into_id is None and self.session_id is None
+
+
+class TopicVote(models.Model):
+    """A member's vote for a topic of their group: one per member per topic, a few per member (VOTES_PER_MEMBER)."""
+
+    topic = models.ForeignKey(GroupTopic, on_delete=models.CASCADE, related_name="votes")
+    member = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="topic_votes")
+    voted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["topic", "member"], name="topic_vote_once")]
+
+    def __str__(self) -> str:
+        return f"{self.member.name} for {self.topic}"
+
+
+class TopicMergeSuggestion(models.Model):
+    """A member thinks two topics are the same: the manager decides (and merges, or not)."""
+
+    topic = models.ForeignKey(GroupTopic, on_delete=models.CASCADE, related_name="merge_suggestions")
+    into = models.ForeignKey(GroupTopic, on_delete=models.CASCADE, related_name="+")
+    suggested_by = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="topic_merge_suggestions"
+    )
+    suggested_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "into", "suggested_by"], name="topic_merge_suggested_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} = {self.into}?"
+
+
+class ChallengeKeptPrivate(models.Model):
+    """A member chose not to propose their application's challenge as a topic: they are not asked again."""
+
+    member = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="challenge_kept_private"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "challenge kept private"
+        verbose_name_plural = "challenges kept private"
+
+    def __str__(self) -> str:
+        return f"{self.member.name} keeps their challenge to themselves"
+
+
+class TopicBoard(models.Model):
+    """A group's topics: whether the manager has published the votes to the members (hidden until then)."""
+
+    cohort = models.OneToOneField(
+        Cohort, on_delete=models.CASCADE, related_name="topic_board", verbose_name="group"
+    )
+    votes_published_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.cohort.name}: topics"
 
 
 class GuestOffer(models.Model):

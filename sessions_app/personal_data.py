@@ -9,7 +9,16 @@ from cohort_site.core.data_subjects import (
     rows,
 )
 
-from .models import Attendance, Guest, GuestOffer, SessionJoin
+from .models import (
+    Attendance,
+    ChallengeKeptPrivate,
+    GroupTopic,
+    Guest,
+    GuestOffer,
+    SessionJoin,
+    TopicMergeSuggestion,
+    TopicVote,
+)
 
 
 def _offers_of(subject: DataSubject) -> Q:
@@ -40,6 +49,26 @@ class ScheduleData:
                 ),
                 ["session__number", "session__starts_at", "joined_at"],
             ),
+            "topics_proposed": rows(
+                GroupTopic.objects.filter(proposed_by__in=applications_of_subject(subject)).order_by(
+                    "created_at"
+                ),
+                ["title", "description", "from_application", "created_at"],
+            ),
+            "topic_votes": rows(
+                TopicVote.objects.filter(member__in=applications_of_subject(subject)).order_by("voted_at"),
+                ["topic__title", "voted_at"],
+            ),
+            "challenge_kept_to_yourself": rows(
+                ChallengeKeptPrivate.objects.filter(member__in=applications_of_subject(subject)),
+                ["decided_at"],
+            ),
+            "topic_merges_suggested": rows(
+                TopicMergeSuggestion.objects.filter(
+                    suggested_by__in=applications_of_subject(subject)
+                ).order_by("suggested_at"),
+                ["topic__title", "into__title", "suggested_at"],
+            ),
             "guest_invitations": rows(
                 Guest.objects.filter(email__iexact=subject.email),
                 ["session__number", "session__starts_at", "name", "email", "topic"],
@@ -55,6 +84,9 @@ class ScheduleData:
         Attendance.objects.filter(member__in=applications_of_subject(subject)).update(note="")
         # When they clicked is theirs; whether they attended is the manager's record, kept anonymously.
         SessionJoin.objects.filter(member__in=applications_of_subject(subject)).delete()
+        # A topic's title is the group's (a session may carry it); what they wrote about it, often their
+        # application's challenge, is theirs. Their votes and merge suggestions stay, with their place erased.
+        GroupTopic.objects.filter(proposed_by__in=applications_of_subject(subject)).update(description="")
         for guest in Guest.objects.filter(email__iexact=subject.email):
             guest.name, guest.email, guest.topic = ERASED_NAME, erased_email(guest.pk), ""
             guest.save(update_fields=["name", "email", "topic"])

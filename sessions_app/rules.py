@@ -34,6 +34,22 @@ def can_record_attendance(user, session, now: datetime.datetime) -> bool:
     return is_active_staff(user) and session.status == SessionStatus.SCHEDULED and session.starts_at <= now
 
 
+def can_see_topics(user, cohort_id: int) -> bool:
+    """A group's topics: its confirmed members and staff."""
+    return is_active_staff(user) or is_member_of_cohort(user, cohort_id)
+
+
+def can_read_session_notes(user, session, now: datetime.datetime) -> bool:
+    """The manager's session notes: staff at any time; the group's members once the session is over."""
+    if is_active_staff(user):
+        return True
+    return (
+        session.status == SessionStatus.SCHEDULED
+        and session.ends_at <= now
+        and is_session_member(user, session)
+    )
+
+
 def is_alumnus_member(user, now: datetime.datetime) -> bool:
     """The alumni pages (monthly alumni coffee pairs, offering to contribute): a member whose group has ended."""
     return is_alumnus(user, now=now)

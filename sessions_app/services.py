@@ -27,11 +27,19 @@ from .changes import sessions_moved
 from .enums import AttendanceStatus, SessionKind, SessionStatus
 from .join_links import join_url
 from .models import Attendance, CohortSchedule, Guest, GuestOffer, Session, SessionJoin
-from .selectors import guest_offer_sessions, is_alumnus, member_timezone, schedule_plan, sessions_to_come
+from .selectors import (
+    guest_offer_sessions,
+    is_alumnus,
+    member_timezone,
+    schedule_plan,
+    session_apologies,
+    sessions_to_come,
+)
 
-# Fields whose change people's calendars must hear about; the manager's notes are private.
+# Fields whose change people's calendars must hear about; the manager's private notes, and the session notes the
+# group reads after the session, are not in calendars.
 CALENDAR_FIELDS = ("topic", "join_url", "venue", "agenda")
-DETAIL_FIELDS = (*CALENDAR_FIELDS, "manager_notes")
+DETAIL_FIELDS = (*CALENDAR_FIELDS, "manager_notes", "notes")
 
 
 @dataclass(frozen=True)
@@ -409,7 +417,7 @@ def session_move(
 
 def session_update(*, session: Session, by: User | None = None, **fields) -> Session:
     """Change a session's topic, join link, venue, agenda or notes. A change people's calendars show raises
-    the SEQUENCE and sends an update; a change to the manager's notes alone does not."""
+    the SEQUENCE and sends an update; a change to the manager's private notes or the session notes does not."""
     unknown = set(fields) - set(DETAIL_FIELDS)
     if unknown:
         raise TypeError(f"Unknown session fields: {sorted(unknown)}")
@@ -684,6 +692,17 @@ def attendance_record(
                 attendance.save(update_fields=["status", "note", "recorded_at", "recorded_by"])
             records.append(attendance)
     return records
+
+
+def attendance_everyone_present(*, session: Session, by: User | None = None, now=None) -> list[Attendance]:
+    """Every member of the group attended, except those who sent apologies beforehand (they stay so): one click
+    for the usual session, then the manager changes whoever did not come. Pressing it twice changes nothing."""
+    apologised = session_apologies(session)
+    statuses: dict[int, str] = {
+        member.pk: AttendanceStatus.APOLOGIES if member.pk in apologised else AttendanceStatus.ATTENDED
+        for member in cohort_members(session.cohort)
+    }
+    return attendance_record(session=session, statuses=statuses, by=by, now=now)
 
 
 def session_join_record(

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .topics import views as topics
 
 app_name = "sessions"
 
@@ -8,6 +9,8 @@ urlpatterns = [
     path("schedule/", views.MyScheduleView.as_view(), name="my_schedule"),
     path("schedule/sessions/<int:pk>/apologies/", views.apologies, name="apologies"),
     path("schedule/calendar/reset/", views.calendar_reset, name="calendar_reset"),
+    path("schedule/sessions/<int:pk>/notes/", views.SessionNotesView.as_view(), name="session_notes"),
+    path("schedule/groups/<int:pk>/topics/", topics.GroupTopicsView.as_view(), name="topics"),
     path("join/<str:token>/", views.join, name="join"),
     path("calendar/<int:user_id>/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("schedule/offer-to-contribute/", views.GuestOfferView.as_view(), name="guest_offer"),
@@ -27,4 +30,10 @@ urlpatterns = [
     ),
     path("staff/schedule/cohorts/<int:pk>/add/", views.SessionAddView.as_view(), name="session_add"),
     path("staff/schedule/sessions/<int:pk>/", views.SessionManageView.as_view(), name="session"),
+    path(
+        "staff/schedule/sessions/<int:pk>/notes/",
+        views.SessionNotesEditView.as_view(),
+        name="session_notes_edit",
+    ),
+    path("staff/schedule/cohorts/<int:pk>/topics/", topics.TopicsManageView.as_view(), name="topics_manage"),
 ]

@@ -43,6 +43,7 @@ from .forms import (
     SessionCancelForm,
     SessionDetailsForm,
     SessionMoveForm,
+    SessionNotesForm,
     WeeklyTimeForm,
     kept_dates,
 )
@@ -312,7 +313,7 @@ class SessionManageView(StaffRequiredMixin, TemplateView):
     """One session for the manager: details, move, cancel, guests and, after it starts, attendance."""
 
     template_name = "sessions_app/session_detail.html"
-    actions = ("details", "move", "cancel", "guest", "attendance", "remove_guest")
+    actions = ("details", "move", "cancel", "guest", "attendance", "everyone_present", "remove_guest")
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -371,7 +372,7 @@ class SessionManageView(StaffRequiredMixin, TemplateView):
         session = self.session
         if action not in self.actions:
             raise Http404("Unknown action.")
-        if action == "attendance":
+        if action in ("attendance", "everyone_present"):
             if not rules.can_record_attendance(request.user, session, self.now):
                 raise Http404("Attendance cannot be recorded for this session yet.")
         elif not rules.can_change_session(request.user, session):
@@ -449,6 +450,46 @@ class SessionManageView(StaffRequiredMixin, TemplateView):
         )
         return self.done("Attendance recorded.")
 
+    def do_everyone_present(self, request):
+        records = services.attendance_everyone_present(session=self.session, by=request.user, now=self.now)
+        attended = sum(1 for record in records if record.status == AttendanceStatus.ATTENDED)
+        return self.done(
+            f"{counted(attended, 'member', 'members')} marked as attended. Change anyone who did not come."
+        )
+
+
+class SessionNotesEditView(StaffRequiredMixin, TemplateView):
+    """The manager writes a session's notes (Markdown), with the Chatham House reminder: the group reads them
+    once the session is over; they go further only as a learning entry, with the normal consent."""
+
+    template_name = "sessions_app/session_notes_edit.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.session = get_object_or_404(Session.objects.select_related("cohort__programme"), pk=kwargs["pk"])
+
+    def get_context_data(self, form=None, **kwargs):
+        session = self.session
+        return {
+            **super().get_context_data(**kwargs),
+            "session": session,
+            "cohort": session.cohort,
+            "programme": session.cohort.programme,
+            "form": form or SessionNotesForm(instance=session),
+        }
+
+    def post(self, request, *args, **kwargs):
+        form = SessionNotesForm(request.POST, instance=Session.objects.get(pk=self.session.pk))
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        try:
+            services.session_update(session=self.session, by=request.user, notes=form.cleaned_data["notes"])
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(request, "Session notes saved. The group can read them once the session is over.")
+        return redirect("sessions:session_notes_edit", pk=self.session.pk)
+
 
 # --- Members -------------------------------------------------------------------------------------------
 
@@ -472,6 +513,30 @@ class MyScheduleView(LoginRequiredMixin, TemplateView):
             feed_url=calendar_feed_url(self.request, user),
         )
         return context
+
+
+class SessionNotesView(LoginRequiredMixin, TemplateView):
+    """The manager's notes of a session, for the group once it is over (staff at any time); a 404 to anyone
+    else, and to the group before the session ends."""
+
+    template_name = "sessions_app/session_notes.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.session = get_object_or_404(Session.objects.select_related("cohort__programme"), pk=kwargs["pk"])
+        if not rules.can_read_session_notes(request.user, self.session, timezone.now()):
+            raise Http404("No such notes.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        session = self.session
+        return {
+            **super().get_context_data(**kwargs),
+            "session": session,
+            "cohort": session.cohort,
+            "programme": session.cohort.programme,
+        }
 
 
 def calendar_feed_url(request, user) -> str:

@@ -32,12 +32,21 @@ from cohort_site.mail.services import email_store
 from cohort_site.members.models import Expense
 from cohort_site.members.services import expense_submit
 from learning.enums import Visibility
-from learning.models import Entry, ReadingItem, ReadingTick, Survey
+from learning.models import (
+    DigestSubscriber,
+    Entry,
+    EventRegistration,
+    NetworkEvent,
+    ReadingItem,
+    ReadingTick,
+    Survey,
+)
+from learning.network.services import digest_confirm, digest_subscribe, event_register
 from learning.services import survey_response_save, surveys_ensure_defaults
 from pairings.models import PairMember, Round
 from pairings.services import pairs_plan, round_publish, rounds_sync
 from sessions_app.enums import AttendanceStatus
-from sessions_app.models import Session
+from sessions_app.models import GroupTopic, Session, TopicVote
 from tests.factories import (
     ApplicationFactory,
     AttendanceFactory,
@@ -47,6 +56,7 @@ from tests.factories import (
     CohortScheduleFactory,
     EntryFactory,
     MemberFactory,
+    NetworkEventFactory,
     ProgrammeFactory,
     ReadingItemFactory,
     SessionFactory,
@@ -162,6 +172,9 @@ class SiteWorld:
     email: OutgoingEmail
     survey: Survey
     reading_item: ReadingItem
+    network_event: NetworkEvent
+    registration: EventRegistration
+    digest_subscriber: DigestSubscriber
 
 
 def site_world(size: int = 1) -> SiteWorld:
@@ -212,6 +225,15 @@ def site_world(size: int = 1) -> SiteWorld:
     sessions_attended([past_session], [member, *peers])
     for person in peers:
         SessionFeedbackFactory(session=past_session, member=person, what_worked="Hearing others.")
+
+    # Session notes on the past session; topics proposed by the member and each peer, one vote each.
+    Session.objects.filter(pk=past_session.pk).update(notes="We talked about **volunteers**.")
+    past_session.notes = "We talked about **volunteers**."
+    for person in [member, *peers]:
+        topic = GroupTopic.objects.create(
+            cohort=cohort_a, title=f"{person.name}'s topic", description="Why it matters.", proposed_by=person
+        )
+        TopicVote.objects.create(topic=topic, member=person)
 
     rounds = coffee_published(cohort_a, published=3)
     round_ = rounds[2]
@@ -292,6 +314,21 @@ def site_world(size: int = 1) -> SiteWorld:
     for n in range(size):
         application_in(ApplicationStatus.WAITLISTED, programme=running, name=f"Waiting {n:02d}")
 
+    # The network: sharing events (the first with `size` + 1 registrations, one on the waitlist), a subscriber.
+    network_event = NetworkEventFactory(title="Befriending at a distance", capacity=size)
+    registration = event_register(
+        event=network_event, name="Rhian Jones", organisation="Cardiff Connects", email="rhian@example.org"
+    )
+    for n in range(size):
+        event_register(
+            event=network_event,
+            name=f"Guest {n:02d}",
+            organisation="A charity",
+            email=f"guest{n}@example.org",
+        )
+        NetworkEventFactory(title=f"Sharing event {n:02d}")
+    digest_subscriber = digest_confirm(subscriber=digest_subscribe(email="reader@example.org"))
+
     return SiteWorld(
         running=running,
         open=open_programme,
@@ -312,6 +349,9 @@ def site_world(size: int = 1) -> SiteWorld:
         email=email,
         survey=survey,
         reading_item=reading_item,
+        network_event=network_event,
+        registration=registration,
+        digest_subscriber=digest_subscriber,
     )
 
 

@@ -21,6 +21,8 @@ from .public import (
     InterestView,
     PrivacyView,
     ProgrammeDetailView,
+    ProgrammeListView,
+    ProgrammePreviewView,
 )
 from .selection import (
     CohortActionView,
@@ -56,6 +58,8 @@ __all__ = [
     "OfferRespondView",
     "PrivacyView",
     "ProgrammeDetailView",
+    "ProgrammeListView",
+    "ProgrammePreviewView",
     "ProgrammeSelectionView",
     "PromoteView",
     "ProposalOffersView",

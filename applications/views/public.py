@@ -13,8 +13,12 @@ from django.utils.timesince import timeuntil
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
+from cohort_site.core.mixins import StaffRequiredMixin
+from cohort_site.core.rules import is_active_staff
+
 from ..enums import ProgrammePhase
 from ..forms import ApplicationForm, InterestForm
+from ..models import Programme
 from ..page_cache import (
     page_by_address,
     page_cacheable,
@@ -30,6 +34,8 @@ from ..selectors import (
     drop_ins_upcoming,
     member_organisation_names,
     programme_current,
+    programmes_listed,
+    programmes_open,
     programmes_published,
 )
 from ..services import (
@@ -94,15 +100,48 @@ class ProgrammeDetailView(DetailView):
 
 
 class CurrentProgrammeView(ProgrammeDetailView):
-    """The home page: the current programme, so the call is one click from anywhere."""
+    """The home page: every open programme, so the call is one click from anywhere. With one open (or none: the
+    next, else the latest) it is that programme's page, as it always was; with several, a short list of them."""
 
     by_address = False
 
+    def get(self, request, *args, **kwargs):
+        self.open_programmes = programmes_open()
+        if len(self.open_programmes) > 1:
+            # Not cached: one small query, and a programme opening or closing changes it with no row saved.
+            return render(request, "applications/programmes_open.html", {"programmes": self.open_programmes})
+        return super().get(request, *args, **kwargs)
+
     def get_object(self, queryset=None):
-        programme = programme_current()
+        programme = self.open_programmes[0] if self.open_programmes else programme_current()
         if programme is None:
             raise Http404("No programme is published yet.")
         return self.get_queryset().get(pk=programme.pk)
+
+
+class ProgrammeListView(TemplateView):
+    """/programmes/: open, upcoming and past programmes; staff also see those not yet published, with a preview."""
+
+    template_name = "applications/programme_list.html"
+
+    def get_context_data(self, **kwargs):
+        return {"listing": programmes_listed(include_unpublished=is_active_staff(self.request.user))}
+
+
+class ProgrammePreviewView(StaffRequiredMixin, ProgrammeDetailView):
+    """A programme's page as it will look, published or not: for staff to check before it goes live."""
+
+    by_address = False
+
+    def get_queryset(self):
+        return Programme.objects.prefetch_related("drop_ins")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["preview"] = True
+        # Never from the cache, nor into it: a preview shows the rows as they are now, to staff only.
+        context["fragment_key"] = None
+        return context
 
 
 class ProgrammeMixin:

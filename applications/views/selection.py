@@ -11,7 +11,7 @@ from django.views.generic import TemplateView
 from cohort_site.core.dates import date_text
 from cohort_site.core.mixins import StaffRequiredMixin
 from cohort_site.core.words import counted
-from cohort_site.mail.services import emails_send_drafts
+from cohort_site.mail.services import EditRefused, emails_send_drafts
 
 from ..enums import PLACE_HOLDING_STATUSES, ApplicationStatus, Notify
 from ..forms_selection import DecisionForm, FromWaitlistForm, OfferForm, PromoteForm
@@ -294,7 +294,11 @@ class DecisionEmailsView(StaffRequiredMixin, TemplateView):
         programme = get_object_or_404(Programme, slug=slug)
         chosen = {int(v) for v in request.POST.getlist("email") if v.isdigit()}
         ids = list(decision_drafts(programme.pk).filter(pk__in=chosen).values_list("pk", flat=True))
-        sent = emails_send_drafts(email_ids=ids)
+        try:
+            sent = emails_send_drafts(email_ids=ids)
+        except EditRefused as refusal:
+            messages.error(request, refusal.message)
+            return redirect("applications:selection_emails", slug=programme.slug)
         if sent:
             messages.success(request, f"Sending {counted(sent, 'email')}.")
         else:

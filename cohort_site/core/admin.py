@@ -1,12 +1,20 @@
+# The admin modules of allauth, axes and auth are imported for their registrations (see SUPERUSER_ONLY below).
+import allauth.account.admin  # noqa: F401
+import axes.admin  # noqa: F401
+import django.contrib.auth.admin  # noqa: F401
+from allauth.account.models import EmailAddress
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 
 from .models import Heartbeat, User
+from .widgets import DurationField
 
 
 @admin.register(User)
@@ -38,15 +46,18 @@ HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 def name_split_inputs(field, *, suffix: str = "") -> None:
     """Name the date and time inputs of a split date-time field ("Applications open at, date"): Django's admin
     writes "Date:" and "Time:" beside them as plain text, and its form renderer does not read our templates."""
-    if isinstance(field.widget, forms.MultiWidget):
+    if isinstance(field.widget, forms.SplitDateTimeWidget):
         for part, subwidget in zip(("date", "time"), field.widget.widgets, strict=False):
             subwidget.attrs["aria-label"] = f"{field.label}, {part}{suffix}"
 
 
 class LabelledModelAdmin(admin.ModelAdmin):
-    """A model admin whose split date-time inputs are each named (name_split_inputs)."""
+    """A model admin whose split date-time inputs are each named (name_split_inputs), and whose lengths of time
+    are a number and a unit ("2 days"), not Django's "2 00:00:00"."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.DurationField):
+            kwargs.setdefault("form_class", DurationField)
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if formfield is not None:
             name_split_inputs(formfield)
@@ -65,7 +76,7 @@ class LabelledInlineFormSet(BaseInlineFormSet):
             if name == "DELETE":
                 field.widget.attrs["aria-label"] = f"Delete {row}"
                 continue
-            if isinstance(field.widget, forms.MultiWidget):
+            if isinstance(field.widget, forms.SplitDateTimeWidget):
                 name_split_inputs(field, suffix=f", {row}")
             elif not isinstance(field.widget, forms.HiddenInput):
                 field.widget.attrs["aria-label"] = f"{field.label or name}, {row}"
@@ -89,3 +100,46 @@ class QuickCheckboxMixin:
             obj.pk,
             obj,
         )
+
+
+# --- What a charity manager sees ---------------------------------------------------------------------------------
+# Staff who are not superusers run programmes; the sign-in lockout records, the worker's heartbeats, Django's
+# permission groups and allauth's address records are for whoever runs the site. Importing those apps' admin
+# modules (at the top) registers them first, so they can be registered again for superusers only.
+
+SUPERUSER_ONLY = [AccessAttempt, AccessLog, AccessFailureLog, Heartbeat, Group, EmailAddress]
+
+
+def is_superuser(request) -> bool:
+    return request.user.is_active and request.user.is_superuser
+
+
+class SuperuserOnlyAdmin:
+    """An admin for the people who run the site: not on the index, and its pages refused, for other staff."""
+
+    def has_module_permission(self, request):
+        return is_superuser(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_superuser(request) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return is_superuser(request) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return is_superuser(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_superuser(request) and super().has_delete_permission(request, obj)
+
+
+def superusers_only(models_: list, site=admin.site) -> None:
+    for model in models_:
+        if not site.is_registered(model):
+            continue
+        registered = type(site.get_model_admin(model))
+        site.unregister(model)
+        site.register(model, type(registered.__name__, (SuperuserOnlyAdmin, registered), {}))
+
+
+superusers_only(SUPERUSER_ONLY)

@@ -3,6 +3,7 @@
 The chart is an image with a text alternative; the page shows the same numbers in a table beside it.
 """
 
+import math
 from dataclasses import dataclass
 from html import escape
 
@@ -64,3 +65,38 @@ def rating_distribution_svg(distribution: dict[int, int], *, title: str) -> str:
     """Ratings 5 (top) to 1 (bottom)."""
     counts = [(f"{value} {'★' * value}", distribution.get(value, 0)) for value in range(5, 0, -1)]
     return distribution_svg(counts, title=title)
+
+
+def network_svg(names: list[str], ties: list[tuple[int, int]], *, title: str, summary: str) -> str:
+    """People on a circle (by their place in `names`), a line for each tie (pairs of places): a picture of a
+    group's web of relationships, with `summary` (the figures in words) as its text alternative."""
+    # Room either side of the circle for the names.
+    width, height, radius, dot = 600, 420, 150, 6
+    centre, middle = width / 2, height / 2
+    points = [
+        (
+            centre + radius * math.cos(2 * math.pi * index / max(1, len(names)) - math.pi / 2),
+            middle + radius * math.sin(2 * math.pi * index / max(1, len(names)) - math.pi / 2),
+        )
+        for index in range(len(names))
+    ]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart network" role="img" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+        f"<desc>{escape(summary)}</desc>",
+    ]
+    for first, second in ties:
+        (x1, y1), (x2, y2) = points[first], points[second]
+        parts.append(f'<line class="network-tie" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"/>')
+    for name, (x, y) in zip(names, points, strict=True):
+        anchor = "start" if x > centre + 1 else "end" if x < centre - 1 else "middle"
+        label_x = x + (10 if anchor == "start" else -10 if anchor == "end" else 0)
+        label_y = y + (4 if anchor != "middle" else (-10 if y < middle else 18))
+        parts.append(f'<circle class="network-person" cx="{x:.1f}" cy="{y:.1f}" r="{dot}"/>')
+        parts.append(
+            f'<text class="chart-label" x="{label_x:.1f}" y="{label_y:.1f}" text-anchor="{anchor}">'
+            f"{escape(name)}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -7,12 +7,11 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Avg, Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from applications.enums import PLACE_HOLDING_STATUSES, ApplicationStatus
-from applications.freed_places import freed_place_offered
 from applications.links import offer_url
 from applications.models import (
     Application,
@@ -32,7 +31,9 @@ from cohort_site.members.enums import ExpenseStatus
 from cohort_site.members.models import Expense
 from cohort_site.members.selectors import expenses_awaiting_decision_count, expenses_of
 from learning.enums import Visibility
+from learning.funnel import StepRow, conversion_rates
 from learning.models import Authorship, Entry, SessionFeedback
+from learning.network.selectors import events_proposed_waiting
 from learning.selectors import (
     attendance_with_feedback_given,
     consent_requests_for,
@@ -267,6 +268,9 @@ class ProgrammePipeline:
     awaiting_decision: int = 0
     waitlisted: int = 0
     cohorts: list[CohortPipeline] = field(default_factory=list)
+    funnel: list[StepRow] = field(
+        default_factory=list
+    )  # learning.funnel's steps, with their conversion rates
 
     def total(self, attribute: str) -> int:
         return sum(getattr(cohort, attribute) for cohort in self.cohorts)
@@ -315,6 +319,8 @@ def programme_pipelines(*, now: datetime.datetime) -> list[ProgrammePipeline]:
     _count_active_members(cohorts)
     _add_session_health(cohorts, now)
     _add_coffee_health(cohorts, now)
+    for programme_id, rows in conversion_rates(programmes).items():
+        pipelines[programme_id].funnel = rows
     return list(pipelines.values())
 
 
@@ -429,6 +435,11 @@ def manager_actions(*, now: datetime.datetime) -> list[Action]:
             reverse("learning:manage"),
         ),
         Action(
+            events_proposed_waiting(now=now).count(),
+            "sharing events proposed by members, waiting for you to publish",
+            reverse("learning:events_manage"),
+        ),
+        Action(
             Round.objects.filter(
                 status=RoundStatus.PLANNED, opens_at__lte=now + ROUND_PUBLISH_WARNING, closes_at__gt=now
             ).count(),
@@ -436,7 +447,7 @@ def manager_actions(*, now: datetime.datetime) -> list[Action]:
             reverse("sessions:cohorts"),
         ),
     ]
-    actions[1:1] = departure_actions(now=now)
+    actions[1:1] = [*departure_actions(now=now), *waitlist_actions(now=now), *undecided_actions(now=now)]
     if not settings.CELERY_TASK_ALWAYS_EAGER:
         beat = Heartbeat.objects.filter(name="worker").values_list("beat_at", flat=True).first()
         if beat is None or beat < now - HEARTBEAT_STALE_AFTER:
@@ -447,8 +458,8 @@ def manager_actions(*, now: datetime.datetime) -> list[Action]:
 
 
 def departure_actions(*, now: datetime.datetime) -> list[Action]:
-    """Members who left their group lately (one line each, with why), and, for each of those groups still before
-    its cut-off session, the places it has free while people wait: the manager decides who is offered them."""
+    """Members who left their group lately (one line each, with why); the places they freed are among the
+    waitlist's proposals (`waitlist_actions`)."""
     confirmed_in = ApplicationStatusChange.objects.filter(
         application=OuterRef("application"), to_status=ApplicationStatus.CONFIRMED
     ).order_by("-changed_at", "-pk")
@@ -466,15 +477,10 @@ def departure_actions(*, now: datetime.datetime) -> list[Action]:
         return []
     cohorts = {
         cohort.pk: cohort
-        for cohort in Cohort.objects.filter(pk__in={d.left_cohort for d in departures})
-        .select_related("programme")
-        .annotate(taken=Count("applications", filter=Q(applications__status__in=PLACE_HOLDING_STATUSES)))
+        for cohort in Cohort.objects.filter(pk__in={d.left_cohort for d in departures}).select_related(
+            "programme"
+        )
     }
-    waiting = set(
-        Application.objects.filter(
-            status=ApplicationStatus.WAITLISTED, programme__in={c.programme_id for c in cohorts.values()}
-        ).values_list("programme_id", flat=True)
-    )
     actions = []
     for departure in departures:
         cohort = cohorts.get(departure.left_cohort)
@@ -491,9 +497,34 @@ def departure_actions(*, now: datetime.datetime) -> list[Action]:
                 reverse("applications:selection_cohort", kwargs={"pk": cohort.pk}),
             )
         )
-    for cohort in cohorts.values():
+    return actions
+
+
+def waitlist_actions(*, now: datetime.datetime) -> list[Action]:
+    """The waitlist's proposals: places free in a group while people wait on its programme's waitlist and the
+    group still takes newcomers (before its cut-off session), for the manager to offer. One query."""
+    waiting = Application.objects.filter(status=ApplicationStatus.WAITLISTED, programme=OuterRef("programme"))
+    cohorts = (
+        Cohort.objects.filter(Exists(waiting))
+        .select_related("programme")
+        .annotate(
+            taken=Count(
+                "applications", filter=Q(applications__status__in=PLACE_HOLDING_STATUSES), distinct=True
+            ),
+            # freed_place_offered's rule, counted here for every group at once: the cut-off (the n-th session
+            # still on, in time order) has started once n sessions still on have started.
+            started=Count(
+                "sessions",
+                filter=Q(sessions__status=SessionStatus.SCHEDULED, sessions__starts_at__lte=now),
+                distinct=True,
+            ),
+        )
+        .order_by("programme__applications_close_at", "number")
+    )
+    actions = []
+    for cohort in cohorts:
         free = cohort.size - cohort.taken
-        if free <= 0 or cohort.programme_id not in waiting or not freed_place_offered(cohort=cohort, now=now):
+        if free <= 0 or cohort.started >= cohort.programme.freed_places_until_session:
             continue
         actions.append(
             Action(
@@ -503,3 +534,23 @@ def departure_actions(*, now: datetime.datetime) -> list[Action]:
             )
         )
     return actions
+
+
+def undecided_actions(*, now: datetime.datetime) -> list[Action]:
+    """Applications still waiting for a decision after their programme's deadline, one line a programme."""
+    rows = (
+        Application.objects.filter(
+            status=ApplicationStatus.SUBMITTED, programme__applications_close_at__lte=now
+        )
+        .values("programme__slug", "programme__title", "programme__applications_close_at")
+        .annotate(n=Count("pk"))
+        .order_by("programme__applications_close_at", "programme__slug")
+    )
+    return [
+        Action(
+            row["n"],
+            f"applications to {row['programme__title']} not decided yet, though applications have closed",
+            reverse("applications:selection_programme", kwargs={"slug": row["programme__slug"]}),
+        )
+        for row in rows
+    ]

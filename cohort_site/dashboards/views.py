@@ -1,10 +1,15 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from cohort_site.core.mixins import StaffRequiredMixin
+from applications.models import Programme
+from cohort_site.core.csv import csv_response
+from cohort_site.core.mixins import StaffRequiredMixin, staff_required
+from learning.outcomes import MIN_ANSWERS
 from sessions_app.views import calendar_feed_url
 
+from .report import programme_report, report_rows
 from .selectors import manager_actions, member_dashboard, programme_pipelines
 
 
@@ -33,3 +38,30 @@ class ManagerDashboardView(StaffRequiredMixin, TemplateView):
         return super().get_context_data(
             pipelines=programme_pipelines(now=now), actions=manager_actions(now=now), now=now, **kwargs
         )
+
+
+class ProgrammeReportView(StaffRequiredMixin, TemplateView):
+    """One page for funders and the network, printable from the browser (static/css/report.css)."""
+
+    template_name = "dashboards/report.html"
+
+    def get_context_data(self, **kwargs):
+        programme = get_object_or_404(Programme, slug=self.kwargs["slug"])
+        now = timezone.now()
+        report = programme_report(programme, now=now)
+        return super().get_context_data(
+            programme=programme,
+            report=report,
+            results=report.outcomes,
+            min_answers=MIN_ANSWERS,
+            now=now,
+            **kwargs,
+        )
+
+
+@staff_required
+def programme_report_csv(request, slug: str):
+    programme = get_object_or_404(Programme, slug=slug)
+    report = programme_report(programme, now=timezone.now())
+    header = ["Section", "What", "Figure", "Out of", "Share"]
+    return csv_response(f"{programme.slug}-report.csv", header, report_rows(report, programme.tz))

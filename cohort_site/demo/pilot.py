@@ -20,7 +20,8 @@ from learning.enums import EntryKind
 from learning.services import entry_create, entry_publish, session_feedback_save
 from pairings.services import pair_mark_met, pairs_plan, round_publish, rounds_sync
 from sessions_app.enums import AttendanceStatus
-from sessions_app.services import attendance_record, schedule_confirm
+from sessions_app.services import attendance_record, schedule_confirm, session_update
+from sessions_app.topics.services import topic_propose, topic_vote
 
 from . import open_call
 
@@ -125,6 +126,7 @@ def pilot_seed(*, manager, now: datetime.datetime | None = None) -> tuple[Progra
     _record_sessions_held(held, members, manager)
     _run_coffee_rounds(cohort, programme, held, now)
     _write_entries(cohort, held, manager, ada=members[0].user, ben=members[1].user)
+    _propose_topics(cohort, held, manager, members)
     return programme, True
 
 
@@ -209,3 +211,25 @@ def _write_entries(cohort: Cohort, held: list, manager, *, ada, ben) -> None:
         topic_names=["Reaching people"],
     )
     entry_publish(entry=story, by=ben)
+
+
+def _propose_topics(cohort: Cohort, held: list, manager, members: list) -> None:
+    """Every member but the demo member (who is asked first, on their topics page) proposed the challenge from
+    their application and voted; the manager wrote notes of the sessions held (the group reads them now)."""
+    topics = [
+        topic_propose(cohort=cohort, member=member, title=member.challenge, from_application=True)
+        for member in members[1:]
+        if member.challenge
+    ]
+    for index, member in enumerate(members[1:]):
+        for topic in topics[index % 2 :: 2][:3]:
+            topic_vote(topic=topic, member=member)
+    for session in held:
+        session_update(
+            session=session,
+            by=manager,
+            notes=(
+                f"## Session {session.number}\n\nWe shared what changed in our work since 2020.\n\n"
+                "- Small, regular contact matters more than big events.\n- Ask people what they would like to give."
+            ),
+        )

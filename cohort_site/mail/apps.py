@@ -8,10 +8,11 @@ class MailConfig(AppConfig):
 
     def ready(self):
         # Each app registers its reminder kinds in its reminders.py (see dispatch.py), and what its drafts
-        # become as they are sent in its drafts.py (see drafts.py).
+        # become as they are sent in its drafts.py (see drafts.py), and a programme's own wording of its emails
+        # in its wording.py (see wording.py).
         from django.utils.module_loading import autodiscover_modules
 
-        autodiscover_modules("reminders", "drafts")
+        autodiscover_modules("reminders", "drafts", "send_checks", "wording")
 
         from django.contrib.auth.signals import user_login_failed
 

@@ -56,6 +56,13 @@ class EmailKind(models.TextChoices):
         "learning-sharing-consent-reminder",
         "Reminder to consent to sharing an entry more widely",
     )
+    # Learning that reaches the network: sharing events and the monthly digest (learning/network)
+    NETWORK_EVENT_PLACE = "network-event-place", "Sharing event: a place (with a calendar file)"
+    NETWORK_EVENT_WAITLISTED = "network-event-waitlisted", "Sharing event: on the waitlist"
+    NETWORK_EVENT_REMINDER = "network-event-reminder", "Sharing event reminder"
+    NETWORK_DIGEST_CONFIRM = "network-digest-confirm", "Confirm a subscription to the network digest"
+    NETWORK_DIGEST = "network-digest", "The monthly network digest"
+    LEARNING_NUDGE = "learning-nudge", "Nudge about a step not taken yet (apply, confirm, come, answer)"
     # Expenses (members)
     EXPENSE_SUBMITTED = "expense-submitted", "Expense claim received"
     EXPENSE_APPROVED = "expense-approved", "Expense claim approved"
@@ -114,6 +121,14 @@ class OptionalEmail(models.TextChoices):
     SURVEY_REMINDER = (
         EmailKind.LEARNING_SURVEY_REMINDER.value,
         "A reminder to answer the mid-point check-in or evaluation",
+    )
+    NETWORK_DIGEST = (
+        EmailKind.NETWORK_DIGEST.value,
+        "The monthly network digest of shared learning and sharing events, if you subscribed to it",
+    )
+    NUDGE = (
+        EmailKind.LEARNING_NUDGE.value,
+        "A nudge from the manager about a step you have not taken yet (applying, coming, answering a survey)",
     )
 
 

@@ -1,7 +1,10 @@
 from django import forms
 
+from cohort_site.core.forms import FreeTextMixin
+
 from .enums import EmailKind, EmailStatus
 from .models import OutgoingEmail
+from .services import EDITED_TEXT_LIMIT
 
 
 class OutboxFilterForm(forms.Form):
@@ -29,4 +32,16 @@ class OutboxActionForm(forms.Form):
     )
     emails = forms.ModelMultipleChoiceField(
         queryset=OutgoingEmail.objects.all(), error_messages={"required": "Select at least one message."}
+    )
+
+
+class EmailDraftForm(FreeTextMixin, forms.Form):
+    """A draft's subject and text, as the manager rewrites them before it is sent."""
+
+    subject = forms.CharField(max_length=300)
+    body_text = forms.CharField(
+        label="Text",
+        max_length=EDITED_TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 18}),
+        help_text="Links stay as they are written: a line such as “Answer here: https://…” becomes a link.",
     )

@@ -58,6 +58,13 @@ class OutgoingEmail(models.Model):
         "the server's answer leaves it unknown whether the message went.",
     )
 
+    # A draft edited by staff (its subject and text are then the manager's): when, and the programme's own
+    # wording as it was before the first edit, kept while it waits so that what the programme brings up to date
+    # as it is sent (an offer's deadline) is carried into the edit (`email_draft_edit`, `emails_send_drafts`).
+    edited_at = models.DateTimeField(null=True, blank=True)
+    original_subject = models.CharField(max_length=300, blank=True)
+    original_text = models.TextField(blank=True)
+
     about_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True)
     about_id = models.PositiveBigIntegerField(null=True, blank=True)
     about = GenericForeignKey("about_type", "about_id")

@@ -42,8 +42,20 @@ class EmailData:
             email.to = erased_email(email.pk)
             email.subject = "(erased)"
             email.body_text = email.body_html = email.last_error = ""
+            email.original_subject = email.original_text = ""
             email.secrets = {}
-            email.save(update_fields=["to", "subject", "body_text", "body_html", "last_error", "secrets"])
+            email.save(
+                update_fields=[
+                    "to",
+                    "subject",
+                    "body_text",
+                    "body_html",
+                    "last_error",
+                    "secrets",
+                    "original_subject",
+                    "original_text",
+                ]
+            )
             email.attachments.all().delete()
         EmailOptOut.objects.filter(email__iexact=subject.email).delete()
 
@@ -52,11 +64,18 @@ class EmailData:
         introduction with their challenge) keep the rest of the message."""
         condition = Q()
         for text in texts:
-            condition |= Q(body_text__contains=text) | Q(body_html__contains=text) | Q(subject__contains=text)
+            condition |= (
+                Q(body_text__contains=text)
+                | Q(body_html__contains=text)
+                | Q(subject__contains=text)
+                | Q(original_text__contains=text)
+                | Q(original_subject__contains=text)
+            )
+        quoting = ("subject", "body_text", "body_html", "original_subject", "original_text")
         for email in OutgoingEmail.objects.filter(condition):
-            for field in ("subject", "body_text", "body_html"):
+            for field in quoting:
                 value = getattr(email, field)
                 for text in sorted(texts, key=len, reverse=True):
                     value = value.replace(text, QUOTE_ERASED).replace(escape(text), QUOTE_ERASED)
                 setattr(email, field, value)
-            email.save(update_fields=["subject", "body_text", "body_html"])
+            email.save(update_fields=list(quoting))

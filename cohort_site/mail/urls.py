@@ -8,5 +8,6 @@ urlpatterns = [
     path("email/unsubscribe/<str:token>/", views.UnsubscribeView.as_view(), name="unsubscribe"),
     path("staff/outbox/", views.OutboxView.as_view(), name="outbox"),
     path("staff/outbox/<int:pk>/", views.OutboxEmailView.as_view(), name="outbox_email"),
+    path("staff/outbox/<int:pk>/edit/", views.OutboxEmailEditView.as_view(), name="outbox_email_edit"),
     path("staff/outbox/<int:pk>/html/", views.OutboxEmailHtmlView.as_view(), name="outbox_email_html"),
 ]

@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.core import signing
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.views import View
@@ -11,11 +12,15 @@ from django.views.generic import DetailView, ListView
 from cohort_site.core.mixins import StaffRequiredMixin
 from cohort_site.core.words import counted
 
-from .forms import OutboxActionForm, OutboxFilterForm
+from .enums import EmailStatus
+from .forms import EmailDraftForm, OutboxActionForm, OutboxFilterForm
 from .models import OutgoingEmail
 from .selectors import outbox_counts, outbox_emails, outbox_kinds
 from .services import (
     UNSUBSCRIBE_SALT,
+    EditRefused,
+    email_draft_edit,
+    email_draft_edit_undo,
     email_html,
     emails_resend_unknown,
     emails_retry_failed,
@@ -55,7 +60,11 @@ class OutboxView(StaffRequiredMixin, ListView):
         ids = [email.pk for email in form.cleaned_data["emails"]]
         action = form.cleaned_data["action"]
         if action == OutboxActionForm.SEND_DRAFTS:
-            count = emails_send_drafts(email_ids=ids)
+            try:
+                count = emails_send_drafts(email_ids=ids)
+            except EditRefused as refusal:
+                messages.error(request, refusal.message)
+                return redirect(request.get_full_path())
             messages.success(request, f"{counted(count, 'draft')} queued to send.")
         elif action == OutboxActionForm.RETRY_FAILED:
             count = emails_retry_failed(email_ids=ids)
@@ -72,6 +81,55 @@ class OutboxEmailView(StaffRequiredMixin, DetailView):
 
     def get_queryset(self):
         return OutgoingEmail.objects.prefetch_related("attachments")
+
+
+class OutboxEmailEditView(StaffRequiredMixin, View):
+    """A draft's subject and text, edited before it is sent (the edit is kept, and is what is sent)."""
+
+    template_name = "mail/outbox_email_edit.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.email = get_object_or_404(OutgoingEmail, pk=kwargs["pk"], status=EmailStatus.DRAFT)
+        if self.email.secrets:
+            raise Http404("An email holding a sign-in code cannot be edited.")
+
+    def render_form(self, form, status=200):
+        context = {"email": self.email, "form": form, "back": self.back_url()}
+        return render(self.request, self.template_name, context, status=status)
+
+    def back_url(self) -> str:
+        back = self.request.GET.get("next") or self.request.POST.get("next") or ""
+        if back.startswith("/") and not back.startswith("//"):
+            return back
+        return reverse("mail:outbox_email", kwargs={"pk": self.email.pk})
+
+    def get(self, request, pk):
+        return self.render_form(
+            EmailDraftForm(initial={"subject": self.email.subject, "body_text": self.email.body_text})
+        )
+
+    def post(self, request, pk):
+        try:
+            if request.POST.get("action") == "undo":
+                email_draft_edit_undo(email=self.email)
+                messages.success(request, "The draft is back to the programme's own wording.")
+                return redirect(self.back_url())
+            form = EmailDraftForm(request.POST)
+            if not form.is_valid():
+                return self.render_form(form, status=400)
+            email_draft_edit(
+                email=self.email,
+                subject=form.cleaned_data["subject"],
+                body_text=form.cleaned_data["body_text"],
+            )
+        except EditRefused as refusal:
+            messages.error(request, refusal.message)
+            return redirect("mail:outbox_email", pk=self.email.pk)
+        messages.success(
+            request, f"Draft to {self.email.to} saved. It is sent as you wrote it when you send it."
+        )
+        return redirect(self.back_url())
 
 
 class OutboxEmailHtmlView(StaffRequiredMixin, View):

@@ -136,7 +136,11 @@ def test_application_changelist_shows_the_managers_columns_fifty_to_a_page(staff
     ) in content
     assert '<td class="field-group">Group 1</td>' in content
     assert '<td class="field-submitted">1 Jul 2021, 12:05</td>' in content  # UK time (BST)
-    assert '<td class="field-score">7</td>' in content
+    assert (
+        '<td class="field-score"><input type="number" name="form-0-score" value="7" class="vIntegerField" '
+        'min="0" max="10" aria-label="Score for Asha Patel, 0 to 10" id="id_form-0-score"></td>'
+    ) in content
+    assert '<div class="text"><a href="?o=6.5">Score (0 to 10)</a></div>' in content
 
 
 @pytest.mark.parametrize("count", [1, 3])

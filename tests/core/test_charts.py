@@ -1,6 +1,6 @@
 import xml.etree.ElementTree as ET
 
-from cohort_site.core.charts import Bar, bars_svg, distribution_svg, rating_distribution_svg
+from cohort_site.core.charts import Bar, bars_svg, distribution_svg, network_svg, rating_distribution_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -46,3 +46,15 @@ def test_bars_against_a_fixed_scale_show_their_own_figures():
     counts = [t.text for t in svg.iter(f"{SVG}text") if t.get("class") == "chart-count"]
     assert (widths, counts) == (["195", "260"], ["15/20", "20/20", "–"])
     assert svg.findtext(f"{SVG}desc") == "Session 1: 15/20, Session 2: 20/20, Session 3: –"
+
+
+# The relationship map's picture: a line per tie, names escaped, the figures in words as its text alternative.
+def test_a_line_per_tie_and_a_named_dot_per_person():
+    svg = network_svg(
+        ["Ada", "Ben <b>", "Cy"], [(0, 1), (1, 2)], title="Group 1 after", summary="2 of 3 connected"
+    )
+
+    assert (svg.count("<line "), svg.count("<circle "), svg.count("<text ")) == (2, 3, 3)
+    assert "<title>Group 1 after</title><desc>2 of 3 connected</desc>" in svg
+    assert "Ben &lt;b&gt;" in svg
+    assert "<b>" not in svg

@@ -34,6 +34,7 @@ def test_pages_carry_strict_content_security_policy(client, db):
 def test_navigation_differs_for_anonymous_member_and_staff(client, db):
     ProgrammeFactory()
     admin_link = f'href="{reverse("admin:index")}"'
+    erasure_link = f'href="{reverse("members:staff_erasure")}">Erase data</a>'
     sign_in_link = f'href="{reverse("account_login")}"'
 
     anonymous = client.get(reverse("core:home")).content.decode()
@@ -42,9 +43,13 @@ def test_navigation_differs_for_anonymous_member_and_staff(client, db):
     client.force_login(StaffFactory())
     staff = client.get(reverse("core:home")).content.decode()
 
-    assert (sign_in_link in anonymous, admin_link in anonymous) == (True, False)
-    assert (sign_in_link in member, admin_link in member) == (False, False)
-    assert (sign_in_link in staff, admin_link in staff) == (False, True)
+    assert (sign_in_link in anonymous, admin_link in anonymous, erasure_link in anonymous) == (
+        True,
+        False,
+        False,
+    )
+    assert (sign_in_link in member, admin_link in member, erasure_link in member) == (False, False, False)
+    assert (sign_in_link in staff, admin_link in staff, erasure_link in staff) == (False, True, True)
 
 
 def test_signed_in_pages_are_not_cached(client, db):

@@ -25,6 +25,7 @@ from learning.models import SessionFeedback, SurveyAnswer
 from learning.services import session_feedback_save, survey_response_save, surveys_ensure_defaults
 from sessions_app.enums import AttendanceStatus
 from sessions_app.models import Attendance
+from sessions_app.topics.services import topic_propose
 from tests.factories import (
     AttendanceFactory,
     CohortFactory,
@@ -73,7 +74,10 @@ def test_command_reports_each_rule_and_a_second_run_finds_nothing(db):
         "recruitment (30 days after the programme's application deadline): removed 0 unsuccessful applications, "
         "0 expressions of interest.",
         "member_data (30 days after their group's last session): removed 0 members' written answers, "
-        "0 attendance notes, 0 feedback comments, 0 survey comments.",
+        "0 attendance notes, 0 feedback comments, 0 survey comments, 0 topic descriptions, 0 ticks of whom to ask "
+        "for advice.",
+        "network (30 days after the event, or the sign-up): removed 0 sharing event registrations, 0 digest "
+        "sign-ups never confirmed, 0 digest subscribers who unsubscribed.",
         "expense_receipts (30 days after the claim was paid or rejected): removed 0 receipts.",
         "email_bodies (30 days after the email was sent (or failed)): removed 0 emails.",
         "signin_logs (30 days after the attempt): removed 0 sign-in records, 0 expired sessions.",
@@ -86,6 +90,7 @@ def test_rules_keep_their_order_whichever_app_registers_them():
     assert list(retention_rules()) == [
         "recruitment",
         "member_data",
+        "network",
         "expense_receipts",
         "email_bodies",
         "signin_logs",
@@ -140,6 +145,9 @@ def finished_group(db):
     rating = next(q for q in questions if q.kind == "rating")
     text = next(q for q in questions if q.kind == "text")
     survey_response_save(survey=survey, member=member, answers={rating.pk: 5, text.pk: "Very useful"})
+    topic_propose(
+        cohort=cohort, member=member, title="Volunteers", description="Keeping ours after the winter"
+    )
     # Another group, still running: untouched.
     running = MemberFactory(cohort=SessionFactory(number=1).cohort, hopes="Still hoping")
     return member, running
@@ -156,13 +164,13 @@ def test_member_data_rule(finished_group):
 
     assert hopes_inside == "New ideas for our volunteers."
     assert line(inside, "member_data").endswith(
-        "removed 0 members' written answers, 0 attendance notes, 0 feedback comments, 0 survey comments."
+        "removed 0 members' written answers, 0 attendance notes, 0 feedback comments, 0 survey comments, 0 topic descriptions, 0 ticks of whom to ask for advice."
     )
     assert line(past, "member_data").endswith(
-        "removed 1 members' written answers, 1 attendance notes, 1 feedback comments, 1 survey comments."
+        "removed 1 members' written answers, 1 attendance notes, 1 feedback comments, 1 survey comments, 1 topic descriptions, 0 ticks of whom to ask for advice."
     )
     assert line(again, "member_data").endswith(
-        "removed 0 members' written answers, 0 attendance notes, 0 feedback comments, 0 survey comments."
+        "removed 0 members' written answers, 0 attendance notes, 0 feedback comments, 0 survey comments, 0 topic descriptions, 0 ticks of whom to ask for advice."
     )
     member.refresh_from_db()
     assert (member.hopes, member.challenge, member.accessibility_needs, member.status, member.name) == (
@@ -298,7 +306,7 @@ def test_dry_run_changes_nothing(finished_group):
     output = enforce(T + datetime.timedelta(days=DAYS) + SECOND, "--dry-run")
 
     assert line(output, "member_data").endswith(
-        "would remove 1 members' written answers, 1 attendance notes, 1 feedback comments, 1 survey comments."
+        "would remove 1 members' written answers, 1 attendance notes, 1 feedback comments, 1 survey comments, 1 topic descriptions, 0 ticks of whom to ask for advice."
     )
     member.refresh_from_db()
     assert member.hopes == "New ideas for our volunteers."

@@ -15,6 +15,7 @@ from .applications import (
     QuestionFactory,
 )
 from .learning import EntryFactory, ReadingItemFactory, SessionFeedbackFactory, TopicFactory
+from .network import NetworkEventFactory
 from .pairings import RoundFactory
 from .selection import application_in
 from .sessions import AttendanceFactory, CohortScheduleFactory, GuestFactory, SessionFactory
@@ -32,6 +33,7 @@ __all__ = [
     "GuestFactory",
     "MemberFactory",
     "MemberOrganisationFactory",
+    "NetworkEventFactory",
     "ProgrammeFactory",
     "ProgrammeSectionFactory",
     "QuestionFactory",

@@ -43,6 +43,7 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     applications_close_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
     confirmation_week = factory.LazyFunction(lambda: _next_monday(2))
     first_session_week = factory.LazyFunction(lambda: _next_monday(5))
+    is_published = True
 
 
 class DropInFactory(factory.django.DjangoModelFactory):

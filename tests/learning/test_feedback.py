@@ -197,6 +197,8 @@ def test_evaluation_shows_what_the_member_hoped_to_achieve(client, cohort, last_
         "How has your confidence in your practice changed?",
         "What will you carry into your work?",
         "What next for the group?",
+        # Whether their words may be quoted in reports (learning.evidence shows only those who agreed).
+        "You may quote my written answers, without my name, in reports about the programme",
     ]
 
 

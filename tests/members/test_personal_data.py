@@ -69,6 +69,7 @@ def test_export_contains_every_section_about_the_person(person):
         "emails",
         "expenses",
         "learning",
+        "network",
         "schedule",
     ]
     assert [row["hopes"] for row in data["applications"]["applications"]] == [

@@ -25,8 +25,16 @@ from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.models import EmailAttachment, OutgoingEmail
 from cohort_site.mail.services import email_queue, emails_queue_many, opt_out_record
 from cohort_site.members.models import Expense
-from learning.models import SessionFeedback, SharingEvent, SurveyAnswer
+from learning.models import (
+    AdviceContact,
+    DigestSubscriber,
+    EventRegistration,
+    SessionFeedback,
+    SharingEvent,
+    SurveyAnswer,
+)
 from learning.services import (
+    outcome_items_set,
     reading_item_tick,
     session_feedback_save,
     survey_response_save,
@@ -47,6 +55,12 @@ from pairings.services import round_skip
 from sessions_app.enums import AttendanceStatus
 from sessions_app.models import Attendance, GuestOffer, SessionJoin
 from sessions_app.services import apologies_send, guest_invite, session_join_record
+from sessions_app.topics.services import (
+    challenge_keep_private,
+    topic_merge_suggest,
+    topic_propose,
+    topic_vote,
+)
 from tests.factories import (
     AttendanceFactory,
     CandidateTimeFactory,
@@ -54,6 +68,7 @@ from tests.factories import (
     EntryFactory,
     ExpressionOfInterestFactory,
     MemberFactory,
+    NetworkEventFactory,
     QuestionFactory,
     ReadingItemFactory,
     RoundFactory,
@@ -79,7 +94,10 @@ COVERED = {
     "axes.AccessFailureLog": "account",
     "axes.AccessLog": "account",
     "core.User": "account",
+    "learning.AdviceContact": "learning",
     "learning.Authorship": "learning",
+    "learning.DigestSubscriber": "network",
+    "learning.EventRegistration": "network",
     "learning.Entry": "learning",
     "learning.ReadingTick": "learning",
     "learning.SessionFeedback": "learning",
@@ -98,6 +116,10 @@ COVERED = {
     "sessions_app.Attendance": "schedule",
     "sessions_app.SessionJoin": "schedule",
     "sessions_app.Guest": "schedule",
+    "sessions_app.GroupTopic": "schedule",
+    "sessions_app.TopicVote": "schedule",
+    "sessions_app.TopicMergeSuggestion": "schedule",
+    "sessions_app.ChallengeKeptPrivate": "schedule",
     "sessions_app.GuestOffer": "schedule",
 }
 
@@ -111,6 +133,9 @@ NOT_PERSONAL = {
     "auth.Permission": "names of permissions",
     "core.Heartbeat": "a worker heartbeat's name",
     "learning.Topic": "tag names",
+    "learning.NetworkEvent": "a public sharing event; created_by and proposed_by say which account published or "
+    "proposed it (proposals are in the network source's export)",
+    "learning.DigestIssue": "which entries and events a month's digest listed; sent_by says which staff account",
     "sessions_app.CohortSchedule": "confirmed_by says which staff account set a time; no text about anyone",
 }
 
@@ -222,6 +247,12 @@ def world(client, db, django_capture_on_commit_callbacks):
     # Both opened their join links for the first session.
     session_join_record(session=first, member=person, now=first.starts_at)
     session_join_record(session=first, member=partner, now=first.starts_at)
+    # Topics: the person's challenge proposed as a topic, a vote, a merge suggestion.
+    own_topic = topic_propose(cohort=cohort, member=person, title="Rural reach", from_application=True)
+    partner_topic = topic_propose(cohort=cohort, member=partner, title="Reaching the countryside")
+    topic_vote(topic=own_topic, member=person)
+    topic_merge_suggest(topic=partner_topic, into=own_topic, member=person)
+    challenge_keep_private(member=person)  # asked again later (a second place), they said no
     with django_capture_on_commit_callbacks(execute=True):
         apologies_send(session=second, member=person, note="At Morwenna's aunt's funeral")
         guest_invite(session=second, name=NAME, email=EMAIL, topic="Rural isolation, by Morwenna", by=staff)
@@ -274,7 +305,20 @@ def world(client, db, django_capture_on_commit_callbacks):
         member=person,
         answers={rating_question.pk: 4, text_question.pk: "Morwenna found it useful"},
     )
+    # Whom she would ask for advice (the baseline asks; the partner ticked her too).
+    outcome_items_set(programme=programme, items=["confidence"])
+    baseline = programme.surveys.get(kind="baseline")
+    survey_response_save(survey=baseline, member=person, answers={}, contacts=[partner.pk])
+    survey_response_save(survey=baseline, member=partner, answers={}, contacts=[person.pk])
     reading_item_tick(item=ReadingItemFactory(programme=programme, title="A good read"), user=user, done=True)
+
+    # The network: a sharing event registration (with their name and organisation), the digest subscription.
+    # Stored directly: their emails would change the list of emails below.
+    event = NetworkEventFactory(title="Rural befriending stories", proposed_by=user)
+    EventRegistration.objects.create(
+        event=event, name=NAME, organisation="Kernow Befriending", email=EMAIL, status="confirmed"
+    )
+    DigestSubscriber.objects.create(email=EMAIL, status="confirmed", confirmed_at=NOW)
 
     # Expenses, emails, an opt-out.
     client.force_login(user)  # a signed-in session (sessions.Session)
@@ -354,6 +398,7 @@ def test_export_has_every_section_with_the_exact_rows(world):
         "expenses": ["expense_claims"],
         "learning": [
             "entries_you_wrote",
+            "people_you_would_ask_for_advice",
             "reading_list_ticks",
             "session_feedback",
             "sharing_steps_you_took",
@@ -361,8 +406,31 @@ def test_export_has_every_section_with_the_exact_rows(world):
             "survey_responses",
             "your_authorship_and_consent",
         ],
-        "schedule": ["attendance", "guest_invitations", "joined_through_link", "offers_to_contribute"],
+        "network": [
+            "network_digest_subscription",
+            "sharing_event_registrations",
+            "sharing_events_you_proposed",
+        ],
+        "schedule": [
+            "attendance",
+            "challenge_kept_to_yourself",
+            "guest_invitations",
+            "joined_through_link",
+            "offers_to_contribute",
+            "topic_merges_suggested",
+            "topic_votes",
+            "topics_proposed",
+        ],
     }
+    network = data["network"]
+    assert [
+        (row["event__title"], row["name"], row["organisation"], row["status"])
+        for row in network["sharing_event_registrations"]
+    ] == [("Rural befriending stories", NAME, "Kernow Befriending", "confirmed")]
+    assert [(row["email"], row["status"]) for row in network["network_digest_subscription"]] == [
+        (EMAIL, "confirmed")
+    ]
+    assert [row["title"] for row in network["sharing_events_you_proposed"]] == ["Rural befriending stories"]
     account = data["account"]
     assert [(row["email"], row["name"], row["organisation"]) for row in account["account"]] == [
         (EMAIL, NAME, "Kernow Befriending")
@@ -447,7 +515,10 @@ def test_export_has_every_section_with_the_exact_rows(world):
     assert [(row["rating"], row["what_worked"]) for row in learning["session_feedback"]] == [
         (5, "Morwenna liked the pairs")
     ]
-    assert len(learning["survey_responses"]) == 1
+    assert len(learning["survey_responses"]) == 2
+    assert learning["people_you_would_ask_for_advice"] == [
+        {"response__survey__title": "Before we start", "contact__name": "Pip Partner"}
+    ]
     assert sorted((row["text"], row["rating"]) for row in learning["survey_answers"]) == [
         ("", 4),
         ("Morwenna found it useful", None),
@@ -461,6 +532,16 @@ def test_export_has_every_section_with_the_exact_rows(world):
     ]
     assert [(row["name"], row["topic"]) for row in schedule["guest_invitations"]] == [
         (NAME, "Rural isolation, by Morwenna")
+    ]
+    assert [
+        (row["title"], row["description"], row["from_application"]) for row in schedule["topics_proposed"]
+    ] == [("Rural reach", "Reaching farmers in West Cornwall", True)]
+    assert [(row["topic__title"], row["voted_at"]) for row in schedule["topic_votes"]] == [
+        ("Rural reach", NOW)
+    ]
+    assert schedule["challenge_kept_to_yourself"] == [{"decided_at": NOW}]
+    assert [(row["topic__title"], row["into__title"]) for row in schedule["topic_merges_suggested"]] == [
+        ("Reaching the countryside", "Rural reach")
     ]
     assert schedule["offers_to_contribute"] == [
         {"note": "Morwenna on rural isolation", "offered_at": NOW, "guest__session__number": None}
@@ -489,6 +570,8 @@ def test_after_erasure_nothing_names_the_person_and_counts_remain(world):
     assert rows_mentioning("Morwenna") == []
     assert rows_mentioning("Trelawney") == []
     assert rows_mentioning("farmers") == []
+    # Whom she would ask for advice, and the partner's tick of her: nothing links her to anyone.
+    assert list(AdviceContact.objects.all()) == []
     # Anonymous counts stay.
     person.refresh_from_db()
     assert (person.status, person.cohort, person.name) == ("confirmed", world["cohort"], "Erased person")

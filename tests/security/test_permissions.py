@@ -42,6 +42,7 @@ EXPECTED: dict[str, tuple] = {
     ),
     "core:privacy": everyone(200),
     "applications:programme": everyone(200),
+    "applications:programmes": everyone(200),
     "applications:interest": everyone(200),
     "applications:interest_thanks": everyone(200),
     "applications:apply": everyone(200),
@@ -49,6 +50,11 @@ EXPECTED: dict[str, tuple] = {
     "applications:privacy": everyone(200),
     "learning:list": everyone(200),
     "learning:feed": everyone(200),
+    "learning:events": everyone(200),
+    "learning:event": everyone(200),
+    "learning:event_registered": everyone(200),
+    "learning:digest_subscribe": everyone(200),
+    "learning:digest_subscribed": everyone(200),
     # --- Token links: the token is the permission ------------------------------------------------------------
     "applications:private": everyone(200),
     "applications:edit": everyone(200),
@@ -58,6 +64,9 @@ EXPECTED: dict[str, tuple] = {
     "applications:offer_respond": everyone(200),
     "applications:next_group": everyone(200),
     "mail:unsubscribe": everyone(200),
+    # A sharing event's registrant (their cancel link) and a digest subscriber (their confirmation link).
+    "learning:event_cancel": everyone(200),
+    "learning:digest_confirm": everyone(200),
     "sessions:calendar_feed": everyone(200),
     # The member's join link: here outside any session, so it shows their next session.
     "sessions:join": everyone(200),
@@ -82,6 +91,10 @@ EXPECTED: dict[str, tuple] = {
     "pairings:mark_met": (LOGIN, 405, 405, 405, 405),
     "pairings:skip_next": (LOGIN, 405, 405, 405, 405),
     "sessions:apologies": (LOGIN, 405, 405, 405, 405),
+    # The group's topics (Group A, the member's): staff are sent to the manager's page. The notes of a session
+    # that is over: its group and staff.
+    "sessions:topics": (LOGIN, 404, 404, 200, "→sessions:topics_manage"),
+    "sessions:session_notes": (LOGIN, 404, 404, 200, 200),
     "learning:create": (LOGIN, 404, 200, 200, 200),
     "learning:detail": (404, 404, 404, 200, 200),
     "learning:edit": (LOGIN, 404, 404, 200, 404),
@@ -91,8 +104,11 @@ EXPECTED: dict[str, tuple] = {
     "learning:session_feedback": (LOGIN, 404, 404, 200, 404),
     # The survey is the programme's: cohort B's third session is over too, so its member may answer.
     "learning:survey": (LOGIN, 404, 200, 200, 404),
+    # Members propose sharing events; staff publish theirs directly (learning:event_create).
+    "learning:event_propose": (LOGIN, 404, 200, 200, 404),
     # --- Staff -----------------------------------------------------------------------------------------------
     "dashboards:manager": staff_only(),
+    "applications:programme_preview": staff_only(),
     "applications:selection_programme": staff_only(),
     "applications:selection_cohort": staff_only(),
     "applications:selection_emails": staff_only(),
@@ -109,6 +125,8 @@ EXPECTED: dict[str, tuple] = {
     "sessions:cohort_retime": staff_only(),
     "sessions:session_add": staff_only(),
     "sessions:session": staff_only(),
+    "sessions:session_notes_edit": staff_only(),
+    "sessions:topics_manage": staff_only(),
     "pairings:cohort_plan": staff_only(),
     "sessions:guest_offers": staff_only(),
     "sessions:guest_offer_invite": staff_only(405),
@@ -118,6 +136,7 @@ EXPECTED: dict[str, tuple] = {
     "mail:outbox": staff_only(),
     "mail:outbox_email": staff_only(),
     "mail:outbox_email_html": staff_only(),
+    "mail:outbox_email_edit": staff_only(),
     "members:expense_review": staff_only(),
     "members:expense_decide": staff_only(405),
     "members:expense_csv": staff_only(),
@@ -130,6 +149,14 @@ EXPECTED: dict[str, tuple] = {
     "learning:survey_results": staff_only(),
     "learning:survey_edit": staff_only(),
     "learning:survey_csv": staff_only(),
+    "learning:events_manage": staff_only(),
+    "learning:event_create": staff_only(),
+    "learning:event_edit": staff_only(),
+    "learning:digest": staff_only(),
+    "learning:outcomes": staff_only(),
+    "learning:funnel": staff_only(),
+    "dashboards:report": staff_only(),
+    "dashboards:report_csv": staff_only(),
     # --- allauth (its pages, its rules) ----------------------------------------------------------------------
     "account_login": (200, AFTER_LOGIN, AFTER_LOGIN, AFTER_LOGIN, AFTER_LOGIN),
     "account_request_login_code": (200, AFTER_LOGIN, AFTER_LOGIN, AFTER_LOGIN, AFTER_LOGIN),
@@ -185,6 +212,12 @@ POSTS: dict[str, tuple] = {
     "learning:reading_tick": (404, 404, "→learning:reading", "→learning:reading", "→learning:reading"),
     "learning:manage": staff_only("→learning:manage"),
     "learning:survey_edit": staff_only("→learning:survey_edit"),
+    "learning:event_create": staff_only("→learning:event_edit"),
+    "learning:event_propose": (LOGIN, 404, "→learning:event_propose", "→learning:event_propose", 404),
+    "learning:event_edit": staff_only("→learning:event_edit"),
+    "learning:digest": staff_only("→learning:digest"),
+    "learning:outcomes": staff_only("→learning:outcomes"),
+    "learning:funnel": staff_only("→learning:funnel"),
     "applications:selection_next": staff_only("→applications:selection_cohort"),
     "applications:selection_promote": staff_only("→applications:selection_cohort"),
     "applications:selection_from_waitlist": staff_only("→applications:selection_cohort"),
@@ -194,6 +227,9 @@ POSTS: dict[str, tuple] = {
     "sessions:cohort_invites": staff_only("→sessions:cohort_schedule"),
     "sessions:cohort_retime": staff_only(200),
     "sessions:session": staff_only("→sessions:session"),
+    "sessions:session_notes_edit": staff_only("→sessions:session_notes_edit"),
+    "sessions:topics": (LOGIN, 404, 404, "→sessions:topics", 404),
+    "sessions:topics_manage": staff_only("→sessions:topics_manage"),
     "pairings:plan": staff_only("→pairings:cohort_plan"),
     "pairings:publish": staff_only("→pairings:cohort_plan"),
     "pairings:swap": staff_only("→pairings:cohort_plan"),
@@ -202,6 +238,7 @@ POSTS: dict[str, tuple] = {
     "members:leave": (LOGIN, 404, "→dashboards:member", "→dashboards:member", 404),
     "members:withdraw": staff_only("→applications:selection_cohort"),
     "mail:outbox": staff_only("→mail:outbox"),
+    "mail:outbox_email_edit": staff_only("→mail:outbox_email"),
 }
 
 OWN = own_routes()

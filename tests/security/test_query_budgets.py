@@ -42,6 +42,8 @@ BUDGETS: dict[str, int] = {
     "applications:next_group": 3,
     "applications:offer_respond": 4,
     "applications:privacy": 3,
+    "applications:programme_preview": 5,  # session, user, programme, drop-ins, sections (never cached)
+    "applications:programmes": 3,  # session, user, the programmes in one query
     "applications:private": 5,  # 4, and the answers to the programme's own questions (issue 20)
     "applications:programme": 4,  # warmed: its sections come from the cached fragment (page_cache.py)
     "applications:selection_cohort": 10,
@@ -51,22 +53,42 @@ BUDGETS: dict[str, int] = {
     "applications:selection_propose": 8,
     "applications:selection_propose_offers": 4,
     "applications:withdraw": 3,
-    # 31, and alumni coffee (opt-in, pairs) and offers to contribute (issue 23), answers to own questions (20)
-    "applications:data_export": 35,
+    # 31, alumni coffee and offers to contribute, the network, topics proposed, votes, merges suggested and a
+    # challenge kept private (issue 23), whom they would ask for advice (issue 22), answers to the programme's
+    # own questions (issue 20)
+    "applications:data_export": 43,
     "applications:erase": 4,
     "core:healthz": 2,
     "core:readyz": 3,
     "core:home": 5,  # the programme page, warmed as above
     "core:privacy": 3,
-    "dashboards:manager": 15,
+    # 15, the sharing events members proposed, two for the funnel's conversion rates, the waitlist's proposals and
+    # applications undecided after the deadline
+    "dashboards:manager": 20,
     "dashboards:member": 13,  # 12, and one for the entries whose sharing awaits their consent (issue 15)
+    "dashboards:report": 14,
+    "dashboards:report_csv": 14,
     "learning:create": 8,
+    "learning:digest": 8,
+    "learning:digest_confirm": 4,
+    "learning:digest_subscribe": 2,
+    "learning:digest_subscribed": 2,
+    "learning:event": 3,
+    "learning:event_cancel": 3,
+    "learning:event_create": 2,
+    "learning:event_edit": 4,
+    "learning:event_propose": 4,
+    "learning:event_registered": 3,
+    "learning:events": 3,
+    "learning:events_manage": 3,
     "learning:detail": 6,
     "learning:edit": 7,
     "learning:feed": 5,
     "learning:list": 10,
     "learning:manage": 5,
     "learning:my_feedback": 5,
+    "learning:outcomes": 8,
+    "learning:funnel": 8,
     "learning:reading": 4,
     "learning:results": 6,
     "learning:results_csv": 4,
@@ -79,6 +101,7 @@ BUDGETS: dict[str, int] = {
     "mail:outbox": 6,
     "mail:outbox_email": 4,
     "mail:outbox_email_html": 3,
+    "mail:outbox_email_edit": 3,
     "mail:unsubscribe": 2,
     "members:expense_csv": 3,
     "members:expense_receipt": 3,
@@ -100,6 +123,10 @@ BUDGETS: dict[str, int] = {
     "sessions:my_schedule": 5,
     "sessions:session": 8,
     "sessions:session_add": 4,
+    "sessions:session_notes": 4,
+    "sessions:session_notes_edit": 3,
+    "sessions:topics": 8,
+    "sessions:topics_manage": 8,
 }
 
 

@@ -17,6 +17,7 @@ from tests.security.test_permissions import client_as, url_of
 NOT_HTML = {
     "applications:data_export",
     "core:healthz",
+    "dashboards:report_csv",
     "core:readyz",
     "learning:feed",
     "learning:results_csv",

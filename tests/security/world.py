@@ -16,8 +16,11 @@ from applications.links import application_token, offer_token
 from applications.models import Application
 from applications.services import current_offer
 from cohort_site.core.models import User
+from cohort_site.mail.enums import EmailKind
+from cohort_site.mail.models import OutgoingEmail
 from cohort_site.mail.services import unsubscribe_token
 from learning.enums import Visibility
+from learning.network.links import cancel_token, confirm_token
 from sessions_app.join_links import join_token
 from sessions_app.models import GuestOffer
 from tests.world import NOW, PDF, SiteWorld, site_world
@@ -25,6 +28,19 @@ from tests.world import NOW, PDF, SiteWorld, site_world
 __all__ = ["NOW", "PDF", "ROLES", "World", "admin_routes", "build_world", "outcome", "own_routes", "routes"]
 
 ROLES = ("anonymous", "applicant", "other_member", "member", "staff")
+
+# A sharing event as staff publish it (in the world's future).
+EVENT_FORM = {
+    "title": "Stories from group A",
+    "description": "What we learnt.",
+    "date": "2031-04-02",
+    "start_time": "14:00",
+    "duration_minutes": 90,
+    "video_link": "https://meet.example.org/a",
+    "capacity": 30,
+    "registration_open": "on",
+    "is_published": "on",
+}
 
 
 @dataclass
@@ -48,6 +64,7 @@ class World(SiteWorld):
         running = {"slug": self.running.slug}
         return {
             "applications:programme": {"slug": self.open.slug},
+            "applications:programme_preview": {"slug": self.open.slug},
             "applications:interest": {"slug": self.open.slug},
             "applications:interest_thanks": {"slug": self.open.slug},
             "applications:apply": {"slug": self.open.slug},
@@ -74,6 +91,7 @@ class World(SiteWorld):
             "applications:next_group": {"token": _next_group_token(self.applicant)},
             "mail:unsubscribe": {"token": unsubscribe_token(email=member.email, kind="coffee-reminder")},
             "mail:outbox_email": {"pk": self.email.pk},
+            "mail:outbox_email_edit": {"pk": self.draft_email().pk},
             "mail:outbox_email_html": {"pk": self.email.pk},
             "members:expense_receipt": {"pk": self.expense.pk},
             "members:withdraw": {"pk": member.pk},
@@ -87,7 +105,16 @@ class World(SiteWorld):
             "demo:sign_in_as": {"role": "manager"},
             "sessions:session_add": {"pk": self.cohort_a.pk},
             "sessions:session": {"pk": self.past_session.pk},
+            "sessions:session_notes": {"pk": self.past_session.pk},
+            "sessions:session_notes_edit": {"pk": self.past_session.pk},
+            "sessions:topics": {"pk": self.cohort_a.pk},
+            "sessions:topics_manage": {"pk": self.cohort_a.pk},
             "sessions:guest_offer_invite": {"pk": self.guest_offer.pk},
+            "learning:event": {"pk": self.network_event.pk},
+            "learning:event_registered": {"pk": self.network_event.pk},
+            "learning:event_cancel": {"token": cancel_token(self.registration)},
+            "learning:event_edit": {"pk": self.network_event.pk},
+            "learning:digest_confirm": {"token": confirm_token(self.digest_subscriber)},
             "learning:detail": {"pk": self.entry.pk},
             "learning:edit": {"pk": self.entry.pk},
             "learning:share": {"pk": self.entry.pk},
@@ -100,6 +127,10 @@ class World(SiteWorld):
             "learning:survey_results": {"pk": self.survey.pk},
             "learning:survey_edit": {"pk": self.survey.pk},
             "learning:survey_csv": {"pk": self.survey.pk},
+            "learning:outcomes": running,
+            "learning:funnel": running,
+            "dashboards:report": running,
+            "dashboards:report_csv": running,
             "pairings:mark_met": {"pk": self.pairing.pk},
             "pairings:cohort_plan": {"pk": self.cohort_a.pk},
             "pairings:plan": {"pk": self.cohort_a.pk},
@@ -109,6 +140,10 @@ class World(SiteWorld):
             "account_confirm_email": {"key": "not-a-real-key"},
             "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-real-key"},
         }
+
+    def draft_email(self) -> OutgoingEmail:
+        """The offer to the offeree, waiting as a draft (the world made it with Notify.DRAFT)."""
+        return OutgoingEmail.objects.get(kind=EmailKind.DECISION_OFFERED, to=self.offeree.email)
 
     def query(self) -> dict[str, str]:
         """Query strings a page needs to show anything (the admin passes the chosen ids)."""
@@ -125,6 +160,9 @@ class World(SiteWorld):
             # Shows the new dates (a preview: nothing changes until "confirm").
             "sessions:cohort_retime": {"candidate_time": self.running.candidate_times.get(weekday=3).pk},
             "sessions:session": {"action": "cancel", "cancel-reason": "Snow.", "cancel-confirm": "on"},
+            "sessions:session_notes_edit": {"notes": "We agreed to meet again."},
+            "sessions:topics": {"action": "propose", "title": "Rural transport"},
+            "sessions:topics_manage": {"action": "publish"},
             "pairings:mark_met": {},
             "pairings:skip_next": {},
             "pairings:plan": {},
@@ -141,6 +179,7 @@ class World(SiteWorld):
             "members:leave": {"reason": "Moving job."},
             "members:withdraw": {"reason": "Asked by phone."},
             "mail:outbox": {"action": "send_drafts", "emails": [self.email.pk]},
+            "mail:outbox_email_edit": {"subject": "Your place", "body_text": "Dear Oni, a place is yours."},
             "applications:selection_next": {},
             "applications:selection_promote": draft,
             "applications:selection_from_waitlist": {"count": 1, **draft},
@@ -156,6 +195,13 @@ class World(SiteWorld):
             },
             "learning:edit": {"title": "Changed", "body": "Changed.", "kind": self.entry.kind},
             "learning:manage": {"programme": self.running.pk},
+            "learning:event_create": EVENT_FORM,
+            "learning:event_propose": EVENT_FORM,
+            "learning:event_edit": {**EVENT_FORM, "capacity": 40},
+            "learning:digest": {},
+            # Nudges the person with an offer waiting (a refused role's POST queues nothing).
+            "learning:funnel": {"step": "confirmed", "confirmed-person": [f"a{self.offeree.pk}:0"]},
+            "learning:outcomes": {"items": ["knowledge", "confidence"], "own_ratings": "", "own_open": ""},
             "learning:survey_edit": {
                 "title": "Renamed",
                 "opens_after_session": 3,

@@ -58,3 +58,36 @@ def test_only_staff_change_a_session_and_not_once_cancelled(db):
     )
     session.status = SessionStatus.CANCELLED
     assert rules.can_change_session(staff, session) is False
+
+
+def test_topics_are_seen_by_the_groups_members_and_staff(db):
+    session = SessionFactory()
+    member = MemberFactory(cohort=session.cohort).user
+    other_cohort = MemberFactory().user
+    applicant = ApplicationFactory(programme=session.cohort.programme, user=UserFactory()).user
+
+    assert [
+        rules.can_see_topics(user, session.cohort_id)
+        for user in (member, StaffFactory(), other_cohort, applicant, AnonymousUser())
+    ] == [True, True, False, False, False]
+
+
+def test_session_notes_are_read_by_the_group_once_the_session_is_over(db):
+    session = SessionFactory()
+    member = MemberFactory(cohort=session.cohort).user
+    other_cohort = MemberFactory().user
+    staff = StaffFactory()
+    before_end = session.ends_at - datetime.timedelta(minutes=1)
+
+    assert [
+        rules.can_read_session_notes(user, session, when)
+        for user, when in (
+            (member, before_end),
+            (member, session.ends_at),
+            (other_cohort, session.ends_at),
+            (staff, before_end),
+            (AnonymousUser(), session.ends_at),
+        )
+    ] == [False, True, False, True, False]
+    session.status = SessionStatus.CANCELLED
+    assert rules.can_read_session_notes(member, session, session.ends_at) is False

@@ -333,6 +333,41 @@ def test_attendance_is_recorded_after_the_session(brief, client):
     ]
 
 
+def test_mark_everyone_present_keeps_apologies_and_is_safe_to_press_twice(brief, client):
+    services.schedule_confirm(cohort=brief["cohort"], candidate_time=brief["tuesday"])
+    session = Session.objects.get(number=1)
+    members = {m.name: m for m in brief["cohort"].applications.all()}
+    services.apologies_send(session=session, member=members["Cy Twombly"], note="Away")
+    url = reverse("sessions:session", kwargs={"pk": session.pk})
+
+    with time_machine.travel(datetime.datetime(2021, 8, 10, 15, 0, tzinfo=UTC), tick=False):
+        client.force_login(StaffFactory())
+        first = client.post(url, {"action": "everyone_present"}, follow=True)
+        client.post(url, {"action": "everyone_present"})
+
+    assert [str(m) for m in first.context["messages"]] == [
+        "2 members marked as attended. Change anyone who did not come."
+    ]
+    assert sorted(Attendance.objects.values_list("member__name", "status", "note")) == [
+        ("Ada Lovelace", AttendanceStatus.ATTENDED, ""),
+        ("Bo Diddley", AttendanceStatus.ATTENDED, ""),
+        ("Cy Twombly", AttendanceStatus.APOLOGIES, "Away"),
+    ]
+
+
+def test_mark_everyone_present_is_refused_before_the_session(brief, client):
+    services.schedule_confirm(cohort=brief["cohort"], candidate_time=brief["tuesday"])
+    session = Session.objects.get(number=1)
+
+    with time_machine.travel(datetime.datetime(2021, 8, 9, 9, 0, tzinfo=UTC), tick=False):
+        client.force_login(StaffFactory())
+        response = client.post(
+            reverse("sessions:session", kwargs={"pk": session.pk}), {"action": "everyone_present"}
+        )
+
+    assert (response.status_code, Attendance.objects.count()) == (404, 0)
+
+
 def test_add_session_after_the_review(brief, client, django_capture_on_commit_callbacks):
     services.schedule_confirm(cohort=brief["cohort"], candidate_time=brief["tuesday"])
     url = reverse("sessions:session_add", kwargs={"pk": brief["cohort"].pk})

@@ -4,6 +4,7 @@
   messages go back to the queue
 - delivery: `email_deliver` sends one stored message once; `outbox_sweep` finds what should be on its way
 - opt_outs: unsubscribe links and the optional kinds a person turned off
+- editing: a draft's subject and text edited by staff before it is sent
 - erasure: blanking the emails about a record that is erased
 - leavers: skipping what still waits for a member who left their group
 - status: the state machine (`emails_set_status` is the only code that changes a status)
@@ -18,6 +19,7 @@ from .delivery import (
     outbox_sweep,
     stuck_sending_after,
 )
+from .editing import EDITED_TEXT_LIMIT, EditRefused, email_draft_edit, email_draft_edit_undo
 from .erasure import ERASED_BODY, emails_about_erase
 from .leavers import emails_skip_for_leaver, emails_skip_keys
 from .opt_outs import (
@@ -25,6 +27,8 @@ from .opt_outs import (
     email_preferences_set,
     is_opted_out,
     opt_out_record,
+    opt_out_remove,
+    opted_out_addresses,
     opted_out_kinds,
     unsubscribe_token,
     unsubscribe_url,
@@ -45,14 +49,18 @@ from .queue import (
 from .status import TRANSITIONS, emails_set_status, initial_status
 
 __all__ = [
+    "EDITED_TEXT_LIMIT",
     "ERASED_BODY",
     "LOST_QUEUED_AFTER",
     "REPUBLISH_AFTER",
     "TRANSITIONS",
     "UNSUBSCRIBE_SALT",
     "Attachment",
+    "EditRefused",
     "NewEmail",
     "email_deliver",
+    "email_draft_edit",
+    "email_draft_edit_undo",
     "email_html",
     "email_preferences_set",
     "email_queue",
@@ -72,6 +80,8 @@ __all__ = [
     "message_id",
     "new_email_queue",
     "opt_out_record",
+    "opt_out_remove",
+    "opted_out_addresses",
     "opted_out_kinds",
     "outbox_sweep",
     "stuck_sending_after",

@@ -24,6 +24,7 @@ from cohort_site.core.data_subjects import is_erased_address
 
 from ..enums import RETRY_DELAYS_MINUTES, EmailStatus, SkipReason
 from ..models import OutgoingEmail
+from ..send_checks import is_still_wanted
 from ..smtp import TRACED_BACKENDS, DeliveryTrace, Phase
 from .opt_outs import unsubscribe_url
 from .queue import email_html, emails_publish, reveal_secrets
@@ -142,6 +143,12 @@ def email_deliver(*, email_id: int) -> str | None:
         # Erased while it waited (a retry, say): there is no one left to send it to.
         skipped = emails_set_status(
             emails=[email.pk], status=S.SKIPPED, current=[S.QUEUED], skip_reason=SkipReason.ERASED
+        )
+        return S.SKIPPED if skipped else None
+    if not is_still_wanted(email.kind, email.key):
+        # What it asked for was done while it waited (a nudge to someone who has since answered, say).
+        skipped = emails_set_status(
+            emails=[email.pk], status=S.SKIPPED, current=[S.QUEUED], skip_reason=SkipReason.OUT_OF_DATE
         )
         return S.SKIPPED if skipped else None
     due = models.Q(next_attempt_at__isnull=True) | models.Q(next_attempt_at__lte=now)

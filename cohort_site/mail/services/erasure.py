@@ -18,4 +18,4 @@ def emails_about_erase(*, model: type[models.Model], ids: Iterable[int]) -> int:
     ids = list(ids)
     about = {"about_type": ContentType.objects.get_for_model(model), "about_id__in": ids}
     EmailAttachment.objects.filter(**{f"email__{field}": value for field, value in about.items()}).delete()
-    return OutgoingEmail.objects.filter(**about).update(body_text=ERASED_BODY, body_html="")
+    return OutgoingEmail.objects.filter(**about).update(body_text=ERASED_BODY, body_html="", original_text="")

@@ -42,6 +42,11 @@ def opt_out_record(*, email: str, kind: str) -> EmailOptOut:
         return EmailOptOut.objects.get(email__iexact=email, kind=kind)
 
 
+def opt_out_remove(*, email: str, kind: str) -> int:
+    """Opt the address back in to `kind` (they asked for it again, and confirmed). Returns how many went."""
+    return EmailOptOut.objects.filter(email__iexact=email, kind=kind).delete()[0]
+
+
 def opted_out_kinds(*, email: str) -> set[str]:
     return set(EmailOptOut.objects.filter(email__iexact=email).values_list("kind", flat=True))
 

@@ -22,6 +22,8 @@ from ..drafts import DraftSent, draft_hooks
 from ..enums import EmailKind, EmailStatus, SkipReason
 from ..models import EmailAttachment, OutgoingEmail
 from ..selectors import email_keys_existing
+from ..wording import worded
+from .editing import EditRefused, carry_changes
 from .opt_outs import is_opted_out, opted_out_addresses, unsubscribe_url
 from .status import emails_set_status, initial_status
 
@@ -100,7 +102,7 @@ def email_queue(
     existing = OutgoingEmail.objects.filter(key=key).first()
     if existing is not None:
         return existing
-    body_text, body_html = _render_kind(kind, to=to, subject=subject, context=context)
+    subject, body_text, body_html = _render_kind(kind, to=to, subject=subject, context=context)
     return email_store(
         key=key,
         kind=kind,
@@ -116,11 +118,16 @@ def email_queue(
     )
 
 
-def _render_kind(kind: EmailKind, *, to: str, subject: str, context: dict | None) -> tuple[str, str]:
+def _render_kind(kind: EmailKind, *, to: str, subject: str, context: dict | None) -> tuple[str, str, str]:
+    """The subject, text and HTML of one message: the programme's own wording of its kind (mail/wording.py),
+    else its kind's templates."""
     context = {**(context or {}), "SITE_URL": settings.SITE_URL, "recipient_email": to, "subject": subject}
     if kind.optional:
         context["unsubscribe_url"] = unsubscribe_url(email=to, kind=kind)
-    return _render(kind.template, context)
+    worded_subject, worded_text = worded(kind, subject, context)
+    if worded_text is not None:
+        return worded_subject, worded_text.strip() + "\n", ""
+    return (subject, *_render(kind.template, context))
 
 
 def secret_placeholder(label: str) -> str:
@@ -276,14 +283,16 @@ def _row(email: NewEmail, opted_out: dict[EmailKind, set[str]]) -> OutgoingEmail
         opted_out=email.to.lower() in opted_out.get(kind, ()),
         erased=is_erased_address(email.to),
     )
-    body_text, body_html = _render_kind(kind, to=email.to, subject=email.subject, context=email.context)
+    subject, body_text, body_html = _render_kind(
+        kind, to=email.to, subject=email.subject, context=email.context
+    )
     return OutgoingEmail(
         key=email.key,
         kind=kind,
         to=email.to,
         user=email.user,
         reply_to=email.reply_to,
-        subject=email.subject,
+        subject=subject,
         body_text=body_text,
         body_html=body_html,
         optional=kind.optional,
@@ -385,8 +394,11 @@ def _redraft(email_ids: list[int], now: datetime.datetime) -> set[int]:
                 out_of_date.add(email_id)
                 continue
             email = mine[email_id]
-            subject = redraft.subject
-            body_text, body_html = _render_kind(kind, to=email.to, subject=subject, context=redraft.context)
+            subject, body_text, body_html = _render_kind(
+                kind, to=email.to, subject=redraft.subject, context=redraft.context
+            )
+            if email.edited_at is not None:
+                subject, body_text, body_html = _carry_into_edit(email, subject, body_text)
             # The secrets it held stay out of the stored text, under the placeholders they had.
             for placeholder, value in sorted(
                 email.secrets.items(), key=lambda item: len(item[1]), reverse=True
@@ -398,6 +410,20 @@ def _redraft(email_ids: list[int], now: datetime.datetime) -> set[int]:
                 subject=subject, body_text=body_text, body_html=body_html
             )
     return out_of_date
+
+
+def _carry_into_edit(email: OutgoingEmail, subject: str, body_text: str) -> tuple[str, str, str]:
+    """A draft the manager edited keeps her words, with the programme's changes made in them (editing.py)."""
+    # A subject she wrote without the words that change (the offer's date) is kept as she wrote it; the text
+    # must keep each line the programme brings up to date, or it would state an old date.
+    edited_subject, _missing = carry_changes(email.original_subject, subject, email.subject)
+    edited_text, missing = carry_changes(email.original_text, body_text, email.body_text)
+    if missing:
+        raise EditRefused(
+            f"The draft to {email.to} was edited, and the programme fills in this line as the email is sent: "
+            f"“{missing}”. Edit the draft and put the line back as it was (or undo the edit), then send it."
+        )
+    return edited_subject, edited_text, ""
 
 
 def emails_retry_failed(*, email_ids: Iterable[int]) -> int:

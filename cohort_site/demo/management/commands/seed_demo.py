@@ -62,6 +62,7 @@ class Command(BaseCommand):
         programme.applications_close_at = at(timeline.closes, 9)
         programme.confirmation_week = timeline.confirmation_week
         programme.first_session_week = timeline.first_session_week
+        programme.is_published = True
         programme.save()
         ProgrammeSection.objects.bulk_create(
             ProgrammeSection(programme=programme, key=key, heading=heading, body=body, order=order)

@@ -22,9 +22,9 @@ from cohort_site.core.mixins import StaffRequiredMixin, staff_required
 from cohort_site.core.rules import is_active_staff
 from sessions_app.models import Session
 
-from . import rules, selectors, services
-from .enums import EntryKind, QuestionKind, Visibility
-from .forms import (
+from .. import rules, selectors, services
+from ..enums import CONTACT_SURVEYS, EntryKind, QuestionKind, Visibility
+from ..forms import (
     AudienceForm,
     EntryFilterForm,
     EntryForm,
@@ -35,7 +35,7 @@ from .forms import (
     SurveySettingsForm,
     question_initial,
 )
-from .models import Entry, Survey
+from ..models import Entry, Survey
 
 
 def _apply_validation_error(form, error: ValidationError) -> None:
@@ -119,7 +119,19 @@ class EntryCreateView(LoginRequiredMixin, FormView):
             initial["session"] = self.request.GET["session"]
         if self.request.GET.get("kind") in EntryKind.values:
             initial["kind"] = self.request.GET["kind"]
+        if initial.get("kind") == EntryKind.SESSION_NOTES:
+            initial.update(self.from_session_notes(initial.get("session")))
         return kwargs
+
+    def from_session_notes(self, session_id) -> dict:
+        """The manager turns a session's notes into a learning entry: it starts from them, as a draft that goes
+        through the normal consent to share it."""
+        if not is_active_staff(self.request.user) or not str(session_id or "").isdigit():
+            return {}
+        session = Session.objects.select_related("cohort").filter(pk=session_id).first()
+        if session is None or not session.notes:
+            return {}
+        return {"cohort": session.cohort_id, "title": f"Notes from {session.title}", "body": session.notes}
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -405,14 +417,27 @@ class SurveyView(LoginRequiredMixin, FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "questions": self.survey.questions.filter(is_active=True)}
+        contacts = (
+            list(selectors.advice_contact_choices(self.member))
+            if self.survey.kind in CONTACT_SURVEYS
+            else None
+        )
+        return {
+            **super().get_form_kwargs(),
+            "questions": self.survey.questions.filter(is_active=True),
+            "contact_choices": contacts,
+        }
 
     def get_initial(self):
         if self.response is None:
             return {}
         return {
-            f"q{a.question_id}": a.rating if a.question.kind == QuestionKind.RATING else a.text
-            for a in self.response.answers.select_related("question")
+            "may_quote": self.response.may_quote,
+            "contacts": [c.contact_id for c in self.response.advice_contacts.all()],
+            **{
+                f"q{a.question_id}": a.rating if a.question.kind == QuestionKind.RATING else a.text
+                for a in self.response.answers.select_related("question")
+            },
         }
 
     def get_context_data(self, **kwargs):
@@ -421,7 +446,13 @@ class SurveyView(LoginRequiredMixin, FormView):
         return context
 
     def form_valid(self, form):
-        services.survey_response_save(survey=self.survey, member=self.member, answers=form.answers())
+        services.survey_response_save(
+            survey=self.survey,
+            member=self.member,
+            answers=form.answers(),
+            may_quote=form.cleaned_data.get("may_quote", False),
+            contacts=form.cleaned_data.get("contacts") if "contacts" in form.fields else None,
+        )
         messages.success(
             self.request, "Thank you: your answers are saved. You can change them here any time."
         )
@@ -551,6 +582,7 @@ class SurveyEditView(StaffRequiredMixin, TemplateView):
                     title=data["title"],
                     intro=data["intro"],
                     opens_after_session=data["opens_after_session"],
+                    follow_up_days=data.get("follow_up_days"),
                 )
                 for index, form in enumerate(formset.forms):
                     if not form.has_changed() and not form.cleaned_data.get("id"):

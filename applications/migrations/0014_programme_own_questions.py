@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0010_application_region_and_composer_mark'),
+        ('applications', '0013_email_wording'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,146 @@
+"""Her own wording (issue 20): a programme's staff reword its decision emails, with placeholders checked on
+save (the reason given), a preview with a real applicant, and the wording used for that programme only."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from applications.enums import ApplicationStatus, Notify
+from applications.models import EmailWording
+from applications.services import application_set_status
+from applications.wording import programme_wording, wording_errors
+from cohort_site.mail.enums import EmailKind
+from tests.factories import ApplicationFactory, CohortFactory, ProgrammeFactory, StaffFactory
+
+DECLINE = (
+    "Dear {name},\n\nThank you for applying to {programme}. We are sorry: the group is full.\n\n"
+    "Ask for the next group: {next_group_link}\n\n{contact_name}\n"
+)
+
+
+@pytest.fixture
+def programme(db):
+    return ProgrammeFactory(title="Volunteering that lasts", contact_name="Zoë Cumberland")
+
+
+@pytest.fixture
+def staff_client(client, db):
+    client.force_login(StaffFactory(is_superuser=True))
+    return client
+
+
+def save(client, programme, kind, subject, body):
+    return client.post(
+        reverse("admin:applications_emailwording_add"),
+        {"programme": programme.pk, "kind": kind, "subject": subject, "body": body},
+    )
+
+
+def test_a_bad_placeholder_is_refused_on_save_with_the_reason_and_the_text_kept(staff_client, programme):
+    response = save(staff_client, programme, EmailKind.DECISION_DECLINED, "Hello {nmae}", "Dear {name} {")
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "subject": [
+            "{nmae} is not a placeholder this email can use. It can use: {name}, {programme}, {contact_name}, "
+            "{contact_email}, {next_group_link}."
+        ],
+        "body": ["A brace is not paired: write a placeholder as a name in braces, such as {name}."],
+    }
+    assert "Dear {name} {</textarea>" in response.content.decode()
+    assert EmailWording.objects.count() == 0
+
+
+def test_an_offer_must_keep_its_link_and_deadline():
+    assert wording_errors(
+        EmailKind.DECISION_OFFERED, "Dear {name}, welcome to {group}.", check_required=True
+    ) == [
+        "This email must give the date and time to answer by: put {deadline} in the text.",
+        "This email must give the link to confirm or turn down the place: put {link} in the text.",
+    ]
+
+
+def test_the_saved_wording_is_what_the_programmes_applicants_are_sent(
+    staff_client, programme, django_capture_on_commit_callbacks
+):
+    saved = save(staff_client, programme, EmailKind.DECISION_DECLINED, "About {programme}", DECLINE)
+    ours = ApplicationFactory(programme=programme, name="Asha Patel")
+    theirs = ApplicationFactory(programme=ProgrammeFactory(title="Another call"), name="Ben Okri")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for application in (ours, theirs):
+            application_set_status(
+                application=application, status=ApplicationStatus.DECLINED, notify=Notify.SEND
+            )
+
+    (worded,) = [m for m in mail.outbox if m.to == [ours.email]]
+    (default,) = [m for m in mail.outbox if m.to == [theirs.email]]
+    assert saved.status_code == 302
+    assert worded.subject == "About Volunteering that lasts"
+    assert worded.body.startswith(
+        "Dear Asha Patel,\n\nThank you for applying to Volunteering that lasts. We are sorry: the group is full."
+        "\n\nAsk for the next group: http"
+    )
+    assert worded.body.endswith("\n\nZoë Cumberland\n")
+    assert default.subject == "Your application to Another call"
+
+
+def test_the_admin_lists_the_placeholders_and_previews_with_a_real_applicant(staff_client, programme):
+    ApplicationFactory(programme=programme, name="Asha Patel")
+    wording = EmailWording.objects.create(
+        programme=programme, kind=EmailKind.DECISION_DECLINED, subject="About {programme}", body=DECLINE
+    )
+
+    page = staff_client.get(
+        reverse("admin:applications_emailwording_change", args=[wording.pk])
+    ).content.decode()
+
+    assert "{name}: the applicant&#x27;s name; {programme}: the programme&#x27;s title" in page
+    assert (
+        "<p>As Asha Patel would receive it:</p><p><strong>About Volunteering that lasts</strong></p>" in page
+    )
+    assert "Ask for the next group: [their own link to ask for the next group]" in page
+
+
+def test_a_placeholder_saved_outside_the_form_is_left_as_written_and_the_decision_still_goes(
+    programme, django_capture_on_commit_callbacks
+):
+    EmailWording.objects.create(
+        programme=programme,
+        kind=EmailKind.DECISION_WAITLISTED,
+        subject="Waitlist",
+        body="Dear {name}, {oops}.",
+    )
+    application = ApplicationFactory(programme=programme, name="Asha Patel")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        application_set_status(
+            application=application, status=ApplicationStatus.WAITLISTED, notify=Notify.SEND
+        )
+
+    assert [(m.subject, m.body) for m in mail.outbox] == [("Waitlist", "Dear Asha Patel, {oops}.\n")]
+
+
+def test_the_offer_reminder_can_be_worded_too(programme):
+    cohort = CohortFactory(programme=programme, name="Group 1")
+    application = ApplicationFactory(programme=programme, name="Asha Patel", cohort=cohort)
+    EmailWording.objects.create(
+        programme=programme,
+        kind=EmailKind.OFFER_REMINDER,
+        subject="{group} is waiting for you",
+        body="Dear {name}, answer by {deadline}: {link}",
+    )
+    # The context applications/reminders.py gives the offer reminder.
+    context = {
+        "application": application,
+        "programme": programme,
+        "cohort": cohort,
+        "deadline": "23:59 on Friday 6 June",
+        "link": "https://example.org/offer/x/",
+    }
+
+    assert programme_wording(EmailKind.OFFER_REMINDER, context) == (
+        "Group 1 is waiting for you",
+        "Dear Asha Patel, answer by 23:59 on Friday 6 June: https://example.org/offer/x/",
+    )
+    assert programme_wording(EmailKind.SESSION_REMINDER, context) is None
