@@ -181,7 +181,8 @@ def event_save(*, event: NetworkEvent, by=None, now: datetime.datetime | None = 
     """Create or change an event (from the staff form). A new time, length or link raises the calendar's
     SEQUENCE and emails everyone with a place once, with the calendar update (`event_updates_send`); saving
     with none of them changed sends nothing. More places go to the waitlist at once. The form refuses fewer
-    places than people hold. A cancelled event may still be corrected, but nobody is emailed about it."""
+    places than people hold. A cancelled event, or one that is over, may still be corrected, but nobody is
+    emailed about it."""
     now = now or timezone.now()
     with transaction.atomic():
         if event.pk is None:
@@ -197,7 +198,8 @@ def event_save(*, event: NetworkEvent, by=None, now: datetime.datetime | None = 
         ) and not before.cancelled_at:
             event.sequence = before.sequence + 1
             event.save()
-            event_updates_send(event=event, now=now)
+            if event.ends_at > now:
+                event_updates_send(event=event, now=now)
         else:
             event.save()
         waitlist_move_up(event=event, now=now)

@@ -249,3 +249,22 @@ def test_an_event_that_has_started_cannot_be_cancelled(event):
 
     assert fresh(event).cancelled_at is None
     assert OutgoingEmail.objects.filter(kind="network-event-cancelled").count() == 0
+
+
+def test_correcting_an_event_that_is_over_emails_nobody(event):
+    with time_machine.travel(STARTS + datetime.timedelta(hours=2), tick=False):
+        event.video_link = "https://meet.example.org/recording"
+        event_save(event=event)
+
+    assert fresh(event).sequence == 1
+    assert OutgoingEmail.objects.filter(kind="network-event-update").count() == 0
+
+
+def test_staff_see_a_cancelled_event_marked_in_their_list(client, event):
+    event_cancel(event=event)
+    client.force_login(StaffFactory())
+
+    page = client.get(reverse("learning:events_manage"))
+
+    assert [e.cancelled_at for e in page.context["events"]] == [NOW]
+    assert page.content.decode().count("Cancelled") == 1
