@@ -22,15 +22,8 @@ from learning.network.services import (
 )
 from tests.factories import NetworkEventFactory, StaffFactory
 
-UTC = datetime.UTC
-NOW = datetime.datetime(2031, 3, 12, 10, 0, tzinfo=UTC)
-STARTS = datetime.datetime(2031, 3, 19, 14, 0, tzinfo=UTC)  # a Wednesday, 14:00 UK time
-
-
-@pytest.fixture(autouse=True)
-def at_now():
-    with time_machine.travel(NOW, tick=False):
-        yield
+# The same moment as the registration tests (`at_now` is autouse: every test here runs at NOW).
+from tests.learning.test_network_events import NOW, STARTS, at_now, kinds_to  # noqa: F401
 
 
 @pytest.fixture
@@ -42,10 +35,6 @@ def event(db):
             event=event, name=f"Person {n}", organisation=f"Charity {n}", email=f"p{n}@example.org"
         )
     return event
-
-
-def kinds_to(email: str) -> list[str]:
-    return list(OutgoingEmail.objects.filter(to=email).order_by("pk").values_list("kind", flat=True))
 
 
 def last_to(email: str) -> OutgoingEmail:
