@@ -16,8 +16,14 @@ from django.utils import timezone
 from applications.enums import AvailabilityAnswer, Notify
 from applications.models import Application, Availability, CandidateTime, Cohort, Programme
 from applications.services import applications_offer, current_offer, offer_accept
-from learning.enums import EntryKind
-from learning.services import entry_create, entry_publish, session_feedback_save
+from learning.enums import EntryKind, SurveyKind
+from learning.services import (
+    entry_create,
+    entry_publish,
+    outcome_items_set,
+    session_feedback_save,
+    survey_response_save,
+)
 from pairings.services import pair_mark_met, pairs_plan, round_publish, rounds_sync
 from sessions_app.enums import AttendanceStatus
 from sessions_app.services import attendance_record, schedule_confirm, session_update
@@ -127,6 +133,7 @@ def pilot_seed(*, manager, now: datetime.datetime | None = None) -> tuple[Progra
     _run_coffee_rounds(cohort, programme, held, now)
     _write_entries(cohort, held, manager, ada=members[0].user, ben=members[1].user)
     _propose_topics(cohort, held, manager, members)
+    _answer_baseline(programme, members)
     return programme, True
 
 
@@ -232,4 +239,33 @@ def _propose_topics(cohort: Cohort, held: list, manager, members: list) -> None:
                 f"## Session {session.number}\n\nWe shared what changed in our work since 2020.\n\n"
                 "- Small, regular contact matters more than big events.\n- Ask people what they would like to give."
             ),
+        )
+
+
+# The outcome items the manager chose for the pilot (from the bank in learning/outcomes.py).
+OUTCOME_ITEMS = ["knowledge", "skills", "confidence", "motivation", "connection"]
+# Each member's baseline ratings, in OUTCOME_ITEMS' order; the demo member (first) has not answered yet.
+BASELINE_RATINGS = [
+    (2, 3, 2, 4, 2),
+    (3, 3, 3, 4, 1),
+    (2, 2, 3, 5, 2),
+    (3, 4, 2, 4, 3),
+    (2, 3, 3, 3, 2),
+]
+
+
+def _answer_baseline(programme: Programme, members: list) -> None:
+    """The manager chose the brief's four outcomes and connection; five of the six members answered the baseline
+    (enough for the results to show), each naming a couple of people they would ask for advice."""
+    surveys = {survey.kind: survey for survey in outcome_items_set(programme=programme, items=OUTCOME_ITEMS)}
+    baseline = surveys[SurveyKind.BASELINE]
+    questions = {q.item: q.pk for q in baseline.questions.filter(is_active=True).exclude(item="")}
+    for index, (member, ratings) in enumerate(zip(members[1:], BASELINE_RATINGS, strict=True)):
+        others = [m.pk for m in members if m.pk != member.pk]
+        survey_response_save(
+            survey=baseline,
+            member=member,
+            answers={questions[item]: rating for item, rating in zip(OUTCOME_ITEMS, ratings, strict=True)},
+            may_quote=False,
+            contacts=others[index % 3 : index % 3 + 2],
         )

@@ -60,6 +60,15 @@ class EmailKind(models.TextChoices):
     NETWORK_EVENT_PLACE = "network-event-place", "Sharing event: a place (with a calendar file)"
     NETWORK_EVENT_WAITLISTED = "network-event-waitlisted", "Sharing event: on the waitlist"
     NETWORK_EVENT_REMINDER = "network-event-reminder", "Sharing event reminder"
+    NETWORK_EVENT_UPDATE = (
+        "network-event-update",
+        "Sharing event: a new time or link (with the calendar update)",
+    )
+    NETWORK_EVENT_LEFT = (
+        "network-event-left",
+        "Sharing event: your cancellation (with the calendar cancellation)",
+    )
+    NETWORK_EVENT_CANCELLED = "network-event-cancelled", "Sharing event: cancelled by us"
     NETWORK_DIGEST_CONFIRM = "network-digest-confirm", "Confirm a subscription to the network digest"
     NETWORK_DIGEST = "network-digest", "The monthly network digest"
     LEARNING_NUDGE = "learning-nudge", "Nudge about a step not taken yet (apply, confirm, come, answer)"

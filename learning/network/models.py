@@ -43,6 +43,8 @@ class NetworkEvent(models.Model):
     )
     # Rises on every change of time or link, so calendars update the event in place.
     sequence = models.PositiveIntegerField(default=0, editable=False)
+    # Set once when staff cancel the event (`event_cancel`): everyone registered is told, nothing more is sent.
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

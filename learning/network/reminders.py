@@ -30,6 +30,7 @@ def event_reminders(now: datetime.datetime) -> Iterator[NewEmail]:
     due = EventRegistration.objects.filter(
         status=RegistrationStatus.CONFIRMED,
         event__is_published=True,
+        event__cancelled_at__isnull=True,
         event__starts_at__gt=now,
         event__starts_at__lte=now + EVENT_REMINDER_BEFORE,
     ).select_related("event")

@@ -27,9 +27,9 @@ def _with_counts(events: QuerySet[NetworkEvent]) -> QuerySet[NetworkEvent]:
 def events_upcoming(*, now: datetime.datetime | None = None) -> QuerySet[NetworkEvent]:
     """Published events that have not started, soonest first, each with `places_taken` and `waiting`."""
     now = now or timezone.now()
-    return _with_counts(NetworkEvent.objects.filter(is_published=True, starts_at__gt=now)).order_by(
-        "starts_at", "pk"
-    )
+    return _with_counts(
+        NetworkEvent.objects.filter(is_published=True, starts_at__gt=now, cancelled_at__isnull=True)
+    ).order_by("starts_at", "pk")
 
 
 def events_published() -> QuerySet[NetworkEvent]:
@@ -57,9 +57,9 @@ def places_taken(event: NetworkEvent) -> int:
 
 
 def registration_is_open(event: NetworkEvent, *, now: datetime.datetime | None = None) -> bool:
-    """Whether someone may register now: published, registration open, not started yet."""
+    """Whether someone may register now: published, registration open, not cancelled, not started yet."""
     now = now or timezone.now()
-    return event.is_published and event.registration_open and event.starts_at > now
+    return event.is_published and event.registration_open and not event.cancelled_at and event.starts_at > now
 
 
 def waitlist(event: NetworkEvent) -> QuerySet[EventRegistration]:
@@ -108,7 +108,7 @@ def issue_contents(issue: DigestIssue) -> DigestContents:
     """A sent digest: exactly the entries and events fixed when it was sent, in their order (less any made
     private or unpublished since)."""
     entries = Entry.objects.filter(pk__in=issue.entry_ids, visibility=Visibility.PUBLIC)
-    events = NetworkEvent.objects.filter(pk__in=issue.event_ids, is_published=True)
+    events = NetworkEvent.objects.filter(pk__in=issue.event_ids, is_published=True, cancelled_at__isnull=True)
     by_entry = {entry.pk: entry for entry in entries}
     by_event = {event.pk: event for event in events}
     return DigestContents(
@@ -134,5 +134,7 @@ def digest_contents(*, now: datetime.datetime | None = None) -> DigestContents:
     entries = Entry.objects.filter(
         visibility=Visibility.PUBLIC, made_public_at__gt=since, made_public_at__lte=now
     ).order_by("made_public_at", "pk")
-    events = NetworkEvent.objects.filter(is_published=True, starts_at__gt=now).order_by("starts_at", "pk")
+    events = NetworkEvent.objects.filter(
+        is_published=True, starts_at__gt=now, cancelled_at__isnull=True
+    ).order_by("starts_at", "pk")
     return DigestContents(month=month, issue=None, entries=list(entries), events=list(events), since=since)

@@ -6,6 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from cohort_site.core.data_subjects import ERASED_NAME, erased_email
@@ -14,7 +15,7 @@ from cohort_site.core.words import counted
 from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.services import Attachment, email_queue, opt_out_remove
 
-from .enums import RegistrationStatus, SubscriberStatus
+from .enums import PLACE_TAKING, RegistrationStatus, SubscriberStatus
 from .ics import event_calendar
 from .links import cancel_url, confirm_url
 from .models import DigestIssue, DigestSubscriber, EventRegistration, NetworkEvent
@@ -55,10 +56,15 @@ def event_email_context(registration: EventRegistration, **extra) -> dict:
         "zone": zone_name(settings.TIME_ZONE),
         "length": event_length_text(event),
         "event_url": settings.SITE_URL + event.get_absolute_url(),
+        "events_url": settings.SITE_URL + reverse("learning:events"),
         "cancel_url": cancel_url(registration),
         "join_url": event.video_link,
         **extra,
     }
+
+
+def _calendar_attachment(event: NetworkEvent, method: str) -> Attachment:
+    return Attachment("sharing-event.ics", "text/calendar", event_calendar(event, method=method))
 
 
 def registration_set_status(
@@ -86,7 +92,7 @@ def registration_set_status(
             subject=f"Your place: {event.title}",
             context=event_email_context(registration, promoted=promoted),
             about=registration,
-            attachments=[Attachment("sharing-event.ics", "text/calendar", event_calendar(event))],
+            attachments=[_calendar_attachment(event, "PUBLISH")],
         )
     elif status == R.WAITLISTED:
         email_queue(
@@ -96,6 +102,20 @@ def registration_set_status(
             subject=f"On the waitlist: {event.title}",
             context=event_email_context(registration, position=waitlist(event).count()),
             about=registration,
+        )
+    elif status == R.CANCELLED and not event.cancelled_at:
+        # Their own cancelling (a cancelled event tells everyone in `event_cancel` instead): the confirmation,
+        # and for someone who had a place the calendar cancellation that takes the event out of their calendar.
+        had_place = current == R.CONFIRMED
+        attachments = [_calendar_attachment(event, "CANCEL")] if had_place else []
+        email_queue(
+            key=f"network-event-left:{registration.pk}:{stamp}",
+            kind=EmailKind.NETWORK_EVENT_LEFT,
+            to=registration.email,
+            subject=f"Cancelled: your {'place' if had_place else 'waitlist place'} at {event.title}",
+            context=event_email_context(registration, had_place=had_place),
+            about=registration,
+            attachments=attachments,
         )
 
 
@@ -138,7 +158,7 @@ def registration_cancel(
     with transaction.atomic():
         event = _locked(registration.event)
         registration = EventRegistration.objects.select_related("event").get(pk=registration.pk)
-        if registration.status == R.CANCELLED:
+        if registration.status == R.CANCELLED or event.cancelled_at:
             return registration
         registration_set_status(registration=registration, status=R.CANCELLED, now=now)
         waitlist_move_up(event=event, now=now)
@@ -148,7 +168,7 @@ def registration_cancel(
 def waitlist_move_up(*, event: NetworkEvent, now: datetime.datetime) -> list[EventRegistration]:
     """Give free places to the waitlist, first come first, until the event is full; nothing once it has started.
     The caller holds the event's row locked."""
-    if event.starts_at <= now:
+    if event.starts_at <= now or event.cancelled_at:
         return []
     free = event.capacity - places_taken(event)
     moved = list(waitlist(event).select_related("event")[: max(free, 0)])
@@ -159,7 +179,10 @@ def waitlist_move_up(*, event: NetworkEvent, now: datetime.datetime) -> list[Eve
 
 def event_save(*, event: NetworkEvent, by=None, now: datetime.datetime | None = None) -> NetworkEvent:
     """Create or change an event (from the staff form). A new time, length or link raises the calendar's
-    SEQUENCE; more places go to the waitlist at once. The form refuses fewer places than people hold."""
+    SEQUENCE and emails everyone with a place once, with the calendar update (`event_updates_send`); saving
+    with none of them changed sends nothing. More places go to the waitlist at once. The form refuses fewer
+    places than people hold. A cancelled event, or one that is over, may still be corrected, but nobody is
+    emailed about it."""
     now = now or timezone.now()
     with transaction.atomic():
         if event.pk is None:
@@ -172,11 +195,69 @@ def event_save(*, event: NetworkEvent, by=None, now: datetime.datetime | None = 
             event.starts_at,
             event.duration_minutes,
             event.video_link,
-        ):
+        ) and not before.cancelled_at:
             event.sequence = before.sequence + 1
-        event.save()
+            event.save()
+            if event.ends_at > now:
+                event_updates_send(event=event, now=now)
+        else:
+            event.save()
         waitlist_move_up(event=event, now=now)
         return event
+
+
+def event_updates_send(*, event: NetworkEvent, now: datetime.datetime) -> int:
+    """Email everyone with a place the event's new time, length or link, with the calendar file at its current
+    SEQUENCE (same UID, so calendars update it in place). One email per person per SEQUENCE: the key says so.
+    The caller holds the event's row locked and has saved the new SEQUENCE."""
+    with_place = event.registrations.filter(status__in=PLACE_TAKING).order_by("pk")
+    attachment = _calendar_attachment(event, "PUBLISH")
+    for registration in with_place:
+        registration.event = event
+        email_queue(
+            key=f"network-event-update:{registration.pk}:{event.sequence}",
+            kind=EmailKind.NETWORK_EVENT_UPDATE,
+            to=registration.email,
+            subject=f"Updated: {event.title}",
+            context=event_email_context(registration),
+            about=registration,
+            attachments=[attachment],
+        )
+    return len(with_place)
+
+
+def event_cancel(*, event: NetworkEvent, by=None, now: datetime.datetime | None = None) -> NetworkEvent:
+    """Staff cancel an event before it starts: registration closes, its SEQUENCE rises, and everyone with a place
+    or on the waitlist is told once (those with a place with the calendar cancellation). The registrations keep
+    their statuses, for the numbers. Twice is once. Raises ValueError for an event that has started."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = _locked(event)
+        if event.cancelled_at:
+            return event
+        if event.starts_at <= now:
+            raise ValueError("An event that has started cannot be cancelled.")
+        event.cancelled_at = now
+        event.registration_open = False
+        event.sequence += 1
+        event.save(update_fields=["cancelled_at", "registration_open", "sequence"])
+        told = event.registrations.filter(status__in=[*PLACE_TAKING, R.WAITLISTED]).order_by("pk")
+        for registration in told:
+            registration.event = event
+            had_place = registration.status in PLACE_TAKING
+            email_queue(
+                key=f"network-event-cancelled:{registration.pk}",
+                kind=EmailKind.NETWORK_EVENT_CANCELLED,
+                to=registration.email,
+                subject=f"Cancelled: {event.title}",
+                context=event_email_context(registration, had_place=had_place),
+                about=registration,
+                attachments=[_calendar_attachment(event, "CANCEL")] if had_place else [],
+            )
+        return event
+
+
+event_cancel.alters_data = True  # type: ignore[attr-defined]
 
 
 def event_propose(*, event: NetworkEvent, by, now: datetime.datetime | None = None) -> NetworkEvent:

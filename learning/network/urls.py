@@ -15,5 +15,6 @@ urlpatterns = [
     path("learning/manage/events/", views.EventManageView.as_view(), name="events_manage"),
     path("learning/manage/events/new/", views.EventFormView.as_view(), name="event_create"),
     path("learning/manage/events/<int:pk>/", views.EventFormView.as_view(), name="event_edit"),
+    path("learning/manage/events/<int:pk>/cancel/", views.EventCallOffView.as_view(), name="event_call_off"),
     path("learning/manage/digest/", views.DigestView.as_view(), name="digest"),
 ]

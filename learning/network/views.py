@@ -33,7 +33,9 @@ from .selectors import (
     events_proposed_by,
     events_published,
     events_upcoming,
+    places_taken,
     registration_is_open,
+    waitlist,
 )
 from .services import (
     NothingToSend,
@@ -41,6 +43,7 @@ from .services import (
     digest_confirm,
     digest_send,
     digest_subscribe,
+    event_cancel,
     event_length_text,
     event_propose,
     event_register,
@@ -143,15 +146,20 @@ class EventCancelView(View):
         registration = self.registration
         event = registration.event
         what_happens = [f"Your registration for “{event.title}” is cancelled."]
+        emailed = ["You: a confirmation that you have left the waitlist."]
         if registration.status == RegistrationStatus.CONFIRMED:
             what_happens.append("Your place goes to the first person on the waitlist, if there is one.")
+            emailed = [
+                "You: a confirmation, with a calendar file that takes the event out of your calendar.",
+                "The first person on the waitlist, if there is one: their place.",
+            ]
         context = {
             "registration": registration,
             "event": event,
             "done": done,
             "has_started": event.starts_at <= timezone.now(),
             "what_happens": what_happens,
-            "emailed": [],
+            "emailed": emailed,
         }
         return render(self.request, self.template_name, context)
 
@@ -159,7 +167,8 @@ class EventCancelView(View):
         return self.render_page()
 
     def post(self, request, token):
-        if self.registration.event.starts_at <= timezone.now():
+        event = self.registration.event
+        if event.starts_at <= timezone.now() or event.cancelled_at:
             return self.render_page()
         self.registration = registration_cancel(registration=self.registration)
         return self.render_page(done=True)
@@ -295,6 +304,45 @@ class EventFormView(View):
         event = event_save(event=form.apply(self.event or NetworkEvent()), by=request.user)
         messages.success(request, f"Saved “{event.title}”.")
         return redirect("learning:event_edit", pk=event.pk)
+
+
+class EventCallOffView(StaffRequiredMixin, View):
+    """Cancel a sharing event (staff): what happens and who is emailed, then one POST. Twice is once."""
+
+    template_name = "learning/network/event_call_off.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.event = get_object_or_404(NetworkEvent, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, pk):
+        event = self.event
+        with_place = places_taken(event)
+        waiting = waitlist(event).count()
+        context = {
+            "event": event,
+            "has_started": event.starts_at <= timezone.now(),
+            "what_happens": [
+                f"“{event.title}” is cancelled: its page says so, it leaves the list of sharing events and the "
+                "digest, and nobody can register.",
+                "This cannot be undone.",
+            ],
+            "emailed": [
+                f"{counted(with_place, 'person', 'people')} with a place: the cancellation, with a calendar file "
+                "that takes the event out of their calendar.",
+                f"{counted(waiting, 'person', 'people')} on the waitlist: the cancellation.",
+            ],
+        }
+        return render(request, self.template_name, context)
+
+    def post(self, request, pk):
+        try:
+            event = event_cancel(event=self.event, by=request.user)
+        except ValueError:
+            messages.error(request, "This event has started, so it can no longer be cancelled.")
+            return redirect("learning:event_edit", pk=pk)
+        messages.success(request, f"“{event.title}” is cancelled and everyone who registered is being told.")
+        return redirect("learning:event_edit", pk=pk)
 
 
 class DigestView(StaffRequiredMixin, View):

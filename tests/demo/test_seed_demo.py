@@ -135,3 +135,72 @@ def test_demo_reset_refuses_with_debug_off(db, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="never in production"):
         call_command("demo_reset")
+
+
+def test_demo_has_a_sharing_event_with_a_waitlist_and_digest_subscribers(client, db, debug_on):
+    from django.urls import reverse
+
+    from cohort_site.demo import network
+    from learning.models import DigestSubscriber, EventRegistration, NetworkEvent
+
+    wednesday = datetime.datetime(2026, 11, 25, 12, tzinfo=datetime.UTC)
+    with time_machine.travel(wednesday, tick=False):
+        call_command("seed_demo")
+        call_command("seed_demo")
+        listed = client.get(reverse("learning:events")).context["events"]
+        client.force_login(User.objects.get(email=open_call.MANAGER_EMAIL))
+        digest = client.get(reverse("learning:digest")).context
+
+    [event] = NetworkEvent.objects.all()
+    assert listed == [event]
+    assert (event.title, event.starts_at, event.capacity, event.is_published) == (
+        network.EVENT_TITLE,
+        datetime.datetime(2026, 12, 16, 14, tzinfo=datetime.UTC),  # a Wednesday, 14:00 UK time
+        4,
+        True,
+    )
+    assert list(
+        EventRegistration.objects.filter(event=event)
+        .order_by("status_changed_at")
+        .values_list("email", "status")
+    ) == [
+        ("grace@example.org", "confirmed"),
+        ("hamid@example.org", "confirmed"),
+        ("isla@example.org", "confirmed"),
+        ("jonah@example.org", "confirmed"),
+        ("kemi@example.org", "waitlisted"),
+        ("liam@example.org", "waitlisted"),
+    ]
+    assert sorted(DigestSubscriber.objects.values_list("email", "status")) == [
+        ("hello@lunchclubs.example.org", "pending"),
+        ("news@sheffieldlinks.example.org", "confirmed"),
+        ("team@tenantstogether.example.org", "confirmed"),
+    ]
+    assert digest["recipients"] == "2 subscribers"
+    assert digest["contents"].events == [event]
+    assert OutgoingEmail.objects.filter(kind="network-event-place").count() == 4
+    assert OutgoingEmail.objects.filter(kind="network-event-waitlisted").count() == 2
+
+
+def test_demo_pilot_has_outcome_items_and_enough_baseline_answers_to_show(client, db, debug_on):
+    from django.urls import reverse
+
+    from learning.models import AdviceContact, SurveyResponse
+
+    wednesday = datetime.datetime(2026, 11, 25, 12, tzinfo=datetime.UTC)
+    with time_machine.travel(wednesday, tick=False):
+        call_command("seed_demo")
+        client.force_login(User.objects.get(email=open_call.MANAGER_EMAIL))
+        results = client.get(reverse("learning:outcomes", kwargs={"slug": pilot.SLUG})).context["results"]
+
+    assert [item.key for item in results.items] == pilot.OUTCOME_ITEMS
+    baseline = [
+        (answers.title, answers.count, answers.median) for answers in (i.per_survey[0] for i in results.items)
+    ]
+    assert [(count, median) for _title, count, median in baseline] == [(5, 2), (5, 3), (5, 3), (5, 4), (5, 2)]
+    assert [(rate.asked, rate.answered) for rate in results.rates[:1]] == [(6, 5)]
+    answered = SurveyResponse.objects.filter(survey__programme__slug=pilot.SLUG, survey__kind="baseline")
+    assert sorted(answered.values_list("member__email", flat=True)) == sorted(
+        email for _name, email, *_rest in pilot.MEMBERS[1:]
+    )
+    assert AdviceContact.objects.filter(response__in=answered).count() == 10

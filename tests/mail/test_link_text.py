@@ -152,6 +152,9 @@ LINK_TEXTS = {
     "network-event-place": ["Join the event", "Cancel your place"],
     "network-event-waitlisted": ["Leave the waitlist"],
     "network-event-reminder": ["Join the event", "Cancel your place"],
+    "network-event-update": ["Join the event", "Cancel your place"],
+    "network-event-left": ["Event page"],
+    "network-event-cancelled": ["All sharing events"],
     "network-digest-confirm": ["Confirm your subscription"],
     # Each entry and event has its own labelled link (none here: the test's stand-ins are not URLs).
     "network-digest": ["All sharing events", "Stop the digest"],

@@ -74,6 +74,7 @@ BUDGETS: dict[str, int] = {
     "learning:digest_subscribe": 2,
     "learning:digest_subscribed": 2,
     "learning:event": 3,
+    "learning:event_call_off": 5,
     "learning:event_cancel": 3,
     "learning:event_create": 2,
     "learning:event_edit": 4,

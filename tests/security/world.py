@@ -114,6 +114,7 @@ class World(SiteWorld):
             "learning:event_registered": {"pk": self.network_event.pk},
             "learning:event_cancel": {"token": cancel_token(self.registration)},
             "learning:event_edit": {"pk": self.network_event.pk},
+            "learning:event_call_off": {"pk": self.network_event.pk},
             "learning:digest_confirm": {"token": confirm_token(self.digest_subscriber)},
             "learning:detail": {"pk": self.entry.pk},
             "learning:edit": {"pk": self.entry.pk},
@@ -198,6 +199,7 @@ class World(SiteWorld):
             "learning:event_create": EVENT_FORM,
             "learning:event_propose": EVENT_FORM,
             "learning:event_edit": {**EVENT_FORM, "capacity": 40},
+            "learning:event_call_off": {},
             "learning:digest": {},
             # Nudges the person with an offer waiting (a refused role's POST queues nothing).
             "learning:funnel": {"step": "confirmed", "confirmed-person": [f"a{self.offeree.pk}:0"]},

@@ -10,6 +10,7 @@ from applications.models import CandidateTime, Cohort, DropIn, Programme, Progra
 from applications.page_cache import public_pages_invalidate
 from applications.services import interest_register, member_organisations_import
 from cohort_site.demo import open_call
+from cohort_site.demo.network import network_seed
 from cohort_site.demo.pilot import MEMBER_EMAIL, pilot_seed
 from learning.services import reading_list_seed, surveys_ensure_defaults
 
@@ -33,9 +34,11 @@ class Command(BaseCommand):
         manager = self.seed_manager(password)
         added, _known = member_organisations_import(names=open_call.MEMBER_ORGANISATIONS)
         pilot, pilot_created = pilot_seed(manager=manager)
-        if created or pilot_created or options["verbosity"] > 1:
+        _event, network_created = network_seed(manager=manager)
+        if created or pilot_created or network_created or options["verbosity"] > 1:
             self.stdout.write(
-                f"Demo ready: an open call, “{pilot.title}” half-way through, {added} member organisations; "
+                f"Demo ready: an open call, “{pilot.title}” half-way through, a sharing event, "
+                f"{added} member organisations; "
                 f"sign in as {manager.email} / {password} or {MEMBER_EMAIL} (by code)."
             )
 
