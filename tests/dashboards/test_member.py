@@ -228,7 +228,7 @@ def test_an_open_survey_is_on_the_to_do_list_in_the_same_queries(client, world, 
     assert [(item.title, item.url) for item in response.context["dashboard"].todo.surveys_due] == [
         (survey.title, survey.get_absolute_url())
     ]
-    assert f'<a href="{survey.get_absolute_url()}">Answer the {survey.title}</a>' in response.content.decode()
+    assert f'<a href="{survey.get_absolute_url()}">Answer “{survey.title}”</a>' in response.content.decode()
 
 
 def test_reading_progress_counts_the_items_of_the_reading_list(world):
