@@ -11,6 +11,7 @@ from applications.wording import Placeholder, about, part, wording_register
 from cohort_site.core.dates import SHAPES, local_text
 from cohort_site.mail.enums import EmailKind
 
+from .enums import RoundStatus
 from .models import PairMember
 from .reminders import pair_context
 
@@ -56,9 +57,10 @@ PLACEHOLDERS = {
 
 
 def _preview(programme) -> tuple[str, dict] | None:
-    """The latest coffee round's first pair member in the programme, with their pair as they were sent it."""
+    """The latest published coffee round's first pair member in the programme, with their pair as they were sent
+    it (a planned round is not announced yet)."""
     membership = (
-        PairMember.objects.filter(round__cohort__programme=programme)
+        PairMember.objects.filter(round__cohort__programme=programme, round__status=RoundStatus.PUBLISHED)
         .select_related("pair__round__cohort__programme", "member")
         .order_by("-round__number", "pk")
         .first()
