@@ -144,3 +144,10 @@ def test_the_offer_reminder_can_be_worded_too(programme):
         "Dear Asha Patel, answer by 23:59 on Friday 6 June: https://example.org/offer/x/",
     )
     assert programme_wording(EmailKind.SESSION_REMINDER, context) is None
+
+
+def test_every_email_a_programme_may_word_has_its_placeholders_and_a_preview():
+    from applications.enums import WORDED_EMAILS
+    from applications.wording import PLACEHOLDERS, PREVIEWS
+
+    assert (set(PLACEHOLDERS), set(PREVIEWS)) == (set(WORDED_EMAILS), set(WORDED_EMAILS))

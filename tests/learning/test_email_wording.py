@@ -68,9 +68,11 @@ def test_feedback_request_and_its_reminder_use_the_programmes_wording(
         emails_queue_many(session_feedback_requests(session.ends_at + timedelta(hours=1)))
     requests = sent()
     mail.outbox.clear()
-    with time_machine.travel(session.ends_at + timedelta(days=4), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            emails_queue_many(session_feedback_requests(session.ends_at + timedelta(days=4)))
+    with (
+        time_machine.travel(session.ends_at + timedelta(days=4), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        emails_queue_many(session_feedback_requests(session.ends_at + timedelta(days=4)))
 
     assert [(to, subject) for to, subject, _ in requests] == [
         ("ada@example.org", "Session 1: Getting started"),
