@@ -8,6 +8,8 @@ import datetime
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.models import EmailWording
@@ -65,6 +67,17 @@ def test_the_invitation_uses_the_programmes_wording(confirmed):
         "Session 2\nTuesday 26 October 2021, 14:00–16:00 (UK time)\n\n"
     )
     assert body.endswith(f"\n\nOne link: {join_url(confirmed['ada'])}\n")
+
+
+def test_a_round_of_invitations_reads_the_wording_once(autumn, django_capture_on_commit_callbacks):
+    word(autumn["programme"], EmailKind.SESSION_INVITE, "Sessions", "{sessions}")
+    MemberFactory(cohort=autumn["cohort"], name="Cy Twombly", email="cy@example.org")
+
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        services.schedule_confirm(cohort=autumn["cohort"], candidate_time=autumn["tuesday"])
+
+    assert sum("applications_emailwording" in q["sql"] for q in queries) == 1
+    assert sorted(m.to[0] for m in mail.outbox) == ["ada@example.org", "bo@example.org", "cy@example.org"]
 
 
 def test_the_reminder_uses_the_wording_for_each_person_and_another_programme_keeps_the_default(
