@@ -11,13 +11,13 @@ from django.core import mail
 from django.urls import reverse
 
 from applications.links import application_private_url
-from applications.models import EmailWording
 from applications.reminders import apply_reminders, drop_in_reminders
 from applications.services import application_update, interest_register
 from applications.services.recruitment import APPLICANT_FIELDS
 from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.services import emails_queue_many
-from tests.factories import ExpressionOfInterestFactory, ProgrammeFactory, StaffFactory
+from tests.factories import ExpressionOfInterestFactory, ProgrammeFactory
+from tests.wording import as_manager, word, wording_preview, wording_refused
 
 from .conftest import DEADLINE, DROP_IN_STARTS, apply_data, london
 
@@ -29,10 +29,6 @@ def other(db):
     return ProgrammeFactory(
         title="Another call", applications_open_at=london(2021, 6, 1), applications_close_at=DEADLINE
     )
-
-
-def word(programme, kind, subject, body):
-    return EmailWording.objects.create(programme=programme, kind=kind, subject=subject, body=body)
 
 
 def apply_link(programme):
@@ -172,59 +168,39 @@ def test_the_same_batch_with_wordings_costs_the_same_queries(
         assert emails_queue_many(due) == 6
 
 
-@pytest.fixture
-def staff_client(client, db):
-    client.force_login(StaffFactory(is_superuser=True))
-    return client
-
-
-def test_a_placeholder_the_reminder_does_not_know_is_refused_with_the_reason(staff_client, programme):
-    response = staff_client.post(
-        reverse("admin:applications_emailwording_add"),
-        {
-            "programme": programme.pk,
-            "kind": EmailKind.APPLY_REMINDER,
-            "subject": "Apply",
-            "body": "Your session: {session}",
-        },
+def test_a_placeholder_the_reminder_does_not_know_is_refused_with_the_reason(client, programme):
+    errors = wording_refused(
+        client, programme, EmailKind.APPLY_REMINDER, subject="Apply", body="Your session: {session}"
     )
 
-    assert response.context["adminform"].form.errors == {
+    assert errors == {
         "body": [
             "{session} is not a placeholder this email can use. It can use: {name}, {programme}, {contact_name}, "
             "{contact_email}, {deadline}, {apply_link}.",
             "This email must give the link to the application form: put {apply_link} in the text.",
         ]
     }
-    assert "Your session: {session}</textarea>" in response.content.decode()
-    assert EmailWording.objects.count() == 0
 
 
-def test_the_preview_shows_a_real_person_who_registered_interest(staff_client, programme, drop_in):
+def test_the_preview_shows_a_real_person_who_registered_interest(client, programme, drop_in):
     ExpressionOfInterestFactory(programme=programme, name="Asha Patel", created_at=london(2021, 7, 1))
     wording = word(
         programme, EmailKind.DROP_IN_REMINDER, "Soon: {programme}", "Dear {name}, see you:\n{drop_in}"
     )
 
-    page = staff_client.get(
-        reverse("admin:applications_emailwording_change", args=[wording.pk])
-    ).content.decode()
-
-    assert (
+    assert wording_preview(client, wording) == (
         "<p>As Asha Patel would receive it:</p><p><strong>Soon: Relationships and connections</strong></p>"
         "<pre>Dear Asha Patel, see you:\nWednesday 14 July 2021, 15:00–16:00 (UK time), with Zoë Cumberland\n"
         "Join the drop-in: https://meet.example.org/drop-in</pre>"
-    ) in page
+    )
 
 
-def test_the_preview_says_when_no_one_has_applied_yet(staff_client, programme):
+def test_the_preview_says_when_no_one_has_applied_yet(client, programme):
     wording = word(programme, EmailKind.APPLICATION_RECEIVED, "Received", "{private_link}")
 
-    page = staff_client.get(
-        reverse("admin:applications_emailwording_change", args=[wording.pk])
-    ).content.decode()
+    page = as_manager(client).get(reverse("admin:applications_emailwording_change", args=[wording.pk]))
 
     assert (
-        "No one in this programme is sent this email yet: the preview shows a real person&#x27;s email."
-        in page
-    )
+        '<div class="readonly">No one in this programme is sent this email yet: the preview shows a real '
+        "person&#x27;s email.</div>"
+    ) in page.content.decode()

@@ -10,23 +10,18 @@ from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
-from applications.models import EmailWording
 from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.services import emails_queue_many
 from sessions_app import services
 from sessions_app.join_links import join_url
 from sessions_app.models import Session
 from sessions_app.reminders import session_reminders
-from tests.factories import CohortFactory, MemberFactory, ProgrammeFactory, SessionFactory, StaffFactory
+from tests.factories import CohortFactory, MemberFactory, ProgrammeFactory, SessionFactory
+from tests.wording import word, wording_preview, wording_refused
 
 UTC = datetime.UTC
 SCHEDULE = settings.SITE_URL + "/schedule/"
-
-
-def word(programme, kind, subject, body):
-    return EmailWording.objects.create(programme=programme, kind=kind, subject=subject, body=body)
 
 
 def sent_to(address):
@@ -156,26 +151,16 @@ def test_a_batch_of_reminders_costs_the_same_queries_with_wordings(
         assert emails_queue_many(due) == 3
 
 
-@pytest.fixture
-def staff_client(client, db):
-    client.force_login(StaffFactory(is_superuser=True))
-    return client
-
-
-def test_a_reminder_without_its_session_or_with_a_placeholder_it_does_not_know_is_refused(
-    staff_client, autumn
-):
-    response = staff_client.post(
-        reverse("admin:applications_emailwording_add"),
-        {
-            "programme": autumn["programme"].pk,
-            "kind": EmailKind.SESSION_INVITE,
-            "subject": "{deadline}",
-            "body": "Dear {name}, see you.",
-        },
+def test_a_reminder_without_its_session_or_with_a_placeholder_it_does_not_know_is_refused(client, autumn):
+    errors = wording_refused(
+        client,
+        autumn["programme"],
+        EmailKind.SESSION_INVITE,
+        subject="{deadline}",
+        body="Dear {name}, see you.",
     )
 
-    assert response.context["adminform"].form.errors == {
+    assert errors == {
         "subject": [
             "{deadline} is not a placeholder this email can use. It can use: {name}, {programme}, "
             "{contact_name}, {contact_email}, {group}, {sessions}, {join_link}, {schedule_link}."
@@ -185,20 +170,15 @@ def test_a_reminder_without_its_session_or_with_a_placeholder_it_does_not_know_i
             "the text."
         ],
     }
-    assert EmailWording.objects.count() == 0
 
 
-def test_the_preview_shows_a_real_member_and_their_next_session(staff_client, confirmed):
+def test_the_preview_shows_a_real_member_and_their_next_session(client, confirmed):
     wording = word(
         confirmed["programme"], EmailKind.SESSION_REMINDER, "Soon: {programme}", "Dear {name},\n{session}"
     )
 
-    page = staff_client.get(
-        reverse("admin:applications_emailwording_change", args=[wording.pk])
-    ).content.decode()
-
-    assert (
+    assert wording_preview(client, wording) == (
         "<p>As Ada Lovelace would receive it:</p><p><strong>Soon: Relationships at the heart of our work"
         "</strong></p><pre>Dear Ada Lovelace,\nSession 1 (orientation)\n"
         "Tuesday 19 October 2021, 14:00–16:00 (UK time)</pre>"
-    ) in page
+    )
