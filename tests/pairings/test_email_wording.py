@@ -12,6 +12,7 @@ from cohort_site.mail.services import emails_queue_many
 from pairings.models import PairMember, Round
 from pairings.reminders import coffee_introductions, coffee_nudges
 from pairings.services import pairs_plan, round_publish
+from tests.factories import CohortFactory, MemberFactory, SessionFactory
 from tests.wording import word, wording_preview, wording_refused
 
 from .test_reminders import groups_of
@@ -55,6 +56,29 @@ def test_the_introduction_uses_the_programmes_wording_for_each_member(
                 f"{PAIRS}\n",
             )
     assert {m.to[0]: (m.subject, m.body) for m in mail.outbox} == expected
+
+
+def test_another_programmes_pairs_keep_the_default_introduction(
+    first_round, django_capture_on_commit_callbacks
+):
+    word(first_round.cohort.programme, EmailKind.COFFEE_INTRODUCTION, "Coffee, {name}", "{partners}")
+    cohort = CohortFactory()
+    for number in (1, 2):
+        SessionFactory(cohort=cohort, number=number)
+    MemberFactory(cohort=cohort, name="Gil", email="gil@example.org")
+    MemberFactory(cohort=cohort, name="Hal", email="hal@example.org")
+    pairs_plan(cohort=cohort)
+    theirs = round_publish(round_=Round.objects.get(cohort=cohort, number=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        emails_queue_many(coffee_introductions(theirs.opens_at))
+
+    assert sorted(
+        (m.to[0], m.subject) for m in mail.outbox if m.to[0] in ("gil@example.org", "hal@example.org")
+    ) == [
+        ("gil@example.org", "Your coffee pair: meet Hal"),
+        ("hal@example.org", "Your coffee pair: meet Gil"),
+    ]
 
 
 def test_the_nudge_uses_the_programmes_wording_and_keeps_the_unsubscribe_line(
