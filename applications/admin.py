@@ -1,3 +1,4 @@
+import copy
 import csv
 import io
 
@@ -17,6 +18,7 @@ from cohort_site.core.admin import (
 )
 from cohort_site.core.csv import csv_response
 from cohort_site.core.dates import COLUMN_DAY_TIME, ISO_MINUTE, local_text
+from cohort_site.core.words import counted
 
 from .enums import PLACE_HOLDING_STATUSES
 from .models import (
@@ -31,9 +33,20 @@ from .models import (
     MemberOrganisation,
     Programme,
     ProgrammeSection,
+    Question,
 )
-from .selectors import interests_with_applied
-from .services import cohort_size_refusal, member_organisations_import
+from .questions.kinds import answer_display
+from .selectors import answers_of, applications_choosing, choice_questions, interests_with_applied
+from .services import (
+    HIDE_INSTEAD,
+    cohort_size_refusal,
+    member_organisations_import,
+    question_change_refusal,
+    question_delete,
+    question_delete_refusal,
+    question_save,
+    questions_copy,
+)
 from .wording import PLACEHOLDERS, placeholders_text, wording_errors, wording_preview
 
 
@@ -58,6 +71,72 @@ class CandidateTimeInline(LabelledTabularInline):
     extra = 0
 
 
+class QuestionForm(forms.ModelForm):
+    """A question people have answered cannot be deleted, nor changed so its answers no longer fit it: the row
+    says why (hide it instead)."""
+
+    class Meta:
+        model = Question
+        fields = "__all__"  # noqa: DJ007 (the inline's own field list applies)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("DELETE") and question_delete_refusal(self.instance):
+            # Not deleted, so the formset checks this row and shows why.
+            cleaned["DELETE"] = False
+            self.add_error(None, HIDE_INSTEAD)
+        elif not cleaned.get("DELETE"):
+            # The row as it would be saved (the form fills its instance in only after this).
+            edited = copy.copy(self.instance)
+            edited.kind = cleaned.get("kind", edited.kind)
+            edited.choices = cleaned.get("choices", edited.choices)
+            if refusal := question_change_refusal(edited):
+                self.add_error(None, refusal)
+        return cleaned
+
+
+class QuestionInline(admin.StackedInline):
+    """The programme's own questions on its application form, beside the built-in ones."""
+
+    model = Question
+    form = QuestionForm
+    extra = 0
+    fields = [
+        ("label", "kind"),
+        "hint",
+        ("required", "hidden"),
+        ("section", "order"),
+        "choices",
+        "max_length",
+        "earlier_wording",
+    ]
+    readonly_fields = ["earlier_wording"]
+    verbose_name = "application question of this programme"
+    verbose_name_plural = (
+        "application questions of this programme (asked after the built-in questions of each section)"
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("label_changes__changed_by")
+
+    @admin.display(description="earlier wording")
+    def earlier_wording(self, question):
+        changes = list(question.label_changes.all()) if question.pk else []
+        if not changes:
+            return "–"
+        return "; ".join(
+            f"“{change.old_label}” until {local_text(change.changed_at, None, ISO_MINUTE)}"
+            f" (changed by {change.changed_by or 'someone since removed'})"
+            for change in changes
+        )
+
+
+class CopyQuestionsForm(forms.Form):
+    source = forms.ModelChoiceField(
+        label="Copy the questions of", queryset=Programme.objects.order_by("-applications_open_at")
+    )
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(LabelledModelAdmin):
     list_display = [
@@ -73,7 +152,39 @@ class ProgrammeAdmin(LabelledModelAdmin):
         "page_link",
     ]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [ProgrammeSectionInline, DropInInline, CandidateTimeInline]
+    inlines = [ProgrammeSectionInline, DropInInline, CandidateTimeInline, QuestionInline]
+    actions = ["copy_questions"]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Question:
+            return super().save_formset(request, form, formset, change)
+        # Through the services: a wording change once answered is recorded; an answered question is not deleted.
+        for question in formset.save(commit=False):
+            question_save(question=question, by=request.user)
+        for question in formset.deleted_objects:
+            question_delete(question=question)
+        return None
+
+    @admin.action(description="Copy questions from another programme…")
+    def copy_questions(self, request, queryset):
+        form = CopyQuestionsForm(request.POST if "source" in request.POST else None)
+        if form.is_valid():
+            source = form.cleaned_data["source"]
+            for target in queryset.exclude(pk=source.pk):
+                copied = questions_copy(source=source, target=target)
+                messages.success(
+                    request, f"{counted(copied, 'question')} copied from “{source}” to “{target}”."
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Copy questions from another programme",
+            "form": form,
+            "targets": queryset,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return render(request, "admin/applications/programme/copy_questions.html", context)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -186,6 +297,24 @@ class AvailabilityInline(LabelledTabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("candidate_time__programme")
+
+
+def question_filter(question: Question, *, with_programme: bool) -> type[admin.SimpleListFilter]:
+    """A list filter by the answer to one choice question."""
+
+    class QuestionFilter(admin.SimpleListFilter):
+        title = f"{question.label} ({question.programme.title})" if with_programme else question.label
+        parameter_name = f"question_{question.pk}"
+
+        def lookups(self, request, model_admin):
+            return [(choice, choice) for choice in question.choice_list]
+
+        def queryset(self, request, queryset):
+            if self.value() is None:
+                return queryset
+            return applications_choosing(queryset, question, self.value())
+
+    return QuestionFilter
 
 
 class StatusChangeInline(LabelledTabularInline):
@@ -328,6 +457,7 @@ class ApplicationAdmin(QuickCheckboxMixin, LabelledModelAdmin):
         "waitlist_position",
         "offer_expires_at",
         "next_group_interest_at",
+        "own_question_answers",
     ]
     fieldsets = [
         ("Assessment", {"fields": ["manager_notes", "score", "composer_mark"]}),
@@ -346,6 +476,7 @@ class ApplicationAdmin(QuickCheckboxMixin, LabelledModelAdmin):
                 ]
             },
         ),
+        ("Answers to the programme's own questions", {"fields": ["own_question_answers"]}),
         (
             "Support and commitments",
             {
@@ -361,6 +492,26 @@ class ApplicationAdmin(QuickCheckboxMixin, LabelledModelAdmin):
         ("Record", {"fields": ["consented_at", "submitted_at", "updated_at"]}),
     ]
     inlines = [AvailabilityInline, StatusChangeInline]
+
+    def get_list_filter(self, request):
+        # Each choice question of the programmes' own is a filter too (its programme named when there are several).
+        questions = choice_questions()
+        several = len({question.programme_id for question in questions}) > 1
+        return [*self.list_filter, *(question_filter(q, with_programme=several) for q in questions)]
+
+    @admin.display(description="answers")
+    def own_question_answers(self, application):
+        answers = list(answers_of(application))
+        if not answers:
+            return "None: this programme asks no questions of its own, or they were left unanswered."
+        return format_html(
+            "<dl>{}</dl>",
+            format_html_join(
+                "",
+                "<dt>{}</dt><dd>{}</dd>",
+                ((a.question.label, answer_display(a.question, a.text)) for a in answers),
+            ),
+        )
 
     # Plain text from what the row already holds, rather than a field's general-purpose formatting per cell.
     @admin.display(description="group", ordering="cohort__number")
@@ -394,17 +545,28 @@ class ApplicationAdmin(QuickCheckboxMixin, LabelledModelAdmin):
             "candidate_time__weekday", "candidate_time__start_time"
         )
         queryset = queryset.select_related("programme", "cohort").prefetch_related(
-            Prefetch("availability", queryset=answers)
+            Prefetch("availability", queryset=answers), "question_answers"
         )
+        # One column per question of the programmes exported (hidden ones too: their answers are kept).
+        questions = list(
+            Question.objects.filter(programme__in=queryset.values("programme"))
+            .select_related("programme")
+            .order_by("programme__title", "order", "pk")
+        )
+        several = len({question.programme_id for question in questions}) > 1
+        headings = [heading for heading, _value in APPLICATION_CSV_COLUMNS] + [
+            f"{q.programme.title}: {q.label}" if several else q.label for q in questions
+        ]
 
         def rows():
             for application in queryset.order_by("submitted_at", "pk"):
                 availability = list(application.availability.all())
-                yield [value(application, availability) for _heading, value in APPLICATION_CSV_COLUMNS]
+                given = {answer.question_id: answer.text for answer in application.question_answers.all()}
+                yield [value(application, availability) for _heading, value in APPLICATION_CSV_COLUMNS] + [
+                    given.get(q.pk, "").replace("\n", "; ") for q in questions
+                ]
 
-        return csv_response(
-            "applications.csv", [heading for heading, _value in APPLICATION_CSV_COLUMNS], rows()
-        )
+        return csv_response("applications.csv", headings, rows())
 
 
 def _yes_no(value: bool) -> str:

@@ -121,3 +121,29 @@ class HolidayNation(models.TextChoices):
     ENGLAND_AND_WALES = "ENG", "England and Wales"
     SCOTLAND = "SCT", "Scotland"
     NORTHERN_IRELAND = "NIR", "Northern Ireland"
+
+
+class QuestionKind(models.TextChoices):
+    """The kinds of question a manager may add to her programme's application form."""
+
+    SHORT_TEXT = "short_text", "Short text (one line)"
+    LONG_TEXT = "long_text", "Long text (a text box, with a maximum length)"
+    ONE_CHOICE = "one_choice", "One choice"
+    SEVERAL_CHOICES = "several_choices", "Several choices"
+    YES_NO = "yes_no", "Yes or no"
+    DATE = "date", "A date"
+
+
+# Kinds whose answer is one or more of the question's choices (a filter on the applications list).
+CHOICE_KINDS = (QuestionKind.ONE_CHOICE, QuestionKind.SEVERAL_CHOICES)
+
+
+class QuestionSection(models.TextChoices):
+    """Where on the application form a programme's own question appears: in one of the form's sections, after
+    its built-in questions there, or after all the built-in questions (before access and consent)."""
+
+    ABOUT_YOU = "about_you", "About you"
+    WORK = "work", "Your work and learning"
+    WHY = "why", "Why you want to take part"
+    SUPPORT = "support", "Support and commitments"
+    AFTER = "after", "After the built-in questions"

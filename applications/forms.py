@@ -6,8 +6,10 @@ from django import forms
 
 from cohort_site.core.forms import FreeTextMixin
 
-from .enums import AvailabilityAnswer, Region, RoleType
+from .enums import AvailabilityAnswer, QuestionSection, Region, RoleType
 from .models import Application, Programme
+from .questions.kinds import answer_text, field_name, form_field, initial_value
+from .selectors import questions_asked
 from .services import availability_refusal
 
 REQUIRED = "required"
@@ -184,6 +186,7 @@ class ApplicationForm(PublicFormMixin, forms.ModelForm):
             self.fields[name].required = True
         self._add_autocomplete()
         self._add_availability_fields()
+        self._add_questions()
         self.order_fields(self._field_order())
         if editing:
             self._lock_identity()
@@ -216,8 +219,26 @@ class ApplicationForm(PublicFormMixin, forms.ModelForm):
                 error_messages={REQUIRED: f"Choose yes, if need be or no for {time.label}."},
             )
 
+    def _add_questions(self) -> None:
+        """The programme's own questions (not hidden), each with the field its kind asks with; an application
+        being edited shows its answers."""
+        self.questions = questions_asked(self.programme)
+        answers = {}
+        if self.instance.pk and self.questions:
+            answers = dict(self.instance.question_answers.values_list("question_id", "text"))
+        for question in self.questions:
+            field = form_field(question)
+            if question.pk in answers:
+                field.initial = initial_value(question, answers[question.pk])
+            self.fields[field_name(question)] = field
+        self.describe_text_fields()
+
+    def _asked_in(self, section: str) -> list[str]:
+        return [field_name(question) for question in self.questions if question.section == section]
+
     def _field_order(self) -> list[str]:
-        """About the applicant, their work and hopes, when they can meet, the commitments, then consent."""
+        """About the applicant, their work and hopes, when they can meet, the commitments, the programme's own
+        further questions, then consent."""
         return [
             "name",
             "email",
@@ -225,16 +246,21 @@ class ApplicationForm(PublicFormMixin, forms.ModelForm):
             "role",
             "role_type",
             "region",
+            *self._asked_in(QuestionSection.ABOUT_YOU),
             "pandemic_work",
             "learning_gained",
+            *self._asked_in(QuestionSection.WORK),
             "motivation",
             "hopes",
             "challenge",
             "share_challenge_with_partners",
+            *self._asked_in(QuestionSection.WHY),
             *(f"{AVAILABILITY_PREFIX}{time.pk}" for time in self.candidate_times),
             *REQUIRED_TICKS[:1],
             "team_open_to_ideas",
             *REQUIRED_TICKS[1:],
+            *self._asked_in(QuestionSection.SUPPORT),
+            *self._asked_in(QuestionSection.AFTER),
             "accessibility_needs",
             "consent",
         ]
@@ -255,18 +281,51 @@ class ApplicationForm(PublicFormMixin, forms.ModelForm):
             return [self[name] for name in names]
 
         return [
-            ("About you", "", bound("name", "email", "organisation", "role", "role_type", "region")),
+            (
+                "About you",
+                "",
+                bound(
+                    "name",
+                    "email",
+                    "organisation",
+                    "role",
+                    "role_type",
+                    "region",
+                    *self._asked_in(QuestionSection.ABOUT_YOU),
+                ),
+            ),
             (
                 "Your work and learning",
                 "",
-                bound("pandemic_work", "learning_gained"),
+                bound("pandemic_work", "learning_gained", *self._asked_in(QuestionSection.WORK)),
             ),
             (
                 "Why you want to take part",
                 "",
-                bound("motivation", "hopes", "challenge", "share_challenge_with_partners"),
+                bound(
+                    "motivation",
+                    "hopes",
+                    "challenge",
+                    "share_challenge_with_partners",
+                    *self._asked_in(QuestionSection.WHY),
+                ),
             ),
         ]
+
+    def support_questions(self) -> list:
+        """The programme's own questions shown after the built-in support and commitments."""
+        return [self[name] for name in self._asked_in(QuestionSection.SUPPORT)]
+
+    def further_questions(self) -> list:
+        """The programme's own questions shown after all the built-in ones (before access and consent)."""
+        return [self[name] for name in self._asked_in(QuestionSection.AFTER)]
+
+    def question_answers(self) -> dict[int, str]:
+        """The answers to the programme's own questions, as stored (question id -> text, "" if none)."""
+        return {
+            question.pk: answer_text(question, self.cleaned_data.get(field_name(question)))
+            for question in self.questions
+        }
 
     def availability(self) -> dict[int, str]:
         return {

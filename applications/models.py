@@ -438,3 +438,7 @@ class EmailWording(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme}: {self.kind}"
+
+
+# A programme's own questions live in their own module (applications/questions/), registered with this app here.
+from .questions.models import Question, QuestionAnswer, QuestionLabelChange  # noqa: E402, F401

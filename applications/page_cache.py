@@ -135,9 +135,9 @@ def connect_invalidation() -> None:
     """Any saved or deleted row the public pages show replaces the version (the admin's edits included)."""
     from django.db.models.signals import post_delete, post_save
 
-    from .models import CandidateTime, DropIn, MemberOrganisation, ProgrammeSection
+    from .models import CandidateTime, DropIn, MemberOrganisation, ProgrammeSection, Question
 
-    for model in (Programme, ProgrammeSection, DropIn, CandidateTime, MemberOrganisation):
+    for model in (Programme, ProgrammeSection, DropIn, CandidateTime, MemberOrganisation, Question):
         post_save.connect(_changed, sender=model, dispatch_uid=f"public-pages-{model.__name__}-saved")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"public-pages-{model.__name__}-deleted")
 

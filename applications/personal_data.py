@@ -6,7 +6,7 @@ from cohort_site.core.data_subjects import (
     rows,
 )
 
-from .models import Application, ApplicationStatusChange, ExpressionOfInterest
+from .models import Application, ApplicationStatusChange, ExpressionOfInterest, QuestionAnswer
 
 APPLICATION_FREE_TEXT = [
     "organisation",
@@ -83,6 +83,12 @@ class ApplicationData:
                 ),
                 ["application_id", "candidate_time__weekday", "candidate_time__start_time", "answer"],
             ),
+            "answers_to_programme_questions": rows(
+                QuestionAnswer.objects.filter(application__in=applications).order_by(
+                    "application_id", "question__order", "question__pk"
+                ),
+                ["application_id", "question__label", "text", "answered_at"],
+            ),
             "application_status_changes": rows(
                 ApplicationStatusChange.objects.filter(application__in=applications).order_by(
                     "changed_at", "pk"
@@ -96,7 +102,9 @@ class ApplicationData:
         }
 
     def erase(self, subject: DataSubject) -> None:
-        # Status, cohort, role type, region and dates stay, so the programme's counts still add up.
+        # Status, cohort, role type, region and dates stay, so the programme's counts still add up; the answers to
+        # the programme's own questions go (their questions stay, with everyone else's answers).
+        QuestionAnswer.objects.filter(application__in=applications_of_subject(subject)).delete()
         for application in applications_of_subject(subject):
             application.name = ERASED_NAME
             application.email = erased_email(application.pk)

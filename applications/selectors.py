@@ -13,12 +13,14 @@ from cohort_site.mail.selectors import email_about_exists, emails_about
 
 from . import composer, slot_finder
 from .enums import (
+    CHOICE_KINDS,
     DECISION_EMAILS,
     PLACE_HOLDING_STATUSES,
     ApplicationStatus,
     AvailabilityAnswer,
     ComposerMark,
     ProgrammePhase,
+    QuestionKind,
     RoleType,
 )
 from .group_times import ConfirmedTime, cohort_confirmed_time
@@ -31,7 +33,10 @@ from .models import (
     ExpressionOfInterest,
     MemberOrganisation,
     Programme,
+    Question,
+    QuestionAnswer,
 )
+from .questions.kinds import answer_display
 
 
 def programmes_published() -> QuerySet[Programme]:
@@ -479,4 +484,42 @@ def application_answers(application: Application) -> list[tuple[str, str]]:
         ("Sharing feedback and learning as we go", yes_no(application.commits_to_sharing)),
         ("Accessibility needs", application.accessibility_needs or "(none given)"),
     ]
+    rows += [
+        (answer.question.label, answer_display(answer.question, answer.text))
+        for answer in answers_of(application)
+    ]
     return rows
+
+
+def choice_questions() -> list[Question]:
+    """Every programme's choice questions (hidden ones too: their answers are kept), for the applications list's
+    filters."""
+    return list(
+        Question.objects.filter(kind__in=CHOICE_KINDS)
+        .select_related("programme")
+        .order_by("programme__title", "order", "pk")
+    )
+
+
+def questions_asked(programme: Programme) -> list[Question]:
+    """The programme's own questions its application form asks now (not hidden), in order."""
+    return list(programme.questions.filter(hidden=False).order_by("order", "pk"))
+
+
+def answers_of(application: Application) -> QuerySet[QuestionAnswer]:
+    """An application's answers to its programme's own questions (hidden ones too), in the questions' order."""
+    return application.question_answers.select_related("question").order_by("question__order", "question__pk")
+
+
+def applications_choosing(queryset: QuerySet[Application], question: Question, choice: str) -> QuerySet:
+    """The applications in `queryset` whose answer to a choice question includes `choice` (several choices are
+    stored one a line)."""
+    lines = Q(text=choice)
+    if question.kind == QuestionKind.SEVERAL_CHOICES:
+        lines |= (
+            Q(text__startswith=f"{choice}\n")
+            | Q(text__endswith=f"\n{choice}")
+            | Q(text__contains=f"\n{choice}\n")
+        )
+    chosen = QuestionAnswer.objects.filter(lines, application=OuterRef("pk"), question=question)
+    return queryset.filter(Exists(chosen))

@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.db import models, transaction
 
-from applications.models import Application
+from applications.models import Application, QuestionAnswer
 from applications.retention import member_answer_fields
 from cohort_site.core.retention import Counts, retention_rule
 from sessions_app.models import Attendance, GroupTopic, Session
@@ -36,6 +36,9 @@ def member_data(now: datetime.datetime, dry_run: bool) -> Counts:
     answered = models.Q()
     for field in answer_fields:
         answered |= ~models.Q(**{field: ""})
+    # Their answers to the programme's own questions go with the written answers (and count with them).
+    own_answers = QuestionAnswer.objects.filter(application__cohort__in=finished)
+    answered |= models.Q(models.Exists(own_answers.filter(application=models.OuterRef("pk"))))
     applications = Application.objects.filter(answered, cohort__in=finished)
     notes = Attendance.objects.filter(session__cohort__in=finished).exclude(note="")
     feedback = SessionFeedback.objects.filter(session__cohort__in=finished).exclude(
@@ -55,6 +58,7 @@ def member_data(now: datetime.datetime, dry_run: bool) -> Counts:
     if not dry_run:
         with transaction.atomic():
             applications.update(**dict.fromkeys(answer_fields, ""))
+            own_answers.delete()
             notes.update(note="")
             feedback.update(what_worked="", what_to_change="")
             answers.update(text="")

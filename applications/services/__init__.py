@@ -6,6 +6,7 @@
 - offer_terms: when an offer lapses and what its email says
 - proposal: the group composer's proposal turned into groups, draft offers and the waitlist's order
 - recruitment: expressions of interest, applications, the applicant's own changes
+- questions: a programme's own application questions (edits, copying, their answers)
 - erasure: withdrawing with erasure, an applicant's erasure, recruitment records past their retention
 """
 
@@ -37,6 +38,17 @@ from .proposal import (
     proposal_offer,
     proposal_stale_refusal,
     waitlist_order,
+)
+from .questions import (
+    HIDE_INSTEAD,
+    KIND_FIXED,
+    question_answers_check,
+    question_answers_store,
+    question_change_refusal,
+    question_delete,
+    question_delete_refusal,
+    question_save,
+    questions_copy,
 )
 from .recruitment import (
     APPLICANT_FIELDS,
@@ -80,7 +92,9 @@ from .status import (
 __all__ = [
     "ALLOWED_TRANSITIONS",
     "APPLICANT_FIELDS",
+    "HIDE_INSTEAD",
     "KEPT_STATUSES",
+    "KIND_FIXED",
     "OFFER_LAPSES_AT",
     "ApplicationsNotOpen",
     "BulkOutcome",
@@ -129,6 +143,13 @@ __all__ = [
     "proposal_first_week",
     "proposal_offer",
     "proposal_stale_refusal",
+    "question_answers_check",
+    "question_answers_store",
+    "question_change_refusal",
+    "question_delete",
+    "question_delete_refusal",
+    "question_save",
+    "questions_copy",
     "recruitment_purge",
     "transition_refusal",
     "waitlist_move",

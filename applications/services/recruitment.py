@@ -31,7 +31,8 @@ from ..models import (
     Programme,
 )
 from ..page_cache import public_pages_invalidate
-from ..selectors import application_answers, drop_ins_upcoming
+from ..selectors import application_answers, drop_ins_upcoming, questions_asked
+from .questions import question_answers_check, question_answers_store
 
 # --- Recruitment: interest, applications, the applicant's own changes -----------------------------
 
@@ -211,19 +212,24 @@ def application_submit(
     answers: dict,
     availability: dict[int, str],
     submission_token: uuid.UUID,
+    question_answers: dict[int, str] | None = None,
     now=None,
 ) -> SubmitResult:
     """Store an application and its availability, and send the applicant a summary and their private link.
 
     Refused outside the application window (checked here, at submission, in the programme's zone). The same
     post twice (double click, retry) finds its own token and stores nothing more; a second application from
-    the same address is not stored, and that address is sent its private link instead.
+    the same address is not stored, and that address is sent its private link instead. `question_answers` are
+    the answers to the programme's own questions (question id -> stored text), checked against them here.
     """
     now = now or timezone.now()
     refusal = applications_closed_refusal(programme, now)
     if refusal:
         raise ApplicationsNotOpen(refusal)
     _check_availability(programme, availability)
+    questions = questions_asked(programme)
+    question_answers = question_answers or {}
+    question_answers_check(questions, question_answers)
     try:
         with transaction.atomic():
             application = Application.objects.create(
@@ -239,6 +245,10 @@ def application_submit(
                 Availability(application=application, candidate_time_id=time_id, answer=answer)
                 for time_id, answer in availability.items()
             )
+            if questions:
+                question_answers_store(
+                    application=application, questions=questions, answers=question_answers, now=now
+                )
             # In the same transaction: an application is never stored without its confirmation.
             _application_email(application, kind=EmailKind.APPLICATION_RECEIVED, key_suffix="")
     except IntegrityError:
@@ -279,15 +289,24 @@ def _application_email(application: Application, *, kind: EmailKind, key_suffix:
 
 
 def application_update(
-    *, application: Application, answers: dict, availability: dict[int, str], now=None
+    *,
+    application: Application,
+    answers: dict,
+    availability: dict[int, str],
+    question_answers: dict[int, str] | None = None,
+    now=None,
 ) -> Application:
-    """The applicant changes their answers through their private link, until the deadline."""
+    """The applicant changes their answers through their private link, until the deadline (the programme's own
+    questions' answers too; those to questions hidden since are kept)."""
     now = now or timezone.now()
     programme = application.programme
     refusal = application_edit_refusal(application, now)
     if refusal:
         raise ApplicationsNotOpen(refusal)
     _check_availability(programme, availability)
+    questions = questions_asked(programme)
+    question_answers = question_answers or {}
+    question_answers_check(questions, question_answers)
     with transaction.atomic():
         for field in APPLICANT_FIELDS:
             setattr(application, field, answers[field])
@@ -295,6 +314,10 @@ def application_update(
         for time_id, answer in availability.items():
             Availability.objects.update_or_create(
                 application=application, candidate_time_id=time_id, defaults={"answer": answer}
+            )
+        if questions:
+            question_answers_store(
+                application=application, questions=questions, answers=question_answers, now=now
             )
         _application_email(
             application,

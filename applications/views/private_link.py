@@ -131,7 +131,10 @@ class ApplicationEditView(PrivateLinkMixin, View):
             return self.render_form(form)
         try:
             application_update(
-                application=self.application, answers=form.answers(), availability=form.availability()
+                application=self.application,
+                answers=form.answers(),
+                availability=form.availability(),
+                question_answers=form.question_answers(),
             )
         except ValidationError as error:
             for message in error.messages:

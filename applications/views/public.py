@@ -279,6 +279,7 @@ class ApplyView(ProgrammeMixin, View):
                 answers=form.answers(),
                 availability=form.availability(),
                 submission_token=form.cleaned_data["submission_token"] or uuid.uuid4(),
+                question_answers=form.question_answers(),
             )
         except ValidationError as error:
             # Past the deadline (or anything the service refuses): say why, keep every answer on screen.

@@ -19,6 +19,7 @@ def answers() -> dict:
         "organisation": "Leeds Befriending",
         "role": "Connector",
         "role_type": "front_line",
+        "region": "",
         "pandemic_work": "Befriending.",
         "motivation": "Peers.",
         "hopes": "Ideas.",

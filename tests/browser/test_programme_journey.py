@@ -145,9 +145,11 @@ def test_the_whole_programme_end_to_end(journey):
             page.get_by_text("Add another Candidate time").click()
             page.locator(f"#id_candidate_times-{index}-weekday").select_option(weekday)
             page.locator(f"#id_candidate_times-{index}-start_time").fill(start)
-        # The admin fills the slug in from the title; the manager shortens it (a change event marks it edited).
-        page.get_by_label("Slug:").fill(SLUG)
-        page.get_by_label("Slug:").dispatch_event("change")
+        # The admin fills the web address in from the title; the manager shortens it (a change event marks it
+        # edited). A new programme starts unpublished: she publishes it at once, as this one opens in a week.
+        page.get_by_label("Web address:").fill(SLUG)
+        page.get_by_label("Web address:").dispatch_event("change")
+        page.get_by_label("Is published").check()
         browser.shot("admin-programme-form")
         page.get_by_role("button", name="Save", exact=True).click()
         page.wait_for_load_state()

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from applications.models import Application, ExpressionOfInterest
+from applications.models import Application, ExpressionOfInterest, QuestionAnswer
 from cohort_site.core.retention import retention_rules
 from cohort_site.mail.models import EmailAttachment, OutgoingEmail
 from cohort_site.mail.services import Attachment
@@ -32,6 +32,7 @@ from tests.factories import (
     ExpressionOfInterestFactory,
     MemberFactory,
     ProgrammeFactory,
+    QuestionFactory,
     SessionFactory,
     StaffFactory,
     application_in,
@@ -132,6 +133,9 @@ def finished_group(db):
     type(last).objects.filter(pk=first.pk).update(ends_at=T - datetime.timedelta(days=7))
     type(last).objects.filter(pk=last.pk).update(starts_at=T - datetime.timedelta(hours=2), ends_at=T)
     member = MemberFactory(cohort=cohort, challenge="Reaching farmers", accessibility_needs="Captions")
+    QuestionAnswer.objects.create(
+        application=member, question=QuestionFactory(programme=cohort.programme), text="Near Truro"
+    )
     AttendanceFactory(session=first, member=member, status=AttendanceStatus.APOLOGIES, note="At a funeral")
     session_feedback_save(
         session=first, member=member, rating=4, what_worked="The pairs", what_to_change="Longer"
@@ -181,6 +185,7 @@ def test_member_data_rule(finished_group):
         (4, "", "")
     ]
     assert sorted(SurveyAnswer.objects.values_list("text", "rating"), key=str) == [("", 5), ("", None)]
+    assert QuestionAnswer.objects.count() == 0  # their answers to the programme's own questions too
     running.refresh_from_db()
     assert running.hopes == "Still hoping"
 

@@ -12,6 +12,7 @@ from .applications import (
     MemberOrganisationFactory,
     ProgrammeFactory,
     ProgrammeSectionFactory,
+    QuestionFactory,
 )
 from .learning import EntryFactory, ReadingItemFactory, SessionFeedbackFactory, TopicFactory
 from .network import NetworkEventFactory
@@ -35,6 +36,7 @@ __all__ = [
     "NetworkEventFactory",
     "ProgrammeFactory",
     "ProgrammeSectionFactory",
+    "QuestionFactory",
     "ReadingItemFactory",
     "RoundFactory",
     "SessionFactory",

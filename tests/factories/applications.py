@@ -15,6 +15,7 @@ from applications.models import (
     MemberOrganisation,
     Programme,
     ProgrammeSection,
+    Question,
 )
 
 
@@ -148,3 +149,14 @@ class ProgrammeSectionFactory(factory.django.DjangoModelFactory):
     key = "gains"
     heading = "What will you gain?"
     body = "- Connections with other practitioners."
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """One of a programme's own application questions: short text unless told, asked after the built-in ones."""
+
+    class Meta:
+        model = Question
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    label = factory.Sequence(lambda n: f"Question {n}")
+    order = factory.Sequence(lambda n: n)

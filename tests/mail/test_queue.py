@@ -1,8 +1,12 @@
+import datetime
+
+import time_machine
 from django.core import mail
 
 from cohort_site.mail.enums import EmailKind, EmailStatus
 from cohort_site.mail.models import OutgoingEmail
 from cohort_site.mail.services import email_queue
+from cohort_site.mail.services.queue import email_html
 
 
 def queue_plain(key: str = "notice:1", name: str = "Sam", **overrides) -> OutgoingEmail:
@@ -46,3 +50,15 @@ def test_draft_is_not_sent(db, django_capture_on_commit_callbacks):
 
     assert mail.outbox == []
     assert email.status == EmailStatus.DRAFT
+
+
+def test_the_html_adds_no_second_unsubscribe_link_when_laid_out_seconds_after_queuing(db):
+    # The link is signed with the time, so the text's (made when queued) and one made later differ; the layout
+    # must still see that the text has one.
+    queued_at = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(queued_at, tick=False):
+        email = queue_plain(kind=EmailKind.LEARNING_SURVEY_REMINDER)
+    with time_machine.travel(queued_at + datetime.timedelta(seconds=5), tick=False):
+        html = email_html(email)
+
+    assert (email.body_text.count("/email/unsubscribe/"), html.count("/email/unsubscribe/")) == (1, 1)

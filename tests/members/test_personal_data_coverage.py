@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from applications.models import Application, ApplicationStatusChange, ExpressionOfInterest
+from applications.models import Application, ApplicationStatusChange, ExpressionOfInterest, QuestionAnswer
 from cohort_site.core.data_subjects import (
     DataSubject,
     personal_data_erase,
@@ -69,6 +69,7 @@ from tests.factories import (
     ExpressionOfInterestFactory,
     MemberFactory,
     NetworkEventFactory,
+    QuestionFactory,
     ReadingItemFactory,
     RoundFactory,
     StaffFactory,
@@ -87,6 +88,7 @@ COVERED = {
     "applications.ApplicationStatusChange": "applications",
     "applications.Availability": "applications",
     "applications.ExpressionOfInterest": "applications",
+    "applications.QuestionAnswer": "applications",
     "axes.AccessAttempt": "account",
     "axes.AccessAttemptExpiration": "account",  # deleted with its attempt
     "axes.AccessFailureLog": "account",
@@ -126,6 +128,7 @@ NOT_PERSONAL = {
     "applications.DropIn": "the staff host named on the public programme page, in their role",
     "applications.MemberOrganisation": "names of member organisations, not of people",
     "applications.Programme": "the programme's published contact (staff, in their role), part of the call",
+    "applications.QuestionLabelChange": "which staff account reworded a question; the wording, not about anyone",
     "auth.Group": "names of permission groups",
     "auth.Permission": "names of permissions",
     "core.Heartbeat": "a worker heartbeat's name",
@@ -217,6 +220,9 @@ def world(client, db, django_capture_on_commit_callbacks):
     )
     partner = MemberFactory(cohort=cohort, name="Pip Partner", email="pip@example.org", hopes="Pip's hopes")
     user = person.user
+    question = QuestionFactory(programme=programme, label="What is your favourite walk?")
+    QuestionAnswer.objects.create(application=person, question=question, text="Morwenna's cliff path")
+    QuestionAnswer.objects.create(application=partner, question=question, text="Pip's park")
     ExpressionOfInterestFactory(programme=programme, name=NAME, email="Morwenna@Example.org")
     ApplicationStatusChange.objects.create(
         application=person,
@@ -381,6 +387,7 @@ def test_export_has_every_section_with_the_exact_rows(world):
         "account": ["account", "email_addresses", "failed_sign_ins", "sign_in_lockouts", "sign_ins"],
         "admin_history": ["admin_changes_about_you", "your_admin_actions"],
         "applications": [
+            "answers_to_programme_questions",
             "application_status_changes",
             "applications",
             "availability",
@@ -459,6 +466,10 @@ def test_export_has_every_section_with_the_exact_rows(world):
     assert [(row["application_id"], row["answer"]) for row in applications["availability"]] == [
         (person.pk, "yes")
     ]
+    assert [
+        (row["application_id"], row["question__label"], row["text"])
+        for row in applications["answers_to_programme_questions"]
+    ] == [(person.pk, "What is your favourite walk?", "Morwenna's cliff path")]
     assert [(row["to_status"], row["note"]) for row in applications["application_status_changes"]] == [
         ("confirmed", "Morwenna confirmed on the phone")
     ]

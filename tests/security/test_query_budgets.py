@@ -33,9 +33,9 @@ BUDGETS: dict[str, int] = {
     "account_reset_password_from_key": 3,
     "account_reset_password_from_key_done": 2,
     "account_signup": 0,
-    "applications:apply": 5,
+    "applications:apply": 6,  # 5, and the programme's own questions (issue 20)
     "applications:apply_thanks": 3,
-    "applications:edit": 6,
+    "applications:edit": 7,  # 6, and the programme's own questions (their answers: one more when it has some)
     "applications:interest": 5,
     "applications:interest_thanks": 3,
     "applications:my_place": 3,
@@ -44,7 +44,7 @@ BUDGETS: dict[str, int] = {
     "applications:privacy": 3,
     "applications:programme_preview": 5,  # session, user, programme, drop-ins, sections (never cached)
     "applications:programmes": 3,  # session, user, the programmes in one query
-    "applications:private": 4,
+    "applications:private": 5,  # 4, and the answers to the programme's own questions (issue 20)
     "applications:programme": 4,  # warmed: its sections come from the cached fragment (page_cache.py)
     "applications:selection_cohort": 10,
     "applications:selection_decide": 9,
@@ -54,8 +54,9 @@ BUDGETS: dict[str, int] = {
     "applications:selection_propose_offers": 4,
     "applications:withdraw": 3,
     # 31, alumni coffee and offers to contribute, the network, topics proposed, votes, merges suggested and a
-    # challenge kept private (issue 23), whom they would ask for advice (issue 22)
-    "applications:data_export": 42,
+    # challenge kept private (issue 23), whom they would ask for advice (issue 22), answers to the programme's
+    # own questions (issue 20)
+    "applications:data_export": 43,
     "applications:erase": 4,
     "core:healthz": 2,
     "core:readyz": 3,

@@ -22,6 +22,13 @@ def unsubscribe_url(*, email: str, kind: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+def has_unsubscribe_link(text: str) -> bool:
+    """Whether `text` already carries an unsubscribe link. Compared up to the token, which is signed with the time
+    and so differs between the text (made when queued) and a link made when sent or shown."""
+    before_token = reverse("mail:unsubscribe", kwargs={"token": "TOKEN"}).rsplit("TOKEN", 1)[0]
+    return f"{settings.SITE_URL}{before_token}" in text
+
+
 def is_opted_out(*, email: str, kind: str) -> bool:
     return EmailOptOut.objects.filter(email__iexact=email, kind=kind).exists()
 

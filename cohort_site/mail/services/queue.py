@@ -24,7 +24,7 @@ from ..models import EmailAttachment, OutgoingEmail
 from ..selectors import email_keys_existing
 from ..wording import worded, wording_batch
 from .editing import EditRefused, carry_changes
-from .opt_outs import is_opted_out, opted_out_addresses, unsubscribe_url
+from .opt_outs import has_unsubscribe_link, is_opted_out, opted_out_addresses, unsubscribe_url
 from .status import emails_set_status, initial_status
 
 logger = logging.getLogger(__name__)
@@ -68,12 +68,14 @@ def email_html(email: OutgoingEmail, *, subject: str | None = None, text: str | 
     stored ones (the copy sent carries its secrets; the outbox shows their placeholders)."""
     if email.body_html:
         return email.body_html
+    body_text = email.body_text if text is None else text
+    footer_link = email.optional and not has_unsubscribe_link(body_text)
     return render_to_string(
         "emails/base.html",
         {
             "subject": email.subject if subject is None else subject,
-            "body_text": email.body_text if text is None else text,
-            "unsubscribe_url": unsubscribe_url(email=email.to, kind=email.kind) if email.optional else "",
+            "body_text": body_text,
+            "unsubscribe_url": unsubscribe_url(email=email.to, kind=email.kind) if footer_link else "",
         },
     )
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0013_email_wording'),
+        ('applications', '0014_programme_own_questions'),
     ]
 
     operations = [

@@ -1,0 +1,117 @@
+"""A programme's own application questions (beside the form's built-in ones), their answers, and the record of
+a question's wording changing once people had answered it. Imported by `applications.models`."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from cohort_site.core.fields import BoundedTextField
+
+from ..enums import CHOICE_KINDS, QuestionKind, QuestionSection
+
+# The longest answer a long-text question may allow, and what it allows unless the manager says otherwise.
+LONG_TEXT_LIMIT = 5000
+LONG_TEXT_DEFAULT = 3000
+SHORT_TEXT_LIMIT = 200
+
+
+class Question(models.Model):
+    """One of the programme's own questions, asked on its application form in its section, in order."""
+
+    programme = models.ForeignKey(
+        "applications.Programme", on_delete=models.CASCADE, related_name="questions"
+    )
+    kind = models.CharField(max_length=20, choices=QuestionKind.choices, default=QuestionKind.SHORT_TEXT)
+    label = models.CharField("question", max_length=300)
+    hint = BoundedTextField(max_length=1000, blank=True, help_text="Shown under the question. Optional.")
+    required = models.BooleanField("needs an answer", default=False)
+    max_length = models.PositiveSmallIntegerField(
+        "longest answer (characters)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(LONG_TEXT_LIMIT)],
+        help_text=f"For long text only: up to {LONG_TEXT_LIMIT:,}. Left empty: {LONG_TEXT_DEFAULT:,}.",
+    )
+    choices = BoundedTextField(
+        max_length=3000, blank=True, help_text="For one choice or several choices: one choice a line."
+    )
+    section = models.CharField(max_length=12, choices=QuestionSection.choices, default=QuestionSection.AFTER)
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower numbers come first in their section."
+    )
+    hidden = models.BooleanField(
+        default=False, help_text="No longer asked. The answers already given are kept and still shown."
+    )
+
+    class Meta:
+        ordering = ["programme", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def clean(self) -> None:
+        if self.kind in CHOICE_KINDS and len(set(self.choice_list)) < 2:
+            raise ValidationError({"choices": "Give at least two different choices, one a line."})
+        if self.max_length and self.kind != QuestionKind.LONG_TEXT:
+            raise ValidationError(
+                {"max_length": "Only a long-text question has a longest answer: leave it empty."}
+            )
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+    @property
+    def text_limit(self) -> int:
+        """How many characters an answer may have (text kinds)."""
+        if self.kind == QuestionKind.LONG_TEXT:
+            return self.max_length or LONG_TEXT_DEFAULT
+        return SHORT_TEXT_LIMIT
+
+    @property
+    def is_choice(self) -> bool:
+        return self.kind in CHOICE_KINDS
+
+
+class QuestionAnswer(models.Model):
+    """An applicant's answer to one of the programme's own questions: text, a choice, several choices (one a
+    line), "yes" or "no", or a date (YYYY-MM-DD), as `applications.questions.kinds` stores it."""
+
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, related_name="question_answers"
+    )
+    # An answered question is hidden, never deleted: its answers stay readable.
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    text = BoundedTextField(max_length=LONG_TEXT_LIMIT)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "answer to the programme's own question"
+        verbose_name_plural = "answers to the programme's own questions"
+        ordering = ["question__order", "question__pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "question"], name="question_answer_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.label}: {self.text}"
+
+
+class QuestionLabelChange(models.Model):
+    """A question's wording changed after people had answered it: who changed it, when, and what it said."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="label_changes")
+    old_label = models.CharField("earlier wording", max_length=300)
+    new_label = models.CharField("new wording", max_length=300)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "change of a question's wording"
+        verbose_name_plural = "changes of questions' wording"
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.old_label} → {self.new_label}"
