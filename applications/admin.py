@@ -47,7 +47,7 @@ from .services import (
     question_save,
     questions_copy,
 )
-from .wording import PLACEHOLDERS, placeholders_text, preview_context, wording_errors, wording_fill
+from .wording import PLACEHOLDERS, placeholders_text, wording_errors, wording_preview
 
 
 def _decide(action: str, queryset) -> HttpResponseRedirect:
@@ -749,7 +749,7 @@ class EmailWordingForm(forms.ModelForm):
 
 @admin.register(EmailWording)
 class EmailWordingAdmin(LabelledModelAdmin):
-    """The programme's own wording of a decision email, with the placeholders it may use and a preview."""
+    """The programme's own wording of an email, with the placeholders it may use and a preview."""
 
     form = EmailWordingForm
     list_display = ["programme", "kind", "subject", "updated_at"]
@@ -771,16 +771,11 @@ class EmailWordingAdmin(LabelledModelAdmin):
     @admin.display(description="preview")
     def preview(self, wording):
         if not wording.pk:
-            return "Save to see this email as one of the programme's applicants would receive it."
-        application = (
-            wording.programme.applications.select_related("cohort").order_by("-submitted_at").first()
-        )
-        if application is None:
-            return "No one has applied to this programme yet: the preview shows a real applicant's email."
-        context = preview_context(application)
+            return "Save to see this email as one of the programme's people would receive it."
+        found = wording_preview(wording)
+        if found is None:
+            return "No one in this programme is sent this email yet: the preview shows a real person's email."
+        name, subject, text = found
         return format_html(
-            "<p>As {} would receive it:</p><p><strong>{}</strong></p><pre>{}</pre>",
-            application.name,
-            wording_fill(wording.kind, wording.subject, context),
-            wording_fill(wording.kind, wording.body, context),
+            "<p>As {} would receive it:</p><p><strong>{}</strong></p><pre>{}</pre>", name, subject, text
         )

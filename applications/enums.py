@@ -27,8 +27,28 @@ DECISION_EMAILS: dict[str, EmailKind] = {
 }
 
 
-# The emails a programme may word itself (applications/wording.py): the decisions, and the offer's reminder.
-WORDED_EMAILS: list[EmailKind] = [*DECISION_EMAILS.values(), EmailKind.OFFER_REMINDER]
+# The emails a programme may word itself (applications/wording.py, where each app registers its own kinds'
+# placeholders): every email the programme sends to the people who register interest, apply and take part.
+WORDED_EMAILS: list[EmailKind] = [
+    EmailKind.INTEREST_CONFIRMATION,
+    EmailKind.INTEREST_AGAIN,
+    EmailKind.DROP_IN_REMINDER,
+    EmailKind.APPLY_REMINDER,
+    EmailKind.APPLICATION_RECEIVED,
+    EmailKind.APPLICATION_UPDATED,
+    EmailKind.APPLICATION_AGAIN,
+    *DECISION_EMAILS.values(),
+    EmailKind.OFFER_REMINDER,
+    EmailKind.SESSION_INVITE,
+    EmailKind.SESSION_UPDATE,
+    EmailKind.SESSION_REMINDER,
+    EmailKind.COFFEE_INTRODUCTION,
+    EmailKind.COFFEE_NUDGE,
+    EmailKind.LEARNING_SESSION_FEEDBACK,
+    EmailKind.LEARNING_SESSION_FEEDBACK_REMINDER,
+    EmailKind.LEARNING_SURVEY,
+    EmailKind.LEARNING_SURVEY_REMINDER,
+]
 
 
 class WaitlistPromotion(models.TextChoices):

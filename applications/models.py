@@ -416,9 +416,9 @@ class ExpressionOfInterest(models.Model):
 
 
 class EmailWording(models.Model):
-    """A programme's own wording of one kind of decision email, used instead of the default text
-    (templates/emails/), with placeholders such as {name} filled in for each applicant (applications/wording.py
-    says which each kind may use, and refuses others when it is saved)."""
+    """A programme's own wording of one kind of email, used instead of the default text (templates/emails/),
+    with placeholders such as {name} filled in for each person (applications/wording.py, and each app's
+    wording.py for its own kinds, say which each kind may use; others are refused when it is saved)."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="email_wordings")
     kind = models.CharField(

@@ -36,7 +36,7 @@ def _groups(rounds):
     )
 
 
-def _context(pair: Pair, membership: PairMember) -> dict:
+def pair_context(pair: Pair, membership: PairMember) -> dict:
     everyone = [m.member for m in pair.memberships.all()]
     return {
         "round": pair.round,
@@ -52,7 +52,7 @@ def coffee_introductions(now: datetime) -> Iterator[NewEmail]:
     rounds = Round.objects.filter(status=RoundStatus.PUBLISHED, opens_at__lte=now, closes_at__gt=now)
     for pair in _groups(rounds):
         for membership in pair.memberships.all():
-            context = _context(pair, membership)
+            context = pair_context(pair, membership)
             names = " and ".join(p.name for p in context["partners"])
             yield NewEmail(
                 key=f"{INTRODUCTION}:{pair.pk}:{membership.member_id}",
@@ -76,7 +76,7 @@ def coffee_nudges(now: datetime) -> Iterator[NewEmail]:
     met = PairMember.objects.filter(pair=OuterRef("pk"), met_at__isnull=False)
     for pair in _groups(rounds).filter(~Exists(met)):
         for membership in pair.memberships.all():
-            context = _context(pair, membership)
+            context = pair_context(pair, membership)
             yield NewEmail(
                 key=f"{NUDGE}:{pair.pk}:{membership.member_id}",
                 kind=NUDGE,

@@ -21,6 +21,7 @@ from cohort_site.core.models import User, new_calendar_token
 from cohort_site.mail.enums import EmailKind
 from cohort_site.mail.selectors import email_keys_existing
 from cohort_site.mail.services import Attachment, NewEmail, email_queue, new_email_queue
+from cohort_site.mail.wording import wording_batch
 
 from .calendar import session_event
 from .changes import sessions_moved
@@ -320,34 +321,36 @@ def schedule_invites_send(*, cohort: Cohort) -> int:
     join_urls = {session.join_url for session in sessions}
     shared_join_url = join_urls.pop() if len(join_urls) == 1 else ""
     invited = email_keys_existing(keys.values())
-    for recipient in recipients:
-        key = keys[recipient.key]
-        if key in invited:
-            continue
-        email_queue(
-            key=key,
-            kind=EmailKind.SESSION_INVITE,
-            to=recipient.email,
-            user=recipient.user,
-            subject=f"Your sessions: {programme.title}",
-            context={
-                "sessions": sessions,
-                # A member's own join link is the same for every session that has a video link.
-                "shared_join_url": (
-                    recipient.own_join_url
-                    if recipient.own_join_url and any(s.join_url for s in sessions)
-                    else shared_join_url
-                ),
-                "programme": programme,
-                "cohort": cohort,
-                "recipient": recipient,
-                "tz": recipient.tz,
-            },
-            about=cohort,
-            reply_to=programme.contact_email,
-            attachments=[_ics(sessions, recipient, "REQUEST")],
-        )
-        queued += 1
+    # One reading of the programme's wording for the whole round of invitations (mail/wording.py).
+    with wording_batch():
+        for recipient in recipients:
+            key = keys[recipient.key]
+            if key in invited:
+                continue
+            email_queue(
+                key=key,
+                kind=EmailKind.SESSION_INVITE,
+                to=recipient.email,
+                user=recipient.user,
+                subject=f"Your sessions: {programme.title}",
+                context={
+                    "sessions": sessions,
+                    # A member's own join link is the same for every session that has a video link.
+                    "shared_join_url": (
+                        recipient.own_join_url
+                        if recipient.own_join_url and any(s.join_url for s in sessions)
+                        else shared_join_url
+                    ),
+                    "programme": programme,
+                    "cohort": cohort,
+                    "recipient": recipient,
+                    "tz": recipient.tz,
+                },
+                about=cohort,
+                reply_to=programme.contact_email,
+                attachments=[_ics(sessions, recipient, "REQUEST")],
+            )
+            queued += 1
     return queued
 
 
@@ -376,17 +379,19 @@ UPDATE_SUBJECTS = {"added": "New session"}
 
 
 def _send_updates(session: Session, *, change: str) -> None:
-    for recipient in session_recipients(session):
-        day = local_text(session.starts_at, recipient.tz, DAY)
-        session_email_queue(
-            key=f"session-update:{session.pk}:{session.sequence}:{recipient.key}",
-            kind=EmailKind.SESSION_UPDATE,
-            subject=f"{UPDATE_SUBJECTS.get(change, 'Updated')}: {session.title}, {day}",
-            session=session,
-            recipient=recipient,
-            method="REQUEST",
-            context={"change": change},
-        )
+    # One reading of the programme's wording for everyone told (mail/wording.py).
+    with wording_batch():
+        for recipient in session_recipients(session):
+            day = local_text(session.starts_at, recipient.tz, DAY)
+            session_email_queue(
+                key=f"session-update:{session.pk}:{session.sequence}:{recipient.key}",
+                kind=EmailKind.SESSION_UPDATE,
+                subject=f"{UPDATE_SUBJECTS.get(change, 'Updated')}: {session.title}, {day}",
+                session=session,
+                recipient=recipient,
+                method="REQUEST",
+                context={"change": change},
+            )
 
 
 def session_move(

@@ -6,12 +6,16 @@ that programme (placeholders already filled in), or None for the default. `appli
 the decision emails, from each programme's `EmailWording` rows.
 """
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 
 from .enums import EmailKind
 
 WordingSource = Callable[[EmailKind, dict], "tuple[str, str] | None"]
 _sources: list[WordingSource] = []
+# What a source has read during one batch of emails (`wording_batch`): None outside a batch.
+_batch: ContextVar[dict | None] = ContextVar("wording_batch", default=None)
 
 
 def wording_source(function: WordingSource) -> WordingSource:
@@ -28,3 +32,19 @@ def worded(kind: EmailKind, subject: str, context: dict) -> tuple[str, str | Non
         if found is not None:
             return found
     return subject, None
+
+
+@contextlib.contextmanager
+def wording_batch() -> Iterator[None]:
+    """While many emails are rendered at once (`emails_queue_many`), a source reads what it needs once (each
+    programme's wordings) and keeps it in `batch_memo()`, so the batch costs no query per email."""
+    token = _batch.set({})
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+
+
+def batch_memo() -> dict | None:
+    """The current batch's store for a source's reads, or None outside a batch (read afresh for each email)."""
+    return _batch.get()

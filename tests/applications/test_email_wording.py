@@ -8,7 +8,7 @@ from django.urls import reverse
 from applications.enums import ApplicationStatus, Notify
 from applications.models import EmailWording
 from applications.services import application_set_status
-from applications.wording import programme_wording, wording_errors
+from applications.wording import PLACEHOLDER, PLACEHOLDERS, programme_wording, wording_errors, wording_preview
 from cohort_site.mail.enums import EmailKind
 from tests.factories import ApplicationFactory, CohortFactory, ProgrammeFactory, StaffFactory
 
@@ -144,3 +144,30 @@ def test_the_offer_reminder_can_be_worded_too(programme):
         "Dear Asha Patel, answer by 23:59 on Friday 6 June: https://example.org/offer/x/",
     )
     assert programme_wording(EmailKind.SESSION_REMINDER, context) is None
+
+
+def test_every_email_a_programme_may_word_has_its_placeholders_and_a_preview():
+    from applications.enums import WORDED_EMAILS
+    from applications.wording import PREVIEWS
+
+    assert (set(PLACEHOLDERS), set(PREVIEWS)) == (set(WORDED_EMAILS), set(WORDED_EMAILS))
+
+
+def test_every_placeholder_of_every_kind_is_filled_in_its_preview(db):
+    from learning.services import surveys_ensure_defaults
+    from tests.factories import DropInFactory, ExpressionOfInterestFactory
+    from tests.world import group_world
+
+    world = group_world(3)
+    ExpressionOfInterestFactory(programme=world.programme, name="Ivy Interested")
+    DropInFactory(programme=world.programme)
+    surveys_ensure_defaults(programme=world.programme)
+    unfilled = {}
+    for kind, placeholders in PLACEHOLDERS.items():
+        body = "\n".join(f"{{{p.name}}}" for p in placeholders)
+        wording = EmailWording(programme=world.programme, kind=kind, subject="{name}", body=body)
+        name, subject, text = wording_preview(wording)
+        if subject != name or PLACEHOLDER.search(text):
+            unfilled[kind] = text
+
+    assert unfilled == {}

@@ -22,7 +22,7 @@ from ..drafts import DraftSent, draft_hooks
 from ..enums import EmailKind, EmailStatus, SkipReason
 from ..models import EmailAttachment, OutgoingEmail
 from ..selectors import email_keys_existing
-from ..wording import worded
+from ..wording import worded, wording_batch
 from .editing import EditRefused, carry_changes
 from .opt_outs import has_unsubscribe_link, is_opted_out, opted_out_addresses, unsubscribe_url
 from .status import emails_set_status, initial_status
@@ -258,7 +258,8 @@ def emails_queue_many(emails: Iterable[NewEmail], *, batch_size: int | None = No
     opted_out = {kind: opted_out_addresses(kind=kind) for kind in kinds if kind.optional}
     stored = 0
     for batch in batched(list(fresh.values()), batch_size or BATCH_SIZE):
-        rows = [_row(email, opted_out) for email in batch]
+        with wording_batch():
+            rows = [_row(email, opted_out) for email in batch]
         with transaction.atomic():
             OutgoingEmail.objects.bulk_create(rows, ignore_conflicts=True)
             queued = [row.key for row in rows if row.status == EmailStatus.QUEUED]
