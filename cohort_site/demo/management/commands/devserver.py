@@ -7,6 +7,7 @@ three share a broker kept as files under var/broker/ (EMBEDDED_BROKER_DIR, read 
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -63,7 +64,11 @@ class Command(BaseCommand):
         ]
         web = [sys.executable, manage, "runserver", addrport]
         self.stdout.write(banner(addrport, demo=not no_demo))
-        processes = [subprocess.Popen(command, env=environment) for command in (worker, web)]
+        # The web server first, and the worker once it listens: the emails the demo's set-up queued then print
+        # below the server's address rather than pushing it off the screen.
+        processes = [subprocess.Popen(web, env=environment)]
+        wait_until_listening(addrport, processes[0])
+        processes.append(subprocess.Popen(worker, env=environment))
         try:
             while all(process.poll() is None for process in processes):
                 time.sleep(0.5)
@@ -72,6 +77,20 @@ class Command(BaseCommand):
         finally:
             stop(processes)
         raise CommandError("The web server or the worker stopped (see above), so the other was stopped too.")
+
+
+def wait_until_listening(addrport: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    """Until something accepts connections at `addrport` (runserver's address), the process ends, or time is up."""
+    host, _, port = addrport.rpartition(":")
+    if host in ("", "0.0.0.0", "0", "[::]"):  # noqa: S104 - an address to connect to, not one to bind
+        host = "127.0.0.1"
+    deadline = time.monotonic() + seconds
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host.strip("[]"), int(port)), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
 
 
 def pending_migrations() -> int:
