@@ -10,7 +10,9 @@ from tests.factories import StaffFactory
 from tests.security.test_permissions import EXPECTED, POSTS, snapshot, url_of
 
 STAFF_ONLY = sorted(name for name, row in EXPECTED.items() if row[1:4] == (404, 404, 404) and row[4] != 404)
-STAFF_ONLY_POSTS = sorted(name for name, row in POSTS.items() if row[1:4] == (404, 404, 404) and row[4] != 404)
+STAFF_ONLY_POSTS = sorted(
+    name for name, row in POSTS.items() if row[1:4] == (404, 404, 404) and row[4] != 404
+)
 
 
 @pytest.fixture
@@ -24,9 +26,12 @@ def reviewer_client(world):
 
 def test_the_staff_pages_are_the_managers_pages():
     # The walk below covers the dashboards, selection, proposal and outbox pages by name.
-    assert {"dashboards:manager", "applications:selection_decide", "applications:selection_propose", "mail:outbox"} <= set(
-        STAFF_ONLY
-    )
+    assert {
+        "dashboards:manager",
+        "applications:selection_decide",
+        "applications:selection_propose",
+        "mail:outbox",
+    } <= set(STAFF_ONLY)
 
 
 @pytest.mark.parametrize("name", STAFF_ONLY)
@@ -52,4 +57,9 @@ def test_reviewer_sees_their_programmes_applications_in_the_admin_and_not_the_ot
     programmes = reviewer_client.get(reverse("admin:applications_programme_changelist"))
 
     assert {a.programme_id for a in listed.context["cl"].result_list} == {world.running.pk}
-    assert (listed.status_code, mine.status_code, other.status_code, programmes.status_code) == (200, 200, 404, 403)
+    assert (listed.status_code, mine.status_code, other.status_code, programmes.status_code) == (
+        200,
+        200,
+        404,
+        403,
+    )
