@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 
 from cohort_site.core.admin import (
     HTTPS_URL_FIELDS,
+    USER_INLINES,
     LabelledModelAdmin,
     LabelledTabularInline,
     QuickCheckboxMixin,
@@ -147,6 +148,21 @@ class ProgrammeReviewerInline(LabelledTabularInline):
     extra = 0
     fields = ["user", "created_at"]
     readonly_fields = ["created_at"]
+
+
+class ReviewedProgrammeInline(LabelledTabularInline):
+    """On a staff account's page: the programmes it was given to review (and nothing else it may decide)."""
+
+    model = ProgrammeReviewer
+    fk_name = "user"
+    extra = 0
+    fields = ["programme", "created_at"]
+    readonly_fields = ["created_at"]
+    verbose_name = "programme this account reviews"
+    verbose_name_plural = "programmes this account reviews (it reads, notes and scores their applications only, and decides nothing)"
+
+
+USER_INLINES.append(ReviewedProgrammeInline)
 
 
 @admin.register(Programme)

@@ -235,3 +235,31 @@ def test_reviewer_changelist_queries_do_not_grow(
         response = reviewer_client.get(reverse(CHANGELIST))
 
     assert len(response.context["cl"].result_list) == count
+
+
+def test_a_manager_gives_a_staff_account_a_programme_to_review_on_its_page(client, programme):
+    client.force_login(StaffFactory(is_superuser=True))
+    staff = StaffFactory(email="rui@example.org", name="Rui")
+    url = reverse("admin:core_user_change", args=[staff.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "password"}
+    data.update(
+        {
+            "date_joined_0": "2021-06-28",
+            "date_joined_1": "09:00",
+            "programme_reviews-TOTAL_FORMS": "1",
+            "programme_reviews-INITIAL_FORMS": "0",
+            "programme_reviews-0-programme": str(programme.pk),
+        }
+    )
+    data.pop("date_joined", None)
+    data.pop("last_login", None)
+    data.pop("groups", None)
+    data.pop("user_permissions", None)
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    assert list(ProgrammeReviewer.objects.values_list("user__email", "programme__title")) == [
+        ("rui@example.org", "Connections")
+    ]
