@@ -5,13 +5,14 @@ import io
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from cohort_site.core.admin import (
     HTTPS_URL_FIELDS,
+    USER_INLINES,
     LabelledModelAdmin,
     LabelledTabularInline,
     QuickCheckboxMixin,
@@ -20,6 +21,7 @@ from cohort_site.core.csv import csv_response
 from cohort_site.core.dates import COLUMN_DAY_TIME, ISO_MINUTE, local_text
 from cohort_site.core.words import counted
 
+from .composer import normalise_organisation
 from .enums import PLACE_HOLDING_STATUSES
 from .models import (
     Application,
@@ -32,10 +34,12 @@ from .models import (
     ExpressionOfInterest,
     MemberOrganisation,
     Programme,
+    ProgrammeReviewer,
     ProgrammeSection,
     Question,
 )
 from .questions.kinds import answer_display
+from .rules import can_decide, can_review_programme, is_reviewer, reviewed_programme_ids
 from .selectors import answers_of, applications_choosing, choice_questions, interests_with_applied
 from .services import (
     HIDE_INSTEAD,
@@ -137,6 +141,30 @@ class CopyQuestionsForm(forms.Form):
     )
 
 
+class ProgrammeReviewerInline(LabelledTabularInline):
+    """The staff accounts given this programme to review: they read, note and score its applications only."""
+
+    model = ProgrammeReviewer
+    extra = 0
+    fields = ["user", "created_at"]
+    readonly_fields = ["created_at"]
+
+
+class ReviewedProgrammeInline(LabelledTabularInline):
+    """On a staff account's page: the programmes it was given to review (and nothing else it may decide)."""
+
+    model = ProgrammeReviewer
+    fk_name = "user"
+    extra = 0
+    fields = ["programme", "created_at"]
+    readonly_fields = ["created_at"]
+    verbose_name = "programme this account reviews"
+    verbose_name_plural = "programmes this account reviews (it reads, notes and scores their applications only, and decides nothing)"
+
+
+USER_INLINES.append(ReviewedProgrammeInline)
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(LabelledModelAdmin):
     list_display = [
@@ -152,7 +180,13 @@ class ProgrammeAdmin(LabelledModelAdmin):
         "page_link",
     ]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [ProgrammeSectionInline, DropInInline, CandidateTimeInline, QuestionInline]
+    inlines = [
+        ProgrammeSectionInline,
+        DropInInline,
+        CandidateTimeInline,
+        QuestionInline,
+        ProgrammeReviewerInline,
+    ]
     actions = ["copy_questions"]
 
     def save_formset(self, request, form, formset, change):
@@ -295,6 +329,10 @@ class AvailabilityInline(LabelledTabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        # A reviewer reads the application (already checked to be of their programme), its answers included.
+        return super().has_view_permission(request, obj) or is_reviewer(request.user)
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("candidate_time__programme")
 
@@ -325,6 +363,9 @@ class StatusChangeInline(LabelledTabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or is_reviewer(request.user)
 
 
 ANSWER_FIELDS = [
@@ -496,8 +537,14 @@ class ApplicationAdmin(QuickCheckboxMixin, LabelledModelAdmin):
     def get_list_filter(self, request):
         # Each choice question of the programmes' own is a filter too (its programme named when there are several).
         questions = choice_questions()
+        filters = self.list_filter
+        if is_reviewer(request.user):
+            # Only their programme: no list of every programme or group, no other programme's questions.
+            ids = reviewed_programme_ids(request.user)
+            questions = [question for question in questions if question.programme_id in ids]
+            filters = [name for name in filters if name != "programme" and not isinstance(name, tuple)]
         several = len({question.programme_id for question in questions}) > 1
-        return [*self.list_filter, *(question_filter(q, with_programme=several) for q in questions)]
+        return [*filters, *(question_filter(q, with_programme=several) for q in questions)]
 
     @admin.display(description="answers")
     def own_question_answers(self, application):
@@ -525,6 +572,76 @@ class ApplicationAdmin(QuickCheckboxMixin, LabelledModelAdmin):
     def has_add_permission(self, request):
         # Applications come from the public form, which enforces the deadline and sends the confirmation.
         return False
+
+    # A programme's reviewer (applications/rules.py) reads its applications and writes notes and a score; the
+    # list and every page hold only that programme's applications, and nothing here decides.
+    def has_module_permission(self, request):
+        return is_reviewer(request.user) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        if is_reviewer(request.user):
+            return obj is None or can_review_programme(request.user, obj.programme_id)
+        return super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        # Changing is writing the notes and score: everything else on the page is read-only for everyone.
+        return (
+            self.has_view_permission(request, obj)
+            if is_reviewer(request.user)
+            else super().has_change_permission(request, obj)
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False if is_reviewer(request.user) else super().has_delete_permission(request, obj)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_reviewer(request.user):
+            return queryset.filter(programme_id__in=reviewed_programme_ids(request.user))
+        return queryset
+
+    def get_object(self, request, object_id, from_field=None):
+        found = super().get_object(request, object_id, from_field)
+        if found is None and is_reviewer(request.user):
+            raise Http404  # another programme's application: as if it did not exist
+        return found
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not can_decide(request.user):
+            for name in ("offer_places", "waitlist", "decline"):
+                actions.pop(name, None)
+        return actions
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if not can_decide(request.user):
+            return [*fields, "composer_mark"]  # how the proposal treats them is the manager's decision
+        return fields
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        organisation = _reviewer_organisation(request.user)
+        if not organisation:
+            return shown
+
+        @admin.display(description="your organisation")
+        def same_organisation(application):
+            return (
+                "Yes: tell the manager"
+                if normalise_organisation(application.organisation) == organisation
+                else ""
+            )
+
+        return [*shown, same_organisation]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        organisation = _reviewer_organisation(request.user)
+        if organisation and request.method == "GET":
+            application = self.get_object(request, object_id)
+            if application is not None and normalise_organisation(application.organisation) == organisation:
+                messages.warning(request, SAME_ORGANISATION)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     # Decisions open the selection page's confirmation step, which checks the cap and records each move.
     @admin.action(description="Offer places in a group…")
@@ -567,6 +684,16 @@ class ApplicationAdmin(QuickCheckboxMixin, LabelledModelAdmin):
                 ]
 
         return csv_response("applications.csv", headings, rows())
+
+
+SAME_ORGANISATION = "You work at the same organisation as this applicant: tell the manager before you score."
+
+
+def _reviewer_organisation(user) -> str:
+    """A reviewer's organisation as the composer compares organisations, or "" (a manager, or none given)."""
+    if not is_reviewer(user):
+        return ""
+    return normalise_organisation(user.organisation)
 
 
 def _yes_no(value: bool) -> str:

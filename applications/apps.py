@@ -9,3 +9,11 @@ class ApplicationsConfig(AppConfig):
         from .page_cache import connect_invalidation
 
         connect_invalidation()
+
+        from cohort_site.core.rules import STAFF_LIMITS
+
+        from .rules import is_reviewer
+
+        # A programme's reviewer is a limited staff account: not a manager on any staff page.
+        if is_reviewer not in STAFF_LIMITS:
+            STAFF_LIMITS.append(is_reviewer)

@@ -440,5 +440,30 @@ class EmailWording(models.Model):
         return f"{self.programme}: {self.kind}"
 
 
+class ProgrammeReviewer(models.Model):
+    """A staff account given one programme to review: it reads that programme's applications, writes notes and
+    a score, and decides nothing (no status, no decision email, no selection pages; applications/rules.py)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="reviewers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="programme_reviews",
+        limit_choices_to={"is_staff": True, "is_superuser": False},
+        verbose_name="staff account",
+        help_text="A staff account that is not a superuser. It then sees only this programme's applications.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "reviewer"
+        verbose_name_plural = "reviewers (read, note and score this programme's applications; no decisions)"
+        ordering = ["programme", "user"]
+        constraints = [models.UniqueConstraint(fields=["programme", "user"], name="programme_reviewer_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} reviews {self.programme}"
+
+
 # A programme's own questions live in their own module (applications/questions/), registered with this app here.
 from .questions.models import Question, QuestionAnswer, QuestionLabelChange  # noqa: E402, F401

@@ -36,6 +36,7 @@ from ..models import (
     Cohort,
     Programme,
 )
+from ..rules import can_decide
 from ..selectors import WaitlistFit, waitlist, waitlist_fit
 from .offer_terms import offer_email, offer_expiry_default
 
@@ -59,6 +60,11 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     S.DECLINED: {S.WAITLISTED, S.OFFERED},
     S.WITHDRAWN: set(),
 }
+
+
+REVIEWER_DECIDES_NOTHING = (
+    "A reviewer reads, notes and scores applications; the programme's manager changes their status."
+)
 
 
 class TransitionRefused(ValidationError):
@@ -148,6 +154,8 @@ def application_set_status(
     managers (or a bulk action and a click) cannot overfill it. A place that comes free goes to the waitlist
     as the programme says (offered at once, or proposed to the manager).
     """
+    if by is not None and by.is_staff and not can_decide(by):
+        raise TransitionRefused(REVIEWER_DECIDES_NOTHING)
     now = now or timezone.now()
     status = S(status)
     locked_cohorts, locked = _lock_rows(application=application, status=status, cohort=cohort)

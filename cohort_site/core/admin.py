@@ -22,6 +22,9 @@ from django.utils.http import RFC3986_SUBDELIMS
 from .models import Heartbeat, User
 from .widgets import DurationField
 
+# Inlines a higher app adds to an account's admin page (applications: the programmes a staff account reviews).
+USER_INLINES: list[type[admin.options.InlineModelAdmin]] = []
+
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
@@ -38,6 +41,10 @@ class UserAdmin(DjangoUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]})]
+
+    def get_inlines(self, request, obj):
+        inlines = super().get_inlines(request, obj)
+        return [*inlines, *USER_INLINES] if obj is not None else inlines
 
 
 @admin.register(Heartbeat)

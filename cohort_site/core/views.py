@@ -3,11 +3,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from .readiness import readiness_checks
+from .rules import is_limited_staff
 
 
 @login_required
 def after_login(request):
     """Where signing in lands: everyone on their dashboard, which answers "what do I need to do next?"."""
+    if is_limited_staff(request.user):
+        return redirect(reverse("admin:index"))  # a reviewer works in the admin, on their programme only
     if request.user.is_staff:
         return redirect(reverse("dashboards:manager"))
     return redirect(reverse("dashboards:member"))

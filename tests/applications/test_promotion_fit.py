@@ -211,7 +211,7 @@ def test_the_group_page_proposes_the_first_who_can_come(client, db, django_asser
     waiting(cohort, tuesday, thursday, *((f"Person {n}", A.YES, A.NO) for n in range(people - 1)))
     client.force_login(StaffFactory())
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(reverse("applications:selection_cohort", args=[cohort.pk]))
 
     page = " ".join(response.content.decode().split())

@@ -369,7 +369,7 @@ def test_the_are_you_sure_page_queries_do_not_grow_with_the_groups(
 
     # The session and user, the programme, its times, the people's statuses, their answers, the people, the empty
     # groups, the first empty group's schedule, the groups' numbers.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(url, {"group": groups, "waitlist": str(waiting.pk)})
 
     assert [(g.name, g.reused, len(g.people)) for g in response.context["groups"]] == [

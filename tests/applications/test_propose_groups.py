@@ -194,7 +194,7 @@ def test_page_queries_do_not_grow_with_the_applications(
     url = reverse("applications:selection_propose", args=[programme.slug])
 
     # 6, and 2 for the weeks the proposed groups would meet (their bank holidays on the heatmaps).
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(url)
 
     assert response.context["considered"] == count

@@ -118,7 +118,7 @@ def test_cohort_page_queries_do_not_grow_with_the_group(client, db, django_asser
     fill_cohort(cohort, members)
     client.force_login(StaffFactory())
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(reverse("applications:selection_cohort", args=[cohort.pk]))
 
     overview = response.context["overview"]
@@ -171,7 +171,7 @@ def test_programme_page_queries_do_not_grow(client, db, django_assert_num_querie
         application_in(S.WAITLISTED, programme=first.programme)
     client.force_login(StaffFactory())
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(reverse("applications:selection_programme", args=[first.programme.slug]))
 
     assert len(response.context["cohorts"]) == cohorts
@@ -334,7 +334,7 @@ def test_decision_emails_page_queries_do_not_grow(client, db, django_assert_num_
     applications_set_status(applications=chosen, status=S.WAITLISTED, notify=Notify.DRAFT)
     client.force_login(StaffFactory())
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(reverse("applications:selection_emails", args=[cohort.programme.slug]))
 
     assert len(response.context["drafts"]) == drafts

@@ -100,7 +100,7 @@ def test_a_length_typed_as_hours_is_saved_and_a_bad_number_is_explained(client, 
             data.update({f"{bound.name}_{i}": part for i, part in enumerate(value)})
         elif value is not None and value is not False:
             data[bound.name] = value
-    for prefix in ("sections", "drop_ins", "candidate_times", "questions"):
+    for prefix in ("sections", "drop_ins", "candidate_times", "questions", "reviewers"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     url = reverse("admin:applications_programme_change", args=[programme.pk])
     data.update({"applications_open_at_0": "2021-06-28", "applications_open_at_1": "09:00"})

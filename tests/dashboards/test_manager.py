@@ -167,7 +167,7 @@ def test_manager_dashboard_queries_do_not_grow_with_the_cohort(client, db, size,
     recruitment_around(world)
     with time_machine.travel(world.now, tick=False):
         client.force_login(StaffFactory())
-        with django_assert_num_queries(20):
+        with django_assert_num_queries(21):
             response = client.get(reverse("dashboards:manager"))
 
     assert response.context["pipelines"][0].confirmed == size
@@ -182,7 +182,7 @@ def test_the_next_session_of_each_programme_is_named_without_a_query_per_program
         SessionFactory(cohort=cohort, number=1, starts_at=world.now + datetime.timedelta(days=7))
     with time_machine.travel(world.now, tick=False):
         client.force_login(StaffFactory())
-        with django_assert_num_queries(20):
+        with django_assert_num_queries(21):
             response = client.get(reverse("dashboards:manager"))
 
     assert sorted(

@@ -152,7 +152,7 @@ def test_report_queries(client, report_world, django_assert_num_queries, extra):
         MemberFactory(cohort=report_world.cohort)
     with time_machine.travel(report_world.now, tick=False):
         client.force_login(StaffFactory())
-        with django_assert_num_queries(18):
+        with django_assert_num_queries(19):
             client.get(reverse("dashboards:report", kwargs={"slug": report_world.programme.slug}))
 
 

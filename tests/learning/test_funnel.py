@@ -256,7 +256,7 @@ def test_funnel_page_queries(cohort, client, django_assert_num_queries, members)
         ExpressionOfInterestFactory(programme=cohort.programme)
     client.force_login(StaffFactory())
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(reverse("learning:funnel", kwargs={"slug": cohort.programme.slug}))
 
 

@@ -356,7 +356,7 @@ def test_outcomes_page_queries(programme, cohort, sessions, client, django_asser
         _answer(surveys[SurveyKind.BASELINE], MemberFactory(cohort=cohort), confidence=3, intention="x")
     client.force_login(StaffFactory())
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         client.get(reverse("learning:outcomes", kwargs={"slug": programme.slug}))
 
 

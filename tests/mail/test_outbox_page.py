@@ -38,7 +38,7 @@ def test_outbox_list_runs_constant_queries(client, db, count, django_assert_num_
         queue_plain(key=f"notice:{n}")
 
     # session, user, list, count for pagination, counts by status, kinds for the filter
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(OUTBOX)
 
     assert len(response.context["emails"]) == count

@@ -215,7 +215,7 @@ def test_review_list_runs_constant_queries(client, db, count, django_assert_num_
         claim(client)
     client.force_login(StaffFactory())
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(reverse("members:expense_review"))
 
     assert len(response.context["expenses"]) == count

@@ -128,6 +128,8 @@ NOT_PERSONAL = {
     "applications.DropIn": "the staff host named on the public programme page, in their role",
     "applications.MemberOrganisation": "names of member organisations, not of people",
     "applications.Programme": "the programme's published contact (staff, in their role), part of the call",
+    "applications.ProgrammeReviewer": "which staff account may review which programme's applications: staff's "
+    "access in their role, not about anyone",
     "applications.QuestionLabelChange": "which staff account reworded a question; the wording, not about anyone",
     "auth.Group": "names of permission groups",
     "auth.Permission": "names of permissions",

@@ -325,7 +325,7 @@ def test_member_page_queries_do_not_grow_with_topics(autumn, count, queries, dja
     assert len(response.context["board"].topics) == count
 
 
-@pytest.mark.parametrize(("count", "queries"), [(1, 8), (3, 8)])
+@pytest.mark.parametrize(("count", "queries"), [(1, 9), (3, 9)])
 def test_manager_page_queries_do_not_grow_with_topics(autumn, count, queries, django_assert_num_queries):
     cohort = autumn["cohort"]
     SessionFactory(cohort=cohort, number=1)

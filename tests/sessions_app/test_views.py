@@ -174,7 +174,7 @@ def test_ranking_page_queries_do_not_grow(client, db, count, django_assert_num_q
             AvailabilityFactory(application=member, candidate_time=time, answer=AvailabilityAnswer.YES)
     client.force_login(StaffFactory())
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(reverse("sessions:cohort_schedule", kwargs={"pk": cohort.pk}))
 
     assert (response.context["member_count"], len(response.context["ranking"])) == (count, 2)
@@ -487,7 +487,7 @@ def test_cohort_list_queries(client, db, count, django_assert_num_queries):
         MemberFactory(cohort=CohortFactory())
     client.force_login(StaffFactory())
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get(reverse("sessions:cohorts"))
 
     assert len(response.context["cohorts"]) == count
@@ -500,7 +500,7 @@ def test_cohort_sessions_list_queries(client, db, count, django_assert_num_queri
         GuestFactory(session=SessionFactory(cohort=cohort, number=number))
     client.force_login(StaffFactory())
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(reverse("sessions:cohort_schedule", kwargs={"pk": cohort.pk}))
 
     assert len(response.context["sessions"]) == count
