@@ -540,8 +540,14 @@ class SurveyResultsView(StaffRequiredMixin, TemplateView):
         for result in results:
             if result["summary"] is not None:
                 result["chart"] = _chart(result["summary"], result["question"].text)
-        _, members = selectors.survey_answers_by_member(survey)
-        context.update(survey=survey, results=results, response_count=len(members), members=members)
+        _, members, hopes_heading = selectors.survey_answers_by_member(survey)
+        context.update(
+            survey=survey,
+            results=results,
+            response_count=len(members),
+            members=members,
+            hopes_heading=hopes_heading,
+        )
         return context
 
 
@@ -649,12 +655,12 @@ def survey_csv(request, pk: int):
     if not rules.can_see_results(request.user):
         raise Http404
     survey = get_object_or_404(Survey.objects.select_related("programme"), pk=pk)
-    questions, members = selectors.survey_answers_by_member(survey)
+    questions, members, hopes_heading = selectors.survey_answers_by_member(survey)
     header = [
         "Group",
         "Member",
         "Organisation",
-        "What they hoped to achieve",
+        hopes_heading or "What they hoped to achieve",
         "Answered",
         *(q.text for q in questions),
     ]
