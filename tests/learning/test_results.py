@@ -5,10 +5,10 @@ import io
 import pytest
 from django.urls import reverse
 
-from learning import services
-from learning.enums import QuestionKind
 from applications.enums import QuestionKind as ApplicationQuestionKind
 from applications.models import QuestionAnswer
+from learning import services
+from learning.enums import QuestionKind
 from learning.models import SurveyQuestion
 from sessions_app.enums import AttendanceStatus, SessionStatus
 from tests.factories import (
