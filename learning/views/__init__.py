@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, TemplateView
 
 from applications.models import Programme
-from applications.selectors import memberships_of
+from applications.selectors import hopes_of, memberships_of
 from cohort_site.core.charts import rating_distribution_svg
 from cohort_site.core.csv import csv_response
 from cohort_site.core.dates import ISO_DAY, ISO_MINUTE, local_text
@@ -442,7 +442,14 @@ class SurveyView(LoginRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(survey=self.survey, member=self.member, response=self.response)
+        hopes = hopes_of(self.survey.programme_id, [self.member])
+        context.update(
+            survey=self.survey,
+            member=self.member,
+            response=self.response,
+            hopes_heading=hopes.heading,
+            hopes=hopes.of(self.member),
+        )
         return context
 
     def form_valid(self, form):

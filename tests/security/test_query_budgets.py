@@ -96,7 +96,7 @@ BUDGETS: dict[str, int] = {
     "learning:results_csv": 4,
     "learning:session_feedback": 7,
     "learning:session_results": 5,
-    "learning:survey": 8,
+    "learning:survey": 9,  # one more for the question shown beside hopes (as survey_csv)
     "learning:survey_csv": 7,  # one more for the question shown beside hopes (and its answers, when marked)
     "learning:survey_edit": 4,
     "learning:survey_results": 9,  # as survey_csv
