@@ -39,6 +39,7 @@ from .models import (
     Question,
 )
 from .questions.kinds import answer_display
+from .questions.models import ONE_BESIDE_HOPES
 from .rules import can_decide, can_review_programme, is_reviewer, reviewed_programme_ids
 from .selectors import answers_of, applications_choosing, choice_questions, interests_with_applied
 from .services import (
@@ -99,17 +100,34 @@ class QuestionForm(forms.ModelForm):
         return cleaned
 
 
+class QuestionFormSet(forms.BaseInlineFormSet):
+    """Two questions ticked "show in the evaluation beside what they hoped" in one save are refused together
+    (each row alone is checked against the saved questions by the model's constraint)."""
+
+    def clean(self):
+        super().clean()
+        ticked = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("shown_beside_hopes") and not form.cleaned_data.get("DELETE")
+        ]
+        if len(ticked) > 1:
+            raise forms.ValidationError(ONE_BESIDE_HOPES)
+
+
 class QuestionInline(admin.StackedInline):
     """The programme's own questions on its application form, beside the built-in ones."""
 
     model = Question
     form = QuestionForm
+    formset = QuestionFormSet
     extra = 0
     fields = [
         ("label", "kind"),
         "hint",
         ("required", "hidden"),
         ("section", "order"),
+        ("shown_beside_hopes", "counted_in_report"),
         "choices",
         "max_length",
         "earlier_wording",

@@ -136,6 +136,8 @@ class QuestionKind(models.TextChoices):
 
 # Kinds whose answer is one or more of the question's choices (a filter on the applications list).
 CHOICE_KINDS = (QuestionKind.ONE_CHOICE, QuestionKind.SEVERAL_CHOICES)
+# Kinds whose answers the programme report can count, choice by choice.
+COUNTABLE_KINDS = (*CHOICE_KINDS, QuestionKind.YES_NO)
 
 
 class QuestionSection(models.TextChoices):

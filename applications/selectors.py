@@ -14,6 +14,7 @@ from cohort_site.mail.selectors import email_about_exists, emails_about
 from . import composer, slot_finder
 from .enums import (
     CHOICE_KINDS,
+    COUNTABLE_KINDS,
     DECISION_EMAILS,
     PLACE_HOLDING_STATUSES,
     ApplicationStatus,
@@ -36,7 +37,7 @@ from .models import (
     Question,
     QuestionAnswer,
 )
-from .questions.kinds import answer_display
+from .questions.kinds import YES_NO, answer_display
 
 
 def programmes_published() -> QuerySet[Programme]:
@@ -523,3 +524,69 @@ def applications_choosing(queryset: QuerySet[Application], question: Question, c
         )
     chosen = QuestionAnswer.objects.filter(lines, application=OuterRef("pk"), question=question)
     return queryset.filter(Exists(chosen))
+
+
+@dataclass
+class Hopes:
+    """What the survey results show beside each member's answers: the programme's own question marked "show in
+    the evaluation beside what they hoped" (its label as heading, each member's answer), or, when none is
+    marked, the form's built-in "what you hope to achieve" (heading "")."""
+
+    heading: str
+    answers: dict[int, str]  # by application
+
+    def of(self, application: Application) -> str:
+        return self.answers.get(application.pk, "") if self.heading else application.hopes
+
+
+def hopes_of(programme_id: int, applications: Sequence[Application]) -> Hopes:
+    """What each of `applications` hoped, as the results show it. One query, two when a question is marked."""
+    question = Question.objects.filter(programme_id=programme_id, shown_beside_hopes=True).first()
+    if question is None:
+        return Hopes(heading="", answers={})
+    given = QuestionAnswer.objects.filter(question=question, application__in=[a.pk for a in applications])
+    return Hopes(
+        heading=question.label,
+        answers={
+            application_id: answer_display(question, text)
+            for application_id, text in given.values_list("application_id", "text")
+        },
+    )
+
+
+@dataclass
+class ChoiceCount:
+    """One question counted in the programme report: each choice with how many chose it, then those who did not
+    answer (several choices: a person is counted under each choice they ticked)."""
+
+    question: Question
+    counts: list[tuple[str, int]]
+
+
+def choice_counts(programme_id: int, applications: Sequence[Application]) -> list[ChoiceCount]:
+    """Per question of the programme marked "count in the report" (in order): how many of `applications` chose
+    each choice, and "Not answered". Two queries however many questions are marked (one when none is)."""
+    questions = list(
+        Question.objects.filter(
+            programme_id=programme_id, counted_in_report=True, kind__in=COUNTABLE_KINDS
+        ).order_by("order", "pk")
+    )
+    if not questions:
+        return []
+    chosen: dict[int, Counter[str]] = {question.pk: Counter() for question in questions}
+    answered: dict[int, set[int]] = {question.pk: set() for question in questions}
+    for question_id, application_id, text in QuestionAnswer.objects.filter(
+        question__in=questions, application__in=[a.pk for a in applications]
+    ).values_list("question_id", "application_id", "text"):
+        chosen[question_id].update(set(text.splitlines()))
+        answered[question_id].add(application_id)
+    tables = []
+    for question in questions:
+        if question.kind == QuestionKind.YES_NO:
+            choices = list(YES_NO)
+        else:
+            choices = [(choice, choice) for choice in question.choice_list]
+        counts = [(label, chosen[question.pk][value]) for value, label in choices]
+        counts.append(("Not answered", len(applications) - len(answered[question.pk])))
+        tables.append(ChoiceCount(question=question, counts=counts))
+    return tables

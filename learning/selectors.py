@@ -19,7 +19,7 @@ from django.db.models import (
 )
 
 from applications.models import Application, Cohort, Programme
-from applications.selectors import active_member_place, cohort_members, memberships_of
+from applications.selectors import active_member_place, cohort_members, hopes_of, memberships_of
 from sessions_app.enums import AttendanceStatus, SessionStatus
 from sessions_app.models import Attendance, Session
 
@@ -574,11 +574,17 @@ class MemberAnswers:
     answers: list[tuple[SurveyQuestion, str]]
 
 
-def survey_answers_by_member(survey: Survey) -> tuple[list[SurveyQuestion], list[MemberAnswers]]:
-    """The questions answered (in order), and every response with its member's hopes and answers. Three queries."""
+def survey_answers_by_member(
+    survey: Survey,
+) -> tuple[list[SurveyQuestion], list[MemberAnswers], str]:
+    """The questions answered (in order), every response with its member's hopes and answers, and the heading of
+    the hopes ("" for the form's built-in "what you hope to achieve"; else the label of the programme's own
+    question shown in its place, `hopes_of`). Four queries, five when a question is shown in its place."""
     questions = list(survey_questions_answered(survey))
+    responses = list(survey_responses(survey))
+    hopes = hopes_of(survey.programme_id, [response.member for response in responses])
     members = []
-    for response in survey_responses(survey):
+    for response in responses:
         given = {a.question_id: a for a in response.answers.all()}
         answers = []
         for question in questions:
@@ -590,5 +596,5 @@ def survey_answers_by_member(survey: Survey) -> tuple[list[SurveyQuestion], list
             else:
                 text = answer.text
             answers.append((question, text))
-        members.append(MemberAnswers(response=response, hopes=response.member.hopes, answers=answers))
-    return questions, members
+        members.append(MemberAnswers(response=response, hopes=hopes.of(response.member), answers=answers))
+    return questions, members, hopes.heading

@@ -9,12 +9,15 @@ from django.utils import timezone
 
 from cohort_site.core.fields import BoundedTextField
 
-from ..enums import CHOICE_KINDS, QuestionKind, QuestionSection
+from ..enums import CHOICE_KINDS, COUNTABLE_KINDS, QuestionKind, QuestionSection
 
 # The longest answer a long-text question may allow, and what it allows unless the manager says otherwise.
 LONG_TEXT_LIMIT = 5000
 LONG_TEXT_DEFAULT = 3000
 SHORT_TEXT_LIMIT = 200
+
+ONE_BESIDE_HOPES = "Only one question of a programme can be shown beside what they hoped: untick it on the other question first."
+COUNTABLE_ONLY = "Only a one choice, several choices or yes or no question can be counted in the report."
 
 
 class Question(models.Model):
@@ -44,9 +47,29 @@ class Question(models.Model):
     hidden = models.BooleanField(
         default=False, help_text="No longer asked. The answers already given are kept and still shown."
     )
+    shown_beside_hopes = models.BooleanField(
+        "show in the evaluation beside what they hoped",
+        default=False,
+        help_text="The survey results show each member's answer to this question instead of “What they hoped "
+        "to achieve”. One question per programme at most.",
+    )
+    counted_in_report = models.BooleanField(
+        "count in the report",
+        default=False,
+        help_text="For one choice, several choices or yes or no: the programme report counts the members by "
+        "their answer, under “Who took part”.",
+    )
 
     class Meta:
         ordering = ["programme", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme"],
+                condition=models.Q(shown_beside_hopes=True),
+                name="question_one_beside_hopes",
+                violation_error_message=ONE_BESIDE_HOPES,
+            )
+        ]
 
     def __str__(self) -> str:
         return self.label
@@ -54,6 +77,8 @@ class Question(models.Model):
     def clean(self) -> None:
         if self.kind in CHOICE_KINDS and len(set(self.choice_list)) < 2:
             raise ValidationError({"choices": "Give at least two different choices, one a line."})
+        if self.counted_in_report and self.kind not in COUNTABLE_KINDS:
+            raise ValidationError({"counted_in_report": COUNTABLE_ONLY})
         if self.max_length and self.kind != QuestionKind.LONG_TEXT:
             raise ValidationError(
                 {"max_length": "Only a long-text question has a longest answer: leave it empty."}

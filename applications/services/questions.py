@@ -85,6 +85,8 @@ def questions_copy(*, source: Programme, target: Programme) -> int:
         Programme.objects.select_for_update().filter(pk=target.pk).first()
         existing = set(target.questions.values_list("label", "kind"))
         start = max(target.questions.values_list("order", flat=True), default=0)
+        # The question shown beside what they hoped comes along unless `target` already has one.
+        hopes_taken = target.questions.filter(shown_beside_hopes=True).exists()
         new = [
             Question(
                 programme=target,
@@ -97,6 +99,8 @@ def questions_copy(*, source: Programme, target: Programme) -> int:
                 section=question.section,
                 order=start + question.order + 1,
                 hidden=question.hidden,
+                shown_beside_hopes=question.shown_beside_hopes and not hopes_taken,
+                counted_in_report=question.counted_in_report,
             )
             for question in source.questions.order_by("order", "pk")
             if (question.label, question.kind) not in existing

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 
 from applications.enums import Region, RoleType
 from applications.models import Application, Programme
+from applications.selectors import ChoiceCount, choice_counts
 from cohort_site.core.charts import network_svg
 from cohort_site.core.dates import ISO_DAY, local_text
 from learning import relationships
@@ -66,6 +67,7 @@ class Report:
     by_role: list[tuple[str, int]]
     by_region: list[tuple[str, int]]
     by_organisation: list[tuple[str, int]]
+    by_question: list[ChoiceCount]  # the programme's own questions marked "count in the report"
     sessions: list[SessionLine]
     coffee: list[CoffeeLine]
     funnel: list[StepRow]
@@ -122,6 +124,7 @@ def programme_report(programme: Programme, *, now: datetime.datetime) -> Report:
         by_role=sorted(roles.items(), key=lambda item: (-item[1], item[0])),
         by_region=sorted(regions.items(), key=lambda item: (-item[1], item[0])),
         by_organisation=sorted(organisations.items(), key=lambda item: (-item[1], item[0].lower())),
+        by_question=choice_counts(programme.pk, took_part),
         sessions=[SessionLine(s, s.attended, group_sizes.get(s.cohort_id, 0)) for s in sessions],
         coffee=[CoffeeLine(r, r.groups, r.met) for r in rounds],
         funnel=funnel,
@@ -210,6 +213,11 @@ def report_rows(report: Report, tz) -> list[list]:
     rows += [
         ["Who took part: organisation", name, n, report.members, percent(n, report.members)]
         for name, n in report.by_organisation
+    ]
+    rows += [
+        [f"Who took part: {table.question.label}", choice, n, report.members, percent(n, report.members)]
+        for table in report.by_question
+        for choice, n in table.counts
     ]
     for line in report.sessions:
         session = line.session

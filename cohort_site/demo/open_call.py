@@ -157,6 +157,19 @@ SECTIONS = [
     ),
 ]
 
+# The programme's own question the report counts members by (issue 22's "organisation type"), asked after the
+# organisation on the form.
+ORGANISATION_TYPE_LABEL = "Type of organisation"
+ORGANISATION_TYPES = [
+    "Charity or voluntary group",
+    "Local authority",
+    "Health (NHS)",
+    "Housing",
+    "Faith group",
+    "Social enterprise",
+    "Other",
+]
+
 # Candidate weekly times offered on the application form: weekday mornings and afternoons.
 CANDIDATE_TIMES = [(weekday, hour) for weekday in range(5) for hour in (10, 14)]
 DROP_IN_JOIN_URL = "https://meet.example.org/connection-coalition-drop-in"

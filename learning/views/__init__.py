@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, TemplateView
 
 from applications.models import Programme
-from applications.selectors import memberships_of
+from applications.selectors import hopes_of, memberships_of
 from cohort_site.core.charts import rating_distribution_svg
 from cohort_site.core.csv import csv_response
 from cohort_site.core.dates import ISO_DAY, ISO_MINUTE, local_text
@@ -442,7 +442,14 @@ class SurveyView(LoginRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(survey=self.survey, member=self.member, response=self.response)
+        hopes = hopes_of(self.survey.programme_id, [self.member])
+        context.update(
+            survey=self.survey,
+            member=self.member,
+            response=self.response,
+            hopes_heading=hopes.heading,
+            hopes=hopes.of(self.member),
+        )
         return context
 
     def form_valid(self, form):
@@ -540,8 +547,14 @@ class SurveyResultsView(StaffRequiredMixin, TemplateView):
         for result in results:
             if result["summary"] is not None:
                 result["chart"] = _chart(result["summary"], result["question"].text)
-        _, members = selectors.survey_answers_by_member(survey)
-        context.update(survey=survey, results=results, response_count=len(members), members=members)
+        _, members, hopes_heading = selectors.survey_answers_by_member(survey)
+        context.update(
+            survey=survey,
+            results=results,
+            response_count=len(members),
+            members=members,
+            hopes_heading=hopes_heading,
+        )
         return context
 
 
@@ -649,12 +662,12 @@ def survey_csv(request, pk: int):
     if not rules.can_see_results(request.user):
         raise Http404
     survey = get_object_or_404(Survey.objects.select_related("programme"), pk=pk)
-    questions, members = selectors.survey_answers_by_member(survey)
+    questions, members, hopes_heading = selectors.survey_answers_by_member(survey)
     header = [
         "Group",
         "Member",
         "Organisation",
-        "What they hoped to achieve",
+        hopes_heading or "What they hoped to achieve",
         "Answered",
         *(q.text for q in questions),
     ]

@@ -566,3 +566,97 @@ def test_question_save_refuses_a_change_of_kind_once_answered(programme):
     assert refused.value.messages == [
         "People have answered this question, so its kind cannot change: hide it and add a new question instead."
     ]
+
+
+# --- Marked to show beside what they hoped, or to count in the report -------------------------------------
+
+ONE_BESIDE_HOPES = "Only one question of a programme can be shown beside what they hoped: untick it on the other question first."
+
+
+def test_admin_refuses_two_questions_beside_hopes_in_one_save(staff_client, programme):
+    ask(programme, QuestionKind.LONG_TEXT, label="What do you hope for?", order=1)
+    ask(programme, QuestionKind.SHORT_TEXT, label="Your borough", order=2)
+
+    response = programme_change(
+        staff_client,
+        programme,
+        **{"questions-0-shown_beside_hopes": "on", "questions-1-shown_beside_hopes": "on"},
+    )
+
+    assert response.status_code == 200
+    [questions] = [
+        inline.formset for inline in response.context["inline_admin_formsets"] if inline.formset.prefix == "questions"
+    ]
+    assert questions.non_form_errors() == [ONE_BESIDE_HOPES]
+    assert list(programme.questions.filter(shown_beside_hopes=True)) == []
+
+
+def test_admin_refuses_a_second_question_beside_hopes_and_keeps_the_first(staff_client, programme):
+    first = ask(programme, QuestionKind.LONG_TEXT, label="What do you hope for?", order=1)
+
+    ticked = programme_change(staff_client, programme, **{"questions-0-shown_beside_hopes": "on"})
+    ask(programme, QuestionKind.SHORT_TEXT, label="Your borough", order=2)
+    refused = programme_change(staff_client, programme, **{"questions-1-shown_beside_hopes": "on"})
+
+    assert (ticked.status_code, refused.status_code) == (302, 200)
+    assert ONE_BESIDE_HOPES in refused.content.decode()
+    assert list(programme.questions.filter(shown_beside_hopes=True)) == [first]
+
+
+def test_question_save_refuses_a_second_question_beside_hopes(programme):
+    ask(programme, QuestionKind.LONG_TEXT, shown_beside_hopes=True)
+    second = ask(programme, QuestionKind.SHORT_TEXT)
+    elsewhere = ask(ProgrammeFactory(), QuestionKind.SHORT_TEXT)
+
+    second.shown_beside_hopes = elsewhere.shown_beside_hopes = True
+    with pytest.raises(ValidationError) as refused:
+        question_save(question=second)
+    question_save(question=elsewhere)
+
+    assert refused.value.messages == [ONE_BESIDE_HOPES]
+    assert Question.objects.filter(shown_beside_hopes=True).count() == 2
+
+
+def test_admin_counts_in_the_report_only_a_choice_or_yes_no_question(staff_client, programme):
+    ask(programme, QuestionKind.SHORT_TEXT, label="Your borough", order=1)
+    ask(programme, QuestionKind.YES_NO, label="Been before?", order=2)
+    ask(programme, QuestionKind.SEVERAL_CHOICES, label="Your work", order=3)
+
+    refused = programme_change(staff_client, programme, **{"questions-0-counted_in_report": "on"})
+    counted = programme_change(
+        staff_client,
+        programme,
+        **{"questions-1-counted_in_report": "on", "questions-2-counted_in_report": "on"},
+    )
+
+    assert (refused.status_code, counted.status_code) == (200, 302)
+    assert (
+        "Only a one choice, several choices or yes or no question can be counted in the report."
+        in refused.content.decode()
+    )
+    assert list(programme.questions.filter(counted_in_report=True).values_list("label", flat=True)) == [
+        "Been before?",
+        "Your work",
+    ]
+
+
+def test_copy_questions_carries_the_marks_but_not_a_second_beside_hopes(programme):
+    source = ProgrammeFactory(title="Last year")
+    ask(source, QuestionKind.LONG_TEXT, label="Hopes", order=1, shown_beside_hopes=True)
+    ask(source, QuestionKind.YES_NO, label="Been before?", order=2, counted_in_report=True)
+    fresh, taken = ProgrammeFactory(title="Fresh"), ProgrammeFactory(title="Taken")
+    ask(taken, QuestionKind.LONG_TEXT, label="Own hopes", order=1, shown_beside_hopes=True)
+
+    questions_copy(source=source, target=fresh)
+    questions_copy(source=source, target=taken)
+
+    marks = ["label", "shown_beside_hopes", "counted_in_report"]
+    assert list(fresh.questions.values_list(*marks)) == [
+        ("Hopes", True, False),
+        ("Been before?", False, True),
+    ]
+    assert list(taken.questions.values_list(*marks)) == [
+        ("Own hopes", True, False),
+        ("Hopes", False, False),
+        ("Been before?", False, True),
+    ]

@@ -8,11 +8,19 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from applications.enums import QuestionKind
+from applications.models import QuestionAnswer
 from learning import services
 from learning.enums import SurveyKind, Visibility
 from learning.models import Survey
 from tests.dashboards.conftest import build_world
-from tests.factories import EntryFactory, MemberFactory, StaffFactory
+from tests.factories import (
+    ApplicationFactory,
+    EntryFactory,
+    MemberFactory,
+    QuestionFactory,
+    StaffFactory,
+)
 
 
 def _answer(survey, member, may_quote=False, **by_item):
@@ -152,8 +160,123 @@ def test_report_queries(client, report_world, django_assert_num_queries, extra):
         MemberFactory(cohort=report_world.cohort)
     with time_machine.travel(report_world.now, tick=False):
         client.force_login(StaffFactory())
-        with django_assert_num_queries(19):
+        with django_assert_num_queries(20):
             client.get(reverse("dashboards:report", kwargs={"slug": report_world.programme.slug}))
+
+
+ORGANISATION_TYPES = "Charity or voluntary group\nLocal authority\nHealth (NHS)"
+
+
+def _counted_questions(world):
+    """Three questions counted in the report, one of each kind that can be; a fourth not counted; answers by
+    members and by someone who did not take part (not counted)."""
+    me, first, second, third = world.me, *world.others[:3]
+    programme = world.programme
+    kind = QuestionFactory(
+        programme=programme,
+        kind=QuestionKind.ONE_CHOICE,
+        label="Type of organisation",
+        choices=ORGANISATION_TYPES,
+        counted_in_report=True,
+        order=1,
+    )
+    before = QuestionFactory(
+        programme=programme, kind=QuestionKind.YES_NO, label="Been before?", counted_in_report=True, order=2
+    )
+    work = QuestionFactory(
+        programme=programme,
+        kind=QuestionKind.SEVERAL_CHOICES,
+        label="Your work",
+        choices="Befriending\nFood bank",
+        counted_in_report=True,
+        order=3,
+    )
+    borough = QuestionFactory(programme=programme, kind=QuestionKind.ONE_CHOICE, choices="A\nB", order=4)
+    outsider = ApplicationFactory(programme=programme)
+    for application, question, text in [
+        (me, kind, "Charity or voluntary group"),
+        (first, kind, "Charity or voluntary group"),
+        (second, kind, "Local authority"),
+        (outsider, kind, "Health (NHS)"),
+        (me, before, "yes"),
+        (first, before, "no"),
+        (second, before, "yes"),
+        (me, work, "Befriending\nFood bank"),
+        (third, work, "Food bank"),
+        (me, borough, "A"),
+    ]:
+        QuestionAnswer.objects.create(application=application, question=question, text=text)
+    return [kind, before, work]
+
+
+def test_the_report_counts_members_by_each_question_marked(client, report_world):
+    _counted_questions(report_world)
+
+    response = _get(client, report_world, "dashboards:report")
+    rows = list(
+        csv.reader(
+            io.StringIO(_get(client, report_world, "dashboards:report_csv").content.decode("utf-8-sig"))
+        )
+    )
+
+    assert [(table.question.label, table.counts) for table in response.context["report"].by_question] == [
+        (
+            "Type of organisation",
+            [
+                ("Charity or voluntary group", 2),
+                ("Local authority", 1),
+                ("Health (NHS)", 0),
+                ("Not answered", 3),
+            ],
+        ),
+        ("Been before?", [("Yes", 2), ("No", 1), ("Not answered", 3)]),
+        ("Your work", [("Befriending", 1), ("Food bank", 2), ("Not answered", 4)]),
+    ]
+    html = " ".join(response.content.decode().split())
+    assert (
+        '<caption>Type of organisation</caption> <thead> <tr> <th scope="col">Answer</th> '
+        '<th scope="col">Members</th> </tr> </thead> <tbody> <tr> '
+        '<th scope="row">Charity or voluntary group</th> <td>2</td> </tr>'
+    ) in html
+    assert [
+        row for row in rows if row[0].startswith("Who took part: ") and row[0][15:] not in WHO_BUILT_IN
+    ] == [
+        ["Who took part: Type of organisation", "Charity or voluntary group", "2", "6", "33%"],
+        ["Who took part: Type of organisation", "Local authority", "1", "6", "17%"],
+        ["Who took part: Type of organisation", "Health (NHS)", "0", "6", "0%"],
+        ["Who took part: Type of organisation", "Not answered", "3", "6", "50%"],
+        ["Who took part: Been before?", "Yes", "2", "6", "33%"],
+        ["Who took part: Been before?", "No", "1", "6", "17%"],
+        ["Who took part: Been before?", "Not answered", "3", "6", "50%"],
+        ["Who took part: Your work", "Befriending", "1", "6", "17%"],
+        ["Who took part: Your work", "Food bank", "2", "6", "33%"],
+        ["Who took part: Your work", "Not answered", "4", "6", "67%"],
+    ]
+
+
+WHO_BUILT_IN = ("role", "region", "organisation")
+
+
+def test_the_report_without_questions_marked_has_no_tables_of_them(client, report_world):
+    QuestionFactory(programme=report_world.programme, kind=QuestionKind.YES_NO, label="Been before?")
+
+    response = _get(client, report_world, "dashboards:report")
+
+    assert response.context["report"].by_question == []
+    assert "Been before?" not in response.content.decode()
+
+
+@pytest.mark.parametrize("marked", [1, 3])
+def test_report_queries_with_questions_counted(client, report_world, django_assert_num_queries, marked):
+    for question in _counted_questions(report_world)[marked:]:
+        question.counted_in_report = False
+        question.save(update_fields=["counted_in_report"])
+    with time_machine.travel(report_world.now, tick=False):
+        client.force_login(StaffFactory())
+        with django_assert_num_queries(21):
+            client.get(reverse("dashboards:report", kwargs={"slug": report_world.programme.slug}))
+        with django_assert_num_queries(21):
+            client.get(reverse("dashboards:report_csv", kwargs={"slug": report_world.programme.slug}))
 
 
 def test_the_map_reconciles_with_ticks_coffee_pairs_and_attendance(client, report_world):

@@ -6,7 +6,15 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from applications.enums import ProgrammePhase
-from applications.models import CandidateTime, Cohort, DropIn, MemberOrganisation, Programme, ProgrammeSection
+from applications.models import (
+    CandidateTime,
+    Cohort,
+    DropIn,
+    MemberOrganisation,
+    Programme,
+    ProgrammeSection,
+    Question,
+)
 from cohort_site.core.models import User
 from cohort_site.demo import open_call, pilot
 from cohort_site.mail.dispatch import reminders_dispatch
@@ -29,6 +37,15 @@ def test_seed_demo_twice_leaves_one_programme(db, debug_on):
     assert CandidateTime.objects.filter(programme__slug=open_call.SLUG).count() == 10
     assert User.objects.filter(email=open_call.MANAGER_EMAIL, is_staff=True).count() == 1
     assert MemberOrganisation.objects.count() == len(open_call.MEMBER_ORGANISATIONS)
+    assert list(Question.objects.values_list("programme__slug", "label", "choices", "counted_in_report")) == [
+        (
+            open_call.SLUG,
+            "Type of organisation",
+            "Charity or voluntary group\nLocal authority\nHealth (NHS)\nHousing\nFaith group\n"
+            "Social enterprise\nOther",
+            True,
+        )
+    ]
 
 
 @pytest.mark.parametrize("today", ["2026-11-23", "2026-03-29", "2027-07-21", "2030-01-01"])

@@ -7,12 +7,20 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from applications.enums import QuestionKind
+from applications.models import QuestionAnswer
 from cohort_site.mail.dispatch import reminders_dispatch
 from learning import services
 from learning.enums import SurveyKind
 from learning.models import SessionFeedback, Survey, SurveyResponse
 from sessions_app.enums import AttendanceStatus, SessionStatus
-from tests.factories import AttendanceFactory, MemberFactory, SessionFactory, SessionFeedbackFactory
+from tests.factories import (
+    AttendanceFactory,
+    MemberFactory,
+    QuestionFactory,
+    SessionFactory,
+    SessionFeedbackFactory,
+)
 
 
 @pytest.fixture
@@ -200,6 +208,32 @@ def test_evaluation_shows_what_the_member_hoped_to_achieve(client, cohort, last_
         # Whether their words may be quoted in reports (learning.evidence shows only those who agreed).
         "You may quote my written answers, without my name, in reports about the programme",
     ]
+
+
+def test_evaluation_shows_the_question_marked_beside_hopes_instead(client, cohort, last_session):
+    member = MemberFactory(cohort=cohort, hopes="Built-in hopes")
+    marked = QuestionFactory(
+        programme=cohort.programme,
+        kind=QuestionKind.LONG_TEXT,
+        label="What would make it worth your while?",
+        shown_beside_hopes=True,
+    )
+    QuestionAnswer.objects.create(application=member, question=marked, text="Two new partners.")
+    [_, evaluation] = services.surveys_ensure_defaults(programme=cohort.programme)
+
+    with time_machine.travel(last_session.ends_at + timedelta(hours=1), tick=False):
+        client.force_login(member.user)
+        response = client.get(reverse("learning:survey", kwargs={"pk": evaluation.pk}))
+
+    aside = " ".join(
+        response.content.decode().split('aria-labelledby="hopes-heading"')[1].split("</aside>")[0].split()
+    )
+    assert aside == (
+        '> <div class="card learning-hopes"> <div class="card-body"> '
+        '<h2 class="h5" id="hopes-heading">What would make it worth your while?</h2> '
+        '<p class="small text-body-secondary">When you applied, you told us:</p> '
+        '<blockquote class="mb-0"> <p>Two new partners.</p> </blockquote> </div> </div>'
+    )
 
 
 def test_evaluation_is_404_before_the_last_session_ends(client, cohort, last_session):

@@ -5,11 +5,19 @@ import io
 import pytest
 from django.urls import reverse
 
+from applications.enums import QuestionKind as ApplicationQuestionKind
+from applications.models import QuestionAnswer
 from learning import services
 from learning.enums import QuestionKind
 from learning.models import SurveyQuestion
 from sessions_app.enums import AttendanceStatus, SessionStatus
-from tests.factories import AttendanceFactory, MemberFactory, SessionFactory, SessionFeedbackFactory
+from tests.factories import (
+    AttendanceFactory,
+    MemberFactory,
+    QuestionFactory,
+    SessionFactory,
+    SessionFeedbackFactory,
+)
 
 
 @pytest.fixture
@@ -143,6 +151,70 @@ def test_survey_results_and_csv(client, people, cohort):
         '<p class="small text-body-secondary mb-1">What they hoped to achieve, when they applied:</p> '
         '<blockquote class="mb-0"> <p>New ideas for<br>walking groups.</p> </blockquote>'
     ) in html
+
+
+def _evaluation_with_a_question_beside_hopes(cohort, members: int):
+    """An evaluation answered by Ada (who answered the marked question) and `members - 1` others who did not."""
+    programme = cohort.programme
+    QuestionFactory(programme=programme, kind=ApplicationQuestionKind.YES_NO, label="Been before?")
+    marked = QuestionFactory(
+        programme=programme,
+        kind=ApplicationQuestionKind.SEVERAL_CHOICES,
+        label="What would make it worth your while?",
+        choices="New contacts\nIdeas to try\nTime to think",
+        shown_beside_hopes=True,
+    )
+    ada = MemberFactory(cohort=cohort, name="Ada", hopes="To feel less alone in this work.")
+    QuestionAnswer.objects.create(application=ada, question=marked, text="New contacts\nTime to think")
+    others = [
+        MemberFactory(cohort=cohort, name=f"Ben {n}", hopes="Built-in hopes") for n in range(members - 1)
+    ]
+    [_, evaluation] = services.surveys_ensure_defaults(programme=programme)
+    first = evaluation.questions.filter(kind=QuestionKind.RATING).first()
+    for member in [ada, *others]:
+        services.survey_response_save(survey=evaluation, member=member, answers={first.pk: 4})
+    return evaluation
+
+
+def test_evaluation_results_show_the_question_marked_beside_hopes_instead(client, people, cohort):
+    evaluation = _evaluation_with_a_question_beside_hopes(cohort, members=2)
+    client.force_login(people["manager"])
+
+    page = client.get(reverse("learning:survey_results", kwargs={"pk": evaluation.pk}))
+    export = client.get(reverse("learning:survey_csv", kwargs={"pk": evaluation.pk}))
+
+    assert page.context["hopes_heading"] == "What would make it worth your while?"
+    assert [(m.response.member.name, m.hopes) for m in page.context["members"]] == [
+        ("Ada", "New contacts; Time to think"),
+        ("Ben 0", ""),
+    ]
+    html = " ".join(page.content.decode().split())
+    assert (
+        '<h4 class="small text-body-secondary mb-1">What would make it worth your while?</h4> '
+        '<blockquote class="mb-0"> <p>New contacts; Time to think</p> </blockquote>'
+    ) in html
+    assert (
+        '<h4 class="small text-body-secondary mb-1">What would make it worth your while?</h4> '
+        '<blockquote class="mb-0"> <p>No answer</p> </blockquote>'
+    ) in html
+    assert ("Built-in hopes" in html, "What they hoped to achieve" in html) == (False, False)
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert [row[1:4] for row in rows] == [
+        ["Member", "Organisation", "What would make it worth your while?"],
+        ["Ada", rows[1][2], "New contacts; Time to think"],
+        ["Ben 0", rows[2][2], ""],
+    ]
+
+
+@pytest.mark.parametrize("members", [1, 3])
+def test_evaluation_results_beside_hopes_queries(client, people, cohort, django_assert_num_queries, members):
+    evaluation = _evaluation_with_a_question_beside_hopes(cohort, members=members)
+    client.force_login(people["manager"])
+
+    with django_assert_num_queries(11):
+        client.get(reverse("learning:survey_results", kwargs={"pk": evaluation.pk}))
+    with django_assert_num_queries(9):
+        client.get(reverse("learning:survey_csv", kwargs={"pk": evaluation.pk}))
 
 
 RESULT_PAGES = [

@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from applications.models import CandidateTime, Cohort, DropIn, Programme, ProgrammeSection
+from applications.enums import QuestionKind, QuestionSection
+from applications.models import CandidateTime, Cohort, DropIn, Programme, ProgrammeSection, Question
 from applications.page_cache import public_pages_invalidate
 from applications.services import interest_register, member_organisations_import
 from cohort_site.demo import open_call
@@ -96,6 +97,14 @@ class Command(BaseCommand):
         CandidateTime.objects.bulk_create(
             CandidateTime(programme=programme, weekday=weekday, start_time=datetime.time(hour))
             for weekday, hour in open_call.CANDIDATE_TIMES
+        )
+        Question.objects.create(
+            programme=programme,
+            kind=QuestionKind.ONE_CHOICE,
+            label=open_call.ORGANISATION_TYPE_LABEL,
+            choices="\n".join(open_call.ORGANISATION_TYPES),
+            section=QuestionSection.ABOUT_YOU,
+            counted_in_report=True,
         )
         public_pages_invalidate()  # bulk_create sends no signal: the sections and times above are new
         Cohort.objects.create(
