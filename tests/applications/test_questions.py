@@ -585,7 +585,9 @@ def test_admin_refuses_two_questions_beside_hopes_in_one_save(staff_client, prog
 
     assert response.status_code == 200
     [questions] = [
-        inline.formset for inline in response.context["inline_admin_formsets"] if inline.formset.prefix == "questions"
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.prefix == "questions"
     ]
     assert questions.non_form_errors() == [ONE_BESIDE_HOPES]
     assert list(programme.questions.filter(shown_beside_hopes=True)) == []
