@@ -4,7 +4,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from cohort_site.mail.enums import EmailKind, EmailStatus
@@ -481,7 +481,11 @@ def form_questions(programme: Programme) -> list[Question]:
     the manager worded them (as the brief does for any the programme has no row for) and the programme's own;
     hidden ones left out. One query. The form, the service that checks the answers, and the applicant's copy of
     their answers all read it."""
-    rows = list(programme.questions.all())
+    return _asked(programme, list(programme.questions.all()))
+
+
+def _asked(programme: Programme, rows: Sequence[Question]) -> list[Question]:
+    """`form_questions` from the programme's question rows as read."""
     builtins = {question.builtin: question for question in rows if question.builtin in BY_KEY}
     questions = [question for question in rows if not question.builtin]
     for default in DEFAULTS:
@@ -508,8 +512,19 @@ def application_answers(
         "challenge": application.challenge or "(none yet)",
         "accessibility_needs": application.accessibility_needs or "(none given)",
     }
+    own: list[tuple[Question, str]]
     if questions is None:
-        questions = form_questions(application.programme)
+        # One query for the questions and the answers to the programme's own (as `answers_of` reads them).
+        given = QuestionAnswer.objects.filter(application=application, question=OuterRef("pk")).values("text")
+        read: list[Question] = list(application.programme.questions.annotate(answer=Subquery(given[:1])))
+        questions = _asked(application.programme, read)
+        own = [
+            (question, question.answer)  # type: ignore[attr-defined]
+            for question in sorted(read, key=lambda question: (question.order, question.pk))
+            if not question.builtin and question.answer is not None  # type: ignore[attr-defined]
+        ]
+    else:
+        own = [(answer.question, answer.text) for answer in answers_of(application)]
     rows = []
     for question in questions:
         default = question.default
@@ -532,10 +547,7 @@ def application_answers(
         rows.append((named, value))
         if default.key == "name":
             rows.append(("Email", application.email))
-    rows += [
-        (answer.question.label, answer_display(answer.question, answer.text))
-        for answer in answers_of(application)
-    ]
+    rows += [(question.label, answer_display(question, text)) for question, text in own]
     return rows
 
 
