@@ -488,3 +488,25 @@ def test_copy_takes_the_builtin_wording_without_duplicating_rows(programme):
     assert builtin(programme, "hopes").label == "By the end, you hope to…"
     assert builtin(programme, "hopes").order == 3
     assert builtin(programme, "learning_gained").hidden is True
+
+
+def test_the_admin_refuses_a_second_weekly_times_question(staff_client, programme):
+    builtin_questions_ensure(programme=programme)
+
+    response = programme_change(
+        staff_client,
+        programme,
+        **{
+            "questions-TOTAL_FORMS": "18",
+            "questions-17-label": "More times",
+            "questions-17-kind": QuestionKind.AVAILABILITY,
+            "questions-17-section": QuestionSection.AFTER,
+            "questions-17-order": "0",
+            "questions-17-hint": "",
+            "questions-17-choices": "",
+        },
+    )
+
+    assert response.status_code == 200
+    assert ONE_GRID in response.content.decode()
+    assert programme.questions.filter(kind=QuestionKind.AVAILABILITY).count() == 1
