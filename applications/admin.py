@@ -44,6 +44,7 @@ from .rules import can_decide, can_review_programme, is_reviewer, reviewed_progr
 from .selectors import answers_of, applications_choosing, choice_questions, interests_with_applied
 from .services import (
     HIDE_INSTEAD,
+    builtin_questions_ensure,
     cohort_size_refusal,
     member_organisations_import,
     question_change_refusal,
@@ -76,13 +77,29 @@ class CandidateTimeInline(LabelledTabularInline):
     extra = 0
 
 
+# What the manager cannot change on one of the form's built-in questions (its answers are a column of the
+# application), and on those always asked (name, organisation, role, the weekly times).
+BUILTIN_READ_ONLY = ("kind", "choices", "max_length", "shown_beside_hopes", "counted_in_report")
+FIXED_READ_ONLY = ("required", "hidden", "section")
+
+
 class QuestionForm(forms.ModelForm):
     """A question people have answered cannot be deleted, nor changed so its answers no longer fit it: the row
-    says why (hide it instead)."""
+    says why (hide it instead). One of the form's built-in questions shows its kind (and, when always asked,
+    whether it needs an answer and its section) without letting it change."""
 
     class Meta:
         model = Question
         fields = "__all__"  # noqa: DJ007 (the inline's own field list applies)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        default = self.instance.default
+        if default is None:
+            return
+        for name in (*BUILTIN_READ_ONLY, *(FIXED_READ_ONLY if default.fixed else ())):
+            if name in self.fields:
+                self.fields[name].disabled = True
 
     def clean(self):
         cleaned = super().clean()
@@ -116,14 +133,15 @@ class QuestionFormSet(forms.BaseInlineFormSet):
 
 
 class QuestionInline(admin.StackedInline):
-    """The programme's own questions on its application form, beside the built-in ones."""
+    """The questions of the programme's application form: the form's own (worded as the brief until the manager
+    rewords them) and the programme's own."""
 
     model = Question
     form = QuestionForm
     formset = QuestionFormSet
     extra = 0
     fields = [
-        ("label", "kind"),
+        ("label", "kind", "builtin"),
         "hint",
         ("required", "hidden"),
         ("section", "order"),
@@ -132,10 +150,11 @@ class QuestionInline(admin.StackedInline):
         "max_length",
         "earlier_wording",
     ]
-    readonly_fields = ["earlier_wording"]
-    verbose_name = "application question of this programme"
+    readonly_fields = ["earlier_wording", "builtin"]
+    verbose_name = "application question"
     verbose_name_plural = (
-        "application questions of this programme (asked after the built-in questions of each section)"
+        "application questions (the form's own questions and this programme's; at the same number in a "
+        "section, the form's own come first)"
     )
 
     def get_queryset(self, request):
@@ -206,6 +225,11 @@ class ProgrammeAdmin(LabelledModelAdmin):
         ProgrammeReviewerInline,
     ]
     actions = ["copy_questions"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:  # a new programme starts with the form's own questions, worded as the brief
+            builtin_questions_ensure(programme=obj)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Question:
@@ -684,7 +708,7 @@ class ApplicationAdmin(QuickCheckboxMixin, LabelledModelAdmin):
         )
         # One column per question of the programmes exported (hidden ones too: their answers are kept).
         questions = list(
-            Question.objects.filter(programme__in=queryset.values("programme"))
+            Question.objects.filter(programme__in=queryset.values("programme"), builtin="")
             .select_related("programme")
             .order_by("programme__title", "order", "pk")
         )

@@ -124,7 +124,8 @@ class HolidayNation(models.TextChoices):
 
 
 class QuestionKind(models.TextChoices):
-    """The kinds of question a manager may add to her programme's application form."""
+    """The kinds of question on a programme's application form. The weekly times are the form's own question
+    only (`BuiltinQuestion.AVAILABILITY`): a manager cannot add a second grid."""
 
     SHORT_TEXT = "short_text", "Short text (one line)"
     LONG_TEXT = "long_text", "Long text (a text box, with a maximum length)"
@@ -132,6 +133,7 @@ class QuestionKind(models.TextChoices):
     SEVERAL_CHOICES = "several_choices", "Several choices"
     YES_NO = "yes_no", "Yes or no"
     DATE = "date", "A date"
+    AVAILABILITY = "availability", "Weekly times (the availability grid)"
 
 
 # Kinds whose answer is one or more of the question's choices (a filter on the applications list).
@@ -141,11 +143,36 @@ COUNTABLE_KINDS = (*CHOICE_KINDS, QuestionKind.YES_NO)
 
 
 class QuestionSection(models.TextChoices):
-    """Where on the application form a programme's own question appears: in one of the form's sections, after
-    its built-in questions there, or after all the built-in questions (before access and consent)."""
+    """The sections of the application form, in the order it shows them. Within a section, questions come in
+    their order (lower first; at the same number, the form's own questions first, then the programme's)."""
 
     ABOUT_YOU = "about_you", "About you"
     WORK = "work", "Your work and learning"
     WHY = "why", "Why you want to take part"
+    TIMES = "times", "When can you meet? (after the weekly times)"
     SUPPORT = "support", "Support and commitments"
-    AFTER = "after", "After the built-in questions"
+    AFTER = "after", "A few more questions (after the others)"
+    ACCESS = "access", "Access and consent"
+
+
+class BuiltinQuestion(models.TextChoices):
+    """The questions every application form asks unless the manager hides them (their answers are columns of
+    the application, or its weekly times). Their default wording is `applications.questions.defaults`."""
+
+    NAME = "name", "Name"
+    ORGANISATION = "organisation", "Organisation"
+    ROLE = "role", "Role"
+    ROLE_TYPE = "role_type", "Front line or designing front-line work"
+    REGION = "region", "Where they work"
+    PANDEMIC_WORK = "pandemic_work", "What their organisation did during the pandemic"
+    LEARNING_GAINED = "learning_gained", "Learning gained"
+    MOTIVATION = "motivation", "Why they want to take part"
+    HOPES = "hopes", "What they hope to achieve"
+    CHALLENGE = "challenge", "A challenge or question to bring"
+    SHARE_CHALLENGE = "share_challenge_with_partners", "Share the challenge with the coffee pair"
+    AVAILABILITY = "availability", "The weekly times"
+    ORGANISATION_SUPPORT = "organisation_support", "Organisation supports them to attend"
+    TEAM_OPEN = "team_open_to_ideas", "Wider team open to new ideas"
+    OPENNESS = "commits_to_openness", "Commits to openness"
+    SHARING = "commits_to_sharing", "Commits to sharing feedback and learning"
+    ACCESSIBILITY = "accessibility_needs", "Accessibility needs"

@@ -1,6 +1,7 @@
 """The two public forms: expression of interest and application (also used to edit an application)."""
 
 import uuid
+from typing import NamedTuple
 
 from django import forms
 
@@ -8,8 +9,9 @@ from cohort_site.core.forms import FreeTextMixin
 
 from .enums import AvailabilityAnswer, QuestionSection, Region, RoleType
 from .models import Application, Programme
+from .questions.defaults import BY_KEY, COLUMNS, required_message
 from .questions.kinds import answer_text, field_name, form_field, initial_value
-from .selectors import questions_asked
+from .selectors import form_questions
 from .services import availability_refusal
 
 REQUIRED = "required"
@@ -64,66 +66,37 @@ class InterestForm(PublicFormMixin):
 
 AVAILABILITY_PREFIX = "time_"
 
-# Help text from the brief's "About you" and "Practical details".
-HELP = {
-    "organisation": "The Connection Coalition member organisation you work for. Start typing to see suggestions.",
-    "role": "Your job title or what you do, e.g. community connector, volunteer coordinator.",
-    "role_type": "The group is for active practitioners, in a front-line role or designing and developing "
-    "front-line interventions.",
-    "region": "Groups meet online; this helps us bring together people from across the country. Optional.",
-    "pandemic_work": "How your organisation has supported individuals and communities during the pandemic: "
-    "new partnerships, volunteers, changes to your work.",
-    "learning_gained": "Some ideas of learning you or your organisation have gained during the pandemic.",
-    "motivation": "This helps us shape the community around members' needs from the start.",
-    "hopes": "What you would like to have gained by the end of the six weeks.",
-    "challenge": "A specific challenge or question around putting relationships and connections at the heart "
-    "of your work. It doesn't have to be perfectly formed: ideas, questions and curiosity are great.",
-    "share_challenge_with_partners": "Your coffee pair will see it, to start a conversation.",
-    "organisation_support": "Sessions are 6 × 2 hours weekly, plus short coffee-pair meetings and a couple of hours "
-    "of self-directed learning: 2–3 days over 6 weeks.",
-    "team_open_to_ideas": "The group has most impact if you can talk with your team about your learning and try "
-    "things out.",
-    "commits_to_openness": "",
-    "commits_to_sharing": "Giving feedback to shape the sessions, and contributing to what we share with the "
-    "wider network: perhaps a blog, a survey or an online session.",
-    "accessibility_needs": "Anything that would help you take part fully: captions, breaks, materials in "
-    "advance. Optional.",
+# The headings and introductions of the form's sections (the weekly times have theirs in their own template).
+SECTION_HEADINGS = {
+    QuestionSection.ABOUT_YOU: ("About you", ""),
+    QuestionSection.WORK: ("Your work and learning", ""),
+    QuestionSection.WHY: ("Why you want to take part", ""),
+    QuestionSection.TIMES: ("When can you meet?", ""),
+    QuestionSection.SUPPORT: (
+        "Support and commitments",
+        "We don't have a vision of the perfect group member; we'd like everyone to share these.",
+    ),
+    QuestionSection.AFTER: ("A few more questions", ""),
+    QuestionSection.ACCESS: ("Access and consent", ""),
 }
+# Shown even with no question in them: the weekly times (the grid) and access and consent (the consent).
+ALWAYS_SHOWN = (QuestionSection.TIMES, QuestionSection.ACCESS)
 
-LABELS = {
-    "pandemic_work": "What did your organisation do during the pandemic?",
-    "learning_gained": "What learning have you or your organisation gained?",
-    "motivation": "Why do you want to take part?",
-    "hopes": "What do you hope to achieve?",
-    "challenge": "A challenge or question you would like to bring (optional)",
-    "share_challenge_with_partners": "Share my challenge with my coffee pair",
-    "organisation_support": "My organisation supports me to attend",
-    "team_open_to_ideas": "My wider team is open to new ideas",
-    "accessibility_needs": "Accessibility needs (optional)",
-    "role_type": "Which describes you best?",
-    "region": "Where do you work?",
-}
 
-MESSAGES = {
-    "name": "Enter your name.",
-    "organisation": "Enter your organisation.",
-    "role": "Enter your role.",
-    "role_type": "Choose whether you work in a front-line role or design front-line work.",
-    "pandemic_work": "Tell us what your organisation did during the pandemic.",
-    "learning_gained": "Tell us about some learning you or your organisation have gained.",
-    "motivation": "Tell us why you want to take part.",
-    "hopes": "Tell us what you hope to achieve.",
-    "organisation_support": "Tick to confirm your organisation supports you to attend: it is needed to take part.",
-    "commits_to_openness": "Tick to confirm you will show up with openness, honesty and no judgement.",
-    "commits_to_sharing": "Tick to confirm you will share feedback and learning as we go.",
-}
+class FormSection(NamedTuple):
+    """One section of the application form: its heading, introduction, the fields it shows (for the weekly
+    times: the questions after the grid) and which section it is."""
 
-# The commitments from "About you" a person must tick to apply; the open team is asked, not required.
-REQUIRED_TICKS = ("organisation_support", "commits_to_openness", "commits_to_sharing")
+    heading: str
+    introduction: str
+    fields: list
+    key: str
 
 
 class ApplicationForm(PublicFormMixin, forms.ModelForm):
-    """Every question, in sections (see `sections`), plus one yes / if need be / no per candidate time."""
+    """Every question the programme asks (`form_questions`: the form's built-in ones as the manager worded them,
+    and her own), in sections (see `sections`), with one yes / if need be / no per candidate time, the email
+    address and the consent."""
 
     submission_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     email = forms.EmailField(
@@ -143,24 +116,7 @@ class ApplicationForm(PublicFormMixin, forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = [
-            "name",
-            "organisation",
-            "role",
-            "role_type",
-            "region",
-            "pandemic_work",
-            "learning_gained",
-            "motivation",
-            "hopes",
-            "challenge",
-            "share_challenge_with_partners",
-            "organisation_support",
-            "team_open_to_ideas",
-            "commits_to_openness",
-            "commits_to_sharing",
-            "accessibility_needs",
-        ]
+        fields = list(COLUMNS)
         widgets = {
             "role_type": forms.RadioSelect,
             "pandemic_work": forms.Textarea(attrs={"rows": 4}),
@@ -170,10 +126,11 @@ class ApplicationForm(PublicFormMixin, forms.ModelForm):
             "challenge": forms.Textarea(attrs={"rows": 3}),
             "accessibility_needs": forms.Textarea(attrs={"rows": 2}),
         }
-        # Set here rather than in __init__, so FreeTextMixin adds each limit to the help text it finds.
-        labels = {**LABELS, "name": "Your name", "role": "Your role"}
-        help_texts = {name: text for name, text in HELP.items() if text}
-        error_messages = {name: {REQUIRED: message} for name, message in MESSAGES.items()}
+        # The brief's wording (`questions.defaults`), set here rather than in __init__ so FreeTextMixin adds each
+        # limit to the help text it finds; a programme's own wording replaces it in `_word_builtins`.
+        labels = {name: BY_KEY[name].label for name in COLUMNS}
+        help_texts = {name: BY_KEY[name].hint for name in COLUMNS if BY_KEY[name].hint}
+        error_messages = {name: {REQUIRED: BY_KEY[name].message} for name in COLUMNS}
 
     def __init__(self, *args, programme: Programme, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -182,8 +139,8 @@ class ApplicationForm(PublicFormMixin, forms.ModelForm):
         self.candidate_times = list(programme.candidate_times.select_related("programme"))
         self.fields["role_type"].choices = RoleType.choices
         self.fields["region"].choices = [("", "Prefer not to say"), *Region.choices]
-        for name in REQUIRED_TICKS:
-            self.fields[name].required = True
+        self.form_questions = form_questions(programme)
+        self._word_builtins()
         self._add_autocomplete()
         self._add_availability_fields()
         self._add_questions()
@@ -193,8 +150,33 @@ class ApplicationForm(PublicFormMixin, forms.ModelForm):
         elif not self.is_bound:
             self.fields["submission_token"].initial = uuid.uuid4()
 
+    def _word_builtins(self) -> None:
+        """The form's built-in questions as the programme asks them: its wording, hint and whether each needs an
+        answer; a hidden one is not asked (its column keeps what it had)."""
+        asked = {question.builtin: question for question in self.form_questions if question.builtin}
+        for name in COLUMNS:
+            question = asked.get(name)
+            if question is None:
+                del self.fields[name]
+                continue
+            field, default = self.fields[name], BY_KEY[name]
+            field.required = question.required
+            if question.label != default.label:
+                field.label = question.label
+                field.error_messages[REQUIRED] = required_message(name, question.label)
+            if question.hint != default.hint:
+                limit = self._limit_hint(field)
+                field.help_text = " ".join(text for text in (question.hint, limit) if text)
+
+    @staticmethod
+    def _limit_hint(field) -> str:
+        """The limit FreeTextMixin gives a text box's hint (kept when the manager rewords the hint)."""
+        if isinstance(field.widget, forms.Textarea) and getattr(field, "max_length", None):
+            return f"Up to {field.max_length:,} characters."
+        return ""
+
     def _add_autocomplete(self) -> None:
-        """So a browser (and a password manager) can fill in who the applicant is."""
+        """So a browser (and a password manager) can fill in who the applicant is (always asked)."""
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["organisation"].widget.attrs.update(
@@ -222,7 +204,7 @@ class ApplicationForm(PublicFormMixin, forms.ModelForm):
     def _add_questions(self) -> None:
         """The programme's own questions (not hidden), each with the field its kind asks with; an application
         being edited shows its answers."""
-        self.questions = questions_asked(self.programme)
+        self.questions = [question for question in self.form_questions if not question.builtin]
         answers = {}
         if self.instance.pk and self.questions:
             answers = dict(self.instance.question_answers.values_list("question_id", "text"))
@@ -233,37 +215,32 @@ class ApplicationForm(PublicFormMixin, forms.ModelForm):
             self.fields[field_name(question)] = field
         self.describe_text_fields()
 
+    def _names(self, question) -> list[str]:
+        """The fields asking `question`: its own (the grid's are shown by its template), and the email address
+        right after the name."""
+        if not question.builtin:
+            return [field_name(question)]
+        if question.builtin == "name":
+            return ["name", "email"]
+        return [] if question.builtin == "availability" else [question.builtin]
+
     def _asked_in(self, section: str) -> list[str]:
-        return [field_name(question) for question in self.questions if question.section == section]
+        return [
+            name
+            for question in self.form_questions
+            if question.section == section
+            for name in self._names(question)
+        ]
 
     def _field_order(self) -> list[str]:
-        """About the applicant, their work and hopes, when they can meet, the commitments, the programme's own
-        further questions, then consent."""
-        return [
-            "name",
-            "email",
-            "organisation",
-            "role",
-            "role_type",
-            "region",
-            *self._asked_in(QuestionSection.ABOUT_YOU),
-            "pandemic_work",
-            "learning_gained",
-            *self._asked_in(QuestionSection.WORK),
-            "motivation",
-            "hopes",
-            "challenge",
-            "share_challenge_with_partners",
-            *self._asked_in(QuestionSection.WHY),
-            *(f"{AVAILABILITY_PREFIX}{time.pk}" for time in self.candidate_times),
-            *REQUIRED_TICKS[:1],
-            "team_open_to_ideas",
-            *REQUIRED_TICKS[1:],
-            *self._asked_in(QuestionSection.SUPPORT),
-            *self._asked_in(QuestionSection.AFTER),
-            "accessibility_needs",
-            "consent",
-        ]
+        """Section by section, each question in its order (the weekly times' grid in its section first), then
+        consent."""
+        order = []
+        for section in QuestionSection.values:
+            if section == QuestionSection.TIMES:
+                order += [f"{AVAILABILITY_PREFIX}{time.pk}" for time in self.candidate_times]
+            order += self._asked_in(section)
+        return [*order, "consent"]
 
     def _lock_identity(self) -> None:
         """The address is who the application belongs to; to change it, withdraw and apply again."""
@@ -274,51 +251,24 @@ class ApplicationForm(PublicFormMixin, forms.ModelForm):
     def availability_fields(self):
         return [self[f"{AVAILABILITY_PREFIX}{time.pk}"] for time in self.candidate_times]
 
-    def sections(self) -> list[tuple[str, str, list]]:
-        """(heading, introduction, bound fields) in the order the form shows them."""
-
-        def bound(*names):
-            return [self[name] for name in names]
-
-        return [
-            (
-                "About you",
-                "",
-                bound(
-                    "name",
-                    "email",
-                    "organisation",
-                    "role",
-                    "role_type",
-                    "region",
-                    *self._asked_in(QuestionSection.ABOUT_YOU),
-                ),
-            ),
-            (
-                "Your work and learning",
-                "",
-                bound("pandemic_work", "learning_gained", *self._asked_in(QuestionSection.WORK)),
-            ),
-            (
-                "Why you want to take part",
-                "",
-                bound(
-                    "motivation",
-                    "hopes",
-                    "challenge",
-                    "share_challenge_with_partners",
-                    *self._asked_in(QuestionSection.WHY),
-                ),
-            ),
-        ]
+    def sections(self) -> list[FormSection]:
+        """The sections in the order the form shows them, each with its heading, introduction and bound fields;
+        a section with nothing to ask is left out (the weekly times and the consent are always asked)."""
+        sections = []
+        for key in QuestionSection.values:
+            fields = [self[name] for name in self._asked_in(key)]
+            if fields or key in ALWAYS_SHOWN:
+                heading, introduction = SECTION_HEADINGS[key]
+                sections.append(FormSection(heading, introduction, fields, key))
+        return sections
 
     def support_questions(self) -> list:
-        """The programme's own questions shown after the built-in support and commitments."""
-        return [self[name] for name in self._asked_in(QuestionSection.SUPPORT)]
+        """The programme's own questions in the support and commitments section."""
+        return [self[field_name(q)] for q in self.questions if q.section == QuestionSection.SUPPORT]
 
     def further_questions(self) -> list:
-        """The programme's own questions shown after all the built-in ones (before access and consent)."""
-        return [self[name] for name in self._asked_in(QuestionSection.AFTER)]
+        """The programme's own questions in the section after the others (before access and consent)."""
+        return [self[field_name(q)] for q in self.questions if q.section == QuestionSection.AFTER]
 
     def question_answers(self) -> dict[int, str]:
         """The answers to the programme's own questions, as stored (question id -> text, "" if none)."""
@@ -333,7 +283,8 @@ class ApplicationForm(PublicFormMixin, forms.ModelForm):
         }
 
     def answers(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
+        """The answers to the built-in questions asked (a hidden one is not)."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.fields}
 
     def clean(self):
         cleaned = super().clean()

@@ -4,7 +4,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from cohort_site.mail.enums import EmailKind, EmailStatus
@@ -37,6 +37,7 @@ from .models import (
     Question,
     QuestionAnswer,
 )
+from .questions.defaults import BY_KEY, DEFAULTS, POSITION, SECTION_ORDER
 from .questions.kinds import YES_NO, answer_display
 
 
@@ -452,59 +453,117 @@ def member_organisation_names() -> list[str]:
     return list(MemberOrganisation.objects.order_by("name").values_list("name", flat=True))
 
 
-def application_answers(application: Application) -> list[tuple[str, str]]:
-    """Every answer as (question, answer) in the form's order: the summary in emails and on the private page."""
+def builtin_question_default(programme: Programme, key: str) -> Question:
+    """A built-in question as the brief words it, for a programme with no row for it (unsaved)."""
+    default = BY_KEY[key]
+    return Question(
+        programme=programme,
+        builtin=key,
+        kind=default.kind,
+        label=default.label,
+        hint=default.hint,
+        required=default.required,
+        section=default.section,
+        order=0,
+    )
+
+
+def _form_order(question: Question) -> tuple[int, int, int, int]:
+    """A question's place on the form: its section, its number, the form's own questions before the programme's
+    at the same number (in their usual order), then the programme's in the order they were added."""
+    if question.builtin:
+        return (SECTION_ORDER.index(question.section), question.order, 0, POSITION[question.builtin])
+    return (SECTION_ORDER.index(question.section), question.order, 1, question.pk or 0)
+
+
+def form_questions(programme: Programme) -> list[Question]:
+    """Every question the programme's application form asks now, in its order: the form's built-in questions as
+    the manager worded them (as the brief does for any the programme has no row for) and the programme's own;
+    hidden ones left out. One query. The form, the service that checks the answers, and the applicant's copy of
+    their answers all read it."""
+    return _asked(programme, list(programme.questions.all()))
+
+
+def _asked(programme: Programme, rows: Sequence[Question]) -> list[Question]:
+    """`form_questions` from the programme's question rows as read."""
+    builtins = {question.builtin: question for question in rows if question.builtin in BY_KEY}
+    questions = [question for question in rows if not question.builtin]
+    for default in DEFAULTS:
+        question = builtins.get(default.key) or builtin_question_default(programme, default.key)
+        if default.fixed:  # always asked, needing an answer, in its section (whatever a row says)
+            question.hidden, question.required, question.section = False, True, default.section
+        questions.append(question)
+    return sorted((question for question in questions if not question.hidden), key=_form_order)
+
+
+def application_answers(
+    application: Application, questions: list[Question] | None = None
+) -> list[tuple[str, str]]:
+    """Every answer as (question, answer) in the form's order: the summary in emails and on the private page.
+    The form's built-in questions are named as the summary always named them, or with the manager's wording
+    where she reworded them; one hidden is left out. `questions`: `form_questions` of its programme, if read."""
 
     def yes_no(value: bool) -> str:
         return "Yes" if value else "No"
 
-    rows = [
-        ("Name", application.name),
-        ("Email", application.email),
-        ("Organisation", application.organisation),
-        ("Your role", application.role),
-        ("Front line or designing front-line work", application.get_role_type_display()),
-        ("Where you work", application.get_region_display() or "Prefer not to say"),
-        ("What your organisation did during the pandemic", application.pandemic_work),
-        ("Learning you or your organisation gained", application.learning_gained),
-        ("Why you want to take part", application.motivation),
-        ("What you hope to achieve", application.hopes),
-        ("A challenge or question to bring", application.challenge or "(none yet)"),
-        ("Share my challenge with my coffee partners", yes_no(application.share_challenge_with_partners)),
-    ]
-    rows += [
-        (f"Available {answer.candidate_time.label}", answer.get_answer_display())
-        for answer in application.availability.select_related("candidate_time__programme").order_by(
-            "candidate_time__weekday", "candidate_time__start_time"
-        )
-    ]
-    rows += [
-        ("My organisation supports me to attend", yes_no(application.organisation_support)),
-        ("My wider team is open to new ideas", yes_no(application.team_open_to_ideas)),
-        ("Openness, honesty, no judgement, playfulness", yes_no(application.commits_to_openness)),
-        ("Sharing feedback and learning as we go", yes_no(application.commits_to_sharing)),
-        ("Accessibility needs", application.accessibility_needs or "(none given)"),
-    ]
-    rows += [
-        (answer.question.label, answer_display(answer.question, answer.text))
-        for answer in answers_of(application)
-    ]
+    shown = {
+        "role_type": application.get_role_type_display(),
+        "region": application.get_region_display() or "Prefer not to say",
+        "challenge": application.challenge or "(none yet)",
+        "accessibility_needs": application.accessibility_needs or "(none given)",
+    }
+    own: list[tuple[Question, str]]
+    if questions is None:
+        # One query for the questions and the answers to the programme's own (as `answers_of` reads them).
+        given = QuestionAnswer.objects.filter(application=application, question=OuterRef("pk")).values("text")
+        read: list[Question] = list(application.programme.questions.annotate(answer=Subquery(given[:1])))
+        questions = _asked(application.programme, read)
+        own = [
+            (question, question.answer)  # type: ignore[attr-defined]
+            for question in sorted(read, key=lambda question: (question.order, question.pk))
+            if not question.builtin and question.answer is not None  # type: ignore[attr-defined]
+        ]
+    else:
+        own = [(answer.question, answer.text) for answer in answers_of(application)]
+    rows = []
+    for question in questions:
+        default = question.default
+        if default is None:
+            continue
+        named = default.summary if question.label == default.label else question.label
+        if default.kind == QuestionKind.AVAILABILITY:
+            rows += [
+                (f"{named} {answer.candidate_time.label}", answer.get_answer_display())
+                for answer in application.availability.select_related("candidate_time__programme").order_by(
+                    "candidate_time__weekday", "candidate_time__start_time"
+                )
+            ]
+            continue
+        value = getattr(application, default.key)
+        if default.key in shown:
+            value = shown[default.key]
+        elif default.kind == QuestionKind.YES_NO:
+            value = yes_no(value)
+        rows.append((named, value))
+        if default.key == "name":
+            rows.append(("Email", application.email))
+    rows += [(question.label, answer_display(question, text)) for question, text in own]
     return rows
 
 
 def choice_questions() -> list[Question]:
-    """Every programme's choice questions (hidden ones too: their answers are kept), for the applications list's
-    filters."""
+    """Every programme's own choice questions (hidden ones too: their answers are kept), for the applications
+    list's filters."""
     return list(
-        Question.objects.filter(kind__in=CHOICE_KINDS)
+        Question.objects.filter(kind__in=CHOICE_KINDS, builtin="")
         .select_related("programme")
         .order_by("programme__title", "order", "pk")
     )
 
 
 def questions_asked(programme: Programme) -> list[Question]:
-    """The programme's own questions its application form asks now (not hidden), in order."""
-    return list(programme.questions.filter(hidden=False).order_by("order", "pk"))
+    """The programme's own questions its application form asks now (not hidden), in the form's order."""
+    return [question for question in form_questions(programme) if not question.builtin]
 
 
 def answers_of(application: Application) -> QuerySet[QuestionAnswer]:
@@ -541,7 +600,7 @@ class Hopes:
 
 def hopes_of(programme_id: int, applications: Sequence[Application]) -> Hopes:
     """What each of `applications` hoped, as the results show it. One query, two when a question is marked."""
-    question = Question.objects.filter(programme_id=programme_id, shown_beside_hopes=True).first()
+    question = Question.objects.filter(programme_id=programme_id, shown_beside_hopes=True, builtin="").first()
     if question is None:
         return Hopes(heading="", answers={})
     given = QuestionAnswer.objects.filter(question=question, application__in=[a.pk for a in applications])
@@ -568,7 +627,7 @@ def choice_counts(programme_id: int, applications: Sequence[Application]) -> lis
     each choice, and "Not answered". Two queries however many questions are marked (one when none is)."""
     questions = list(
         Question.objects.filter(
-            programme_id=programme_id, counted_in_report=True, kind__in=COUNTABLE_KINDS
+            programme_id=programme_id, counted_in_report=True, kind__in=COUNTABLE_KINDS, builtin=""
         ).order_by("order", "pk")
     )
     if not questions:

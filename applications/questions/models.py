@@ -1,5 +1,6 @@
-"""A programme's own application questions (beside the form's built-in ones), their answers, and the record of
-a question's wording changing once people had answered it. Imported by `applications.models`."""
+"""A programme's application questions: the form's built-in ones (`builtin`: their answers are the application's
+columns and weekly times) and the manager's own (answered in `QuestionAnswer`), and the record of a question's
+wording changing once people had answered it. Imported by `applications.models`."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,7 +10,8 @@ from django.utils import timezone
 
 from cohort_site.core.fields import BoundedTextField
 
-from ..enums import CHOICE_KINDS, COUNTABLE_KINDS, QuestionKind, QuestionSection
+from ..enums import CHOICE_KINDS, COUNTABLE_KINDS, BuiltinQuestion, QuestionKind, QuestionSection
+from .defaults import BY_KEY
 
 # The longest answer a long-text question may allow, and what it allows unless the manager says otherwise.
 LONG_TEXT_LIMIT = 5000
@@ -18,13 +20,26 @@ SHORT_TEXT_LIMIT = 200
 
 ONE_BESIDE_HOPES = "Only one question of a programme can be shown beside what they hoped: untick it on the other question first."
 COUNTABLE_ONLY = "Only a one choice, several choices or yes or no question can be counted in the report."
+ONE_GRID = "The form asks the weekly times once, in its own section: choose another kind of question."
+ALWAYS_ASKED = (
+    "The form always asks this question, and it needs an answer: it can be reworded and moved, not hidden."
+)
 
 
 class Question(models.Model):
-    """One of the programme's own questions, asked on its application form in its section, in order."""
+    """A question of the programme's application form, asked in its section, in order: one of the form's
+    built-in questions (`builtin` names it; its kind stays) or one of the programme's own."""
 
     programme = models.ForeignKey(
         "applications.Programme", on_delete=models.CASCADE, related_name="questions"
+    )
+    builtin = models.CharField(
+        "the form's own question",
+        max_length=40,
+        choices=BuiltinQuestion.choices,
+        blank=True,
+        default="",
+        help_text="One of the questions every application form asks (its answers are kept with the application).",
     )
     kind = models.CharField(max_length=20, choices=QuestionKind.choices, default=QuestionKind.SHORT_TEXT)
     label = models.CharField("question", max_length=300)
@@ -42,7 +57,9 @@ class Question(models.Model):
     )
     section = models.CharField(max_length=12, choices=QuestionSection.choices, default=QuestionSection.AFTER)
     order = models.PositiveSmallIntegerField(
-        default=0, help_text="Lower numbers come first in their section."
+        default=0,
+        help_text="Lower numbers come first in their section; at the same number, the form's own questions come "
+        "first, in their usual order.",
     )
     hidden = models.BooleanField(
         default=False, help_text="No longer asked. The answers already given are kept and still shown."
@@ -68,13 +85,24 @@ class Question(models.Model):
                 condition=models.Q(shown_beside_hopes=True),
                 name="question_one_beside_hopes",
                 violation_error_message=ONE_BESIDE_HOPES,
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "builtin"],
+                condition=~models.Q(builtin=""),
+                name="question_builtin_once",
+                violation_error_message="This programme already has this question of the form's own.",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.label
 
     def clean(self) -> None:
+        if self.builtin:
+            self._clean_builtin()
+            return
+        if self.kind == QuestionKind.AVAILABILITY:
+            raise ValidationError({"kind": ONE_GRID})
         if self.kind in CHOICE_KINDS and len(set(self.choice_list)) < 2:
             raise ValidationError({"choices": "Give at least two different choices, one a line."})
         if self.counted_in_report and self.kind not in COUNTABLE_KINDS:
@@ -83,6 +111,30 @@ class Question(models.Model):
             raise ValidationError(
                 {"max_length": "Only a long-text question has a longest answer: leave it empty."}
             )
+
+    def _clean_builtin(self) -> None:
+        """A built-in question keeps its kind (its answers are a column of the application); the name, the
+        organisation, the role and the weekly times stay asked, needing an answer, in their section."""
+        default = BY_KEY.get(self.builtin)
+        if default is None:
+            raise ValidationError({"builtin": "Not one of the form's own questions."})
+        if self.kind != default.kind:
+            raise ValidationError({"kind": "The kind of the form's own questions cannot change."})
+        if self.shown_beside_hopes or self.counted_in_report:
+            raise ValidationError(
+                "Only the programme's own questions can be shown beside what they hoped or counted in the report."
+            )
+        if default.fixed and (self.hidden or not self.required):
+            raise ValidationError(ALWAYS_ASKED)
+        if default.fixed and self.section != default.section:
+            raise ValidationError(
+                {"section": f"This question stays in “{QuestionSection(default.section).label}”."}
+            )
+
+    @property
+    def default(self):
+        """The brief's wording of a built-in question (None for the programme's own)."""
+        return BY_KEY.get(self.builtin)
 
     @property
     def choice_list(self) -> list[str]:

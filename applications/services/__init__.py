@@ -42,6 +42,8 @@ from .proposal import (
 from .questions import (
     HIDE_INSTEAD,
     KIND_FIXED,
+    builtin_answers_check,
+    builtin_questions_ensure,
     question_answers_check,
     question_answers_store,
     question_change_refusal,
@@ -117,6 +119,8 @@ __all__ = [
     "applications_offer",
     "applications_set_status",
     "availability_refusal",
+    "builtin_answers_check",
+    "builtin_questions_ensure",
     "closed_text",
     "cohort_create_next",
     "cohort_size_refusal",

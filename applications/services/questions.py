@@ -1,22 +1,66 @@
-"""A programme's own application questions: the manager's edits (a wording change recorded once people have
-answered, no deletion of an answered question), copying them from another programme, and storing answers."""
+"""A programme's application questions: the form's built-in ones given to each programme as rows the manager
+edits, her own questions' edits (a wording change recorded once people have answered, no deletion of an answered
+question), copying them from another programme, and storing answers."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from ..enums import QuestionKind
 from ..models import Application, Programme, Question, QuestionAnswer, QuestionLabelChange
 from ..page_cache import public_pages_invalidate
+from ..questions.defaults import BY_KEY, COLUMNS, DEFAULTS, required_message
 from ..questions.kinds import answer_refusal
 
 HIDE_INSTEAD = "People have answered this question, so it cannot be deleted: tick “Hidden” to stop asking it."
+BUILTIN_KEPT = (
+    "This is one of the form's own questions, so it cannot be deleted: tick “Hidden” to stop asking it."
+)
+BUILTIN_FIXED = "The form always asks this question, so it cannot be deleted (it can be reworded and moved)."
+# What copying a built-in question from another programme takes: its wording and place (never its kind).
+BUILTIN_WORDING = ("label", "hint", "required", "section", "order", "hidden")
 
 
 def question_delete_refusal(question: Question) -> str | None:
     """Why `question` cannot be deleted, or None. Asked by the admin's form and by `question_delete`."""
+    if question.builtin:
+        return BUILTIN_FIXED if BY_KEY[question.builtin].fixed else BUILTIN_KEPT
     if question.pk and question.answers.exists():
         return HIDE_INSTEAD
     return None
+
+
+def _column_limit(name: str) -> int | None:
+    """How long an answer the application's column takes (shown on the built-in question's row)."""
+    return getattr(Application._meta.get_field(name), "max_length", None)
+
+
+def builtin_questions_ensure(*, programme: Programme) -> int:
+    """Give `programme` a row for each of the form's built-in questions it has none for, worded as the brief
+    (`questions.defaults`), so the manager sees and edits them with her own. Safe to run twice. Returns how many
+    rows were made."""
+    with transaction.atomic():
+        Programme.objects.select_for_update().filter(pk=programme.pk).first()
+        present = set(programme.questions.exclude(builtin="").values_list("builtin", flat=True))
+        new = [
+            Question(
+                programme=programme,
+                builtin=default.key,
+                kind=default.kind,
+                label=default.label,
+                hint=default.hint,
+                required=default.required,
+                section=default.section,
+                order=0,
+                max_length=_column_limit(default.key) if default.kind == QuestionKind.LONG_TEXT else None,
+            )
+            for default in DEFAULTS
+            if default.key not in present
+        ]
+        Question.objects.bulk_create(new)
+        if new:
+            public_pages_invalidate()  # bulk_create sends no signal
+    return len(new)
 
 
 KIND_FIXED = (
@@ -78,15 +122,18 @@ def question_delete(*, question: Question) -> None:
 
 
 def questions_copy(*, source: Programme, target: Programme) -> int:
-    """Copy `source`'s questions (hidden ones too, hidden) after `target`'s own, in their order and sections.
-    A question `target` already has (the same wording and kind) is not copied again, so copying twice (a double
-    click, a retry) adds nothing. Returns how many were copied."""
+    """Copy `source`'s own questions (hidden ones too, hidden) after `target`'s own, in their order and sections,
+    and the wording and place of the form's built-in questions `source` has rows for onto `target`'s (made if
+    need be; never a second one). A question `target` already has (the same wording and kind) is not copied
+    again, so copying twice (a double click, a retry) adds nothing. Returns how many own questions were copied."""
     with transaction.atomic():
         Programme.objects.select_for_update().filter(pk=target.pk).first()
-        existing = set(target.questions.values_list("label", "kind"))
-        start = max(target.questions.values_list("order", flat=True), default=0)
+        reworded = _builtin_wording_copy(source=source, target=target)
+        own = target.questions.filter(builtin="")
+        existing = set(own.values_list("label", "kind"))
+        start = max(own.values_list("order", flat=True), default=0)
         # The question shown beside what they hoped comes along unless `target` already has one.
-        hopes_taken = target.questions.filter(shown_beside_hopes=True).exists()
+        hopes_taken = own.filter(shown_beside_hopes=True).exists()
         new = [
             Question(
                 programme=target,
@@ -102,13 +149,46 @@ def questions_copy(*, source: Programme, target: Programme) -> int:
                 shown_beside_hopes=question.shown_beside_hopes and not hopes_taken,
                 counted_in_report=question.counted_in_report,
             )
-            for question in source.questions.order_by("order", "pk")
+            for question in source.questions.filter(builtin="").order_by("order", "pk")
             if (question.label, question.kind) not in existing
         ]
         Question.objects.bulk_create(new)
-        if new:
-            public_pages_invalidate()  # bulk_create sends no signal; the form's questions changed
+        if new or reworded:
+            public_pages_invalidate()  # bulk writes send no signal; the form's questions changed
     return len(new)
+
+
+def _builtin_wording_copy(*, source: Programme, target: Programme) -> int:
+    """`target`'s built-in questions take the wording and place of `source`'s rows (inside the caller's
+    transaction). Returns how many of `target`'s rows changed or were made."""
+    wording = {
+        row["builtin"]: row
+        for row in source.questions.exclude(builtin="").values("builtin", *BUILTIN_WORDING)
+    }
+    if not wording:
+        return 0
+    builtin_questions_ensure(programme=target)
+    changed = []
+    for question in target.questions.filter(builtin__in=list(wording)):
+        row = wording[question.builtin]
+        if any(getattr(question, name) != row[name] for name in BUILTIN_WORDING):
+            for name in BUILTIN_WORDING:
+                setattr(question, name, row[name])
+            changed.append(question)
+    Question.objects.bulk_update(changed, BUILTIN_WORDING)
+    return len(changed)
+
+
+def builtin_answers_check(questions: list[Question], answers: dict) -> None:
+    """Refuse an application whose answers leave a built-in question the form asks, and needs an answer to,
+    unanswered (`questions`: `form_questions` of its programme, so a hidden one is never required)."""
+    messages = [
+        required_message(question.builtin, question.label)
+        for question in questions
+        if question.builtin in COLUMNS and question.required and not answers.get(question.builtin)
+    ]
+    if messages:
+        raise ValidationError(messages)
 
 
 def question_answers_check(questions: list[Question], answers: dict[int, str]) -> None:

@@ -29,10 +29,11 @@ from ..models import (
     ExpressionOfInterest,
     MemberOrganisation,
     Programme,
+    Question,
 )
 from ..page_cache import public_pages_invalidate
-from ..selectors import application_answers, drop_ins_upcoming, questions_asked
-from .questions import question_answers_check, question_answers_store
+from ..selectors import application_answers, drop_ins_upcoming, form_questions
+from .questions import builtin_answers_check, question_answers_check, question_answers_store
 
 # --- Recruitment: interest, applications, the applicant's own changes -----------------------------
 
@@ -220,16 +221,19 @@ def application_submit(
     Refused outside the application window (checked here, at submission, in the programme's zone). The same
     post twice (double click, retry) finds its own token and stores nothing more; a second application from
     the same address is not stored, and that address is sent its private link instead. `question_answers` are
-    the answers to the programme's own questions (question id -> stored text), checked against them here.
+    the answers to the programme's own questions (question id -> stored text), checked against them here; a
+    built-in question the programme hides is not asked, so not required, and its column keeps its default.
     """
     now = now or timezone.now()
     refusal = applications_closed_refusal(programme, now)
     if refusal:
         raise ApplicationsNotOpen(refusal)
     _check_availability(programme, availability)
-    questions = questions_asked(programme)
+    asked = form_questions(programme)
+    questions = [question for question in asked if not question.builtin]
     question_answers = question_answers or {}
     question_answers_check(questions, question_answers)
+    builtin_answers_check(asked, answers)
     try:
         with transaction.atomic():
             application = Application.objects.create(
@@ -239,7 +243,7 @@ def application_submit(
                 consented_at=now,
                 submitted_at=now,
                 status_changed_at=now,
-                **{field: answers[field] for field in APPLICANT_FIELDS},
+                **{field: answers[field] for field in _columns_asked(asked)},
             )
             Availability.objects.bulk_create(
                 Availability(application=application, candidate_time_id=time_id, answer=answer)
@@ -250,21 +254,31 @@ def application_submit(
                     application=application, questions=questions, answers=question_answers, now=now
                 )
             # In the same transaction: an application is never stored without its confirmation.
-            _application_email(application, kind=EmailKind.APPLICATION_RECEIVED, key_suffix="")
+            _application_email(
+                application, kind=EmailKind.APPLICATION_RECEIVED, key_suffix="", questions=asked
+            )
     except IntegrityError:
         existing = Application.objects.filter(submission_token=submission_token).first()
         if existing is not None:
             # The same post again (a retry after an error page, a double click): its confirmation is queued
             # again, which the email's key makes a no-op when the first one was stored.
-            _application_email(existing, kind=EmailKind.APPLICATION_RECEIVED, key_suffix="")
+            _application_email(existing, kind=EmailKind.APPLICATION_RECEIVED, key_suffix="", questions=asked)
             return SubmitResult(existing, created=False)
         existing = Application.objects.get(programme=programme, email__iexact=email)
-        _application_email(existing, kind=EmailKind.APPLICATION_AGAIN, key_suffix="")
+        _application_email(existing, kind=EmailKind.APPLICATION_AGAIN, key_suffix="", questions=asked)
         return SubmitResult(existing, created=False)
     return SubmitResult(application, created=True)
 
 
-def _application_email(application: Application, *, kind: EmailKind, key_suffix: str) -> None:
+def _columns_asked(asked: list[Question]) -> list[str]:
+    """The application's columns the form asks for (a built-in question hidden is not asked)."""
+    names = {question.builtin for question in asked}
+    return [field for field in APPLICANT_FIELDS if field in names]
+
+
+def _application_email(
+    application: Application, *, kind: EmailKind, key_suffix: str, questions: list[Question] | None = None
+) -> None:
 
     programme = application.programme
     subjects = {
@@ -280,7 +294,7 @@ def _application_email(application: Application, *, kind: EmailKind, key_suffix:
         context=email_context(
             programme,
             application=application,
-            answers=application_answers(application),
+            answers=application_answers(application, questions),
             private_url=application_private_url(application),
         ),
         about=application,
@@ -297,20 +311,24 @@ def application_update(
     now=None,
 ) -> Application:
     """The applicant changes their answers through their private link, until the deadline (the programme's own
-    questions' answers too; those to questions hidden since are kept)."""
+    questions' answers too; those to questions hidden since are kept, as are the columns of built-in questions
+    hidden since)."""
     now = now or timezone.now()
     programme = application.programme
     refusal = application_edit_refusal(application, now)
     if refusal:
         raise ApplicationsNotOpen(refusal)
     _check_availability(programme, availability)
-    questions = questions_asked(programme)
+    asked = form_questions(programme)
+    questions = [question for question in asked if not question.builtin]
     question_answers = question_answers or {}
     question_answers_check(questions, question_answers)
+    builtin_answers_check(asked, answers)
+    columns = _columns_asked(asked)
     with transaction.atomic():
-        for field in APPLICANT_FIELDS:
+        for field in columns:
             setattr(application, field, answers[field])
-        application.save(update_fields=[*APPLICANT_FIELDS, "updated_at"])
+        application.save(update_fields=[*columns, "updated_at"])
         for time_id, answer in availability.items():
             Availability.objects.update_or_create(
                 application=application, candidate_time_id=time_id, defaults={"answer": answer}
@@ -323,6 +341,7 @@ def application_update(
             application,
             kind=EmailKind.APPLICATION_UPDATED,
             key_suffix=f":{application.updated_at:%Y%m%dT%H%M%S%f}",
+            questions=asked,
         )
     return application
 

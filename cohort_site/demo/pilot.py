@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from applications.enums import AvailabilityAnswer, Notify
 from applications.models import Application, Availability, CandidateTime, Cohort, Programme
-from applications.services import applications_offer, current_offer, offer_accept
+from applications.services import applications_offer, builtin_questions_ensure, current_offer, offer_accept
 from learning.enums import EntryKind, SurveyKind
 from learning.services import (
     entry_create,
@@ -111,6 +111,7 @@ def pilot_seed(*, manager, now: datetime.datetime | None = None) -> tuple[Progra
         first_session_week=first_week,
         is_published=False,
     )
+    builtin_questions_ensure(programme=programme)  # as the admin does for a new programme
     tuesday = CandidateTime.objects.create(programme=programme, weekday=1, start_time=datetime.time(14))
     thursday = CandidateTime.objects.create(programme=programme, weekday=3, start_time=datetime.time(10))
     cohort = Cohort.objects.create(

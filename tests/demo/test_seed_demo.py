@@ -3,6 +3,7 @@ import datetime
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from applications.enums import ProgrammePhase
@@ -19,6 +20,7 @@ from cohort_site.core.models import User
 from cohort_site.demo import open_call, pilot
 from cohort_site.mail.dispatch import reminders_dispatch
 from cohort_site.mail.models import OutgoingEmail
+from tests.applications.form_outline import form_outline
 
 
 @pytest.fixture
@@ -37,7 +39,11 @@ def test_seed_demo_twice_leaves_one_programme(db, debug_on):
     assert CandidateTime.objects.filter(programme__slug=open_call.SLUG).count() == 10
     assert User.objects.filter(email=open_call.MANAGER_EMAIL, is_staff=True).count() == 1
     assert MemberOrganisation.objects.count() == len(open_call.MEMBER_ORGANISATIONS)
-    assert list(Question.objects.values_list("programme__slug", "label", "choices", "counted_in_report")) == [
+    assert list(
+        Question.objects.filter(builtin="").values_list(
+            "programme__slug", "label", "choices", "counted_in_report"
+        )
+    ) == [
         (
             open_call.SLUG,
             "Type of organisation",
@@ -46,6 +52,30 @@ def test_seed_demo_twice_leaves_one_programme(db, debug_on):
             True,
         )
     ]
+
+
+def test_seed_demo_gives_the_programmes_the_forms_own_questions_and_its_form_is_unchanged(
+    db, debug_on, client
+):
+    """Issue 20: the demo's programmes get the built-in questions as rows, worded as before, so its form asks
+    exactly what it asked without them (the form without rows is today's: tests/applications/
+    test_builtin_questions.py)."""
+    call_command("seed_demo")
+    programme = Programme.objects.get(slug=open_call.SLUG)
+    url = reverse("applications:apply", kwargs={"slug": programme.slug})
+
+    rows = [
+        Question.objects.filter(programme__slug=slug).exclude(builtin="").count()
+        for slug in (open_call.SLUG, pilot.SLUG)
+    ]
+
+    with_rows = form_outline(client.get(url).content.decode())
+    programme.questions.exclude(builtin="").delete()
+    without_rows = form_outline(client.get(url).content.decode())
+
+    assert rows == [17, 17]
+    assert with_rows == without_rows
+    assert ("heading", "Type of organisation") in with_rows
 
 
 @pytest.mark.parametrize("today", ["2026-11-23", "2026-03-29", "2027-07-21", "2030-01-01"])

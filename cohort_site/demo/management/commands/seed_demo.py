@@ -9,7 +9,7 @@ from django.utils import timezone
 from applications.enums import QuestionKind, QuestionSection
 from applications.models import CandidateTime, Cohort, DropIn, Programme, ProgrammeSection, Question
 from applications.page_cache import public_pages_invalidate
-from applications.services import interest_register, member_organisations_import
+from applications.services import builtin_questions_ensure, interest_register, member_organisations_import
 from cohort_site.demo import open_call
 from cohort_site.demo.network import network_seed
 from cohort_site.demo.pilot import MEMBER_EMAIL, pilot_seed
@@ -68,6 +68,7 @@ class Command(BaseCommand):
         programme.first_session_week = timeline.first_session_week
         programme.is_published = True
         programme.save()
+        builtin_questions_ensure(programme=programme)  # as the admin does for a new programme
         ProgrammeSection.objects.bulk_create(
             ProgrammeSection(programme=programme, key=key, heading=heading, body=body, order=order)
             for order, (key, heading, body) in enumerate(open_call.SECTIONS)
