@@ -311,9 +311,7 @@ def test_a_manager_runs_a_programme_of_her_own_beside_the_demo(browser, settings
     page.get_by_role("button", name="Save the draft").click()
     page.wait_for_url(f"**/staff/outbox/{draft.pk}/")
     browser.go(reverse("mail:outbox"))
-    page.get_by_role("row").filter(has_text=custom_subject).get_by_role(
-        "checkbox", name=f"Select the message to {APPLICANT['email']}"
-    ).check()
+    page.get_by_role("checkbox", name=f"Select “{custom_subject}” to {APPLICANT['email']}").check()
     page.get_by_role("button", name="Send selected drafts").click()
     expect(page.get_by_role("status")).to_have_text("1 draft queued to send.")  # the outbox again, when sent
     draft.refresh_from_db()
