@@ -5,8 +5,10 @@ the applications as CSV with the new columns, offers her a place as a draft emai
 A reviewer given the new programme scores the application but decides nothing. The applicant downloads her data
 (the new answers are in it) through her private link; erasure from the staff page removes them.
 
+The reviewer scores before the offer and the erasure, so her note is among what the erasure removes.
+
 Each step is done the way a person does it: by the labels and buttons they read (`get_by_label`, `get_by_role`),
-never by waiting a fixed time."""
+never by waiting a fixed time. Screenshots of each page kind go to test-results/<test name>/."""
 
 import csv
 import datetime
@@ -344,8 +346,8 @@ def test_a_manager_runs_a_programme_of_her_own_beside_the_demo(browser, settings
         data = json.load(exported)
 
     assert {
-        (row["question__label"], row["text"])
-        for row in data["data"]["applications"]["answers_to_programme_questions"]
+        (answer["question__label"], answer["text"])
+        for answer in data["data"]["applications"]["answers_to_programme_questions"]
     } == set(ANSWERS.items())
 
     # --- Erased from the staff page: her answers (and the reviewer's note) go, and her link stops working -------
