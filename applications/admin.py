@@ -19,6 +19,7 @@ from cohort_site.core.admin import (
 )
 from cohort_site.core.csv import csv_response
 from cohort_site.core.dates import COLUMN_DAY_TIME, ISO_MINUTE, local_text
+from cohort_site.core.forms import FreeTextMixin
 from cohort_site.core.words import counted
 
 from .composer import normalise_organisation
@@ -898,9 +899,12 @@ class ApplicationStatusChangeAdmin(LabelledModelAdmin):
         return False
 
 
-class EmailWordingForm(forms.ModelForm):
+class EmailWordingForm(FreeTextMixin, forms.ModelForm):
     """A programme's wording of an email: refused on save, with the reason, if it uses a placeholder its kind
-    does not have, leaves a brace unpaired, or leaves out one its kind must carry (an offer's link)."""
+    does not have, leaves a brace unpaired, or leaves out one its kind must carry (an offer's link). Its text
+    is checked as all typed text is (FreeTextMixin): kept with the line breaks a browser sends as CR LF made
+    plain LF, as the emails and a draft's edit have them, so the lines a draft brings up to date as it is sent
+    are found in an edited draft."""
 
     class Meta:
         model = EmailWording

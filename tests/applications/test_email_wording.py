@@ -1,15 +1,22 @@
 """Her own wording (issue 20): a programme's staff reword its decision emails, with placeholders checked on
 save (the reason given), a preview with a real applicant, and the wording used for that programme only."""
 
+import datetime
+import re
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 
 from applications.enums import ApplicationStatus, Notify
 from applications.models import EmailWording
-from applications.services import application_set_status
+from applications.services import application_set_status, applications_offer
 from applications.wording import PLACEHOLDER, PLACEHOLDERS, programme_wording, wording_errors, wording_preview
 from cohort_site.mail.enums import EmailKind
+from cohort_site.mail.models import OutgoingEmail
+from cohort_site.mail.services import emails_send_drafts
 from tests.factories import ApplicationFactory, CohortFactory, ProgrammeFactory, StaffFactory
 
 DECLINE = (
@@ -171,3 +178,60 @@ def test_every_placeholder_of_every_kind_is_filled_in_its_preview(db):
             unfilled[kind] = text
 
     assert unfilled == {}
+
+
+# Browsers send a text box's line breaks as CR LF.
+OFFER_TYPED = (
+    "Dear {name},\r\n\r\nThere is a place for you in {group}.\r\n\r\n"
+    "Please tell us by {deadline} whether you will take it.\r\nAnswer here: {link}\r\n\r\n{contact_name}"
+)
+
+
+def test_a_wording_typed_in_the_admin_is_kept_with_plain_line_breaks(staff_client, programme):
+    saved = save(staff_client, programme, EmailKind.DECISION_OFFERED, "A place in {group}", OFFER_TYPED)
+
+    assert saved.status_code == 302
+    assert EmailWording.objects.get().body == OFFER_TYPED.replace("\r\n", "\n")
+
+
+def test_an_offer_in_the_programmes_wording_edited_as_a_draft_is_sent_days_later_with_its_date_moved_on(
+    staff_client, programme, django_capture_on_commit_callbacks
+):
+    """The date and the link stand on two lines of her wording; both change as the offer goes two days later.
+    The lines she kept in her edit are found and brought up to date (a wording stored with CR LF, as typed,
+    did not match the edited text's lines, and the draft was refused as if she had changed them)."""
+    made = datetime.datetime(2031, 6, 3, 9, 36, tzinfo=datetime.UTC)
+    sent = made + datetime.timedelta(days=2)
+    save(staff_client, programme, EmailKind.DECISION_OFFERED, "A place in {group}", OFFER_TYPED)
+    cohort = CohortFactory(programme=programme, name="Group 1")
+    application = ApplicationFactory(programme=programme, name="Asha Patel", email="asha@example.org")
+    with time_machine.travel(made, tick=False):
+        applications_offer(
+            applications=[application],
+            cohort=cohort,
+            notify=Notify.DRAFT,
+            offer_expires_at=datetime.datetime(2031, 6, 10, 23, 59, tzinfo=ZoneInfo("Europe/London")),
+        )
+    draft = OutgoingEmail.objects.get(kind=EmailKind.DECISION_OFFERED)
+    # The edit page shows the text in a text box, which reads each line break as one.
+    shown = draft.body_text.replace("\r\n", "\n")
+    edited = shown.replace("There is a place for you", "We would love you to join us")
+    saved = staff_client.post(
+        reverse("mail:outbox_email_edit", kwargs={"pk": draft.pk}),
+        {"subject": draft.subject, "body_text": edited.replace("\n", "\r\n")},
+    )
+
+    with time_machine.travel(sent, tick=False), django_capture_on_commit_callbacks(execute=True):
+        emails_send_drafts(email_ids=[draft.pk], now=sent)
+
+    (message,) = mail.outbox
+    assert saved.status_code == 302
+    assert (
+        "Please tell us by Tuesday 10 June at 23:59 whether you will take it.\nAnswer here: "
+        in draft.body_text
+    )
+    assert re.sub(r"/offer/[^/\s]+/", "/offer/…/", message.body) == (
+        "Dear Asha Patel,\n\nWe would love you to join us in Group 1.\n\n"
+        "Please tell us by Thursday 12 June at 23:59 whether you will take it.\n"
+        "Answer here: http://127.0.0.1:8000/offer/…/\n\nZoë Cumberland\n"
+    )

@@ -193,3 +193,17 @@ def test_html_of_a_text_only_kind_is_laid_out_from_its_text_when_sent_and_shown(
     assert (sent_html, mimetype) == (shown, "text/html")
     assert '<div style="white-space: pre-wrap;">Hello Sam,' in shown
     assert f'<a href="{unsubscribe_url(email="sam@example.org", kind="learning-survey-reminder")}">' in shown
+
+
+def test_each_message_is_ticked_by_its_subject_and_address(client, db):
+    """A screen reader names each box: two messages to one person are told apart by their subjects."""
+    client.force_login(StaffFactory())
+    offer = queue_plain(key="decision:1", subject="Your place in Group 1", draft=True)
+    received = queue_plain(key="received:1", subject="We have your application")
+
+    page = client.get(OUTBOX).content.decode()
+
+    assert re.findall(r'aria-label="(Select [^"]*)"', page) == [
+        f"Select “{received.subject}” to {received.to}",
+        f"Select “{offer.subject}” to {offer.to}",
+    ]
