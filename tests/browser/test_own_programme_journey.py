@@ -26,6 +26,7 @@ from playwright.sync_api import expect
 
 from applications.enums import ApplicationStatus, QuestionKind
 from applications.models import Application, EmailWording, Programme, ProgrammeReviewer, QuestionAnswer
+from applications.questions.defaults import DEFAULTS
 from cohort_site.core.data_subjects import DataSubject, personal_data_export_json
 from cohort_site.demo import open_call
 from cohort_site.mail.enums import EmailKind, EmailStatus
@@ -122,7 +123,7 @@ def add_the_programme(page) -> None:
         times.get_by_label("Weekday, new row").select_option(label=weekday)
         times.get_by_label("Start time, new row").fill(start)
     for row, (label, kind, choices, longest) in enumerate(QUESTIONS):
-        page.get_by_role("button", name="Add another Application question of this programme").click()
+        page.get_by_role("button", name="Add another Application question").click()
         question = page.locator(f"#questions-{row}")
         question.get_by_label("Question:", exact=True).fill(label)
         question.get_by_label("Kind:").select_option(value=kind)
@@ -155,10 +156,15 @@ def test_a_manager_runs_a_programme_of_her_own_beside_the_demo(browser, settings
     assert added == [f"The programme “{TITLE}” was added successfully."]
     assert (programme.is_published, programme.min_available_times) == (True, 2)
     assert [
-        (q.label, q.kind, q.choice_list, q.max_length, q.required) for q in programme.questions.all()
+        (q.label, q.kind, q.choice_list, q.max_length, q.required)
+        for q in programme.questions.filter(builtin="")
     ] == [
         (label, kind, choices.splitlines(), int(longest) if longest else None, False)
         for label, kind, choices, longest in QUESTIONS
+    ]
+    # Beside them, the form's own questions as the brief words them, which she may reword later.
+    assert [(q.builtin, q.label) for q in programme.questions.exclude(builtin="").order_by("pk")] == [
+        (builtin.key, builtin.label) for builtin in DEFAULTS
     ]
 
     # Her own wording of the offer email, with placeholders.
