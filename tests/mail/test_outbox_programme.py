@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from cohort_site.core.programme_filter import UNKNOWN_PROGRAMME
 from cohort_site.mail.enums import EmailStatus
-from tests.factories import ExpressionOfInterestFactory, StaffFactory
+from pairings.models import Pair
+from tests.factories import ExpressionOfInterestFactory, RoundFactory, StaffFactory
 from tests.mail.test_queue import queue_plain
 from tests.programme_pair import programme_rows, two_programmes
 
@@ -26,6 +27,8 @@ def test_one_programme_shows_the_emails_about_its_rows_only(client, db):
         queue_plain(key=f"e:{rows.programme.slug}", subject=f"Entry of {title}", about=rows.entry)
         interest = ExpressionOfInterestFactory(programme=rows.programme)
         queue_plain(key=f"i:{rows.programme.slug}", subject=f"Interest in {title}", about=interest)
+        pair = Pair.objects.create(round=RoundFactory(cohort=rows.cohort))
+        queue_plain(key=f"p:{rows.programme.slug}", subject=f"Coffee in {title}", about=pair)
     queue_plain(key="nothing", subject="About no programme")
     client.force_login(StaffFactory())
 
@@ -34,16 +37,17 @@ def test_one_programme_shows_the_emails_about_its_rows_only(client, db):
 
     assert subjects(newer_only) == [
         "About Newer programme",  # the failed email about its offer
+        "Coffee in Newer programme",
         "Entry of Newer programme",
         "Group of Newer programme",
         "Interest in Newer programme",
         "Session of Newer programme",
         "We have your expense claim",  # the expense's confirmation
     ]
-    assert len(every.context["emails"]) == 2 * 6 + 1
+    assert len(every.context["emails"]) == 2 * 7 + 1
     assert newer_only.context["counts"] == {
         EmailStatus.FAILED: 1,
-        EmailStatus.QUEUED: 5,
+        EmailStatus.QUEUED: 6,
     }
     assert "<h1>Outbox: Newer programme</h1>" in newer_only.content.decode()
 
