@@ -494,7 +494,8 @@ class ManageView(StaffRequiredMixin, TemplateView):
         programme = get_object_or_404(Programme, pk=request.POST.get("programme"))
         services.surveys_ensure_defaults(programme=programme)
         messages.success(request, f"The surveys for “{programme.title}” are ready to edit.")
-        return redirect("learning:manage")
+        # Back to the page as it was (the form posts to it), with the programme it showed.
+        return redirect(request.get_full_path())
 
 
 def _chart(summary, title: str) -> str:

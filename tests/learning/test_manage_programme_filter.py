@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cohort_site.core.programme_filter import UNKNOWN_PROGRAMME
+from learning.defaults import SURVEYS
 from tests.factories import StaffFactory
 from tests.programme_pair import programme_rows, two_programmes
 
@@ -28,6 +29,16 @@ def test_one_programme_shows_its_entries_awaiting_approval_and_its_surveys_only(
     assert "<h1>Sharing and results: Older programme</h1>" in page
     # The learning navigation keeps the programme.
     assert f'href="{MANAGE}?programme=older">Sharing and results</a>' in page
+
+
+def test_setting_up_surveys_comes_back_to_the_programme_shown(client, db):
+    _, older = two_programmes()
+    client.force_login(StaffFactory())
+
+    response = client.post(f"{MANAGE}?programme=older", {"programme": older.programme.pk})
+
+    assert (response.status_code, response["Location"]) == (302, f"{MANAGE}?programme=older")
+    assert sorted(s.kind for s in older.programme.surveys.all()) == sorted(SURVEYS)
 
 
 def test_an_unknown_programme_says_so_and_shows_all(client, db):
