@@ -364,11 +364,15 @@ def offers_drafted() -> QuerySet[Application]:
     return Application.objects.filter(status=ApplicationStatus.OFFERED).filter(_offer_drafted())
 
 
-def offer_counts(*, expiring_before) -> dict[str, int]:
-    """Offers awaiting an answer, in one query: `unanswered` (emailed), `expiring` (emailed, lapsing before
-    `expiring_before`) and `drafted` (their email still in the drafts, so nobody has been told)."""
+def offer_counts(*, expiring_before, programme: Programme | None = None) -> dict[str, int]:
+    """Offers awaiting an answer (of one programme, when given), in one query: `unanswered` (emailed),
+    `expiring` (emailed, lapsing before `expiring_before`) and `drafted` (their email still in the drafts, so
+    nobody has been told)."""
     drafted = _offer_drafted()
-    return Application.objects.filter(status=ApplicationStatus.OFFERED).aggregate(
+    offers = Application.objects.filter(status=ApplicationStatus.OFFERED)
+    if programme is not None:
+        offers = offers.filter(programme=programme)
+    return offers.aggregate(
         unanswered=Count("pk", filter=~drafted),
         expiring=Count("pk", filter=~drafted & Q(offer_expires_at__lte=expiring_before)),
         drafted=Count("pk", filter=drafted),

@@ -112,14 +112,16 @@ def cohorts_for_writing(user) -> QuerySet[Cohort]:
     )
 
 
-def entries_awaiting_approval() -> QuerySet[Entry]:
-    """Entries whose authors propose a wider audience than the manager has approved."""
+def entries_awaiting_approval(*, programme: Programme | None = None) -> QuerySet[Entry]:
+    """Entries whose authors propose a wider audience than the manager has approved (of one programme's groups,
+    when given)."""
     wants_more = Q(audience_requested=Visibility.NETWORK, approved_audience="") | Q(
         audience_requested=Visibility.PUBLIC, approved_audience__in=["", Visibility.NETWORK]
     )
-    return entries_with_related(
-        Entry.objects.exclude(visibility=Visibility.DRAFT).filter(wants_more).order_by("updated_at", "pk")
-    )
+    entries = Entry.objects.exclude(visibility=Visibility.DRAFT).filter(wants_more)
+    if programme is not None:
+        entries = entries.filter(programme=programme)
+    return entries_with_related(entries.order_by("updated_at", "pk"))
 
 
 # --- Sharing consent --------------------------------------------------------------------------------------

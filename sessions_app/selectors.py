@@ -397,17 +397,18 @@ def guest_offer_sessions(offer: GuestOffer, *, now: datetime.datetime) -> QueryS
     )
 
 
-def guest_offers_with_sessions(*, now: datetime.datetime) -> list[tuple[GuestOffer, list[Session]]]:
-    """Every offer with the sessions it can be taken up for (`guest_offer_sessions`), in three queries however
-    many offers and sessions there are."""
+def guest_offers_with_sessions(
+    *, now: datetime.datetime, programme: Programme | None = None
+) -> list[tuple[GuestOffer, list[Session]]]:
+    """Every offer with the sessions it can be taken up for (`guest_offer_sessions`; only `programme`'s, when
+    given), in three queries however many offers and sessions there are."""
     offers = list(guest_offers())
     if not offers:
         return []
-    upcoming = list(
-        Session.objects.filter(status=SessionStatus.SCHEDULED, starts_at__gt=now)
-        .select_related("cohort__programme")
-        .order_by("starts_at", "pk")
-    )
+    scheduled = Session.objects.filter(status=SessionStatus.SCHEDULED, starts_at__gt=now)
+    if programme is not None:
+        scheduled = scheduled.filter(cohort__programme=programme)
+    upcoming = list(scheduled.select_related("cohort__programme").order_by("starts_at", "pk"))
     own: dict[int, set[int]] = {}
     for user_id, cohort_id in Application.objects.filter(
         user_id__in=[o.user_id for o in offers], cohort__isnull=False

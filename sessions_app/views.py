@@ -26,6 +26,7 @@ from applications.selectors import active_member_place, cohort_best_times, cohor
 from cohort_site.core.dates import DAY_TIME, local_text
 from cohort_site.core.mixins import StaffRequiredMixin
 from cohort_site.core.models import User
+from cohort_site.core.programme_filter import PARAMETER, programme_filter, programme_query
 from cohort_site.core.requests import safe_next
 from cohort_site.core.words import counted
 
@@ -70,12 +71,18 @@ def _error_messages(error: ValidationError) -> list[str]:
 
 
 class CohortListView(StaffRequiredMixin, TemplateView):
+    """Staff: every group and its weekly time, or one programme's groups (`?programme=<slug>`)."""
+
     template_name = "sessions_app/cohort_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["programme_filter"] = chosen = programme_filter(self.request)
+        groups = Cohort.objects.all()
+        if chosen.programme is not None:
+            groups = groups.filter(programme=chosen.programme)
         context["cohorts"] = (
-            Cohort.objects.select_related("programme", "schedule")
+            groups.select_related("programme", "schedule")
             .annotate(
                 member_count=Count(
                     "applications", filter=Q(applications__status=ApplicationStatus.CONFIRMED), distinct=True
@@ -679,18 +686,28 @@ class GuestOfferView(AlumniRequiredMixin, TemplateView):
 
 
 class GuestOfferListView(StaffRequiredMixin, TemplateView):
-    """Staff: every alumnus's offer to contribute, each with the sessions of later groups it can be taken up for."""
+    """Staff: every alumnus's offer to contribute, each with the sessions of later groups it can be taken up for
+    (of one programme's groups, with `?programme=<slug>`: an alumnus of any programme may contribute to it)."""
 
     template_name = "sessions_app/guest_offers.html"
 
     def get_context_data(self, **kwargs):
+        chosen = programme_filter(self.request)
+        offers = guest_offers_with_sessions(now=timezone.now(), programme=chosen.programme)
         return {
             **super().get_context_data(**kwargs),
+            "programme_filter": chosen,
             "offers": [
                 (offer, GuestOfferInviteForm(sessions=sessions, prefix=f"offer-{offer.pk}"))
-                for offer, sessions in guest_offers_with_sessions(now=timezone.now())
+                for offer, sessions in offers
             ],
         }
+
+
+def guest_offers_url(request) -> str:
+    """Back to the offers, showing the programme they were showing (the invite form carries it)."""
+    query = programme_query(request.POST.get(PARAMETER, ""))
+    return reverse("sessions:guest_offers") + (f"?{query}" if query else "")
 
 
 class GuestOfferInviteView(StaffRequiredMixin, View):
@@ -700,7 +717,7 @@ class GuestOfferInviteView(StaffRequiredMixin, View):
         form = GuestOfferInviteForm(request.POST, sessions=sessions, prefix=f"offer-{offer.pk}")
         if not form.is_valid():
             messages.error(request, "Choose a session still to come, of a group they were not in.")
-            return redirect("sessions:guest_offers")
+            return redirect(guest_offers_url(request))
         try:
             guest = services.guest_offer_invite(
                 offer=offer, session=sessions.get(pk=form.cleaned_data["session"]), by=request.user
@@ -709,4 +726,4 @@ class GuestOfferInviteView(StaffRequiredMixin, View):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, f"{guest.name} is invited and sent the session's invite.")
-        return redirect("sessions:guest_offers")
+        return redirect(guest_offers_url(request))

@@ -25,6 +25,7 @@ from applications.services import current_offer
 from cohort_site.core.charts import Bar, bars_svg
 from cohort_site.core.dates import DAY, local_text
 from cohort_site.core.models import Heartbeat
+from cohort_site.core.programme_filter import with_programme
 from cohort_site.mail.enums import EmailKind, EmailStatus
 from cohort_site.mail.selectors import outbox_counts
 from cohort_site.members.enums import ExpenseStatus
@@ -313,11 +314,23 @@ class Action:
     url: str
 
 
-def programme_pipelines(*, now: datetime.datetime) -> list[ProgrammePipeline]:
-    """The most recent programmes, from interest to active members per cohort, with each cohort's health.
+def programme_pipelines(
+    *,
+    now: datetime.datetime,
+    programme: Programme | None = None,
+    programmes: list[Programme] | None = None,
+) -> list[ProgrammePipeline]:
+    """The most recent programmes (or the one `programme` chosen), from interest to active members per cohort,
+    with each cohort's health. `programmes`, every programme newest first when the caller has them in hand (the
+    programme select's list), saves reading them again.
 
     A fixed number of queries whatever the number of people, sessions or rounds: one grouped count per kind."""
-    programmes = list(Programme.objects.order_by("-applications_open_at", "-pk")[:RECENT_PROGRAMMES])
+    if programme is not None:
+        programmes = [programme]
+    elif programmes is not None:
+        programmes = programmes[:RECENT_PROGRAMMES]
+    else:
+        programmes = list(Programme.objects.order_by("-applications_open_at", "-pk")[:RECENT_PROGRAMMES])
     pipelines = {programme.pk: ProgrammePipeline(programme) for programme in programmes}
     cohorts = {
         cohort.pk: CohortPipeline(cohort, now)
@@ -414,51 +427,65 @@ def _add_coffee_health(cohorts: dict, now: datetime.datetime) -> None:
         cohorts[round_.cohort_id].rounds.append(RoundHealth(round_, round_.groups, round_.met))
 
 
-def manager_actions(*, now: datetime.datetime) -> list[Action]:
-    """What is waiting for the manager, only the kinds with something waiting, most pressing first."""
-    offers = offer_counts(expiring_before=now + OFFER_EXPIRY_WARNING)
-    emails = outbox_counts()
+def manager_actions(*, now: datetime.datetime, programme: Programme | None = None) -> list[Action]:
+    """What is waiting for the manager, only the kinds with something waiting, most pressing first. With a
+    `programme`, only what belongs to it (each link keeps it); the sharing events proposed by members belong to
+    the wider network, not to a programme, so they wait under "All programmes"; a stopped worker is always said."""
+    offers = offer_counts(expiring_before=now + OFFER_EXPIRY_WARNING, programme=programme)
+    emails = outbox_counts(programme=programme)
     outbox = reverse("mail:outbox")
+    offered = reverse("admin:applications_application_changelist") + "?status__exact=offered"
+    if programme is not None:
+        offered += f"&programme__id__exact={programme.pk}"
+    rounds = Round.objects.filter(
+        status=RoundStatus.PLANNED, opens_at__lte=now + ROUND_PUBLISH_WARNING, closes_at__gt=now
+    )
+    if programme is not None:
+        rounds = rounds.filter(cohort__programme=programme)
     actions = [
-        Action(emails.get(EmailStatus.FAILED, 0), "emails failed to send", f"{outbox}?status=failed"),
         Action(
-            offers["expiring"],
-            "offers expire within two days",
-            reverse("admin:applications_application_changelist") + "?status__exact=offered",
+            emails.get(EmailStatus.FAILED, 0),
+            "emails failed to send",
+            with_programme(f"{outbox}?status=failed", programme),
         ),
-        Action(
-            offers["unanswered"],
-            "offers not answered yet",
-            reverse("admin:applications_application_changelist") + "?status__exact=offered",
-        ),
+        Action(offers["expiring"], "offers expire within two days", offered),
+        Action(offers["unanswered"], "offers not answered yet", offered),
         Action(
             offers["drafted"],
             "offers not emailed yet: saved as drafts, their time to answer starts when sent",
-            f"{outbox}?status=draft&kind={EmailKind.DECISION_OFFERED.value}",
+            with_programme(f"{outbox}?status=draft&kind={EmailKind.DECISION_OFFERED.value}", programme),
         ),
         Action(
-            emails.get(EmailStatus.DRAFT, 0), "decision emails waiting as drafts", f"{outbox}?status=draft"
+            emails.get(EmailStatus.DRAFT, 0),
+            "decision emails waiting as drafts",
+            with_programme(f"{outbox}?status=draft", programme),
         ),
-        Action(expenses_awaiting_decision_count(), "expenses to review", reverse("members:expense_review")),
         Action(
-            entries_awaiting_approval().count(),
+            expenses_awaiting_decision_count(programme=programme),
+            "expenses to review",
+            with_programme(reverse("members:expense_review"), programme),
+        ),
+        Action(
+            entries_awaiting_approval(programme=programme).count(),
             "learning entries waiting for sharing approval",
-            reverse("learning:manage"),
+            with_programme(reverse("learning:manage"), programme),
         ),
         Action(
-            events_proposed_waiting(now=now).count(),
+            events_proposed_waiting(now=now).count() if programme is None else 0,
             "sharing events proposed by members, waiting for you to publish",
             reverse("learning:events_manage"),
         ),
         Action(
-            Round.objects.filter(
-                status=RoundStatus.PLANNED, opens_at__lte=now + ROUND_PUBLISH_WARNING, closes_at__gt=now
-            ).count(),
+            rounds.count(),
             "coffee rounds to publish (opening within three days)",
-            reverse("sessions:cohorts"),
+            with_programme(reverse("sessions:cohorts"), programme),
         ),
     ]
-    actions[1:1] = [*departure_actions(now=now), *waitlist_actions(now=now), *undecided_actions(now=now)]
+    actions[1:1] = [
+        *departure_actions(now=now, programme=programme),
+        *waitlist_actions(now=now, programme=programme),
+        *undecided_actions(now=now, programme=programme),
+    ]
     if not settings.CELERY_TASK_ALWAYS_EAGER:
         beat = Heartbeat.objects.filter(name="worker").values_list("beat_at", flat=True).first()
         if beat is None or beat < now - HEARTBEAT_STALE_AFTER:
@@ -468,19 +495,21 @@ def manager_actions(*, now: datetime.datetime) -> list[Action]:
     return [action for action in actions if action.count]
 
 
-def departure_actions(*, now: datetime.datetime) -> list[Action]:
+def departure_actions(*, now: datetime.datetime, programme: Programme | None = None) -> list[Action]:
     """Members who left their group lately (one line each, with why); the places they freed are among the
     waitlist's proposals (`waitlist_actions`)."""
     confirmed_in = ApplicationStatusChange.objects.filter(
         application=OuterRef("application"), to_status=ApplicationStatus.CONFIRMED
     ).order_by("-changed_at", "-pk")
+    changes = ApplicationStatusChange.objects.filter(
+        from_status=ApplicationStatus.CONFIRMED,
+        to_status=ApplicationStatus.WITHDRAWN,
+        changed_at__gte=now - DEPARTURES_SHOWN_FOR,
+    )
+    if programme is not None:
+        changes = changes.filter(application__programme=programme)
     departures = list(
-        ApplicationStatusChange.objects.filter(
-            from_status=ApplicationStatus.CONFIRMED,
-            to_status=ApplicationStatus.WITHDRAWN,
-            changed_at__gte=now - DEPARTURES_SHOWN_FOR,
-        )
-        .annotate(left_cohort=Subquery(confirmed_in.values("cohort")[:1]))
+        changes.annotate(left_cohort=Subquery(confirmed_in.values("cohort")[:1]))
         .select_related("application")
         .order_by("-changed_at", "-pk")
     )
@@ -511,13 +540,15 @@ def departure_actions(*, now: datetime.datetime) -> list[Action]:
     return actions
 
 
-def waitlist_actions(*, now: datetime.datetime) -> list[Action]:
+def waitlist_actions(*, now: datetime.datetime, programme: Programme | None = None) -> list[Action]:
     """The waitlist's proposals: places free in a group while people wait on its programme's waitlist and the
     group still takes newcomers (before its cut-off session), for the manager to offer. One query."""
     waiting = Application.objects.filter(status=ApplicationStatus.WAITLISTED, programme=OuterRef("programme"))
+    groups = Cohort.objects.filter(Exists(waiting))
+    if programme is not None:
+        groups = groups.filter(programme=programme)
     cohorts = (
-        Cohort.objects.filter(Exists(waiting))
-        .select_related("programme")
+        groups.select_related("programme")
         .annotate(
             taken=Count(
                 "applications", filter=Q(applications__status__in=PLACE_HOLDING_STATUSES), distinct=True
@@ -547,13 +578,15 @@ def waitlist_actions(*, now: datetime.datetime) -> list[Action]:
     return actions
 
 
-def undecided_actions(*, now: datetime.datetime) -> list[Action]:
+def undecided_actions(*, now: datetime.datetime, programme: Programme | None = None) -> list[Action]:
     """Applications still waiting for a decision after their programme's deadline, one line a programme."""
+    undecided = Application.objects.filter(
+        status=ApplicationStatus.SUBMITTED, programme__applications_close_at__lte=now
+    )
+    if programme is not None:
+        undecided = undecided.filter(programme=programme)
     rows = (
-        Application.objects.filter(
-            status=ApplicationStatus.SUBMITTED, programme__applications_close_at__lte=now
-        )
-        .values("programme__slug", "programme__title", "programme__applications_close_at")
+        undecided.values("programme__slug", "programme__title", "programme__applications_close_at")
         .annotate(n=Count("pk"))
         .order_by("programme__applications_close_at", "programme__slug")
     )

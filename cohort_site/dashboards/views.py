@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 from applications.models import Programme
 from cohort_site.core.csv import csv_response
 from cohort_site.core.mixins import StaffRequiredMixin, staff_required
+from cohort_site.core.programme_filter import programme_filter
 from learning.outcomes import MIN_ANSWERS
 from sessions_app.views import calendar_feed_url
 
@@ -29,14 +30,20 @@ class MemberDashboardView(LoginRequiredMixin, TemplateView):
 
 
 class ManagerDashboardView(StaffRequiredMixin, TemplateView):
-    """Where staff land: the pipeline of each recent programme, each cohort's health, and what is waiting."""
+    """Where staff land: the pipeline of each recent programme, each cohort's health, and what is waiting; or
+    only one programme's, chosen with `?programme=<slug>`."""
 
     template_name = "dashboards/manager.html"
 
     def get_context_data(self, **kwargs):
         now = timezone.now()
+        chosen = programme_filter(self.request)
         return super().get_context_data(
-            pipelines=programme_pipelines(now=now), actions=manager_actions(now=now), now=now, **kwargs
+            programme_filter=chosen,
+            pipelines=programme_pipelines(now=now, programme=chosen.programme, programmes=chosen.programmes),
+            actions=manager_actions(now=now, programme=chosen.programme),
+            now=now,
+            **kwargs,
         )
 
 

@@ -9,10 +9,11 @@ class MailConfig(AppConfig):
     def ready(self):
         # Each app registers its reminder kinds in its reminders.py (see dispatch.py), and what its drafts
         # become as they are sent in its drafts.py (see drafts.py), and a programme's own wording of its emails
-        # in its wording.py (see wording.py).
+        # in its wording.py (see wording.py), and which of its rows' emails belong to a programme in its
+        # email_programmes.py (see programmes.py).
         from django.utils.module_loading import autodiscover_modules
 
-        autodiscover_modules("reminders", "drafts", "send_checks", "wording")
+        autodiscover_modules("reminders", "drafts", "send_checks", "wording", "email_programmes")
 
         from django.contrib.auth.signals import user_login_failed
 

@@ -1,5 +1,6 @@
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -7,9 +8,13 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from .enums import EmailKind, EmailStatus
 from .models import OutgoingEmail
+from .programmes import emails_of_programme
 
 
-def outbox_emails(*, kind: str = "", status: str = "") -> QuerySet[OutgoingEmail]:
+def outbox_emails(
+    *, kind: str = "", status: str = "", programme: Any | None = None
+) -> QuerySet[OutgoingEmail]:
+    """The outbox's messages, newest first: of one kind, status and programme (`mail.programmes`) when given."""
     emails = OutgoingEmail.objects.only(
         "pk",
         "kind",
@@ -26,11 +31,17 @@ def outbox_emails(*, kind: str = "", status: str = "") -> QuerySet[OutgoingEmail
         emails = emails.filter(kind=kind)
     if status:
         emails = emails.filter(status=status)
+    if programme is not None:
+        emails = emails.filter(emails_of_programme(programme))
     return emails.order_by("-created_at", "-pk")
 
 
-def outbox_counts() -> dict[str, int]:
-    return dict(OutgoingEmail.objects.order_by().values_list("status").annotate(n=Count("pk")))
+def outbox_counts(*, programme: Any | None = None) -> dict[str, int]:
+    """How many messages have each status (of one programme's, when given)."""
+    emails = OutgoingEmail.objects.order_by()
+    if programme is not None:
+        emails = emails.filter(emails_of_programme(programme))
+    return dict(emails.values_list("status").annotate(n=Count("pk")))
 
 
 def outbox_kinds() -> list[str]:

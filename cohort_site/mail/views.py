@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, ListView
 
 from cohort_site.core.mixins import StaffRequiredMixin
+from cohort_site.core.programme_filter import ProgrammeFilter, programme_filter
 from cohort_site.core.words import counted
 
 from .enums import EmailStatus
@@ -30,11 +31,17 @@ from .services import (
 
 
 class OutboxView(StaffRequiredMixin, ListView):
-    """The manager's view of every message: what is waiting, sent, failed and why."""
+    """The manager's view of every message: what is waiting, sent, failed and why; one programme's, with
+    `?programme=<slug>` (the emails about its applications, groups, sessions, coffee pairs, entries, expenses:
+    `mail.programmes`)."""
 
     template_name = "mail/outbox.html"
     context_object_name = "emails"
     paginate_by = 50
+
+    @cached_property
+    def programme_filter(self) -> ProgrammeFilter:
+        return programme_filter(self.request)
 
     @cached_property
     def filter_form(self) -> OutboxFilterForm:
@@ -43,12 +50,17 @@ class OutboxView(StaffRequiredMixin, ListView):
     def get_queryset(self):
         form = self.filter_form
         filters = form.cleaned_data if form.is_valid() else {}
-        return outbox_emails(kind=filters.get("kind", ""), status=filters.get("status", ""))
+        return outbox_emails(
+            kind=filters.get("kind", ""),
+            status=filters.get("status", ""),
+            programme=self.programme_filter.programme,
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter_form"] = self.filter_form
-        context["counts"] = outbox_counts()
+        context["programme_filter"] = self.programme_filter
+        context["counts"] = outbox_counts(programme=self.programme_filter.programme)
         return context
 
     def post(self, request):

@@ -20,13 +20,18 @@ def expenses_of(user) -> QuerySet[Expense]:
     return Expense.objects.filter(claimant=user).select_related("programme")
 
 
-def expenses_for_review(*, status: str = "") -> QuerySet[Expense]:
+def expenses_for_review(*, status: str = "", programme: Programme | None = None) -> QuerySet[Expense]:
     expenses = Expense.objects.select_related("claimant", "programme", "decided_by")
+    if programme is not None:
+        expenses = expenses.filter(programme=programme)
     return expenses.filter(status=status) if status else expenses
 
 
-def expenses_awaiting_decision_count() -> int:
-    return Expense.objects.filter(status=ExpenseStatus.SUBMITTED).count()
+def expenses_awaiting_decision_count(*, programme: Programme | None = None) -> int:
+    expenses = Expense.objects.filter(status=ExpenseStatus.SUBMITTED)
+    if programme is not None:
+        expenses = expenses.filter(programme=programme)
+    return expenses.count()
 
 
 def programme_of_member(user) -> Programme | None:

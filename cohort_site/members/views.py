@@ -22,6 +22,7 @@ from cohort_site.core.data_subjects import (
 )
 from cohort_site.core.forms import ErasureConfirmForm
 from cohort_site.core.mixins import StaffRequiredMixin
+from cohort_site.core.programme_filter import programme_filter
 from cohort_site.core.requests import safe_next
 from cohort_site.core.retention import retention_rules
 from cohort_site.mail.services import opted_out_kinds
@@ -121,12 +122,19 @@ class ExpenseReviewView(StaffRequiredMixin, ListView):
     context_object_name = "expenses"
     paginate_by = 50
 
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.programme_filter = programme_filter(request)
+
     def get_queryset(self):
         status = self.request.GET.get("status", ExpenseStatus.SUBMITTED)
-        return expenses_for_review(status=status if status in ExpenseStatus.values else "")
+        return expenses_for_review(
+            status=status if status in ExpenseStatus.values else "", programme=self.programme_filter.programme
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["programme_filter"] = self.programme_filter
         context["status_choices"] = ExpenseStatus.choices
         context["current_status"] = self.request.GET.get("status", ExpenseStatus.SUBMITTED)
         # One form per claim, each with its own ids: a label must tick its own claim's field.
@@ -160,9 +168,14 @@ class ExpenseDecideView(StaffRequiredMixin, View):
 
 
 class ExpenseCsvView(StaffRequiredMixin, View):
-    """For the finance team: every claim, one row each."""
+    """For the finance team: every claim, one row each (one programme's, with `?programme=<slug>`; a programme
+    that does not exist is a 404 rather than every claim under its name)."""
 
     def get(self, request):
+        chosen = programme_filter(request)
+        if chosen.form.errors:
+            raise Http404("No such programme.")
+        programme = chosen.programme
         header = [
             "id",
             "claimant",
@@ -190,9 +203,9 @@ class ExpenseCsvView(StaffRequiredMixin, View):
                 expense.decided_at.isoformat() if expense.decided_at else "",
                 expense.paid_at.isoformat() if expense.paid_at else "",
             ]
-            for expense in expenses_for_review().order_by("created_at", "pk")
+            for expense in expenses_for_review(programme=programme).order_by("created_at", "pk")
         )
-        return csv_response("expenses.csv", header, rows)
+        return csv_response(f"expenses-{programme.slug}.csv" if programme else "expenses.csv", header, rows)
 
 
 # Erasing a person, said before it happens (the "are you sure" panel): nobody is emailed about it.

@@ -4,6 +4,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -19,6 +20,7 @@ from cohort_site.core.csv import csv_response
 from cohort_site.core.dates import ISO_DAY, ISO_MINUTE, local_text
 from cohort_site.core.markdown import render_markdown
 from cohort_site.core.mixins import StaffRequiredMixin, staff_required
+from cohort_site.core.programme_filter import programme_filter
 from cohort_site.core.rules import is_active_staff
 from sessions_app.models import Session
 
@@ -470,19 +472,30 @@ class SurveyView(LoginRequiredMixin, FormView):
 
 
 class ManageView(StaffRequiredMixin, TemplateView):
+    """Staff: entries waiting for sharing approval, and each programme's feedback and surveys (one programme's,
+    with `?programme=<slug>`)."""
+
     template_name = "learning/manage.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["programmes"] = Programme.objects.prefetch_related("surveys").order_by("-first_session_week")
-        context["awaiting"] = selectors.entries_awaiting_approval()
+        context["programme_filter"] = chosen = programme_filter(self.request)
+        # The programmes in hand (the select's), latest first session first, with their surveys: no new query.
+        if chosen.programme is not None:
+            programmes = [chosen.programme]
+        else:
+            programmes = sorted(chosen.programmes, key=lambda p: p.first_session_week, reverse=True)
+        prefetch_related_objects(programmes, "surveys")
+        context["programmes"] = programmes
+        context["awaiting"] = selectors.entries_awaiting_approval(programme=chosen.programme)
         return context
 
     def post(self, request, *args, **kwargs):
         programme = get_object_or_404(Programme, pk=request.POST.get("programme"))
         services.surveys_ensure_defaults(programme=programme)
         messages.success(request, f"The surveys for “{programme.title}” are ready to edit.")
-        return redirect("learning:manage")
+        # Back to the page as it was (the form posts to it), with the programme it showed.
+        return redirect(request.get_full_path())
 
 
 def _chart(summary, title: str) -> str:

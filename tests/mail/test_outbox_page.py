@@ -37,8 +37,9 @@ def test_outbox_list_runs_constant_queries(client, db, count, django_assert_num_
     for n in range(count):
         queue_plain(key=f"notice:{n}")
 
-    # session, user, list, count for pagination, counts by status, kinds for the filter
-    with django_assert_num_queries(7):
+    # session, user, list, count for pagination, counts by status, kinds for the filter, the programmes to choose
+    # from (issue 20)
+    with django_assert_num_queries(8):
         response = client.get(OUTBOX)
 
     assert len(response.context["emails"]) == count

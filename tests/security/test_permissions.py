@@ -295,6 +295,28 @@ def test_post(world, name, role):
         assert snapshot() == before
 
 
+# The staff pages that show one programme with `?programme=<slug>` (issue 20): the same outcome for each role as
+# without it, the programme named or not.
+PROGRAMME_FILTERED = [
+    "dashboards:manager",
+    "learning:manage",
+    "mail:outbox",
+    "members:expense_csv",
+    "members:expense_review",
+    "sessions:cohorts",
+    "sessions:guest_offers",
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", PROGRAMME_FILTERED)
+def test_get_with_a_programme_chosen(world, name, role):
+    url = url_of(world, name)
+    response = client_as(world, role).get(f"{url}{'&' if '?' in url else '?'}programme={world.running.slug}")
+
+    assert outcome(response) == EXPECTED[name][ROLES.index(role)]
+
+
 def test_every_expected_entry_names_a_url():
     assert sorted(set(EXPECTED) - set(OWN_NAMES)) == []
     assert sorted(set(POSTS) - set(OWN_NAMES)) == []

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from applications.models import ProgrammeReviewer
 from tests.factories import StaffFactory
-from tests.security.test_permissions import EXPECTED, POSTS, snapshot, url_of
+from tests.security.test_permissions import EXPECTED, POSTS, PROGRAMME_FILTERED, snapshot, url_of
 
 STAFF_ONLY = sorted(name for name, row in EXPECTED.items() if row[1:4] == (404, 404, 404) and row[4] != 404)
 STAFF_ONLY_POSTS = sorted(
@@ -37,6 +37,15 @@ def test_the_staff_pages_are_the_managers_pages():
 @pytest.mark.parametrize("name", STAFF_ONLY)
 def test_reviewer_gets_404_on_every_staff_page(world, reviewer_client, name):
     response = reviewer_client.get(url_of(world, name))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("name", PROGRAMME_FILTERED)
+def test_reviewer_gets_404_on_the_staff_pages_even_with_their_own_programme_chosen(
+    world, reviewer_client, name
+):
+    response = reviewer_client.get(f"{url_of(world, name)}?programme={world.running.slug}")
 
     assert response.status_code == 404
 

@@ -483,14 +483,17 @@ def test_apologies_for_another_groups_session_is_404(client, db):
 
 @pytest.mark.parametrize("count", [1, 3])
 def test_cohort_list_queries(client, db, count, django_assert_num_queries):
-    for _ in range(count):
-        MemberFactory(cohort=CohortFactory())
+    members = [MemberFactory(cohort=CohortFactory()) for _ in range(count)]
     client.force_login(StaffFactory())
 
-    with django_assert_num_queries(4):
+    # session, user, the programmes to choose from (issue 20), the groups
+    with django_assert_num_queries(5):
         response = client.get(reverse("sessions:cohorts"))
+    with django_assert_num_queries(5):
+        filtered = client.get(reverse("sessions:cohorts") + f"?programme={members[0].programme.slug}")
 
     assert len(response.context["cohorts"]) == count
+    assert list(filtered.context["cohorts"]) == [members[0].cohort]
 
 
 @pytest.mark.parametrize("count", [1, 3])

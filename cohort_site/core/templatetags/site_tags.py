@@ -1,11 +1,13 @@
 import datetime
 
 from django import forms, template
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from cohort_site.core import dates, sign_in
 from cohort_site.core.links import web_link
 from cohort_site.core.markdown import render_markdown
+from cohort_site.core.programme_filter import PARAMETER, programme_query
 from cohort_site.core.words import counted
 
 register = template.Library()
@@ -35,6 +37,25 @@ def query_without_page(context) -> str:
     query = context["request"].GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+@register.filter
+def keep_programme(url: str, request) -> str:
+    """A staff page's link keeping the programme the page shows (`?programme=<slug>`), so the manager stays
+    within one programme as she moves between staff pages; without one, the link as it is."""
+    slug = request.GET.get(PARAMETER, "") if request is not None else ""
+    if not slug:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}{programme_query(slug)}"
+
+
+@register.simple_tag(takes_context=True)
+def other_filters(context, *names: str) -> str:
+    """Hidden inputs carrying the page's other filters (its query string but `names` and `page`), so a GET form
+    choosing one thing keeps the rest."""
+    query = context["request"].GET
+    kept = [(key, value) for key in query for value in query.getlist(key) if key not in {*names, "page"}]
+    return format_html_join("", '<input type="hidden" name="{}" value="{}">', kept)
 
 
 @register.filter
