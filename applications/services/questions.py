@@ -90,6 +90,14 @@ def question_change_refusal(question: Question) -> str | None:
     return None
 
 
+def question_answered(question: Question) -> bool:
+    """Whether anyone has answered `question`: one of the form's own questions is answered by every application
+    to its programme (its answers are the application's column), the programme's own by its answer rows."""
+    if question.builtin:
+        return Application.objects.filter(programme_id=question.programme_id).exists()
+    return question.answers.exists()
+
+
 def question_save(*, question: Question, by=None, now=None) -> Question:
     """Save a question; a change of its wording once people have answered it is recorded (who, when, what it
     said before), so the answers can be read against the question they answered. An edit that would leave its
@@ -100,7 +108,7 @@ def question_save(*, question: Question, by=None, now=None) -> Question:
     with transaction.atomic():
         if question.pk:
             old_label = Question.objects.filter(pk=question.pk).values_list("label", flat=True).first()
-            if old_label is not None and old_label != question.label and question.answers.exists():
+            if old_label is not None and old_label != question.label and question_answered(question):
                 QuestionLabelChange.objects.create(
                     question=question,
                     old_label=old_label,

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from applications.enums import QuestionKind, QuestionSection
 from applications.links import application_token
-from applications.models import Application, Question
+from applications.models import Application, Question, QuestionLabelChange
 from applications.questions.defaults import DEFAULTS
 from applications.questions.models import ALWAYS_ASKED, ONE_GRID
 from applications.selectors import form_questions
@@ -22,6 +22,7 @@ from applications.services import (
     application_submit,
     builtin_questions_ensure,
     question_delete,
+    question_save,
     questions_copy,
 )
 from tests.factories import ApplicationFactory, ProgrammeFactory, QuestionFactory, StaffFactory
@@ -510,3 +511,20 @@ def test_the_admin_refuses_a_second_weekly_times_question(staff_client, programm
     assert response.status_code == 200
     assert ONE_GRID in response.content.decode()
     assert programme.questions.filter(kind=QuestionKind.AVAILABILITY).count() == 1
+
+
+def test_rewording_a_builtin_once_people_have_applied_is_recorded(programme):
+    builtin_questions_ensure(programme=programme)
+    staff = StaffFactory()
+    motivation = builtin(programme, "motivation")
+    motivation.label = "Why this group, now?"
+    question_save(question=motivation, by=staff)
+    assert QuestionLabelChange.objects.count() == 0  # nobody had answered it yet
+
+    ApplicationFactory(programme=programme)
+    motivation.label = "Why this group, this year?"
+    question_save(question=motivation, by=staff)
+
+    assert list(
+        QuestionLabelChange.objects.values_list("question", "old_label", "new_label", "changed_by")
+    ) == [(motivation.pk, "Why this group, now?", "Why this group, this year?", staff.pk)]
