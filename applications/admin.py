@@ -398,11 +398,41 @@ def question_filter(question: Question, *, with_programme: bool) -> type[admin.S
     return QuestionFilter
 
 
+def plain_for_reviewers(names, request) -> list[str]:
+    """A reviewer reads a related group, programme or account as its name: Django would link it to an admin page
+    they may not open."""
+    if not is_reviewer(request.user):
+        return list(names)
+    return [PLAIN_FOR_REVIEWERS.get(name, name) for name in names]
+
+
+PLAIN_FOR_REVIEWERS = {
+    "programme": "programme_name",
+    "cohort": "group",
+    "user": "account",
+    "changed_by": "changed_by_name",
+}
+
+
 class StatusChangeInline(LabelledTabularInline):
     model = ApplicationStatusChange
     extra = 0
     can_delete = False
     readonly_fields = ["from_status", "to_status", "cohort", "changed_by", "changed_at", "note"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return plain_for_reviewers(super().get_readonly_fields(request, obj), request)
+
+    def get_fields(self, request, obj=None):
+        return plain_for_reviewers(super().get_fields(request, obj), request)
+
+    @admin.display(description="group")
+    def group(self, change):
+        return change.cohort.name if change.cohort_id else self.get_empty_value_display()
+
+    @admin.display(description="changed by")
+    def changed_by_name(self, change):
+        return str(change.changed_by) if change.changed_by_id else self.get_empty_value_display()
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -657,10 +687,24 @@ class ApplicationAdmin(QuickCheckboxMixin, LabelledModelAdmin):
         return actions
 
     def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
+        fields = plain_for_reviewers(super().get_readonly_fields(request, obj), request)
         if not can_decide(request.user):
             return [*fields, "composer_mark"]  # how the proposal treats them is the manager's decision
         return fields
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (title, {**options, "fields": plain_for_reviewers(options["fields"], request)})
+            for title, options in super().get_fieldsets(request, obj)
+        ]
+
+    @admin.display(description="programme")
+    def programme_name(self, application):
+        return application.programme.title
+
+    @admin.display(description="account")
+    def account(self, application):
+        return str(application.user) if application.user_id else self.get_empty_value_display()
 
     def get_list_display(self, request):
         shown = super().get_list_display(request)

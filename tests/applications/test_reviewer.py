@@ -263,3 +263,28 @@ def test_a_manager_gives_a_staff_account_a_programme_to_review_on_its_page(clien
     assert list(ProgrammeReviewer.objects.values_list("user__email", "programme__title")) == [
         ("rui@example.org", "Connections")
     ]
+
+
+def test_reviewer_reads_programme_group_and_accounts_as_names_not_links_they_cannot_open(
+    reviewer_client, programme
+):
+    manager = StaffFactory(is_superuser=True, email="manager@example.org")
+    group = CohortFactory(programme=programme)
+    member = UserFactory(email="applicant@example.org")
+    application = ApplicationFactory(programme=programme, status="submitted", user=member)
+    application_set_status(application=application, status="offered", cohort=group, by=manager)
+
+    page = reviewer_client.get(reverse("admin:applications_application_change", args=[application.pk]))
+    html = page.content.decode()
+
+    assert page.status_code == 200
+    assert [
+        html.count(reverse(name, args=[pk]))
+        for name, pk in [
+            ("admin:applications_programme_change", programme.pk),
+            ("admin:applications_cohort_change", group.pk),
+            ("admin:core_user_change", member.pk),
+            ("admin:core_user_change", manager.pk),
+        ]
+    ] == [0, 0, 0, 0]
+    assert (programme.title in html, group.name in html, str(member) in html) == (True, True, True)
