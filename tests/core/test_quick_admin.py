@@ -4,9 +4,11 @@ import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.forms.utils import ErrorList
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from cohort_site.core.admin import QUICK_INPUTS
+from tests.factories import StaffFactory
 
 DJANGO = DjangoTemplates()
 ATTRS = {
@@ -49,3 +51,21 @@ def test_other_templates_still_go_through_django():
         chosen = forms.ChoiceField(choices=[("a", "A"), ("b", "B")])
 
     assert Form(renderer=QUICK_INPUTS).as_div() == Form(renderer=DJANGO).as_div()
+
+
+def test_the_menu_of_models_is_built_where_a_page_shows_it(client, db):
+    client.force_login(StaffFactory(is_superuser=True))
+    applications = reverse("admin:applications_application_changelist")
+
+    programmes = client.get(reverse("admin:applications_programme_changelist")).content.decode()
+    app_index = client.get(reverse("admin:app_list", args=["applications"]))
+    unknown = client.get("/admin/nothing/")
+
+    assert 'id="nav-sidebar"' in programmes
+    assert f'<a href="{applications}">Applications</a>' in programmes
+    assert (app_index.status_code, app_index.context["title"], unknown.status_code) == (
+        200,
+        "Recruitment and selection administration",
+        404,
+    )
+    assert 'id="nav-sidebar"' not in client.get(applications).content.decode()
