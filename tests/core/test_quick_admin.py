@@ -2,13 +2,15 @@
 
 import pytest
 from django import forms
+from django.contrib.admin.templatetags.admin_list import result_list
 from django.forms.renderers import DjangoTemplates
 from django.forms.utils import ErrorList
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from cohort_site.core.admin import QUICK_INPUTS
-from tests.factories import StaffFactory
+from applications.models import ProgrammeReviewer
+from cohort_site.core.admin import QUICK_INPUTS, quick_results
+from tests.factories import ApplicationFactory, CohortFactory, ProgrammeFactory, StaffFactory
 
 DJANGO = DjangoTemplates()
 ATTRS = {
@@ -69,3 +71,67 @@ def test_the_menu_of_models_is_built_where_a_page_shows_it(client, db):
         404,
     )
     assert 'id="nav-sidebar"' not in client.get(applications).content.decode()
+
+
+def rows_as_django_writes_them(cl) -> tuple[list[list[str]], list[str]]:
+    written = result_list(cl)
+    return [[str(cell) for cell in row] for row in written["results"]], [
+        str(field) for field in written["result_hidden_fields"]
+    ]
+
+
+def quick_rows(cl) -> tuple[list[list[str]], list[str]]:
+    written = quick_results(cl)
+    assert written is not None
+    return [[str(cell) for cell in row] for row in written["results"]], [
+        str(field) for field in written["result_hidden_fields"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "rows"), [({}, 3), ({"o": "-5.2"}, 3), ({"status__exact": "submitted", "q": "Bea"}, 1)]
+)
+def test_the_application_list_rows_are_written_as_django_writes_them(client, db, query, rows):
+    programme = ProgrammeFactory(title="Relationships")
+    group = CohortFactory(programme=programme, number=1, name="Group <1> & “friends”")
+    ApplicationFactory(programme=programme, name='Ann "A" <b>&amp;', organisation="Leeds & Co", score=7)
+    ApplicationFactory(programme=programme, name="Bea", organisation="  ", cohort=group, score=0)
+    ApplicationFactory(programme=programme, name="Cal", organisation="Hull")
+    client.force_login(StaffFactory(is_superuser=True))
+
+    cl = client.get(reverse("admin:applications_application_changelist"), query).context["cl"]
+
+    assert len(cl.result_list) == rows
+    assert quick_rows(cl) == rows_as_django_writes_them(cl)
+
+
+def test_a_reviewers_application_list_rows_are_written_as_django_writes_them(client, db):
+    programme = ProgrammeFactory()
+    reviewer = StaffFactory(organisation="Leeds Befriending")
+    ProgrammeReviewer.objects.create(programme=programme, user=reviewer)
+    ApplicationFactory(programme=programme, organisation="Hull Food Bank")
+    ApplicationFactory(programme=programme, organisation="leeds befriending")
+    client.force_login(reviewer)
+
+    cl = client.get(reverse("admin:applications_application_changelist")).context["cl"]
+
+    assert [row[-1] for row in quick_rows(cl)[0]] == [
+        '<td class="field-same_organisation">-</td>',
+        '<td class="field-same_organisation">Yes: tell the manager</td>',
+    ]
+    assert quick_rows(cl) == rows_as_django_writes_them(cl)
+
+
+def test_typed_scores_with_errors_come_back_in_djangos_own_rows(client, db):
+    application = ApplicationFactory(programme=ProgrammeFactory(), score=3)
+    client.force_login(StaffFactory(is_superuser=True))
+    url = reverse("admin:applications_application_changelist")
+    data = {"form-TOTAL_FORMS": 1, "form-INITIAL_FORMS": 1, "_save": "Save"}
+
+    response = client.post(url, {**data, "form-0-id": application.pk, "form-0-score": "11"})
+
+    assert quick_results(response.context["cl"]) is None
+    assert (
+        '<td class="field-score"><ul class="errorlist" id="id_form-0-score_error">'
+        "<li>Ensure this value is less than or equal to 10.</li></ul>"
+    ) in response.content.decode()
