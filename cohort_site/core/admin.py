@@ -200,7 +200,7 @@ class QuickListFormSet(BaseModelFormSet):
 
     def __getitem__(self, index):
         # A template reads `formset.errors` by trying formset["errors"] first, which built every form.
-        if not isinstance(index, int):
+        if not isinstance(index, int | slice):
             raise TypeError(f"a formset's forms are numbered, not named ({index!r})")
         return super().__getitem__(index)
 

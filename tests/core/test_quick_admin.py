@@ -1,5 +1,7 @@
 """The admin list's quick renderings write exactly what Django's templates write (issue 24)."""
 
+import re
+
 import pytest
 from django import forms
 from django.contrib.admin.templatetags.admin_list import result_list
@@ -8,7 +10,7 @@ from django.forms.utils import ErrorList
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from applications.models import ProgrammeReviewer
+from applications.models import Application, ProgrammeReviewer
 from cohort_site.core.admin import QUICK_INPUTS, quick_results
 from tests.factories import ApplicationFactory, CohortFactory, ProgrammeFactory, StaffFactory
 
@@ -135,3 +137,27 @@ def test_typed_scores_with_errors_come_back_in_djangos_own_rows(client, db):
         '<td class="field-score"><ul class="errorlist" id="id_form-0-score_error">'
         "<li>Ensure this value is less than or equal to 10.</li></ul>"
     ) in response.content.decode()
+
+
+def test_the_written_list_posts_its_scores_back(client, db):
+    programme = ProgrammeFactory()
+    first, second = ApplicationFactory(programme=programme, score=2), ApplicationFactory(programme=programme)
+    client.force_login(StaffFactory(is_superuser=True))
+    url = reverse("admin:applications_application_changelist")
+    page = client.get(url).content.decode()
+    sent = dict(re.findall(r'<input type="(?:hidden|number)" name="(form-[^"]+)"(?: value="([^"]*)")?', page))
+
+    response = client.post(url, {**sent, "form-1-score": "9", "_save": "Save"})
+
+    assert sent == {
+        "form-TOTAL_FORMS": "2",
+        "form-INITIAL_FORMS": "2",
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "1000",
+        "form-0-id": str(first.pk),
+        "form-0-score": "2",
+        "form-1-id": str(second.pk),
+        "form-1-score": "",
+    }
+    assert response.status_code == 302
+    assert sorted(Application.objects.values_list("pk", "score")) == [(first.pk, 2), (second.pk, 9)]
