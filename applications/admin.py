@@ -513,7 +513,13 @@ class ScoreListForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         field = self.fields["score"]
         field.help_text = ""  # said once, in the column's heading; each box is named instead
-        field.widget.attrs.update({"max": 10, "aria-label": f"Score for {self.instance.name}, 0 to 10"})
+        field.widget.attrs.update(self.row_widget_attrs(self.instance)["score"])
+
+    @staticmethod
+    def row_widget_attrs(application: Application) -> dict[str, dict]:
+        """What differs from row to row: the box's name for a screen reader (the list writes its rows from this
+        too, without a form per row: cohort_site.core.admin.quick_results)."""
+        return {"score": {"max": 10, "aria-label": f"Score for {application.name}, 0 to 10"}}
 
 
 class GroupListFilter(admin.RelatedFieldListFilter):
@@ -527,8 +533,22 @@ class GroupListFilter(admin.RelatedFieldListFilter):
 @admin.register(Application)
 class ApplicationAdmin(QuickCheckboxMixin, LabelledModelAdmin):
     # What the manager reads down the list to choose whom to open (issue 24): who, from where, where they are
-    # in selection and their score. The kind of role and the dates are filters on the right; 50 rows a page.
+    # in selection and their score. The kind of role and the dates are filters on the right; 25 rows a page,
+    # about a screen's worth to score before saving (and half the rendering of 50).
     list_display = ["name", "organisation", "status", "group", "submitted", "score"]
+    # What those columns read (the row's name for the checkbox and score box, the programme's time zone for the
+    # date): the applicants' long answers are not fetched for the list.
+    list_fields = [
+        "name",
+        "organisation",
+        "status",
+        "cohort",
+        "cohort__name",
+        "submitted_at",
+        "programme",
+        "programme__timezone",
+        "score",
+    ]
     # Scored down the list, a page at a time: "Save" under the list keeps every score typed (0 to 10).
     list_editable = ["score"]
 
@@ -547,7 +567,7 @@ class ApplicationAdmin(QuickCheckboxMixin, LabelledModelAdmin):
     ]
     search_fields = ["name", "email", "organisation", "role"]
     list_select_related = ["cohort", "programme"]
-    list_per_page = 50
+    list_per_page = 25
     # A filtered list says "Show all" rather than counting every application a second time on each page.
     show_full_result_count = False
 

@@ -43,7 +43,7 @@ SITE_NAME = env("SITE_NAME", default="Connection Coalition cohorts")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "cohort_site.core.admin_site.CohortAdminConfig",  # django.contrib.admin, its menu built lazily
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

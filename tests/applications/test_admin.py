@@ -106,7 +106,7 @@ def test_application_changelist_queries_do_not_grow(staff_client, django_assert_
     assert len(response.context["cl"].result_list) == count
 
 
-def test_application_changelist_shows_the_managers_columns_fifty_to_a_page(staff_client):
+def test_application_changelist_shows_the_managers_columns_twenty_five_to_a_page(staff_client):
     programme = ProgrammeFactory(title="Relationships")
     cohort = CohortFactory(programme=programme, number=1, name="Group 1")
     first = ApplicationFactory(
@@ -117,7 +117,7 @@ def test_application_changelist_shows_the_managers_columns_fifty_to_a_page(staff
         score=7,
         submitted_at=datetime.datetime(2021, 7, 1, 11, 5, tzinfo=datetime.UTC),
     )
-    ApplicationFactory.create_batch(50, programme=programme)
+    ApplicationFactory.create_batch(25, programme=programme)
 
     response = staff_client.get(
         reverse("admin:applications_application_changelist"), {"o": "5"}
@@ -127,8 +127,8 @@ def test_application_changelist_shows_the_managers_columns_fifty_to_a_page(staff
 
     assert [cl.model_admin.list_display, len(cl.result_list), cl.result_count] == [
         ["name", "organisation", "status", "group", "submitted", "score"],
-        50,
-        51,
+        25,
+        26,
     ]
     assert (
         f'<input type="checkbox" name="_selected_action" value="{first.pk}" class="action-select" '
@@ -144,6 +144,34 @@ def test_application_changelist_shows_the_managers_columns_fifty_to_a_page(staff
     change = reverse("admin:applications_application_change", args=[first.pk])
     assert f'<a href="{change}?_changelist_filters=o%3D5">Asha Patel</a>' in content
     assert 'id="nav-sidebar"' not in content  # the list has the page's width
+
+
+def test_application_changelist_filters_are_the_managers(staff_client):
+    programme, other = ProgrammeFactory(title="Relationships"), ProgrammeFactory(title="Loneliness")
+    CohortFactory(programme=programme, number=1, name="Group 1")
+    programme.questions.create(kind="one_choice", label="Your work", choices="Food bank\nYouth work")
+    ApplicationFactory(programme=programme)
+    ApplicationFactory(programme=other)
+
+    cl = staff_client.get(reverse("admin:applications_application_changelist")).context["cl"]
+
+    assert [str(spec.title) for spec in cl.filter_specs] == [
+        "programme",
+        "status",
+        "role type",
+        "where you work",
+        "when proposing groups",
+        "group",
+        "my organisation supports me to attend",
+        "submitted at",
+        "Your work",
+    ]
+    assert (cl.list_per_page, cl.show_full_result_count, cl.date_hierarchy, cl.search_fields) == (
+        25,
+        False,
+        None,
+        ["name", "email", "organisation", "role"],
+    )
 
 
 @pytest.mark.parametrize("count", [1, 3])
