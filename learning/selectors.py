@@ -2,15 +2,14 @@
 
 import datetime
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
     Avg,
-    BooleanField,
     Count,
     Exists,
-    ExpressionWrapper,
     OuterRef,
     Prefetch,
     Q,
@@ -176,30 +175,40 @@ def consent_requests_for(user) -> list[Entry]:
 
 
 def consent_requests_and_latest(
-    user, *, latest: QuerySet[Entry], count: int
+    user, *, latest: QuerySet[Entry], count: int, in_latest: Callable[[Entry], bool]
 ) -> tuple[list[Entry], list[Entry]]:
     """`consent_requests_for(user)` and the first `count` entries of `latest` (a queryset of entries the user may
     read, in the order to show them), read together in one query, each entry with its group and its authors (one
-    more query when there is any): a page that shows both (the member's dashboard) pays for one."""
+    more query when there is any): a page that shows both (the member's dashboard) pays for one.
+
+    `in_latest` says whether an entry read is one `latest` lists (the caller knows its rule): the query then
+    names each subquery once, in its WHERE, instead of again as a column (half the SQL to compile). Which entries
+    await the user's consent is read off their prefetched authorships (`consent_awaited`, the same rule as
+    `_awaiting_consent`)."""
     if not user.is_authenticated:
         return [], []
-    asked = _consent_requested_of(user)
-    newest = Q(pk__in=latest.values("pk")[:count])
     entries: list[Entry] = list(
-        Entry.objects.filter(asked | newest)
-        .annotate(
-            consent_asked=ExpressionWrapper(asked, output_field=BooleanField()),
-            among_latest=ExpressionWrapper(newest, output_field=BooleanField()),
-        )
+        Entry.objects.filter(_consent_requested_of(user) | Q(pk__in=latest.values("pk")[:count]))
         .select_related("cohort")
         .prefetch_related(Prefetch("authorships", queryset=Authorship.objects.select_related("user")))
         .order_by(*latest.query.order_by)
     )
     requests = sorted(
-        (entry for entry in entries if entry.consent_asked),  # type: ignore[attr-defined]  # an annotation
+        (entry for entry in entries if _consent_asked_of(entry, user)),
         key=lambda entry: (entry.updated_at, entry.pk),
     )
-    return requests, [entry for entry in entries if entry.among_latest]  # type: ignore[attr-defined]
+    # Every entry of `latest` among the first `count` was read, and in `latest`'s order: its first `count`
+    # entries here are they.
+    return requests, [entry for entry in entries if in_latest(entry)][:count]
+
+
+def _consent_asked_of(entry: Entry, user) -> bool:
+    """In Python, what `_consent_requested_of(user)` asks of an entry read with its authorships."""
+    return (
+        entry.visibility != Visibility.DRAFT
+        and user.is_active
+        and any(authorship.user_id == user.pk for authorship in consent_awaited(entry))
+    )
 
 
 def consents_awaited_since(

@@ -122,9 +122,15 @@ def member_schedule(
     for membership in memberships:
         membership.user = user
         join_links[membership.cohort_id] = join_path(membership)
+    # Each session's group (and programme) is the one of the place in hand: attached, not joined and read again.
+    cohorts = {m.cohort_id: m.cohort for m in memberships}
     sessions = list(
-        member_sessions_with_attendance(user, [m.pk for m in memberships], attendance, memberships)
+        member_sessions_with_attendance(
+            user, [m.pk for m in memberships], attendance, memberships
+        ).select_related(None)
     )
+    for session in sessions:
+        session.cohort = cohorts[session.cohort_id]  # type: ignore[assignment]  # a member's place is in a group
     next_session = next(
         (s for s in sessions if s.status == SessionStatus.SCHEDULED and s.ends_at > now), None
     )

@@ -152,7 +152,14 @@ def consents_and_latest_entries(user, memberships: list[Application]) -> tuple[l
         if cohort_ids
         else Entry.objects.none().order_by("-created_at", "-pk")
     )
-    return consent_requests_and_latest(user, latest=latest, count=LATEST_ENTRIES)
+    # An entry read is one of `latest` when it is of the user's groups and not a draft: every entry read is one
+    # the user may read (the newest are of `latest`; those awaiting their consent, they are an author of).
+    return consent_requests_and_latest(
+        user,
+        latest=latest,
+        count=LATEST_ENTRIES,
+        in_latest=lambda entry: entry.cohort_id in cohort_ids and entry.visibility != Visibility.DRAFT,
+    )
 
 
 def member_dashboard(user, *, now: datetime.datetime) -> MemberDashboard:

@@ -278,3 +278,18 @@ def test_entries_and_sessions_read_with_the_places_in_hand_are_those_read_alone(
         [*(entry.title for entry in world.entries), "Morgan's draft"]
     )  # her own draft too
     assert list(sessions_for_member(user, memberships)) == list(sessions_for_member(user)) == world.sessions
+
+
+def test_an_entry_of_another_group_awaiting_consent_is_not_among_the_latest(client, world):
+    """The latest entries are the member's groups' own: an entry of another group they wrote, newer than all of
+    them and awaiting their consent, is asked about but not listed among the group's latest."""
+    proposer = world.others[0].user
+    with time_machine.travel(world.now, tick=True):
+        group = [EntryFactory(cohort=world.cohort, title=f"Group {n}") for n in range(6)]
+        elsewhere = EntryFactory(cohort=CohortFactory(), authors=[proposer, world.me.user], title="Elsewhere")
+        entry_sharing_request(entry=elsewhere, by=proposer, audience=Visibility.NETWORK)
+        client.force_login(world.me.user)
+        dashboard = client.get(reverse("dashboards:member")).context["dashboard"]
+
+    assert dashboard.todo.consents_due == [elsewhere]
+    assert dashboard.latest_entries == list(reversed(group))[:5]
