@@ -11,6 +11,7 @@ from ..models import Application, Programme, Question, QuestionAnswer, QuestionL
 from ..page_cache import public_pages_invalidate
 from ..questions.defaults import BY_KEY, COLUMNS, DEFAULTS, required_message
 from ..questions.kinds import answer_refusal
+from ..selectors import builtin_question_default
 
 HIDE_INSTEAD = "People have answered this question, so it cannot be deleted: tick “Hidden” to stop asking it."
 BUILTIN_KEPT = (
@@ -43,20 +44,13 @@ def builtin_questions_ensure(*, programme: Programme) -> int:
         Programme.objects.select_for_update().filter(pk=programme.pk).first()
         present = set(programme.questions.exclude(builtin="").values_list("builtin", flat=True))
         new = [
-            Question(
-                programme=programme,
-                builtin=default.key,
-                kind=default.kind,
-                label=default.label,
-                hint=default.hint,
-                required=default.required,
-                section=default.section,
-                order=0,
-                max_length=_column_limit(default.key) if default.kind == QuestionKind.LONG_TEXT else None,
-            )
+            builtin_question_default(programme, default.key)
             for default in DEFAULTS
             if default.key not in present
         ]
+        for question in new:
+            if question.kind == QuestionKind.LONG_TEXT:
+                question.max_length = _column_limit(question.builtin)
         Question.objects.bulk_create(new)
         if new:
             public_pages_invalidate()  # bulk_create sends no signal
