@@ -58,9 +58,8 @@ class ProgrammeFilterForm(forms.Form):
 @dataclass(frozen=True)
 class ProgrammeFilter:
     form: ProgrammeFilterForm
-    programmes: list[
-        Any
-    ]  # every programme, newest first: a page that lists programmes uses these, no new query
+    # Every programme, newest first: a page that lists programmes uses these, no new query.
+    programmes: list[Any]
     programme: Any | None  # the one chosen, or None for all
 
     @property
