@@ -60,7 +60,11 @@ def test_feedback_request_and_its_reminder_use_the_programmes_wording(
     link = settings.SITE_URL + reverse("learning:session_feedback", kwargs={"session_id": session.pk})
     day = session.starts_at.astimezone(cohort.programme.tz).strftime("%A %-d %B")
 
-    with django_capture_on_commit_callbacks(execute=True):
+    # Sent when the sweep runs, an hour after the session: its day is written as on that day (no year).
+    with (
+        time_machine.travel(session.ends_at + timedelta(hours=1), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         emails_queue_many(session_feedback_requests(session.ends_at + timedelta(hours=1)))
     requests = sent()
     mail.outbox.clear()
