@@ -37,8 +37,11 @@ demo-reset: export DEBUG ?= 1
 demo-reset: $(STAMP)
 	$(BIN)/python manage.py demo_reset
 
+# Spread over the cores (at most 8: each worker takes the next Redis database after REDIS_URL's); 0 for one process.
+# A file's tests stay on one worker, so its module fixtures are built once.
+PYTEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --maxprocesses 8 --dist loadfile $(PYTEST_ARGS)
 
 # The README's screenshots, taken from the seeded demo in Chromium (commit them with the template change).
 screenshots: $(STAMP)

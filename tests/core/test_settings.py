@@ -120,3 +120,18 @@ def test_staff_idle_timeout_is_read_from_the_environment():
     assert (
         settings_value(env, "settings.STAFF_IDLE_TIMEOUT, settings.SESSION_COOKIE_AGE") == "2:00:00 1209600"
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "worker", "expected"),
+    [
+        ("redis://127.0.0.1:6379/0", "gw0", "redis://127.0.0.1:6379/0"),
+        ("redis://127.0.0.1:6379/0", "gw3", "redis://127.0.0.1:6379/3"),
+        ("redis://:secret@redis:6379/4", "gw1", "redis://:secret@redis:6379/5"),
+        ("redis://127.0.0.1:6379", "gw2", "redis://127.0.0.1:6379/2"),
+    ],
+)
+def test_each_test_worker_has_a_redis_database_of_its_own(url, worker, expected):
+    from cohort_site.test_settings import redis_url_for_worker
+
+    assert redis_url_for_worker(url, worker) == expected
