@@ -26,15 +26,9 @@ by its address without reading a row (`page_by_address`).
 
 import contextlib
 import datetime
-import gzip
 import hashlib
 import logging
-import re
-import secrets
-import struct
 import time
-import uuid
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -42,11 +36,11 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.utils import timezone, translation
-from django.utils.cache import patch_vary_headers
 from django.utils.timesince import timeuntil
 from redis import RedisError
+
+from cohort_site.core.kept_page import KeptPage
 
 from .models import Programme
 
@@ -144,65 +138,18 @@ def connect_invalidation() -> None:
 
 # --- Whole pages, for visitors who are not signed in ----------------------------------------------------------------
 
-CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-SUBMISSION_VALUE = re.compile(r'name="submission_token" value="([^"]+)"')
-CSRF_SLOT = "\x00csrf\x00"
-SUBMISSION_SLOT = "\x00submission\x00"
-SLOTS = re.compile("(\x00csrf\x00|\x00submission\x00)")
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads Accept-Encoding
-# Random padding of the gzip header, as Django's GZipMiddleware adds against BREACH.
-GZIP_MAX_RANDOM_BYTES = 100
-GZIP_END = zlib.compressobj(6, zlib.DEFLATED, -15).flush()  # an empty final block
-
-
-def _stored_block(data: bytes) -> bytes:
-    """`data` as one stored (uncompressed) deflate block, not final: for the per-request tokens, random and a few
-    dozen bytes, which would not compress, and a compressor costs a tenth of a millisecond to set up."""
-    return b"\x00" + struct.pack("<HH", len(data), len(data) ^ 0xFFFF) + data
-
-
-def _deflated(data: bytes) -> bytes:
-    """`data` as raw deflate blocks, flushed to a byte boundary and not final: independent of what comes before
-    or after, so blocks made apart join into one stream (as pigz joins its threads' blocks)."""
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
-    return compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
-
 
 @dataclass(frozen=True)
-class StoredPage:
-    """A rendered page as kept: its text cut at the per-request tokens (`pieces`, with `slots` naming the token
-    after each piece but the last), each piece also deflated ahead (`deflated`), so a visitor who accepts gzip is
-    sent stored bytes with only the tokens compressed per request; and what it was made for, to check before
-    serving it: the fragment's key (the version, the programme, the window in time, the language), the programme's
-    dates (`facts`), the time left as it words it (None: it shows none) and whether it exists only while
-    applications are open."""
+class StoredPage(KeptPage):
+    """A visitor's page as kept (`KeptPage`: its text cut at the per-request tokens, each piece also deflated
+    ahead), and what it was made for, to check before serving it: the fragment's key (the version, the programme,
+    the window in time, the language), the programme's dates (`facts`), the time left as it words it (None: it
+    shows none) and whether it exists only while applications are open."""
 
     fragment_key: str
     facts: PageFacts
-    pieces: tuple[bytes, ...]
-    slots: tuple[str, ...]
-    deflated: tuple[bytes, ...]
     time_left: str | None = None
     open_only: bool = False
-
-    @classmethod
-    def of(
-        cls, html: str, *, fragment_key: str, facts: PageFacts, time_left: str | None, open_only: bool
-    ) -> "StoredPage":
-        for pattern, slot in ((CSRF_VALUE, CSRF_SLOT), (SUBMISSION_VALUE, SUBMISSION_SLOT)):
-            for value in set(pattern.findall(html)):
-                html = html.replace(value, slot)
-        parts = SLOTS.split(html)
-        pieces = tuple(part.encode() for part in parts[::2])
-        return cls(
-            fragment_key=fragment_key,
-            facts=facts,
-            pieces=pieces,
-            slots=tuple(parts[1::2]),
-            deflated=tuple(_deflated(piece) for piece in pieces),
-            time_left=time_left,
-            open_only=open_only,
-        )
 
     def serves(self, *, version: str, page: str, now: datetime.datetime) -> bool:
         """Whether this page is still the one to show at `now` under the current `version` and language."""
@@ -212,34 +159,6 @@ class StoredPage:
             and (not self.open_only or facts.opens <= now < facts.closes)
             and (self.time_left is None or self.time_left == timeuntil(facts.closes, now))
         )
-
-    def response(self, request: HttpRequest) -> HttpResponse:
-        """The page with this request's own CSRF token (and cookie) and a fresh submission token: compressed when
-        the visitor accepts gzip, as Django's GZipMiddleware would, from the stored blocks."""
-        tokens = {
-            # get_token: a new mask of the visitor's secret, and its cookie set on the way out
-            CSRF_SLOT: get_token(request).encode() if CSRF_SLOT in self.slots else b"",
-            SUBMISSION_SLOT: str(uuid.uuid4()).encode(),
-        }
-        filled = [tokens[slot] for slot in self.slots]
-        if not ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
-            body = b"".join(piece for pair in zip(self.pieces, [*filled, b""], strict=True) for piece in pair)
-            response = HttpResponse(body)
-            patch_vary_headers(response, ("Cookie",))  # a visitor's page: signed in, it is another
-            return response
-        crc, size, blocks = 0, 0, []
-        for piece, deflated, token in zip(self.pieces, self.deflated, [*filled, b""], strict=True):
-            crc = zlib.crc32(token, zlib.crc32(piece, crc))
-            size += len(piece) + len(token)
-            blocks += [deflated, _stored_block(token)] if token else [deflated]
-        padding = b"a" * secrets.randbelow(GZIP_MAX_RANDOM_BYTES) + b"\x00"
-        header = b"\x1f\x8b\x08" + bytes([gzip.FNAME]) + b"\x00\x00\x00\x00\x00\xff" + padding
-        trailer = struct.pack("<II", crc, size & 0xFFFFFFFF)
-        response = HttpResponse(b"".join([header, *blocks, GZIP_END, trailer]))
-        response.headers["Content-Encoding"] = "gzip"
-        # A visitor's page (signed in, it is another), compressed (GZipMiddleware leaves an encoded page alone).
-        patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
-        return response
 
 
 def page_cacheable(request: HttpRequest) -> bool:
