@@ -130,6 +130,10 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "cohort_site.core.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The member's dashboard kept for the rest of the minute, per member, until anything it shows changes
+# (cohort_site/dashboards/member_page.py). It needs a cache every process shares: without Redis, the worker's
+# writes would not reach the web process's version.
+MEMBER_PAGE_CACHE = env.bool("MEMBER_PAGE_CACHE", default=bool(REDIS_URL))
 
 # --- Accounts -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"

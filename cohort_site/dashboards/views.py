@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -10,6 +12,7 @@ from cohort_site.core.programme_filter import programme_filter
 from learning.outcomes import MIN_ANSWERS
 from sessions_app.views import calendar_feed_url
 
+from .member_page import member_page_keep, member_page_lookup, minute_of
 from .report import programme_report, report_rows
 from .selectors import manager_actions, member_dashboard, programme_pipelines
 
@@ -19,12 +22,22 @@ class MemberDashboardView(LoginRequiredMixin, TemplateView):
 
     template_name = "dashboards/member.html"
 
+    def get(self, request, *args, **kwargs):
+        # Rendered for the start of the minute, so the page is the same all minute long and may be kept for it.
+        self.now = minute_of(timezone.now())
+        kept, lookup = member_page_lookup(request, minute=self.now)
+        if kept is not None:
+            return kept
+        response = super().get(request, *args, **kwargs)
+        if lookup is not None:
+            response.add_post_render_callback(partial(member_page_keep, lookup))
+        return response
+
     def get_context_data(self, **kwargs):
-        now = timezone.now()
         return super().get_context_data(
-            dashboard=member_dashboard(self.request.user, now=now),
+            dashboard=member_dashboard(self.request.user, now=self.now),
             feed_url=calendar_feed_url(self.request, self.request.user),
-            now=now,
+            now=self.now,
             **kwargs,
         )
 
