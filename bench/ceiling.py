@@ -28,6 +28,7 @@ The clients are Python threads opening a connection per request (gunicorn's sync
 
 import argparse
 import http.client
+import itertools
 import json
 import math
 import os
@@ -77,15 +78,23 @@ def pages_for(world: dict) -> list[Page]:
         Page("/healthz", "/healthz"),
         Page("programme page", world["programme_page"]),
         Page("application form GET", world["apply_page"]),
-        Page("member dashboard /me/", "/me/", who="member"),
+        # Kept: a member coming back to it (cohort_site/dashboards/member_page.py). Rendered: every request at an
+        # address of its own, so none is kept (as a first visit, or the first after any change to what it shows).
+        Page("member dashboard /me/, kept", "/me/", who="member"),
+        Page("member dashboard /me/, rendered", "/me/?afresh={n}", who="member"),
         Page("admin application list", "/admin/applications/application/", who="staff"),
     ]
+
+
+ADDRESSES = itertools.count()
 
 
 def fetch(
     port: int, path: str, cookie: str | None, *, compressed: bool = True
 ) -> tuple[int, bytes, int, dict]:
-    """(status, body as sent, header bytes, headers) of one GET, on a connection of its own."""
+    """(status, body as sent, header bytes, headers) of one GET, on a connection of its own; "{n}" in `path` is a
+    number not used before."""
+    path = path.replace("{n}", str(next(ADDRESSES)))
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"Accept-Encoding": "br, gzip"} if compressed else {}
     if cookie:

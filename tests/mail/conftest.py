@@ -7,6 +7,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from kombu import pools
 
+from cohort_site.core.data_version import shared_version_replace
+
 # Scripted instead of a reply: close the connection without answering (the server had the whole text).
 DROP = "drop"
 
@@ -116,3 +118,9 @@ def published_tasks(app, queue: str = "celery") -> list[list[int]]:
             message.ack()
         waiting.close()
     return tasks
+
+
+def publishes(callbacks: list) -> list:
+    """The on-commit callbacks captured, but the data version's (cohort_site/core/data_version.py), registered
+    once a transaction by whichever write comes first, inside the capture or before it."""
+    return [callback for callback in callbacks if callback is not shared_version_replace]

@@ -8,6 +8,7 @@ from cohort_site.mail.drafts import DraftSent, Redraft, before_draft_sent
 from cohort_site.mail.enums import EmailKind, EmailStatus, SkipReason
 from cohort_site.mail.models import OutgoingEmail
 from cohort_site.mail.services import email_store, emails_send_drafts
+from tests.mail.conftest import publishes
 
 KIND = EmailKind.DECISION_WAITLISTED  # a kind no app rewrites
 
@@ -82,6 +83,6 @@ def test_a_draft_its_app_finds_out_of_date_is_skipped_not_sent(db, django_captur
         del drafts._DRAFT_HOOKS[KIND]
 
     rows = dict(OutgoingEmail.objects.values_list("key", "status"))
-    assert (queued, len(published)) == (1, 1)
+    assert (queued, len(publishes(published))) == (1, 1)
     assert rows == {"stale": EmailStatus.SKIPPED, "fresh": EmailStatus.QUEUED}
     assert OutgoingEmail.objects.get(key="stale").skip_reason == SkipReason.OUT_OF_DATE
