@@ -473,6 +473,19 @@ def builtin_question_default(programme: Programme, key: str) -> Question:
     )
 
 
+def builtin_labels(programme_id: int) -> dict[str, str]:
+    """Each built-in question's label as the programme words it now, by its key (the application's column of its
+    answers): the manager's wording where the programme has a row for it (hidden ones too: their answers are
+    kept), else the brief's. What staff pages name the answers by. One query."""
+    labels = {default.key: default.label for default in DEFAULTS}
+    labels.update(
+        Question.objects.filter(programme_id=programme_id, builtin__in=list(BY_KEY))
+        .order_by()
+        .values_list("builtin", "label")
+    )
+    return labels
+
+
 def _form_order(question: Question) -> tuple[int, int, int, int]:
     """A question's place on the form: its section, its number, the form's own questions before the programme's
     at the same number (in their usual order), then the programme's in the order they were added."""
