@@ -1,6 +1,8 @@
 import copy
 import csv
 import io
+from collections.abc import Callable
+from typing import NamedTuple
 
 from django import forms
 from django.contrib import admin, messages
@@ -24,6 +26,7 @@ from cohort_site.core.words import counted
 
 from .composer import normalise_organisation
 from .enums import PLACE_HOLDING_STATUSES
+from .enums import BuiltinQuestion as B
 from .models import (
     Application,
     ApplicationStatusChange,
@@ -42,7 +45,13 @@ from .models import (
 from .questions.kinds import answer_display
 from .questions.models import ONE_BESIDE_HOPES
 from .rules import can_decide, can_review_programme, is_reviewer, reviewed_programme_ids
-from .selectors import answers_of, applications_choosing, choice_questions, interests_with_applied
+from .selectors import (
+    answers_of,
+    applications_choosing,
+    builtin_labels,
+    choice_questions,
+    interests_with_applied,
+)
 from .services import (
     HIDE_INSTEAD,
     builtin_questions_ensure,
@@ -463,42 +472,57 @@ ANSWER_FIELDS = [
 ]
 
 
-# The applications CSV, one (heading, value) per column, so a heading and its value cannot drift apart.
+class CsvColumn(NamedTuple):
+    """One column of the applications CSV: its heading and value together, so they cannot drift apart."""
+
+    heading: str
+    value: Callable[[Application, list[Availability]], object]
+    # The built-in question it answers: headed with its programme's wording when one programme is exported.
+    question: str = ""
+
+
+# The applications CSV, one column each.
 APPLICATION_CSV_COLUMNS = [
-    ("Submitted", lambda a, availability: local_text(a.submitted_at, None, ISO_MINUTE)),
-    ("Programme", lambda a, availability: a.programme.title),
-    ("Status", lambda a, availability: a.get_status_display()),
-    ("Group", lambda a, availability: a.cohort.name if a.cohort else ""),
-    ("Name", lambda a, availability: a.name),
-    ("Email", lambda a, availability: a.email),
-    ("Organisation", lambda a, availability: a.organisation),
-    ("Role", lambda a, availability: a.role),
-    ("Role type", lambda a, availability: a.get_role_type_display()),
-    ("Region", lambda a, availability: a.get_region_display()),
-    ("Pandemic work", lambda a, availability: a.pandemic_work),
-    ("Learning gained", lambda a, availability: a.learning_gained),
-    ("Why take part", lambda a, availability: a.motivation),
-    ("Hopes", lambda a, availability: a.hopes),
-    ("Challenge", lambda a, availability: a.challenge),
-    ("Share challenge", lambda a, availability: _yes_no(a.share_challenge_with_partners)),
-    ("Organisation supports", lambda a, availability: _yes_no(a.organisation_support)),
-    ("Team open to ideas", lambda a, availability: _yes_no(a.team_open_to_ideas)),
-    ("Commits to openness", lambda a, availability: _yes_no(a.commits_to_openness)),
-    ("Commits to sharing", lambda a, availability: _yes_no(a.commits_to_sharing)),
-    ("Accessibility needs", lambda a, availability: a.accessibility_needs),
-    (
+    CsvColumn("Submitted", lambda a, availability: local_text(a.submitted_at, None, ISO_MINUTE)),
+    CsvColumn("Programme", lambda a, availability: a.programme.title),
+    CsvColumn("Status", lambda a, availability: a.get_status_display()),
+    CsvColumn("Group", lambda a, availability: a.cohort.name if a.cohort else ""),
+    CsvColumn("Name", lambda a, availability: a.name, B.NAME),
+    CsvColumn("Email", lambda a, availability: a.email),
+    CsvColumn("Organisation", lambda a, availability: a.organisation, B.ORGANISATION),
+    CsvColumn("Role", lambda a, availability: a.role, B.ROLE),
+    CsvColumn("Role type", lambda a, availability: a.get_role_type_display(), B.ROLE_TYPE),
+    CsvColumn("Region", lambda a, availability: a.get_region_display(), B.REGION),
+    CsvColumn("Pandemic work", lambda a, availability: a.pandemic_work, B.PANDEMIC_WORK),
+    CsvColumn("Learning gained", lambda a, availability: a.learning_gained, B.LEARNING_GAINED),
+    CsvColumn("Why take part", lambda a, availability: a.motivation, B.MOTIVATION),
+    CsvColumn("Hopes", lambda a, availability: a.hopes, B.HOPES),
+    CsvColumn("Challenge", lambda a, availability: a.challenge, B.CHALLENGE),
+    CsvColumn(
+        "Share challenge", lambda a, availability: _yes_no(a.share_challenge_with_partners), B.SHARE_CHALLENGE
+    ),
+    CsvColumn(
+        "Organisation supports",
+        lambda a, availability: _yes_no(a.organisation_support),
+        B.ORGANISATION_SUPPORT,
+    ),
+    CsvColumn("Team open to ideas", lambda a, availability: _yes_no(a.team_open_to_ideas), B.TEAM_OPEN),
+    CsvColumn("Commits to openness", lambda a, availability: _yes_no(a.commits_to_openness), B.OPENNESS),
+    CsvColumn("Commits to sharing", lambda a, availability: _yes_no(a.commits_to_sharing), B.SHARING),
+    CsvColumn("Accessibility needs", lambda a, availability: a.accessibility_needs, B.ACCESSIBILITY),
+    CsvColumn(
         "Times answered yes",
         lambda a, availability: sum(1 for answer in availability if answer.answer == "yes"),
     ),
-    (
+    CsvColumn(
         "Availability",
         lambda a, availability: "; ".join(
             f"{x.candidate_time.label}: {x.get_answer_display()}" for x in availability
         ),
     ),
-    ("Score", lambda a, availability: "" if a.score is None else a.score),
-    ("When proposing groups", lambda a, availability: a.get_composer_mark_display()),
-    ("Notes", lambda a, availability: a.manager_notes),
+    CsvColumn("Score", lambda a, availability: "" if a.score is None else a.score),
+    CsvColumn("When proposing groups", lambda a, availability: a.get_composer_mark_display()),
+    CsvColumn("Notes", lambda a, availability: a.manager_notes),
 ]
 
 
@@ -718,6 +742,13 @@ class ApplicationAdmin(QuickCheckboxMixin, LabelledModelAdmin):
             for title, options in super().get_fieldsets(request, obj)
         ]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            # Each answer named by its question as the application's programme words it now (hidden ones too:
+            # their answers are kept), not by the column's name. One query.
+            kwargs["labels"] = builtin_labels(obj.programme_id)
+        return super().get_form(request, obj, change, **kwargs)
+
     @admin.display(description="programme")
     def programme_name(self, application):
         return application.programme.title
@@ -778,7 +809,11 @@ class ApplicationAdmin(QuickCheckboxMixin, LabelledModelAdmin):
             .order_by("programme__title", "order", "pk")
         )
         several = len({question.programme_id for question in questions}) > 1
-        headings = [heading for heading, _value in APPLICATION_CSV_COLUMNS] + [
+        # The built-in questions' answers headed as one programme words them; a column of several programmes
+        # cannot carry two wordings, so it keeps its usual heading.
+        programme_ids = list(queryset.order_by().values_list("programme_id", flat=True).distinct()[:2])
+        labels = builtin_labels(programme_ids[0]) if len(programme_ids) == 1 else {}
+        headings = [labels.get(column.question, column.heading) for column in APPLICATION_CSV_COLUMNS] + [
             f"{q.programme.title}: {q.label}" if several else q.label for q in questions
         ]
 
@@ -786,7 +821,7 @@ class ApplicationAdmin(QuickCheckboxMixin, LabelledModelAdmin):
             for application in queryset.order_by("submitted_at", "pk"):
                 availability = list(application.availability.all())
                 given = {answer.question_id: answer.text for answer in application.question_answers.all()}
-                yield [value(application, availability) for _heading, value in APPLICATION_CSV_COLUMNS] + [
+                yield [column.value(application, availability) for column in APPLICATION_CSV_COLUMNS] + [
                     given.get(q.pk, "").replace("\n", "; ") for q in questions
                 ]
 

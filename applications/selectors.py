@@ -19,6 +19,7 @@ from .enums import (
     PLACE_HOLDING_STATUSES,
     ApplicationStatus,
     AvailabilityAnswer,
+    BuiltinQuestion,
     ComposerMark,
     ProgrammePhase,
     QuestionKind,
@@ -472,6 +473,19 @@ def builtin_question_default(programme: Programme, key: str) -> Question:
     )
 
 
+def builtin_labels(programme_id: int) -> dict[str, str]:
+    """Each built-in question's label as the programme words it now, by its key (the application's column of its
+    answers): the manager's wording where the programme has a row for it (hidden ones too: their answers are
+    kept), else the brief's. What staff pages name the answers by. One query."""
+    labels = {default.key: default.label for default in DEFAULTS}
+    labels.update(
+        Question.objects.filter(programme_id=programme_id, builtin__in=list(BY_KEY))
+        .order_by()
+        .values_list("builtin", "label")
+    )
+    return labels
+
+
 def _form_order(question: Question) -> tuple[int, int, int, int]:
     """A question's place on the form: its section, its number, the form's own questions before the programme's
     at the same number (in their usual order), then the programme's in the order they were added."""
@@ -593,20 +607,27 @@ def applications_choosing(queryset: QuerySet[Application], question: Question, c
 class Hopes:
     """What the survey results show beside each member's answers: the programme's own question marked "show in
     the evaluation beside what they hoped" (its label as heading, each member's answer), or, when none is
-    marked, the form's built-in "what you hope to achieve" (heading "")."""
+    marked, the form's built-in "what you hope to achieve" (heading "" as the brief words it; the manager's
+    label where she reworded it for the programme)."""
 
     heading: str
-    answers: dict[int, str]  # by application
+    answers: dict[int, str] | None  # by application; None: the built-in question's (the application's column)
 
     def of(self, application: Application) -> str:
-        return self.answers.get(application.pk, "") if self.heading else application.hopes
+        return application.hopes if self.answers is None else self.answers.get(application.pk, "")
 
 
 def hopes_of(programme_id: int, applications: Sequence[Application]) -> Hopes:
     """What each of `applications` hoped, as the results show it. One query, two when a question is marked."""
-    question = Question.objects.filter(programme_id=programme_id, shown_beside_hopes=True, builtin="").first()
+    rows = Question.objects.filter(
+        Q(shown_beside_hopes=True, builtin="") | Q(builtin=BuiltinQuestion.HOPES), programme_id=programme_id
+    )
+    read = {question.builtin: question for question in rows}
+    question = read.get("")
     if question is None:
-        return Hopes(heading="", answers={})
+        # The built-in question: headed with the manager's wording where she reworded it ("" as the brief has it).
+        label = read[BuiltinQuestion.HOPES].label if BuiltinQuestion.HOPES in read else ""
+        return Hopes(heading="" if label == BY_KEY[BuiltinQuestion.HOPES].label else label, answers=None)
     given = QuestionAnswer.objects.filter(question=question, application__in=[a.pk for a in applications])
     return Hopes(
         heading=question.label,

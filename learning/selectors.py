@@ -589,8 +589,9 @@ def survey_answers_by_member(
     survey: Survey,
 ) -> tuple[list[SurveyQuestion], list[MemberAnswers], str]:
     """The questions answered (in order), every response with its member's hopes and answers, and the heading of
-    the hopes ("" for the form's built-in "what you hope to achieve"; else the label of the programme's own
-    question shown in its place, `hopes_of`). Four queries, five when a question is shown in its place."""
+    the hopes ("" for the form's built-in "what you hope to achieve" as the brief words it; the manager's label
+    where she reworded it; else the label of the programme's own question shown in its place, `hopes_of`). Four
+    queries, five when a question is shown in its place."""
     questions = list(survey_questions_answered(survey))
     responses = list(survey_responses(survey))
     hopes = hopes_of(survey.programme_id, [response.member for response in responses])

@@ -2,7 +2,10 @@
 question (made for a new programme and by the migration), which the manager rewords, moves, hides or makes
 optional where it is safe; a programme without rows asks today's form exactly."""
 
+import csv
 import importlib
+import io
+import re
 
 import pytest
 from django.apps import apps
@@ -528,3 +531,149 @@ def test_rewording_a_builtin_once_people_have_applied_is_recorded(programme):
     assert list(
         QuestionLabelChange.objects.values_list("question", "old_label", "new_label", "changed_by")
     ) == [(motivation.pk, "Why this group, now?", "Why this group, this year?", staff.pk)]
+
+
+# --- Staff read the answers under the programme's own wording ----------------------------------------------------
+
+SUPPORT_AS_THE_BRIEF_WORDS_IT = [
+    "My organisation supports me to attend:",
+    "My wider team is open to new ideas:",
+    "I commit to showing up with openness, honesty, a lack of judgement, playfulness and positivity:",
+    "I commit to sharing feedback and learning as we go:",
+    "Accessibility needs (optional):",
+]
+
+
+def fieldset_labels(html: str, title: str) -> list[str]:
+    """The labels of one fieldset of an admin change page, in order."""
+    fieldset = html.split(f'class="fieldset-heading">{title}</h2>')[1].split("</fieldset>")[0]
+    return re.findall(r"<label[^>]*>(.*?)</label>", fieldset)
+
+
+def test_the_application_page_names_the_answers_as_its_programme_words_them(
+    staff_client, programme, django_assert_num_queries
+):
+    reword(programme, "motivation", label="Why this group?")
+    reword(programme, "hopes", label="What do you hope to take back to your team & community?")
+    reword(programme, "region", label="Where are you based?", hidden=True)  # hidden: the answer is still read
+    other = ProgrammeFactory()
+    builtin_questions_ensure(programme=other)
+    reworded = ApplicationFactory(programme=programme, region="scotland")
+    usual = ApplicationFactory(programme=other)
+
+    other_page = staff_client.get(reverse("admin:applications_application_change", args=[usual.pk]))
+    # (content types and the like, cached per process, were read by the first page) session, user, the
+    # application, the labels (one query), its weekly times and changes of status, its programme's name and its
+    # answers to the programme's own questions
+    with django_assert_num_queries(8):
+        page = staff_client.get(reverse("admin:applications_application_change", args=[reworded.pk]))
+
+    html, other_html = page.content.decode(), other_page.content.decode()
+    assert fieldset_labels(html, "About them") == [
+        "Your name:",
+        "Email:",
+        "Organisation:",
+        "Your role:",
+        "Which describes you best?:",
+        "Where are you based?:",
+    ]
+    assert re.findall(r'<label>Where are you based\?:</label>\s*<div class="readonly">(.*?)</div>', html) == [
+        "Scotland"
+    ]
+    assert fieldset_labels(html, "Their answers") == [
+        "What did your organisation do during the pandemic?:",
+        "What learning have you or your organisation gained?:",
+        "Why this group?:",
+        "What do you hope to take back to your team &amp; community?:",
+        "A challenge or question you would like to bring (optional):",
+        "Share my challenge with my coffee pair:",
+    ]
+    assert fieldset_labels(html, "Support and commitments") == SUPPORT_AS_THE_BRIEF_WORDS_IT
+    assert fieldset_labels(other_html, "About them")[-1] == "Where do you work?:"
+    assert fieldset_labels(other_html, "Their answers") == [
+        "What did your organisation do during the pandemic?:",
+        "What learning have you or your organisation gained?:",
+        "Why do you want to take part?:",
+        "What do you hope to achieve?:",
+        "A challenge or question you would like to bring (optional):",
+        "Share my challenge with my coffee pair:",
+    ]
+    assert fieldset_labels(other_html, "Support and commitments") == SUPPORT_AS_THE_BRIEF_WORDS_IT
+
+
+def export_headings(staff_client, applications) -> list[str]:
+    response = staff_client.post(
+        reverse("admin:applications_application_changelist"),
+        {"action": "export_csv", "_selected_action": [application.pk for application in applications]},
+    )
+    return next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_the_csv_of_one_programme_heads_its_answers_as_the_programme_words_them(staff_client, programme):
+    reword(programme, "motivation", label="Why this group?")
+    reword(programme, "hopes", label="What do you hope to take back to your team?")
+    reword(programme, "region", label="Where are you based?", hidden=True)
+    applications = ApplicationFactory.create_batch(2, programme=programme)
+
+    assert export_headings(staff_client, applications) == [
+        "Submitted",
+        "Programme",
+        "Status",
+        "Group",
+        "Your name",
+        "Email",
+        "Organisation",
+        "Your role",
+        "Which describes you best?",
+        "Where are you based?",
+        "What did your organisation do during the pandemic?",
+        "What learning have you or your organisation gained?",
+        "Why this group?",
+        "What do you hope to take back to your team?",
+        "A challenge or question you would like to bring (optional)",
+        "Share my challenge with my coffee pair",
+        "My organisation supports me to attend",
+        "My wider team is open to new ideas",
+        "I commit to showing up with openness, honesty, a lack of judgement, playfulness and positivity",
+        "I commit to sharing feedback and learning as we go",
+        "Accessibility needs (optional)",
+        "Times answered yes",
+        "Availability",
+        "Score",
+        "When proposing groups",
+        "Notes",
+    ]
+
+
+def test_the_csv_of_several_programmes_keeps_the_usual_headings(staff_client, programme):
+    reword(programme, "hopes", label="What do you hope to take back to your team?")
+    applications = [ApplicationFactory(programme=programme), ApplicationFactory()]
+
+    assert export_headings(staff_client, applications) == [
+        "Submitted",
+        "Programme",
+        "Status",
+        "Group",
+        "Name",
+        "Email",
+        "Organisation",
+        "Role",
+        "Role type",
+        "Region",
+        "Pandemic work",
+        "Learning gained",
+        "Why take part",
+        "Hopes",
+        "Challenge",
+        "Share challenge",
+        "Organisation supports",
+        "Team open to ideas",
+        "Commits to openness",
+        "Commits to sharing",
+        "Accessibility needs",
+        "Times answered yes",
+        "Availability",
+        "Score",
+        "When proposing groups",
+        "Notes",
+    ]

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from applications.enums import QuestionKind
 from applications.models import QuestionAnswer
+from applications.services import builtin_questions_ensure
 from cohort_site.mail.dispatch import reminders_dispatch
 from learning import services
 from learning.enums import SurveyKind
@@ -233,6 +234,29 @@ def test_evaluation_shows_the_question_marked_beside_hopes_instead(client, cohor
         '<h2 class="h5" id="hopes-heading">What would make it worth your while?</h2> '
         '<p class="small text-body-secondary">When you applied, you told us:</p> '
         '<blockquote class="mb-0"> <p>Two new partners.</p> </blockquote> </div> </div>'
+    )
+
+
+def test_evaluation_heads_the_hopes_with_the_programmes_wording(client, cohort, last_session):
+    builtin_questions_ensure(programme=cohort.programme)
+    cohort.programme.questions.filter(builtin="hopes").update(
+        label="What do you hope to take back to your team?"
+    )
+    member = MemberFactory(cohort=cohort, hopes="Ideas my team can try.")
+    [_, evaluation] = services.surveys_ensure_defaults(programme=cohort.programme)
+
+    with time_machine.travel(last_session.ends_at + timedelta(hours=1), tick=False):
+        client.force_login(member.user)
+        response = client.get(reverse("learning:survey", kwargs={"pk": evaluation.pk}))
+
+    aside = " ".join(
+        response.content.decode().split('aria-labelledby="hopes-heading"')[1].split("</aside>")[0].split()
+    )
+    assert aside == (
+        '> <div class="card learning-hopes"> <div class="card-body"> '
+        '<h2 class="h5" id="hopes-heading">What do you hope to take back to your team?</h2> '
+        '<p class="small text-body-secondary">When you applied, you told us:</p> '
+        '<blockquote class="mb-0"> <p>Ideas my team can try.</p> </blockquote> </div> </div>'
     )
 
 

@@ -1,12 +1,14 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
 
 from applications.enums import QuestionKind as ApplicationQuestionKind
 from applications.models import QuestionAnswer
+from applications.services import builtin_questions_ensure
 from learning import services
 from learning.enums import QuestionKind
 from learning.models import SurveyQuestion
@@ -151,6 +153,53 @@ def test_survey_results_and_csv(client, people, cohort):
         '<p class="small text-body-secondary mb-1">What they hoped to achieve, when they applied:</p> '
         '<blockquote class="mb-0"> <p>New ideas for<br>walking groups.</p> </blockquote>'
     ) in html
+
+
+@pytest.mark.parametrize(
+    ("label", "heading", "members_heading", "beside"),
+    [
+        (
+            "What do you hope to take back to your team?",
+            "What do you hope to take back to your team?",
+            "Each member: their answer to “What do you hope to take back to your team?”, and their answers",
+            '<h4 class="small text-body-secondary mb-1">What do you hope to take back to your team?</h4>',
+        ),
+        (
+            "What do you hope to achieve?",  # as the brief words it: the usual heading
+            "",
+            "Each member: what they hoped to achieve, and their answers",
+            '<p class="small text-body-secondary mb-1">What they hoped to achieve, when they applied:</p>',
+        ),
+    ],
+    ids=["reworded", "as the brief words it"],
+)
+def test_survey_results_head_the_hopes_with_the_programmes_wording(
+    client, people, cohort, label, heading, members_heading, beside
+):
+    programme = cohort.programme
+    builtin_questions_ensure(programme=programme)
+    programme.questions.filter(builtin="hopes").update(label=label)
+    ada = MemberFactory(cohort=cohort, name="Ada", hopes="Ideas my team can try.")
+    [midpoint, _] = services.surveys_ensure_defaults(programme=programme)
+    useful = midpoint.questions.filter(kind=QuestionKind.RATING).first()
+    services.survey_response_save(survey=midpoint, member=ada, answers={useful.pk: 4})
+    client.force_login(people["manager"])
+
+    page = client.get(reverse("learning:survey_results", kwargs={"pk": midpoint.pk}))
+    export = client.get(reverse("learning:survey_csv", kwargs={"pk": midpoint.pk}))
+
+    assert page.context["hopes_heading"] == heading
+    assert [(m.response.member.name, m.hopes) for m in page.context["members"]] == [
+        ("Ada", "Ideas my team can try.")
+    ]
+    html = " ".join(page.content.decode().split())
+    assert re.findall(r'<h2 class="h4" id="members-heading"> (.*?) </h2>', html) == [members_heading]
+    assert html.count(f'{beside} <blockquote class="mb-0"> <p>Ideas my team can try.</p> </blockquote>') == 1
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert [row[1:4] for row in rows] == [
+        ["Member", "Organisation", heading or "What they hoped to achieve"],
+        ["Ada", rows[1][2], "Ideas my team can try."],
+    ]
 
 
 def _evaluation_with_a_question_beside_hopes(cohort, members: int):
