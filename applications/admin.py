@@ -42,6 +42,7 @@ from .models import (
     ProgrammeSection,
     Question,
 )
+from .questions.defaults import BY_KEY
 from .questions.kinds import answer_display
 from .questions.models import ONE_BESIDE_HOPES
 from .rules import can_decide, can_review_programme, is_reviewer, reviewed_programme_ids
@@ -809,10 +810,11 @@ class ApplicationAdmin(QuickCheckboxMixin, LabelledModelAdmin):
             .order_by("programme__title", "order", "pk")
         )
         several = len({question.programme_id for question in questions}) > 1
-        # The built-in questions' answers headed as one programme words them; a column of several programmes
-        # cannot carry two wordings, so it keeps its usual heading.
+        # A built-in question the manager reworded is headed as one programme words it; the others keep their
+        # short usual heading, and a column of several programmes (two wordings) keeps it too.
         programme_ids = list(queryset.order_by().values_list("programme_id", flat=True).distinct()[:2])
         labels = builtin_labels(programme_ids[0]) if len(programme_ids) == 1 else {}
+        labels = {key: label for key, label in labels.items() if label != BY_KEY[key].label}
         headings = [labels.get(column.question, column.heading) for column in APPLICATION_CSV_COLUMNS] + [
             f"{q.programme.title}: {q.label}" if several else q.label for q in questions
         ]

@@ -609,7 +609,7 @@ def export_headings(staff_client, applications) -> list[str]:
     return next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
-def test_the_csv_of_one_programme_heads_its_answers_as_the_programme_words_them(staff_client, programme):
+def test_the_csv_of_one_programme_heads_the_answers_she_reworded_as_she_words_them(staff_client, programme):
     reword(programme, "motivation", label="Why this group?")
     reword(programme, "hopes", label="What do you hope to take back to your team?")
     reword(programme, "region", label="Where are you based?", hidden=True)
@@ -620,23 +620,23 @@ def test_the_csv_of_one_programme_heads_its_answers_as_the_programme_words_them(
         "Programme",
         "Status",
         "Group",
-        "Your name",
+        "Name",
         "Email",
         "Organisation",
-        "Your role",
-        "Which describes you best?",
+        "Role",
+        "Role type",
         "Where are you based?",
-        "What did your organisation do during the pandemic?",
-        "What learning have you or your organisation gained?",
+        "Pandemic work",
+        "Learning gained",
         "Why this group?",
         "What do you hope to take back to your team?",
-        "A challenge or question you would like to bring (optional)",
-        "Share my challenge with my coffee pair",
-        "My organisation supports me to attend",
-        "My wider team is open to new ideas",
-        "I commit to showing up with openness, honesty, a lack of judgement, playfulness and positivity",
-        "I commit to sharing feedback and learning as we go",
-        "Accessibility needs (optional)",
+        "Challenge",
+        "Share challenge",
+        "Organisation supports",
+        "Team open to ideas",
+        "Commits to openness",
+        "Commits to sharing",
+        "Accessibility needs",
         "Times answered yes",
         "Availability",
         "Score",
