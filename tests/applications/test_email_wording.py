@@ -2,11 +2,13 @@
 save (the reason given), a preview with a real applicant, and the wording used for that programme only."""
 
 import datetime
+import importlib
 import re
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.apps import apps
 from django.core import mail
 from django.urls import reverse
 
@@ -235,3 +237,27 @@ def test_an_offer_in_the_programmes_wording_edited_as_a_draft_is_sent_days_later
         "Please tell us by Thursday 12 June at 23:59 whether you will take it.\n"
         "Answer here: http://127.0.0.1:8000/offer/…/\n\nZoë Cumberland\n"
     )
+
+
+def test_wordings_saved_with_the_browsers_line_breaks_are_given_line_feeds_once(db):
+    """Migration 0020: wordings typed before the form kept LF hold CR LF; an outbox edit of a draft made from one
+    was refused as if its date lines had changed."""
+    programme = ProgrammeFactory()
+    old = EmailWording.objects.create(
+        programme=programme,
+        kind=EmailKind.DECISION_OFFERED,
+        subject="A place",
+        body="Dear {name},\r\n\r\nYes.\r\n",
+    )
+    new = EmailWording.objects.create(
+        programme=programme, kind=EmailKind.DECISION_DECLINED, subject="Sorry", body="Dear {name},\n\nNo.\n"
+    )
+    migration = importlib.import_module("applications.migrations.0020_email_wording_line_feeds")
+
+    migration.line_feeds(apps, None)
+    migration.line_feeds(apps, None)
+
+    assert list(EmailWording.objects.order_by("pk").values_list("pk", "body")) == [
+        (old.pk, "Dear {name},\n\nYes.\n"),
+        (new.pk, "Dear {name},\n\nNo.\n"),
+    ]
