@@ -125,9 +125,18 @@ if REDIS_URL and not DEBUG and redis_needs_password(REDIS_URL):
     # Anyone who can write to the broker can make the workers run tasks: in production, Redis on another host
     # is reached with a password (redis://:PASSWORD@host:6379/0), or start-up stops.
     raise ImproperlyConfigured("REDIS_URL names a Redis on another host without a password: add one.")
+# A Redis that stops answering (a network partition, a frozen host) costs each cache call a second at most, then
+# it counts as unreachable: pages render in full and the rate limits fail open, instead of every request hanging.
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 if REDIS_URL:
     # Django's, keeping one client per connection pool (cohort_site/core/cache.py).
-    CACHES = {"default": {"BACKEND": "cohort_site.core.cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "cohort_site.core.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": REDIS_CACHE_OPTIONS,
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The member's dashboard kept for the rest of the minute, per member, until anything it shows changes

@@ -176,3 +176,23 @@ def site_on(settings, private_redis):
     settings.CELERY_BROKER_URL = url
     settings.CELERY_TASK_ALWAYS_EAGER = False
     yield stop
+
+
+@pytest.fixture
+def cache_on_a_silent_redis(settings):
+    """The site's cache on a "Redis" that takes connections and never answers (a frozen host, a partition), with
+    the production settings' timeouts; tasks run in the web process, as the broker is the mail engine's part."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(64)  # the kernel completes each connection; nothing ever reads or replies
+        url = f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
+        settings.REDIS_URL = url
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "cohort_site.core.cache.RedisCache",
+                "LOCATION": url,
+                "OPTIONS": settings.REDIS_CACHE_OPTIONS,
+            }
+        }
+        settings.CELERY_TASK_ALWAYS_EAGER = True
+        yield url

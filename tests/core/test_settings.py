@@ -135,3 +135,8 @@ def test_each_test_worker_has_a_redis_database_of_its_own(url, worker, expected)
     from cohort_site.test_settings import redis_url_for_worker
 
     assert redis_url_for_worker(url, worker) == expected
+
+
+def test_redis_calls_give_up_after_a_second():
+    """A silent Redis is unreachable after a second, not waited for (tests/applications/test_outage.py)."""
+    assert settings.REDIS_CACHE_OPTIONS == {"socket_connect_timeout": 1, "socket_timeout": 1}

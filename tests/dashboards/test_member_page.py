@@ -8,6 +8,7 @@ import gzip
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 import time_machine
@@ -311,3 +312,16 @@ def test_a_write_by_another_process_is_on_the_next_visit(client, django_assert_n
         "Session 3: Topic 3",
         "Session 3: Changed by the worker",
     )
+
+
+def test_with_redis_silent_the_page_is_rendered_within_the_timeout(world, cache_on_a_silent_redis):
+    """A Redis that takes connections and never answers costs the lookup its timeout (a second), not for ever."""
+    client = Client()
+    with time_machine.travel(world.now, tick=True):
+        client.force_login(world.me.user)
+        began = time.monotonic()
+        response = client.get(ME)
+        seconds = time.monotonic() - began
+
+    assert (response.status_code, next_topic(response.content.decode())) == (200, "Session 3: Topic 3")
+    assert seconds < 5
