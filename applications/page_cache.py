@@ -27,8 +27,6 @@ by its address without reading a row (`page_by_address`).
 import contextlib
 import datetime
 import hashlib
-import logging
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -38,42 +36,24 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.timesince import timeuntil
-from redis import RedisError
 
+from cohort_site.core.cache_version import CACHE_ERRORS, CacheVersion
 from cohort_site.core.kept_page import KeptPage
 
 from .models import Programme
 
-logger = logging.getLogger(__name__)
-
 VERSION_KEY = "public-pages:version"
 # How long a fragment is kept when nothing changes: its key changes at every boundary anyway.
 FRAGMENT_SECONDS = 24 * 60 * 60
-CACHE_ERRORS = (RedisError, OSError)
 
 
-def _new_version() -> str:
-    return str(time.time_ns())
-
-
-def public_pages_version() -> str | None:
-    """The current version of the public pages, or None when the cache cannot be reached (render in full)."""
-    try:
-        version = cache.get(VERSION_KEY)
-        if version is None:
-            cache.add(VERSION_KEY, _new_version(), timeout=None)
-            version = cache.get(VERSION_KEY)
-    except CACHE_ERRORS:
-        logger.warning("Public pages rendered uncached: the cache is unreachable", exc_info=True)
-        return None
-    return version
+PUBLIC_PAGES = CacheVersion(VERSION_KEY, "Public pages")
+# The current version of the public pages, or None when the cache cannot be reached (render in full).
+public_pages_version = PUBLIC_PAGES.current
 
 
 def _bump() -> None:
-    try:
-        cache.set(VERSION_KEY, _new_version(), timeout=None)
-    except CACHE_ERRORS:
-        logger.warning("Public pages not invalidated: the cache is unreachable", exc_info=True)
+    PUBLIC_PAGES.replace()
 
 
 def public_pages_invalidate() -> None:

@@ -15,19 +15,14 @@ sign-in sessions, sign-in attempts, the beat's heartbeat and the admin's log cha
 a sign-in or the beat does not send everyone's kept pages away.
 """
 
-import logging
 import re
-import secrets
 
-from django.core.cache import cache
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from redis import RedisError
 
-logger = logging.getLogger(__name__)
+from .cache_version import CacheVersion, new_value
 
 VERSION_KEY = "data:version"
-CACHE_ERRORS = (RedisError, OSError)
 WRITE = re.compile(
     r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO|TRUNCATE(?:\s+TABLE)?)\s+"?(\w+)', re.I
 )
@@ -35,11 +30,8 @@ UNSHOWN_TABLES = frozenset({"django_session", "core_heartbeat", "django_admin_lo
 UNSHOWN_PREFIXES = ("axes_",)
 
 
-def _new_value() -> str:
-    return secrets.token_hex(8)
-
-
-_process_token = _new_value()
+DATA = CacheVersion(VERSION_KEY, "Kept pages")
+_process_token = new_value()
 
 
 def process_token() -> str:
@@ -49,23 +41,14 @@ def process_token() -> str:
 
 def shared_version() -> str | None:
     """The version every process shares, or None when the cache cannot be reached (render in full)."""
-    try:
-        version = cache.get(VERSION_KEY)
-        if version is None:
-            cache.add(VERSION_KEY, _new_value(), timeout=None)
-            version = cache.get(VERSION_KEY)
-    except CACHE_ERRORS:
-        logger.warning("Kept pages unused: the cache is unreachable", exc_info=True)
-        return None
-    return version
+    return DATA.current()
 
 
 def shared_version_replace() -> None:
-    try:
-        cache.set(VERSION_KEY, _new_value(), timeout=None)
-    except CACHE_ERRORS:
-        # Kept pages live a minute at most (dashboards.member_page), so a missed replacement is short-lived.
-        logger.warning("Kept pages not invalidated: the cache is unreachable", exc_info=True)
+    # A function of its own (not the bound method), so a transaction's pending callbacks can be searched for it.
+    # Kept pages live a minute at most (dashboards.member_page), so a replacement missed with the cache down is
+    # short-lived.
+    DATA.replace()
 
 
 def writes_shown_table(sql: str) -> bool:
@@ -81,7 +64,7 @@ def _note_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     if isinstance(sql, str) and writes_shown_table(sql):
         global _process_token
-        _process_token = _new_value()
+        _process_token = new_value()
         connection = context["connection"]
         if not connection.in_atomic_block:
             shared_version_replace()

@@ -31,7 +31,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
-from cohort_site.core.data_version import CACHE_ERRORS, VERSION_KEY, process_token, shared_version
+from cohort_site.core.cache_version import CACHE_ERRORS
+from cohort_site.core.data_version import VERSION_KEY, process_token, shared_version
 from cohort_site.core.kept_page import KeptPage
 
 # Past its minute a kept page is never served; the cache may forget it soon after.
