@@ -17,6 +17,7 @@ a sign-in or the beat does not send everyone's kept pages away.
 
 import re
 
+from django.conf import settings
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -62,7 +63,8 @@ def writes_shown_table(sql: str) -> bool:
 
 def _note_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
-    if isinstance(sql, str) and writes_shown_table(sql):
+    # Nothing reads the version when no page is kept (MEMBER_PAGE_CACHE off: no shared cache), so no write pays.
+    if settings.MEMBER_PAGE_CACHE and isinstance(sql, str) and writes_shown_table(sql):
         global _process_token
         _process_token = new_value()
         connection = context["connection"]

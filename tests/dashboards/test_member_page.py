@@ -325,3 +325,13 @@ def test_with_redis_silent_the_page_is_rendered_within_the_timeout(world, cache_
 
     assert (response.status_code, next_topic(response.content.decode())) == (200, "Session 3: Topic 3")
     assert seconds < 5
+
+
+def test_with_no_page_kept_a_write_pays_nothing(world, settings):
+    settings.MEMBER_PAGE_CACHE = False
+    token = process_token()
+    with transaction.atomic():
+        update_topic_with_queryset(world.sessions[0], "Changed")
+        pending = [func for _sids, func, _robust in connection.run_on_commit]
+
+    assert (process_token(), pending.count(data_version.shared_version_replace)) == (token, 0)
