@@ -26,7 +26,8 @@ PYTHON = sys.executable
 
 # Environment variables passed through to the server; everything else is set explicitly below, so a caller's
 # DEBUG or CELERY_TASK_ALWAYS_EAGER (the test settings set it) cannot leak into the "production" server.
-PASSED_THROUGH = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "VIRTUAL_ENV")
+# MEMBER_PAGE_CACHE too, so a run can measure what keeping the data version costs the writes (false: nothing).
+PASSED_THROUGH = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "VIRTUAL_ENV", "MEMBER_PAGE_CACHE")
 
 
 def default_workers() -> int:
