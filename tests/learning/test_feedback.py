@@ -211,6 +211,16 @@ def test_evaluation_shows_what_the_member_hoped_to_achieve(client, cohort, last_
     ]
 
 
+def evaluation_hopes_aside(client, member, evaluation, last_session) -> str:
+    """What the member's evaluation shows beside the questions of what they hoped, its whitespace collapsed."""
+    with time_machine.travel(last_session.ends_at + timedelta(hours=1), tick=False):
+        client.force_login(member.user)
+        response = client.get(reverse("learning:survey", kwargs={"pk": evaluation.pk}))
+    return " ".join(
+        response.content.decode().split('aria-labelledby="hopes-heading"')[1].split("</aside>")[0].split()
+    )
+
+
 def test_evaluation_shows_the_question_marked_beside_hopes_instead(client, cohort, last_session):
     member = MemberFactory(cohort=cohort, hopes="Built-in hopes")
     marked = QuestionFactory(
@@ -222,13 +232,7 @@ def test_evaluation_shows_the_question_marked_beside_hopes_instead(client, cohor
     QuestionAnswer.objects.create(application=member, question=marked, text="Two new partners.")
     [_, evaluation] = services.surveys_ensure_defaults(programme=cohort.programme)
 
-    with time_machine.travel(last_session.ends_at + timedelta(hours=1), tick=False):
-        client.force_login(member.user)
-        response = client.get(reverse("learning:survey", kwargs={"pk": evaluation.pk}))
-
-    aside = " ".join(
-        response.content.decode().split('aria-labelledby="hopes-heading"')[1].split("</aside>")[0].split()
-    )
+    aside = evaluation_hopes_aside(client, member, evaluation, last_session)
     assert aside == (
         '> <div class="card learning-hopes"> <div class="card-body"> '
         '<h2 class="h5" id="hopes-heading">What would make it worth your while?</h2> '
@@ -245,13 +249,7 @@ def test_evaluation_heads_the_hopes_with_the_programmes_wording(client, cohort, 
     member = MemberFactory(cohort=cohort, hopes="Ideas my team can try.")
     [_, evaluation] = services.surveys_ensure_defaults(programme=cohort.programme)
 
-    with time_machine.travel(last_session.ends_at + timedelta(hours=1), tick=False):
-        client.force_login(member.user)
-        response = client.get(reverse("learning:survey", kwargs={"pk": evaluation.pk}))
-
-    aside = " ".join(
-        response.content.decode().split('aria-labelledby="hopes-heading"')[1].split("</aside>")[0].split()
-    )
+    aside = evaluation_hopes_aside(client, member, evaluation, last_session)
     assert aside == (
         '> <div class="card learning-hopes"> <div class="card-body"> '
         '<h2 class="h5" id="hopes-heading">What do you hope to take back to your team?</h2> '
