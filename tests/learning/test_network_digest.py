@@ -25,8 +25,9 @@ UNSUBSCRIBE = re.compile(r"http://\S+/email/unsubscribe/\S+/")
 
 
 def digests() -> list[tuple[str, str]]:
+    # By address: the key holds the subscriber's id, and "10" sorts before "9" once a shared sequence passes nine.
     return list(
-        OutgoingEmail.objects.filter(kind="network-digest").order_by("key").values_list("to", "subject")
+        OutgoingEmail.objects.filter(kind="network-digest").order_by("to", "key").values_list("to", "subject")
     )
 
 
