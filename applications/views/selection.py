@@ -5,6 +5,7 @@ from django.db import OperationalError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -15,6 +16,7 @@ from cohort_site.mail.services import EditRefused, emails_send_drafts
 
 from ..enums import PLACE_HOLDING_STATUSES, ApplicationStatus, Notify
 from ..forms_selection import DecisionForm, FromWaitlistForm, OfferForm, PromoteForm
+from ..freed_places import freed_place_offered
 from ..models import Application, Cohort, Programme
 from ..selectors import cohort_overview, cohorts_with_fill, decision_drafts, waitlist
 from ..services import (
@@ -73,6 +75,8 @@ class CohortSelectionView(StaffRequiredMixin, TemplateView):
             cohort=cohort,
             programme=cohort.programme,
             overview=overview,
+            # The manager may still offer a free place by hand after the cut-off; the page says it is late.
+            past_cut_off=not freed_place_offered(cohort=cohort, now=timezone.now()),
             promote_form=PromoteForm(),
             from_waitlist_form=FromWaitlistForm(
                 initial={"count": max(min(overview.free, len(overview.waitlist)), 1)}

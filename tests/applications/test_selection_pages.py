@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.urls import reverse
@@ -22,6 +23,7 @@ from tests.factories import (
     CandidateTimeFactory,
     CohortFactory,
     MemberFactory,
+    SessionFactory,
     StaffFactory,
     UserFactory,
     application_in,
@@ -118,8 +120,11 @@ def test_cohort_page_queries_do_not_grow_with_the_group(client, db, django_asser
     fill_cohort(cohort, members)
     client.force_login(StaffFactory())
 
-    with django_assert_num_queries(10):
-        response = client.get(reverse("applications:selection_cohort", args=[cohort.pk]))
+    page = reverse("applications:selection_cohort", args=[cohort.pk])
+    client.get(page)  # the process's first content-type lookup is cached, not the page's
+
+    with django_assert_num_queries(11):  # the 11th: when the cut-off session starts
+        response = client.get(page)
 
     overview = response.context["overview"]
     assert (response.status_code, overview.taken, len(overview.waitlist)) == (200, members, members)
@@ -370,4 +375,30 @@ def test_promote_without_an_email_choice_offers_nobody_and_says_why(client, db):
     assert waiting.status == S.WAITLISTED
     assert [str(m) for m in response.context["messages"]] == [
         "Nothing was offered: choose whether to send the email now or save it as a draft."
+    ]
+
+
+def test_the_group_page_says_when_a_free_place_is_offered_after_the_cut_off(client, db):
+    cohort = CohortFactory(size=2, name="Group 1")
+    cohort.programme.freed_places_until_session = 2
+    cohort.programme.save()
+    second = [SessionFactory(cohort=cohort, number=n) for n in (1, 2)][1]
+    MemberFactory(cohort=cohort)
+    application_in(S.WAITLISTED, programme=cohort.programme, name="Ada Lovelace")
+    manager = StaffFactory()
+    page = reverse("applications:selection_cohort", args=[cohort.pk])
+
+    notices = []
+    for moment in (second.starts_at - timedelta(seconds=1), second.starts_at):
+        with time_machine.travel(moment, tick=False):
+            client.force_login(manager)  # a staff session ends when idle: signed in at that moment
+            html = client.get(page).content.decode()
+            assert "Offer Ada Lovelace a place" in html
+        notice = re.search(r'<p class="alert alert-warning" id="past-cut-off">\s*(.*?)\s*</p>', html, re.S)
+        notices.append(notice and " ".join(notice[1].split()))
+
+    assert notices == [
+        None,
+        "Group 1 has reached session 2: from then on a freed place is left empty, as this programme is set up. "
+        "Offer it only if Ada Lovelace can still catch up.",
     ]

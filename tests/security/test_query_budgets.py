@@ -46,7 +46,7 @@ BUDGETS: dict[str, int] = {
     "applications:programmes": 3,  # session, user, the programmes in one query
     "applications:private": 5,  # 4, and the answers to the programme's own questions (issue 20)
     "applications:programme": 4,  # warmed: its sections come from the cached fragment (page_cache.py)
-    "applications:selection_cohort": 10,
+    "applications:selection_cohort": 11,
     "applications:selection_decide": 9,
     "applications:selection_emails": 4,
     "applications:selection_programme": 7,
