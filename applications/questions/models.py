@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from cohort_site.core.fields import BoundedTextField
+from cohort_site.core.words import label_with_colon
 
 from ..enums import CHOICE_KINDS, COUNTABLE_KINDS, BuiltinQuestion, QuestionKind, QuestionSection
 from .defaults import BY_KEY
@@ -173,7 +174,7 @@ class QuestionAnswer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.question.label}: {self.text}"
+        return f"{label_with_colon(self.question.label)} {self.text}"
 
 
 class QuestionLabelChange(models.Model):

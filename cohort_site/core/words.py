@@ -17,3 +17,9 @@ def counted(count: float, singular: str, plural_form: str | None = None) -> str:
     """`count` and the word for it: counted(1, "place") -> "1 place"; counted(2.5, "hour") -> "2.5 hours"."""
     number = f"{count:g}" if isinstance(count, float) else str(count)
     return f"{number} {plural(count, singular, plural_form)}"
+
+
+def label_with_colon(label: str) -> str:
+    """A label before its answer, as Django's forms write one: "Your name:"; a label that already ends in a stop
+    keeps its own ("Where are you based?", not "Where are you based?:")."""
+    return label if label.endswith((":", "?", ".", "!")) else f"{label}:"

@@ -242,7 +242,7 @@ def test_a_reworded_builtin_shows_on_the_form_the_email_and_the_private_page(
     ]
     assert response.status_code == 302
     assert application.motivation == "To learn from peers."
-    assert "What draws you to this group?:\nTo learn from peers.\n" in mail.outbox[0].body
+    assert "What draws you to this group?\nTo learn from peers.\n" in mail.outbox[0].body
     assert "Why you want to take part:" not in mail.outbox[0].body
     assert "What draws you to this group?" in private.content.decode()
 

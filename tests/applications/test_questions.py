@@ -212,8 +212,8 @@ def test_confirmation_email_and_private_link_show_the_answers(
     page = client.get(reverse("applications:private", kwargs={"token": application_token(application)}))
 
     body = mail.outbox[0].body
-    assert "What do you run?:\nBefriending; Food bank\n" in body
-    assert "When can you start?:\n6 September\n" in body  # this year's date, without its year
+    assert "What do you run?\nBefriending; Food bank\n" in body
+    assert "When can you start?\n6 September\n" in body  # this year's date, without its year
     assert [
         row for row in page.context["answers"] if row[0] in ("What do you run?", "When can you start?")
     ] == [

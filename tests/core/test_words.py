@@ -1,7 +1,7 @@
 import pytest
 from django.template import Context, Template
 
-from cohort_site.core.words import counted, plural
+from cohort_site.core.words import counted, label_with_colon, plural
 
 
 @pytest.mark.parametrize(
@@ -37,3 +37,10 @@ def test_the_counted_filter_says_the_same_in_a_template(count, said):
     template = Template('{% load site_tags %}{{ n|counted:"entry,entries" }} · {{ n|counted:"place" }}')
 
     assert template.render(Context({"n": count})) == said
+
+
+def test_a_label_before_its_answer_takes_a_colon_unless_it_ends_in_a_stop_of_its_own():
+    assert [
+        label_with_colon(label)
+        for label in ("Your name", "Where are you based?", "Note:", "Tick one.", "Yes!")
+    ] == ["Your name:", "Where are you based?", "Note:", "Tick one.", "Yes!"]

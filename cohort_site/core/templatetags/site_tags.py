@@ -8,7 +8,7 @@ from cohort_site.core import dates, sign_in
 from cohort_site.core.links import web_link
 from cohort_site.core.markdown import render_markdown
 from cohort_site.core.programme_filter import PARAMETER, programme_query
-from cohort_site.core.words import counted
+from cohort_site.core.words import counted, label_with_colon
 
 register = template.Library()
 
@@ -23,6 +23,12 @@ def counted_filter(count, words: str) -> str:
     """`{{ n|counted:"place" }}` -> "1 place" / "3 places"; `{{ n|counted:"entry,entries" }}` -> "3 entries"."""
     singular, _, plural = words.partition(",")
     return counted(count, singular, plural or None)
+
+
+@register.filter(name="label_with_colon")
+def label_with_colon_filter(label) -> str:
+    """`{{ question|label_with_colon }}`: "Your name:", "Where are you based?" (core/words.py)."""
+    return label_with_colon(str(label))
 
 
 @register.filter(name="web_link")
