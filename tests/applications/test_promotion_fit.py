@@ -210,9 +210,11 @@ def test_the_group_page_proposes_the_first_who_can_come(client, db, django_asser
     waiting(cohort, tuesday, thursday, ("Eve Adams", A.NO, A.YES))
     waiting(cohort, tuesday, thursday, *((f"Person {n}", A.YES, A.NO) for n in range(people - 1)))
     client.force_login(StaffFactory())
+    page_url = reverse("applications:selection_cohort", args=[cohort.pk])
+    client.get(page_url)  # the process's first content-type lookup is cached, not the page's
 
-    with django_assert_num_queries(10):
-        response = client.get(reverse("applications:selection_cohort", args=[cohort.pk]))
+    with django_assert_num_queries(11):  # as test_selection_pages counts them
+        response = client.get(page_url)
 
     page = " ".join(response.content.decode().split())
     fit = response.context["overview"].waitlist_fit
