@@ -13,8 +13,16 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from applications.enums import AvailabilityAnswer, Notify
-from applications.models import Application, Availability, CandidateTime, Cohort, Programme
+from applications.enums import AvailabilityAnswer, Notify, QuestionKind, QuestionSection, Region
+from applications.models import (
+    Application,
+    Availability,
+    CandidateTime,
+    Cohort,
+    Programme,
+    Question,
+    QuestionAnswer,
+)
 from applications.services import applications_offer, builtin_questions_ensure, current_offer, offer_accept
 from learning.enums import EntryKind, SurveyKind
 from learning.services import (
@@ -35,7 +43,8 @@ SLUG = "relationships-and-connections-pilot"
 TITLE = "Pilot: relationships and connections at the heart of our work"
 JOIN_URL = "https://meet.example.org/connection-coalition-pilot"
 MEMBER_EMAIL = "member@example.org"
-# (name, email, organisation, role, the challenge they bring)
+# (name, email, organisation, role, the challenge they bring, region, type of organisation): the report counts
+# those who took part by region and by the answers to the programme's "Type of organisation".
 MEMBERS = [
     (
         "Ada Okafor",
@@ -43,6 +52,8 @@ MEMBERS = [
         "Leeds Befriending Network",
         "Volunteer coordinator",
         "Keeping volunteers after lockdown",
+        Region.YORKSHIRE,
+        "Charity or voluntary group",
     ),
     (
         "Ben Hughes",
@@ -50,6 +61,8 @@ MEMBERS = [
         "Cardiff Men's Sheds",
         "Project lead",
         "Reaching men who won't ask for help",
+        Region.WALES,
+        "Charity or voluntary group",
     ),
     (
         "Chloe Baptiste",
@@ -57,6 +70,8 @@ MEMBERS = [
         "Bristol Good Neighbours",
         "Community connector",
         "Phone to face to face",
+        Region.SOUTH_WEST,
+        "Local authority",
     ),
     (
         "Dev Sharma",
@@ -64,14 +79,26 @@ MEMBERS = [
         "Leicester Age Friendly",
         "Service designer",
         "Measuring connection, not contacts",
+        Region.MIDLANDS,
+        "Health (NHS)",
     ),
-    ("Erin Walsh", "erin@example.org", "Belfast Youth Link", "Youth worker", "Young people lonely online"),
+    (
+        "Erin Walsh",
+        "erin@example.org",
+        "Belfast Youth Link",
+        "Youth worker",
+        "Young people lonely online",
+        Region.NORTHERN_IRELAND,
+        "Charity or voluntary group",
+    ),
     (
         "Femi Adeyemi",
         "femi@example.org",
         "Hackney Food Circle",
         "Volunteer manager",
         "Meals as a way to meet",
+        Region.LONDON,
+        "Social enterprise",
     ),
 ]
 
@@ -112,6 +139,7 @@ def pilot_seed(*, manager, now: datetime.datetime | None = None) -> tuple[Progra
         is_published=False,
     )
     builtin_questions_ensure(programme=programme)  # as the admin does for a new programme
+    organisation_type = organisation_type_question_add(programme)
     tuesday = CandidateTime.objects.create(programme=programme, weekday=1, start_time=datetime.time(14))
     thursday = CandidateTime.objects.create(programme=programme, weekday=3, start_time=datetime.time(10))
     cohort = Cohort.objects.create(
@@ -121,7 +149,7 @@ def pilot_seed(*, manager, now: datetime.datetime | None = None) -> tuple[Progra
         size=programme.group_size,
         first_session_week=first_week,
     )
-    applications = _pilot_applications(programme, tuesday, thursday)
+    applications = _pilot_applications(programme, tuesday, thursday, organisation_type)
     applications_offer(applications=applications, cohort=cohort, by=manager, notify=Notify.NONE)
     members = []
     for application in applications:
@@ -138,10 +166,25 @@ def pilot_seed(*, manager, now: datetime.datetime | None = None) -> tuple[Progra
     return programme, True
 
 
-def _pilot_applications(programme: Programme, tuesday: CandidateTime, thursday: CandidateTime) -> list:
+def organisation_type_question_add(programme: Programme) -> Question:
+    """The programme's own "Type of organisation" question, asked after the organisation and counted in the
+    programme's report (both demo programmes ask it)."""
+    return Question.objects.create(
+        programme=programme,
+        kind=QuestionKind.ONE_CHOICE,
+        label=open_call.ORGANISATION_TYPE_LABEL,
+        choices="\n".join(open_call.ORGANISATION_TYPES),
+        section=QuestionSection.ABOUT_YOU,
+        counted_in_report=True,
+    )
+
+
+def _pilot_applications(
+    programme: Programme, tuesday: CandidateTime, thursday: CandidateTime, organisation_type: Question
+) -> list:
     """The six pilot members' applications: all can come on Tuesdays, half only if need be on Thursdays."""
     applications = []
-    for index, (name, email, organisation, role, challenge) in enumerate(MEMBERS):
+    for index, (name, email, organisation, role, challenge, region, kind) in enumerate(MEMBERS):
         application = Application.objects.create(
             programme=programme,
             name=name,
@@ -149,6 +192,7 @@ def _pilot_applications(programme: Programme, tuesday: CandidateTime, thursday: 
             organisation=organisation,
             role=role,
             role_type="front_line",
+            region=region,
             pandemic_work="Moved our groups online and onto the phone.",
             motivation="To learn from peers doing the same work.",
             hopes="Ideas to keep the connections we made during the pandemic.",
@@ -162,6 +206,7 @@ def _pilot_applications(programme: Programme, tuesday: CandidateTime, thursday: 
             consented_at=programme.applications_open_at,
             submitted_at=programme.applications_open_at + timedelta(days=index),
         )
+        QuestionAnswer.objects.create(application=application, question=organisation_type, text=kind)
         Availability.objects.create(
             application=application, candidate_time=tuesday, answer=AvailabilityAnswer.YES
         )

@@ -39,19 +39,16 @@ def test_seed_demo_twice_leaves_one_programme(db, debug_on):
     assert CandidateTime.objects.filter(programme__slug=open_call.SLUG).count() == 10
     assert User.objects.filter(email=open_call.MANAGER_EMAIL, is_staff=True).count() == 1
     assert MemberOrganisation.objects.count() == len(open_call.MEMBER_ORGANISATIONS)
+    organisation_types = (
+        "Type of organisation",
+        "Charity or voluntary group\nLocal authority\nHealth (NHS)\nHousing\nFaith group\nSocial enterprise\nOther",
+        True,
+    )
     assert list(
-        Question.objects.filter(builtin="").values_list(
-            "programme__slug", "label", "choices", "counted_in_report"
-        )
-    ) == [
-        (
-            open_call.SLUG,
-            "Type of organisation",
-            "Charity or voluntary group\nLocal authority\nHealth (NHS)\nHousing\nFaith group\n"
-            "Social enterprise\nOther",
-            True,
-        )
-    ]
+        Question.objects.filter(builtin="")
+        .order_by("programme__slug")
+        .values_list("programme__slug", "label", "choices", "counted_in_report")
+    ) == [(slug, *organisation_types) for slug in sorted([open_call.SLUG, pilot.SLUG])]
 
 
 def test_seed_demo_gives_the_programmes_the_forms_own_questions_and_its_form_is_unchanged(
@@ -251,3 +248,36 @@ def test_demo_pilot_has_outcome_items_and_enough_baseline_answers_to_show(client
         email for _name, email, *_rest in pilot.MEMBERS[1:]
     )
     assert AdviceContact.objects.filter(response__in=answered).count() == 10
+
+
+def test_demo_pilot_report_counts_who_took_part_by_region_and_type_of_organisation(client, db, debug_on):
+    wednesday = datetime.datetime(2026, 11, 25, 12, tzinfo=datetime.UTC)
+    with time_machine.travel(wednesday, tick=False):
+        call_command("seed_demo")
+        client.force_login(User.objects.get(email=open_call.MANAGER_EMAIL))
+        report = client.get(reverse("dashboards:report", kwargs={"slug": pilot.SLUG})).context["report"]
+
+    assert report.members == 6
+    assert report.by_region == [
+        ("East or West Midlands", 1),
+        ("London", 1),
+        ("Northern Ireland", 1),
+        ("South West England", 1),
+        ("Wales", 1),
+        ("Yorkshire and the Humber", 1),
+    ]
+    assert [(table.question.label, table.counts) for table in report.by_question] == [
+        (
+            "Type of organisation",
+            [
+                ("Charity or voluntary group", 3),
+                ("Local authority", 1),
+                ("Health (NHS)", 1),
+                ("Housing", 0),
+                ("Faith group", 0),
+                ("Social enterprise", 1),
+                ("Other", 0),
+                ("Not answered", 0),
+            ],
+        )
+    ]

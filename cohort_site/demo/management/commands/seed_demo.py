@@ -6,13 +6,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from applications.enums import QuestionKind, QuestionSection
-from applications.models import CandidateTime, Cohort, DropIn, Programme, ProgrammeSection, Question
+from applications.models import CandidateTime, Cohort, DropIn, Programme, ProgrammeSection
 from applications.page_cache import public_pages_invalidate
 from applications.services import builtin_questions_ensure, interest_register, member_organisations_import
 from cohort_site.demo import open_call
 from cohort_site.demo.network import network_seed
-from cohort_site.demo.pilot import MEMBER_EMAIL, pilot_seed
+from cohort_site.demo.pilot import MEMBER_EMAIL, organisation_type_question_add, pilot_seed
 from learning.services import reading_list_seed, surveys_ensure_defaults
 
 
@@ -99,14 +98,7 @@ class Command(BaseCommand):
             CandidateTime(programme=programme, weekday=weekday, start_time=datetime.time(hour))
             for weekday, hour in open_call.CANDIDATE_TIMES
         )
-        Question.objects.create(
-            programme=programme,
-            kind=QuestionKind.ONE_CHOICE,
-            label=open_call.ORGANISATION_TYPE_LABEL,
-            choices="\n".join(open_call.ORGANISATION_TYPES),
-            section=QuestionSection.ABOUT_YOU,
-            counted_in_report=True,
-        )
+        organisation_type_question_add(programme)
         public_pages_invalidate()  # bulk_create sends no signal: the sections and times above are new
         Cohort.objects.create(
             programme=programme,
