@@ -17,6 +17,7 @@ from cohort_site.core.admin import (
     USER_INLINES,
     LabelledModelAdmin,
     LabelledTabularInline,
+    QuestionLabelsMixin,
     QuickCheckboxMixin,
 )
 from cohort_site.core.csv import csv_response
@@ -556,7 +557,7 @@ class GroupListFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(Application)
-class ApplicationAdmin(QuickCheckboxMixin, LabelledModelAdmin):
+class ApplicationAdmin(QuestionLabelsMixin, QuickCheckboxMixin, LabelledModelAdmin):
     # What the manager reads down the list to choose whom to open (issue 24): who, from where, where they are
     # in selection and their score. The kind of role and the dates are filters on the right; 25 rows a page,
     # about a screen's worth to score before saving (and half the rendering of 50).

@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.templatetags.admin_list import ResultList, result_headers, result_list
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.contrib.admin.utils import display_for_field, display_for_value
+from django.contrib.admin.utils import display_for_field, display_for_value, label_for_field
 from django.contrib.admin.utils import quote as admin_quote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -28,9 +28,11 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 
 from .models import Heartbeat, User
 from .widgets import DurationField
+from .words import label_with_colon
 
 # Inlines a higher app adds to an account's admin page (applications: the programmes a staff account reviews).
 USER_INLINES: list[type[admin.options.InlineModelAdmin]] = []
@@ -85,6 +87,36 @@ class LabelledModelAdmin(admin.ModelAdmin):
         if formfield is not None:
             name_split_inputs(formfield)
         return formfield
+
+
+class QuestionLabelsMixin:
+    """A change page whose labels may be questions ("Where are you based?") writes them as Django's forms do,
+    with no colon after a stop of their own: the admin puts its colon after every read-only field's label
+    ("Where are you based?:"). The colon becomes part of each label instead of the form's suffix."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)  # type: ignore[misc]
+        given = form._meta.labels or {}
+        labels = {
+            **given,
+            **{
+                # The admin reads a read-only field's label from the form's labels when it is there.
+                name: label_with_colon(
+                    capfirst(str(given.get(name) or label_for_field(name, self.model, self)))
+                )
+                for name in self.get_readonly_fields(request, obj)  # type: ignore[attr-defined]
+            },
+        }
+
+        def __init__(self, *args, **kwargs):
+            form.__init__(self, *args, **kwargs)
+            self.label_suffix = ""
+            for field in self.fields.values():
+                if not isinstance(field.widget, forms.CheckboxInput):  # a tick box's label follows it, bare
+                    field.label = label_with_colon(str(field.label))
+
+        meta = type("Meta", (form.Meta,), {"labels": labels})
+        return type(form.__name__, (form,), {"Meta": meta, "__init__": __init__})
 
 
 class LabelledInlineFormSet(BaseInlineFormSet):

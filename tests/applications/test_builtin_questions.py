@@ -574,27 +574,33 @@ def test_the_application_page_names_the_answers_as_its_programme_words_them(
         "Email:",
         "Organisation:",
         "Your role:",
-        "Which describes you best?:",
-        "Where are you based?:",
+        "Which describes you best?",
+        "Where are you based?",
     ]
-    assert re.findall(r'<label>Where are you based\?:</label>\s*<div class="readonly">(.*?)</div>', html) == [
+    assert re.findall(r'<label>Where are you based\?</label>\s*<div class="readonly">(.*?)</div>', html) == [
         "Scotland"
     ]
     assert fieldset_labels(html, "Their answers") == [
-        "What did your organisation do during the pandemic?:",
-        "What learning have you or your organisation gained?:",
-        "Why this group?:",
-        "What do you hope to take back to your team &amp; community?:",
+        "What did your organisation do during the pandemic?",
+        "What learning have you or your organisation gained?",
+        "Why this group?",
+        "What do you hope to take back to your team &amp; community?",
         "A challenge or question you would like to bring (optional):",
         "Share my challenge with my coffee pair:",
     ]
     assert fieldset_labels(html, "Support and commitments") == SUPPORT_AS_THE_BRIEF_WORDS_IT
-    assert fieldset_labels(other_html, "About them")[-1] == "Where do you work?:"
+    # The boxes she fills in keep their colons (it is part of the label now, not the admin's suffix).
+    assert fieldset_labels(html, "Assessment") == [
+        "Manager notes:",
+        "Score (0 to 10):",
+        "When proposing groups:",
+    ]
+    assert fieldset_labels(other_html, "About them")[-1] == "Where do you work?"
     assert fieldset_labels(other_html, "Their answers") == [
-        "What did your organisation do during the pandemic?:",
-        "What learning have you or your organisation gained?:",
-        "Why do you want to take part?:",
-        "What do you hope to achieve?:",
+        "What did your organisation do during the pandemic?",
+        "What learning have you or your organisation gained?",
+        "Why do you want to take part?",
+        "What do you hope to achieve?",
         "A challenge or question you would like to bring (optional):",
         "Share my challenge with my coffee pair:",
     ]
