@@ -226,16 +226,20 @@ def test_demo_has_a_sharing_event_with_a_waitlist_and_digest_subscribers(client,
     assert OutgoingEmail.objects.filter(kind="network-event-waitlisted").count() == 2
 
 
+def pilot_page_seen_by_the_manager(client, url_name: str, key: str):
+    """The demo seeded on a Wednesday afternoon; one of the pilot's staff pages read as the demo's manager: the
+    page's context[key]."""
+    with time_machine.travel(datetime.datetime(2026, 11, 25, 12, tzinfo=datetime.UTC), tick=False):
+        call_command("seed_demo")
+        client.force_login(User.objects.get(email=open_call.MANAGER_EMAIL))
+        return client.get(reverse(url_name, kwargs={"slug": pilot.SLUG})).context[key]
+
+
 def test_demo_pilot_has_outcome_items_and_enough_baseline_answers_to_show(client, db, debug_on):
-    from django.urls import reverse
 
     from learning.models import AdviceContact, SurveyResponse
 
-    wednesday = datetime.datetime(2026, 11, 25, 12, tzinfo=datetime.UTC)
-    with time_machine.travel(wednesday, tick=False):
-        call_command("seed_demo")
-        client.force_login(User.objects.get(email=open_call.MANAGER_EMAIL))
-        results = client.get(reverse("learning:outcomes", kwargs={"slug": pilot.SLUG})).context["results"]
+    results = pilot_page_seen_by_the_manager(client, "learning:outcomes", "results")
 
     assert [item.key for item in results.items] == pilot.OUTCOME_ITEMS
     baseline = [
@@ -251,11 +255,7 @@ def test_demo_pilot_has_outcome_items_and_enough_baseline_answers_to_show(client
 
 
 def test_demo_pilot_report_counts_who_took_part_by_region_and_type_of_organisation(client, db, debug_on):
-    wednesday = datetime.datetime(2026, 11, 25, 12, tzinfo=datetime.UTC)
-    with time_machine.travel(wednesday, tick=False):
-        call_command("seed_demo")
-        client.force_login(User.objects.get(email=open_call.MANAGER_EMAIL))
-        report = client.get(reverse("dashboards:report", kwargs={"slug": pilot.SLUG})).context["report"]
+    report = pilot_page_seen_by_the_manager(client, "dashboards:report", "report")
 
     assert report.members == 6
     assert report.by_region == [
