@@ -21,9 +21,15 @@ from applications.models import (
     Cohort,
     Programme,
     Question,
-    QuestionAnswer,
 )
-from applications.services import applications_offer, builtin_questions_ensure, current_offer, offer_accept
+from applications.services import (
+    applications_offer,
+    builtin_questions_ensure,
+    current_offer,
+    offer_accept,
+    question_answers_store,
+    question_save,
+)
 from learning.enums import EntryKind, SurveyKind
 from learning.services import (
     entry_create,
@@ -169,13 +175,15 @@ def pilot_seed(*, manager, now: datetime.datetime | None = None) -> tuple[Progra
 def organisation_type_question_add(programme: Programme) -> Question:
     """The programme's own "Type of organisation" question, asked after the organisation and counted in the
     programme's report (both demo programmes ask it)."""
-    return Question.objects.create(
-        programme=programme,
-        kind=QuestionKind.ONE_CHOICE,
-        label=open_call.ORGANISATION_TYPE_LABEL,
-        choices="\n".join(open_call.ORGANISATION_TYPES),
-        section=QuestionSection.ABOUT_YOU,
-        counted_in_report=True,
+    return question_save(
+        question=Question(
+            programme=programme,
+            kind=QuestionKind.ONE_CHOICE,
+            label=open_call.ORGANISATION_TYPE_LABEL,
+            choices="\n".join(open_call.ORGANISATION_TYPES),
+            section=QuestionSection.ABOUT_YOU,
+            counted_in_report=True,
+        )
     )
 
 
@@ -206,7 +214,9 @@ def _pilot_applications(
             consented_at=programme.applications_open_at,
             submitted_at=programme.applications_open_at + timedelta(days=index),
         )
-        QuestionAnswer.objects.create(application=application, question=organisation_type, text=kind)
+        question_answers_store(
+            application=application, questions=[organisation_type], answers={organisation_type.pk: kind}
+        )
         Availability.objects.create(
             application=application, candidate_time=tuesday, answer=AvailabilityAnswer.YES
         )
